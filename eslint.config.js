@@ -1,0 +1,52 @@
+// One flat config for the whole monorepo. Nx module boundaries are enforced by project tags:
+// libs never import apps, the routing engine (scope:pure) imports nothing that does I/O.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import nx from '@nx/eslint-plugin';
+
+const ioModules = ['fs', 'net', 'http', 'https', 'http2', 'dgram', 'child_process', 'worker_threads', 'dns', 'tls', 'cluster']
+  .flatMap((m) => [m, `node:${m}`, `${m}/*`, `node:${m}/*`]);
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', '**/coverage/**', 'gpu-images/**', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:lib'] },
+            {
+              sourceTag: 'scope:pure',
+              onlyDependOnLibsWithTags: ['scope:pure'],
+              bannedExternalImports: ['undici', 'better-sqlite3', 'fastify', 'pino', 'prom-client', '@pulumi/*', 'fs', 'net', 'http', 'https', 'node:*'],
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The engine is pure: time, randomness and metrics are injected. Tests may use anything.
+    files: ['libs/routing/src/**/*.ts'],
+    ignores: ['libs/routing/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ioModules, patterns: ['node:*'] }],
+      'no-restricted-globals': ['error', { name: 'fetch', message: 'libs/routing does no I/O' }, { name: 'setTimeout', message: 'inject a clock' }, { name: 'setInterval', message: 'inject a clock' }],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'inject a clock' }, { object: 'Math', property: 'random', message: 'inject randomness' }],
+    },
+  },
+  {
+    files: ['**/*.test.ts', '**/test/**/*.ts', '**/bench/**/*.ts', '**/scripts/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+);
