@@ -1,0 +1,81 @@
+// Calls to the gateway's admin API: JSON in and out, the admin token as a bearer token (or none behind
+// Cloudflare Access, where the edge authenticates the person), a timeout on every call, and errors that
+// carry the gateway's own message (`{"error":{"code","message"}}`).
+import { normalizeComponent, normalizeComponents, normalizeCriteria, normalizeEvents, normalizeHistory } from '../model/normalize.ts';
+import { actionRequest, type ActionKind } from '../model/actions.ts';
+import { readString } from '../model/read.ts';
+import type { Range } from '../model/series.ts';
+import type { AuditEventView, ComponentView, CriteriaView, HistoryPoint } from '../model/types.ts';
+
+export class AdminApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface AdminClient {
+  components(): Promise<ComponentView[]>;
+  component(id: string): Promise<ComponentView>;
+  criteria(id: string): Promise<CriteriaView>;
+  events(component?: string): Promise<AuditEventView[]>;
+  history(id: string, range: Range): Promise<HistoryPoint[]>;
+  act(id: string, kind: ActionKind, reason: string, weight?: number): Promise<unknown>;
+  streamUrl: string;
+}
+
+const TIMEOUT_MS = 10_000;
+
+export function createAdminClient(baseUrl: string, token: string | null): AdminClient {
+  async function call(method: string, path: string, body?: unknown): Promise<unknown> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+        credentials: 'same-origin',
+      });
+    } catch (error) {
+      const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
+      throw new AdminApiError(0, timedOut ? 'timeout' : 'network', timedOut ? `${method} ${path}: no answer in ${TIMEOUT_MS / 1000} s` : `${method} ${path}: gateway unreachable`);
+    }
+    const text = await response.text();
+    let json: unknown = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = null;
+    }
+    if (!response.ok) {
+      const message = readString(json, 'error.message', 'message') ?? `${method} ${path}: HTTP ${response.status}`;
+      throw new AdminApiError(response.status, readString(json, 'error.code', 'code') ?? `http_${response.status}`, message);
+    }
+    return json;
+  }
+
+  const base = '/admin/v1';
+  const path = (id: string): string => `${base}/components/${encodeURIComponent(id)}`;
+  return {
+    components: async () => normalizeComponents(await call('GET', `${base}/components`)),
+    component: async (id) => {
+      const json = await call('GET', path(id));
+      return normalizeComponent((json as { component?: unknown })?.component instanceof Object ? (json as { component: unknown }).component : json);
+    },
+    criteria: async (id) => normalizeCriteria(await call('GET', `${path(id)}/criteria`)),
+    events: async (component) => normalizeEvents(await call('GET', `${base}/events${component ? `?component=${encodeURIComponent(component)}` : ''}`)),
+    history: async (id, range) => normalizeHistory(await call('GET', `${path(id)}/history?range=${range}`)),
+    act: async (id, kind, reason, weight) => {
+      const request = actionRequest(id, kind, reason, weight);
+      return call(request.method, request.path, request.body);
+    },
+    streamUrl: `${baseUrl}${base}/stream`,
+  };
+}

@@ -1,0 +1,91 @@
+// What an operator action will change, shown before it is confirmed, and the request it sends.
+import type { ComponentView, Status } from './types.ts';
+
+export type ActionKind = 'weight' | 'promote' | 'rollback' | 'resume';
+
+export interface PlannedChange {
+  field: 'weight' | 'status';
+  from: string;
+  to: string;
+}
+
+export interface ActionRequest {
+  method: 'PUT' | 'POST';
+  path: string;
+  body: { reason: string; weight?: number };
+}
+
+export class ActionInputError extends Error {
+  constructor(
+    readonly field: 'weight' | 'reason',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function validateWeight(raw: string): number {
+  const weight = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(weight) || weight < 0 || weight > 100) {
+    throw new ActionInputError('weight', 'weight: expected a number from 0 to 100');
+  }
+  return Math.round(weight * 100) / 100;
+}
+
+export function validateReason(raw: string): string {
+  const reason = raw.trim();
+  if (reason.length < 3) throw new ActionInputError('reason', 'reason: expected at least 3 characters');
+  return reason;
+}
+
+/** Which actions make sense for a component in its current state. */
+export function availableActions(c: ComponentView): ActionKind[] {
+  const actions: ActionKind[] = ['weight'];
+  if (c.status === 'rollback') return [...actions, 'resume'];
+  if (c.status !== 'production') actions.push('promote');
+  if (c.weight > 0 || c.status === 'migrating' || c.status === 'production') actions.push('rollback');
+  return actions;
+}
+
+function statusAfterWeight(c: ComponentView, weight: number): Status | 'unknown' {
+  if (c.status === 'rollback') return c.status;
+  if (weight === 0) return 'mvp';
+  if (weight === 100) return 'production';
+  return 'migrating';
+}
+
+/** The expected change; the gateway is the authority, the page shows its answer once applied. */
+export function plannedChanges(c: ComponentView, kind: ActionKind, weight?: number): PlannedChange[] {
+  const changes: PlannedChange[] = [];
+  const push = (field: PlannedChange['field'], from: string | number, to: string | number): void => {
+    if (String(from) !== String(to)) changes.push({ field, from: String(from), to: String(to) });
+  };
+  switch (kind) {
+    case 'weight': {
+      const next = weight ?? c.weight;
+      push('weight', `${c.weight} %`, `${next} %`);
+      push('status', c.status, statusAfterWeight(c, next));
+      break;
+    }
+    case 'promote': {
+      const next = c.step.weight !== null && c.step.weight > c.weight ? c.step.weight : null;
+      push('weight', `${c.weight} %`, next === null ? 'next step' : `${next} %`);
+      push('status', c.status, next === 100 ? 'production' : 'migrating');
+      break;
+    }
+    case 'rollback':
+      push('weight', `${c.weight} %`, '0 %');
+      push('status', c.status, 'rollback');
+      break;
+    case 'resume':
+      push('status', c.status, 'migrating');
+      break;
+  }
+  return changes;
+}
+
+export function actionRequest(component: string, kind: ActionKind, reason: string, weight?: number): ActionRequest {
+  const base = `/admin/v1/components/${encodeURIComponent(component)}`;
+  if (kind === 'weight') return { method: 'PUT', path: `${base}/weight`, body: { weight: weight ?? 0, reason } };
+  return { method: 'POST', path: `${base}/${kind}`, body: { reason } };
+}

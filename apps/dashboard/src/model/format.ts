@@ -1,0 +1,34 @@
+// Number formatting for the page, in the reader's language. Missing values show as an em dash.
+export type Locale = 'fr' | 'en';
+
+const DASH = '—';
+const intl = (locale: Locale): string => (locale === 'fr' ? 'fr-FR' : 'en-GB');
+
+export function formatMs(ms: number | null, locale: Locale): string {
+  if (ms === null) return DASH;
+  if (ms >= 10_000) return `${new Intl.NumberFormat(intl(locale), { maximumFractionDigits: 1 }).format(ms / 1000)} s`;
+  return `${new Intl.NumberFormat(intl(locale), { maximumFractionDigits: 0 }).format(ms)} ms`;
+}
+
+/** A ratio (0.051) as a percentage ("5.1 %"). */
+export function formatPercent(ratio: number | null, locale: Locale, digits = 1): string {
+  if (ratio === null) return DASH;
+  return new Intl.NumberFormat(intl(locale), { style: 'percent', maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(ratio);
+}
+
+export function formatEuro(amount: number | null, locale: Locale, digits = 0): string {
+  if (amount === null) return DASH;
+  return new Intl.NumberFormat(intl(locale), { style: 'currency', currency: 'EUR', maximumFractionDigits: digits, minimumFractionDigits: digits }).format(amount);
+}
+
+export function formatNumber(value: number | null, locale: Locale, digits = 0): string {
+  if (value === null) return DASH;
+  return new Intl.NumberFormat(intl(locale), { maximumFractionDigits: digits }).format(value);
+}
+
+/** Time of day for the audit log and charts, in the reader's time zone. */
+export function formatTime(iso: string, locale: Locale): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso || DASH;
+  return new Intl.DateTimeFormat(intl(locale), { dateStyle: 'short', timeStyle: 'medium' }).format(date);
+}

@@ -1,0 +1,91 @@
+// The dashboard's own view of the admin API payloads. `normalize.ts` turns the wire JSON into these,
+// so a renamed or missing field shows as "—" on a card instead of breaking the page.
+
+export const COMPONENTS = ['llm', 'stt', 'tts', 'vision'] as const;
+export type ComponentId = (typeof COMPONENTS)[number];
+export type Status = 'mvp' | 'migrating' | 'production' | 'rollback';
+export type BreakerState = 'closed' | 'open' | 'half-open' | 'unknown';
+export type Verdict = 'PASS' | 'FAIL' | 'INCONCLUSIVE';
+export type Role = 'production' | 'mvp';
+
+export interface ProviderView {
+  id: string;
+  role: Role | 'unknown';
+  breaker: BreakerState;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  errorRate: number | null;
+  requests: number | null;
+}
+
+export interface AlertView {
+  id: string;
+  severity: 'critical' | 'warning' | 'info';
+  metric: string;
+  provider: string | null;
+  message: string;
+  value: number | null;
+  threshold: number | null;
+}
+
+export interface MetricsView {
+  p50Ms: number | null;
+  p95Ms: number | null;
+  errorRate: number | null;
+  requestsPerSecond: number | null;
+  requests: number | null;
+  activeStudents: number | null;
+  /** Measured cost per request (€), all routes together. */
+  costPerRequest: number | null;
+  /** What the same traffic would have cost on the MVP provider alone (€ per request). */
+  mvpCostPerRequest: number | null;
+  /** Latency of the MVP provider, to compute the gain. */
+  mvpP95Ms: number | null;
+}
+
+export interface ComponentView {
+  component: string;
+  status: Status | 'unknown';
+  weight: number;
+  step: { index: number | null; total: number | null; weight: number | null; label: string | null };
+  health: number | null;
+  metrics: MetricsView;
+  providers: ProviderView[];
+  alerts: AlertView[];
+}
+
+export interface CriterionView {
+  name: string;
+  target: string;
+  measured: number | null;
+  unit: string | null;
+  samples: number | null;
+  verdict: Verdict;
+}
+
+export interface CriteriaView {
+  criteria: CriterionView[];
+  go: boolean;
+}
+
+export interface AuditEventView {
+  id: string;
+  at: string;
+  component: string | null;
+  actor: string;
+  action: string;
+  reason: string;
+  from: string | null;
+  to: string | null;
+}
+
+export interface HistoryPoint {
+  /** Start of the rollup bucket, ms since epoch. */
+  t: number;
+  provider: string;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  errorRate: number | null;
+  requests: number;
+  cost: number | null;
+}

@@ -1,0 +1,40 @@
+import type { AuditEventView } from '../model/types.ts';
+import { formatTime } from '../model/format.ts';
+import { useI18n } from '../i18n/useI18n.ts';
+
+export function AuditLog({ events }: { events: AuditEventView[] }) {
+  const { t, locale } = useI18n();
+  return (
+    <section aria-labelledby="audit-title" className="panel" data-testid="audit-log">
+      <h3 id="audit-title">{t('auditLog')}</h3>
+      {events.length === 0 ? (
+        <p>{t('noEvents')}</p>
+      ) : (
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('when')}</th>
+                <th scope="col">{t('who')}</th>
+                <th scope="col">{t('what')}</th>
+                <th scope="col">{t('fromTo')}</th>
+                <th scope="col">{t('why')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.map((e) => (
+                <tr key={e.id}>
+                  <td>{formatTime(e.at, locale)}</td>
+                  <td>{e.actor}</td>
+                  <td>{e.action}</td>
+                  <td>{e.from !== null || e.to !== null ? `${e.from ?? '—'} → ${e.to ?? '—'}` : '—'}</td>
+                  <td>{e.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,16 @@
+import type { PlannedChange } from '../model/actions.ts';
+import { useI18n } from '../i18n/useI18n.ts';
+
+export function ChangeList({ changes }: { changes: PlannedChange[] }) {
+  const { t } = useI18n();
+  if (changes.length === 0) return <p>{t('nothingChanges')}</p>;
+  return (
+    <ul className="changes" data-testid="planned-changes">
+      {changes.map((c) => (
+        <li key={c.field}>
+          <strong>{t(`field_${c.field}`)}</strong>: <span className="from">{c.from}</span> → <span className="to">{c.to}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,78 @@
+// A uPlot chart in a React component: created once per series layout, fed new data in place, resized
+// with its container. The canvas is described for screen readers by the caption and the latest values.
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { SeriesSet } from '../model/series.ts';
+import { providerColour } from './palette.ts';
+
+export interface TimeSeriesChartProps {
+  title: string;
+  data: SeriesSet;
+  formatValue: (value: number | null) => string;
+  yRange?: [number, number];
+  stacked?: boolean;
+  testId?: string;
+}
+
+function options(props: TimeSeriesChartProps, width: number): uPlot.Options {
+  return {
+    width,
+    height: 220,
+    legend: { show: true },
+    cursor: { drag: { x: true, y: false } },
+    scales: { x: { time: true }, y: props.yRange ? { range: props.yRange } : { auto: true } },
+    axes: [{}, { values: (_u, ticks) => ticks.map((v) => props.formatValue(v)), size: 70 }],
+    series: [
+      {},
+      ...props.data.series.map((s) => ({
+        label: s.label,
+        stroke: providerColour(s.provider),
+        width: 2,
+        dash: s.label.endsWith('p50') ? [6, 4] : undefined,
+        fill: props.stacked ? `${providerColour(s.provider)}33` : undefined,
+        value: (_u: uPlot, v: number | null) => props.formatValue(v),
+        spanGaps: false,
+        points: { show: props.data.x.length < 3 },
+        scale: 'y',
+      })),
+    ],
+  };
+}
+
+function toAligned(data: SeriesSet): uPlot.AlignedData {
+  return [data.x, ...data.series.map((s) => s.values)] as uPlot.AlignedData;
+}
+
+export function TimeSeriesChart(props: TimeSeriesChartProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const layout = props.data.series.map((s) => s.label).join('|');
+
+  useEffect(() => {
+    const el = container.current;
+    if (!el) return;
+    const chart = new uPlot(options(props, el.clientWidth || 600), toAligned(props.data), el);
+    plot.current = chart;
+    const observer = new ResizeObserver(() => chart.setSize({ width: el.clientWidth, height: 220 }));
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      chart.destroy();
+      plot.current = null;
+    };
+    // Recreate only when the set of series changes; data updates go through setData below.
+  }, [layout]);
+
+  useEffect(() => {
+    plot.current?.setData(toAligned(props.data));
+  }, [props.data]);
+
+  const latest = props.data.series.map((s) => `${s.label}: ${props.formatValue(s.values.at(-1) ?? null)}`).join(', ');
+  return (
+    <figure className="chart" data-testid={props.testId}>
+      <figcaption>{props.title}</figcaption>
+      <div ref={container} role="img" aria-label={`${props.title}. ${latest}`} />
+    </figure>
+  );
+}
