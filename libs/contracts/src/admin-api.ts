@@ -1,0 +1,237 @@
+// Bodies of the gateway's admin API (`/admin/v1/...`, admin token): what the dashboard and the CLI read
+// and send. Ratios are fractions 0..1 everywhere (error rate, availability, quality scores); latencies
+// are milliseconds; money is euros; times are ISO 8601 strings in UTC.
+import { z } from 'zod';
+import { ComponentSchema, MigrationStatusSchema, ProviderIdSchema } from './vocabulary.ts';
+
+const ratio = () => z.number().min(0).max(1);
+const percent = () => z.number().min(0).max(100);
+const count = () => z.number().int().min(0);
+const isoTime = () => z.iso.datetime({ offset: true });
+/** A latency that has no value until at least one request was measured. */
+const latencyMs = () => z.number().min(0).nullable();
+
+export const BreakerStateSchema = z.enum(['closed', 'open', 'half-open']);
+export type BreakerState = z.infer<typeof BreakerStateSchema>;
+
+/** Sliding-window measurements (the analysis window, e.g. the last 5 minutes). */
+export const WindowMetricsSchema = z.object({
+  windowMs: z.number().int().min(1),
+  requests: count(),
+  errors: count(),
+  errorRate: ratio(),
+  availability: ratio(),
+  avgMs: latencyMs(),
+  p50Ms: latencyMs(),
+  p95Ms: latencyMs(),
+  p99Ms: latencyMs(),
+  /** Average cost of one request in euros (external price, or the VPS's share). */
+  costPerRequestEur: z.number().min(0).nullable(),
+});
+export type WindowMetrics = z.infer<typeof WindowMetricsSchema>;
+
+export const ProviderSummarySchema = z.object({
+  id: ProviderIdSchema,
+  breaker: BreakerStateSchema,
+  metrics: WindowMetricsSchema,
+});
+export type ProviderSummary = z.infer<typeof ProviderSummarySchema>;
+
+export const AlertSeveritySchema = z.enum(['warning', 'critical']);
+export type AlertSeverity = z.infer<typeof AlertSeveritySchema>;
+
+export const AlertSchema = z.object({
+  /** Stable per condition, e.g. `stt:faster-whisper:error_rate`, so a UI can de-duplicate. */
+  id: z.string().min(1),
+  severity: AlertSeveritySchema,
+  /** What is measured: `p95_latency`, `error_rate`, `health`, `breaker_open`... */
+  metric: z.string().min(1),
+  message: z.string().min(1),
+  value: z.number().nullable(),
+  threshold: z.number().nullable(),
+  provider: ProviderIdSchema.optional(),
+  since: isoTime(),
+  /** Consecutive evaluations the condition has held (rollback after the plan's `rollbackAfterEvaluations`). */
+  evaluations: z.number().int().min(1),
+});
+export type Alert = z.infer<typeof AlertSchema>;
+
+export const ComponentSummarySchema = z.object({
+  component: ComponentSchema,
+  status: MigrationStatusSchema,
+  /** Share of students in the production cohort, percent (0.01 resolution). */
+  weight: percent(),
+  /** Index into the plan's steps (0-based); -1 before the first step. */
+  step: z.number().int().min(-1),
+  /** The plan as deployed: its version and step weights, for progress bars. */
+  plan: z.object({
+    version: z.union([z.number().int().min(1), z.string().min(1)]),
+    steps: z.array(z.object({ weight: percent(), minDurationMs: z.number().int().min(0) })),
+    autoPromote: z.boolean(),
+  }),
+  /** When the current step began: the minimum duration is counted from here. */
+  stepStartedAt: isoTime().nullable(),
+  providers: z.object({ production: ProviderSummarySchema, mvp: ProviderSummarySchema }),
+  /** Health score 0..100 of the production provider; null without data. */
+  health: z.number().min(0).max(100).nullable(),
+  /** All the component's requests, whatever route served them. */
+  metrics: WindowMetricsSchema,
+  alerts: z.array(AlertSchema),
+});
+export type ComponentSummary = z.infer<typeof ComponentSummarySchema>;
+
+/** `GET /admin/v1/components`. `GET /admin/v1/components/{component}` answers one ComponentSummary. */
+export const ComponentsResponseSchema = z.object({ components: z.array(ComponentSummarySchema) });
+export type ComponentsResponse = z.infer<typeof ComponentsResponseSchema>;
+
+const reason = () =>
+  z
+    .string({ error: 'expected a reason (non-empty text)' })
+    .trim()
+    .min(1, 'expected a reason (non-empty text)')
+    .max(500, 'expected a reason of at most 500 characters');
+
+/** `PUT /admin/v1/components/{component}/weight`. Answers the updated ComponentSummary. */
+export const WeightRequestSchema = z.object({
+  weight: z
+    .number({ error: 'expected a number between 0 and 100' })
+    .min(0, 'expected a number between 0 and 100')
+    .max(100, 'expected a number between 0 and 100')
+    .multipleOf(0.01, 'expected at most two decimals (0.01 % resolution)'),
+  reason: reason(),
+});
+export type WeightRequest = z.infer<typeof WeightRequestSchema>;
+
+/** `POST /admin/v1/components/{component}/promote|rollback|resume`. Answers the updated ComponentSummary. */
+export const ActionRequestSchema = z.object({ reason: reason() });
+export type ActionRequest = z.infer<typeof ActionRequestSchema>;
+
+export const ADMIN_ACTIONS = ['promote', 'rollback', 'resume'] as const;
+export type AdminAction = (typeof ADMIN_ACTIONS)[number];
+
+export const CriterionVerdictSchema = z.enum(['PASS', 'FAIL', 'INCONCLUSIVE']);
+export type CriterionVerdict = z.infer<typeof CriterionVerdictSchema>;
+
+export const CriterionSchema = z.object({
+  /** e.g. `p95_latency`, `availability`, `quality`, `avg_latency`, `accuracy`, `cost_ratio`. */
+  id: z.string().min(1),
+  label: z.string().min(1),
+  /** PASS when `measured <comparator> target`. */
+  comparator: z.enum(['<', '<=', '>', '>=']),
+  target: z.number(),
+  unit: z.enum(['ms', 'ratio', 'eur']),
+  measured: z.number().nullable(),
+  samples: count(),
+  /** Below this many samples the verdict is INCONCLUSIVE. */
+  minSamples: count(),
+  verdict: CriterionVerdictSchema,
+});
+export type Criterion = z.infer<typeof CriterionSchema>;
+
+/** GO: every criterion passes. NO-GO: one fails. HOLD: none fails but one is inconclusive. */
+export const GoVerdictSchema = z.enum(['GO', 'NO-GO', 'HOLD']);
+export type GoVerdict = z.infer<typeof GoVerdictSchema>;
+
+/** `GET /admin/v1/components/{component}/criteria`. */
+export const CriteriaResponseSchema = z.object({
+  component: ComponentSchema,
+  provider: ProviderIdSchema, // the production provider being judged
+  step: z.number().int().min(-1),
+  criteria: z.array(CriterionSchema),
+  verdict: GoVerdictSchema,
+  evaluatedAt: isoTime(),
+});
+export type CriteriaResponse = z.infer<typeof CriteriaResponseSchema>;
+
+/**
+ * `POST /admin/v1/components/{component}/quality`: a benchmark's result for one provider.
+ * `score` is a FRACTION 0..1 (0.96, not 96), like every ratio in this API; the quality criterion's
+ * target (0.95 by default) is compared with the sample-weighted mean of the recent results.
+ */
+export const QualityResultRequestSchema = z.object({
+  benchmark: z.string().trim().min(1, 'expected the benchmark name').max(200),
+  score: z.number({ error: 'expected a fraction between 0 and 1' }).min(0, 'expected a fraction between 0 and 1').max(1, 'expected a fraction between 0 and 1 (0.96, not 96)'),
+  samples: z.number().int('expected a whole number of samples').min(1, 'expected at least one sample'),
+  provider: ProviderIdSchema,
+  /** When the benchmark ran; the gateway's clock when omitted. */
+  at: isoTime().optional(),
+});
+export type QualityResultRequest = z.infer<typeof QualityResultRequestSchema>;
+
+/** The stored result, as answered (201) by the quality endpoint. */
+export const QualityResultSchema = QualityResultRequestSchema.extend({
+  id: z.string().min(1),
+  component: ComponentSchema,
+  at: isoTime(),
+});
+export type QualityResult = z.infer<typeof QualityResultSchema>;
+
+/** A component's rollout state at one instant: the `from` and `to` of an audit event. */
+export const RolloutStateSchema = z.object({
+  status: MigrationStatusSchema,
+  weight: percent(),
+  step: z.number().int().min(-1),
+});
+export type RolloutState = z.infer<typeof RolloutStateSchema>;
+
+export const AUDIT_ACTIONS = ['set-weight', 'promote', 'rollback', 'resume', 'plan-deployed', 'quality-recorded'] as const;
+export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
+export type AuditAction = z.infer<typeof AuditActionSchema>;
+
+/** One entry of the append-only audit log: who or what, when, why, from, to. */
+export const AuditEventSchema = z.object({
+  id: z.string().min(1),
+  at: isoTime(),
+  component: ComponentSchema,
+  /** `admin` (a person, through the admin API), `analysis` (automatic decision) or `deploy` (a new plan). */
+  actor: z.string().min(1),
+  action: AuditActionSchema,
+  reason: z.string().min(1),
+  from: RolloutStateSchema,
+  to: RolloutStateSchema,
+});
+export type AuditEvent = z.infer<typeof AuditEventSchema>;
+
+/** `GET /admin/v1/events?component=&limit=&before=`: newest first; `nextBefore` pages further back. */
+export const EventsResponseSchema = z.object({
+  events: z.array(AuditEventSchema),
+  nextBefore: z.string().nullable(),
+});
+export type EventsResponse = z.infer<typeof EventsResponseSchema>;
+
+// ---------------------------------------------------------------- `GET /admin/v1/stream` (server-sent events)
+// Each message is `event: <type>\ndata: <JSON payload>\n\n`, type one of ADMIN_STREAM_EVENT_TYPES.
+// On connect the gateway sends one `state` per component, then changes as they happen.
+
+export const StateStreamPayloadSchema = ComponentSummarySchema;
+export type StateStreamPayload = z.infer<typeof StateStreamPayloadSchema>;
+
+export const MetricsStreamPayloadSchema = z.object({
+  component: ComponentSchema,
+  at: isoTime(),
+  metrics: WindowMetricsSchema,
+  providers: z.object({ production: ProviderSummarySchema, mvp: ProviderSummarySchema }),
+  health: z.number().min(0).max(100).nullable(),
+});
+export type MetricsStreamPayload = z.infer<typeof MetricsStreamPayloadSchema>;
+
+export const AlertStreamPayloadSchema = z.object({
+  component: ComponentSchema,
+  state: z.enum(['firing', 'resolved']),
+  alert: AlertSchema,
+});
+export type AlertStreamPayload = z.infer<typeof AlertStreamPayloadSchema>;
+
+export const EventStreamPayloadSchema = AuditEventSchema;
+export type EventStreamPayload = z.infer<typeof EventStreamPayloadSchema>;
+
+export const ADMIN_STREAM_EVENT_TYPES = ['state', 'metrics', 'alert', 'event'] as const;
+
+/** A decoded stream message: the SSE `event:` name as `type`, the parsed `data:` as `data`. */
+export const AdminStreamMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('state'), data: StateStreamPayloadSchema }),
+  z.object({ type: z.literal('metrics'), data: MetricsStreamPayloadSchema }),
+  z.object({ type: z.literal('alert'), data: AlertStreamPayloadSchema }),
+  z.object({ type: z.literal('event'), data: EventStreamPayloadSchema }),
+]);
+export type AdminStreamMessage = z.infer<typeof AdminStreamMessageSchema>;

@@ -1,0 +1,326 @@
+// The gateway's config file (JSON or YAML; the reader parses the text, this validates the value).
+// Infra generates it from the Pulumi stack; `npm start` uses a local one pointing at the lab.
+// Secrets are never values here: the file names environment variables (`...Env` keys) that hold them.
+import { z } from 'zod';
+import { COMPONENTS, type Component, type ProviderId } from '@bascule/routing';
+import { PROVIDERS_BY_COMPONENT, ProviderIdSchema } from './vocabulary.ts';
+import { parseDuration } from './duration.ts';
+
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+const envName = () =>
+  z
+    .string({ error: 'expected the NAME of an environment variable, e.g. "GROQ_API_KEY"' })
+    .regex(ENV_NAME, 'expected the NAME of an environment variable (A-Z, 0-9, _), e.g. "GROQ_API_KEY", never the secret itself');
+
+const positiveInt = (what: string) =>
+  z.number({ error: `expected ${what}` }).int(`expected ${what}`).min(1, `expected ${what}`);
+const nonNegative = (what: string) => z.number({ error: `expected ${what}` }).min(0, `expected ${what}`);
+const weight = () =>
+  z
+    .number({ error: 'expected a number between 0 and 100' })
+    .min(0, 'expected a number between 0 and 100')
+    .max(100, 'expected a number between 0 and 100');
+const httpUrl = () =>
+  z.url({ protocol: /^https?$/, error: 'expected an http(s) URL, e.g. "http://127.0.0.1:8000"' });
+
+export const BodyLimitsSchema = z.strictObject({
+  jsonBytes: positiveInt('a size in bytes').default(1_048_576),
+  audioBytes: positiveInt('a size in bytes').default(10_485_760),
+  imageBytes: positiveInt('a size in bytes').default(5_242_880),
+});
+
+export const ServerConfigSchema = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number({ error: 'expected a port between 0 and 65535' }).int().min(0).max(65535, 'expected a port between 0 and 65535').default(8080),
+  bodyLimits: BodyLimitsSchema.prefault({}),
+});
+
+export const ClientKeyConfigSchema = z.strictObject({
+  /** Who holds the key (logs and metrics show this, never the key). */
+  name: z.string().min(1),
+  keyEnv: envName(),
+});
+
+export const AuthConfigSchema = z.strictObject({
+  clientKeys: z.array(ClientKeyConfigSchema).min(1, 'expected at least one client key'),
+  adminTokenEnv: envName(),
+  /** Key of the keyed hash that replaces student ids in storage and logs. */
+  studentHashKeyEnv: envName().optional(),
+  rateLimitPerMinute: positiveInt('a whole number of requests per minute').default(600),
+});
+
+export const StoreConfigSchema = z.strictObject({
+  /** Folder of the embedded SQLite file; relative paths resolve from the gateway's working directory. */
+  dataDir: z.string().min(1).default('./data'),
+});
+
+export const AnalysisConfigSchema = z.strictObject({
+  intervalMs: positiveInt('a whole number of milliseconds').default(5_000),
+});
+
+export const WebhookConfigSchema = z.strictObject({
+  url: httpUrl().optional(),
+  timeoutMs: positiveInt('a whole number of milliseconds').default(3_000),
+});
+
+/** What one unit of a provider's bill is. Self-hosted providers cost 0 per request (the VPS is fixed). */
+export const PRICING_UNITS = ['token', 'audio_second', 'image', 'character', 'request'] as const;
+
+export const PricingSchema = z.strictObject({
+  unit: z.enum(PRICING_UNITS),
+  eurPerUnit: nonNegative('a price in euros (>= 0)'),
+});
+export type Pricing = z.infer<typeof PricingSchema>;
+
+export const ProviderConfigSchema = z.strictObject({
+  /** Required except for `web-speech`, which runs in the browser. */
+  baseUrl: httpUrl().optional(),
+  model: z.string().min(1).optional(),
+  /** Default voice (tts providers). */
+  voice: z.string().min(1).optional(),
+  apiKeyEnv: envName().optional(),
+  timeoutMs: positiveInt('a whole number of milliseconds').default(10_000),
+  pricing: PricingSchema.default({ unit: 'request', eurPerUnit: 0 }),
+});
+export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
+
+/** A step of the plan: a weight held for at least a duration, given in ms or as text ("48h"). */
+export const PlanStepSchema = z
+  .strictObject({
+    weight: weight(),
+    minDurationMs: z.number({ error: 'expected a whole number of milliseconds' }).int().min(0).optional(),
+    duration: z.string().optional(),
+  })
+  .transform((step, ctx) => {
+    if (step.duration !== undefined && step.minDurationMs !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['duration'], message: 'expected either duration or minDurationMs, not both' });
+      return z.NEVER;
+    }
+    const ms = step.duration === undefined ? step.minDurationMs : parseDuration(step.duration);
+    if (ms === undefined) {
+      const path = step.duration === undefined ? ['minDurationMs'] : ['duration'];
+      ctx.addIssue({ code: 'custom', path, message: 'expected a duration such as "48h", "30m", "7d" or minDurationMs' });
+      return z.NEVER;
+    }
+    return { weight: step.weight, minDurationMs: ms };
+  });
+export type PlanStep = z.output<typeof PlanStepSchema>;
+
+export const RolloutPlanSchema = z
+  .strictObject({
+    /** Deploying a new version resets a rollback and restarts the plan. */
+    version: z.union([z.number().int().min(1), z.string().min(1)], { error: 'expected a version number or name' }),
+    steps: z.array(PlanStepSchema).min(1, 'expected at least one step'),
+    autoPromote: z.boolean().default(false),
+    /** Consecutive evaluations a critical alert must persist before an automatic rollback. */
+    rollbackAfterEvaluations: positiveInt('a whole number of evaluations').default(3),
+    /** The request deadline for the component, fallback included. */
+    slaMs: positiveInt('a whole number of milliseconds'),
+  })
+  .superRefine((plan, ctx) => {
+    plan.steps.forEach((step, i) => {
+      const previous = plan.steps[i - 1];
+      if (previous && step.weight <= previous.weight) {
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'weight'], message: `expected more than the previous step's weight (${previous.weight})` });
+      }
+    });
+  });
+export type RolloutPlan = z.output<typeof RolloutPlanSchema>;
+
+/** The settings of one component; `mvp`, `production` and `providers` only admit that component's providers. */
+export function componentConfigSchema(component: Component) {
+  const allowed = PROVIDERS_BY_COMPONENT[component] as [ProviderId, ...ProviderId[]];
+  const providerOf = z.enum(allowed, { error: `expected a provider of ${component}: ${allowed.join(', ')}` });
+  return z
+    .strictObject({
+      mvp: providerOf,
+      production: providerOf,
+      plan: RolloutPlanSchema,
+      providers: z.partialRecord(providerOf, ProviderConfigSchema),
+    })
+    .superRefine((config, ctx) => checkComponent(config, ctx));
+}
+
+export const ComponentConfigSchema = z.strictObject({
+  mvp: ProviderIdSchema,
+  production: ProviderIdSchema,
+  plan: RolloutPlanSchema,
+  providers: z.partialRecord(ProviderIdSchema, ProviderConfigSchema),
+});
+export type ComponentConfig = z.output<typeof ComponentConfigSchema>;
+
+/** Cross-field rules of one component: both providers are configured, distinct, and can be reached. */
+function checkComponent(config: ComponentConfig, ctx: z.RefinementCtx): void {
+  for (const role of ['mvp', 'production'] as const) {
+    const id = config[role];
+    if (!config.providers[id]) {
+      ctx.addIssue({ code: 'custom', path: ['providers', id], message: `expected the settings of the ${role} provider "${id}"` });
+    }
+  }
+  if (config.mvp === config.production) {
+    ctx.addIssue({ code: 'custom', path: ['production'], message: 'expected a provider different from mvp' });
+  }
+  for (const [id, provider] of Object.entries(config.providers) as [ProviderId, ProviderConfig][]) {
+    if (id !== 'web-speech' && provider.baseUrl === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['providers', id, 'baseUrl'], message: 'missing (expected an http(s) URL, e.g. "http://127.0.0.1:8000")' });
+    }
+  }
+}
+
+export const VpsConfigSchema = z.strictObject({
+  monthlyCostEur: nonNegative('a monthly cost in euros (>= 0)'),
+  oneTimeCostEur: nonNegative('a one-time cost in euros (>= 0)').default(0),
+});
+
+export const GatewayConfigSchema = z
+  .strictObject({
+    server: ServerConfigSchema.prefault({}),
+    auth: AuthConfigSchema,
+    store: StoreConfigSchema.prefault({}),
+    analysis: AnalysisConfigSchema.prefault({}),
+    webhook: WebhookConfigSchema.prefault({}),
+    /** The components this gateway serves; a component left out answers 404. */
+    components: z.strictObject({
+      llm: componentConfigSchema('llm').optional(),
+      stt: componentConfigSchema('stt').optional(),
+      tts: componentConfigSchema('tts').optional(),
+      vision: componentConfigSchema('vision').optional(),
+    }),
+    vps: VpsConfigSchema,
+  });
+
+/** The config as written (defaults may be omitted; durations may be text). */
+export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;
+/** The config as the gateway uses it (defaults applied; durations in ms). */
+export type GatewayConfig = z.output<typeof GatewayConfigSchema>;
+
+export interface ConfigIssue {
+  /** e.g. `components.stt.plan.steps[1].weight` ("(root)" for the file itself). */
+  path: string;
+  message: string;
+}
+
+/** Thrown by parseGatewayConfig; its message has one line per bad key. */
+export class GatewayConfigError extends Error {
+  readonly issues: readonly ConfigIssue[];
+  constructor(issues: readonly ConfigIssue[]) {
+    super(`invalid gateway config:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`);
+    this.name = 'GatewayConfigError';
+    this.issues = issues;
+  }
+}
+
+/** `["components","stt","plan","steps",1,"weight"]` → `components.stt.plan.steps[1].weight`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out === '' ? '(root)' : out;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}` : `${typeof value}`;
+}
+
+/** One readable line per problem; unknown keys are listed one by one, each at its own path. */
+export function configIssues(error: z.ZodError, input: unknown): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) issues.push({ path: formatPath([...issue.path, key]), message: 'unknown key' });
+      continue;
+    }
+    const received = valueAt(input, issue.path);
+    let message = issue.message;
+    if (issue.code === 'invalid_type' && received === undefined) message = `missing (${message.replace(/^Invalid input: /, '')})`;
+    else if (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_format') {
+      message = `${message.replace(/^Invalid input: /, '').replace(/, received \w+$/, '')}, got ${describeValue(received)}`;
+    }
+    if (issue.code === 'invalid_key' || (issue.code === 'invalid_value' && issue.path.length > 0 && !isPresentKey(input, issue.path))) {
+      message = `unknown key (${message})`;
+    }
+    issues.push({ path: formatPath(issue.path), message });
+  }
+  return issues;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value: unknown = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function isPresentKey(input: unknown, path: readonly PropertyKey[]): boolean {
+  const parent = valueAt(input, path.slice(0, -1));
+  return parent !== null && typeof parent === 'object' && Object.hasOwn(parent, path[path.length - 1] as PropertyKey);
+}
+
+/** Validates a parsed config file (JSON or YAML); throws GatewayConfigError listing every bad key by path. */
+export function parseGatewayConfig(input: unknown): GatewayConfig {
+  const result = GatewayConfigSchema.safeParse(input);
+  if (!result.success) throw new GatewayConfigError(configIssues(result.error, input));
+  return result.data;
+}
+
+/** The plan's default steps: 10 % for 48 h, 50 % for 48 h, 100 % for 7 days. */
+export const DEFAULT_PLAN_STEPS = [
+  { weight: 10, duration: '48h' },
+  { weight: 50, duration: '48h' },
+  { weight: 100, duration: '7d' },
+] as const;
+
+export interface LocalConfigOptions {
+  /** Base URL of each provider's stand-in; by default `${labBaseUrl}/${provider}`. */
+  labBaseUrl?: string;
+  baseUrlFor?: (provider: ProviderId) => string;
+  port?: number;
+  dataDir?: string;
+}
+
+/** Production provider of each component in the plan (`groq` for llm; `vps-llm` is the alternative). */
+const LOCAL_PAIRS: Record<Component, { mvp: ProviderId; production: ProviderId; slaMs: number; pricing: Pricing }> = {
+  llm: { mvp: 'huggingface', production: 'groq', slaMs: 5_000, pricing: { unit: 'token', eurPerUnit: 0.0000006 } },
+  stt: { mvp: 'openai-whisper', production: 'faster-whisper', slaMs: 2_000, pricing: { unit: 'audio_second', eurPerUnit: 0.0001 } },
+  tts: { mvp: 'web-speech', production: 'coqui', slaMs: 2_000, pricing: { unit: 'request', eurPerUnit: 0 } },
+  vision: { mvp: 'easyocr', production: 'trocr', slaMs: 2_000, pricing: { unit: 'image', eurPerUnit: 0.001 } },
+};
+
+/**
+ * A complete, valid config for running on one machine: every provider at a local stand-in, the env var
+ * names of the design (`BASCULE_CLIENT_KEY`, `BASCULE_ADMIN_TOKEN`), the plan's default steps and costs.
+ * The prices are placeholders of the right order of magnitude, not quotes.
+ */
+export function defaultLocalConfig(options: LocalConfigOptions = {}): GatewayConfig {
+  const lab = (options.labBaseUrl ?? 'http://127.0.0.1:8090').replace(/\/+$/, '');
+  const baseUrlFor = options.baseUrlFor ?? ((provider: ProviderId) => `${lab}/${provider}`);
+  const components: Record<string, unknown> = {};
+  for (const component of COMPONENTS) {
+    const pair = LOCAL_PAIRS[component];
+    const providers: Record<string, unknown> = {};
+    for (const id of PROVIDERS_BY_COMPONENT[component]) {
+      const external = id === pair.mvp && id !== 'web-speech';
+      providers[id] = id === 'web-speech' ? {} : { baseUrl: baseUrlFor(id), pricing: external ? pair.pricing : { unit: 'request', eurPerUnit: 0 } };
+    }
+    components[component] = {
+      mvp: pair.mvp,
+      production: pair.production,
+      plan: { version: 1, steps: DEFAULT_PLAN_STEPS.map((s) => ({ ...s })), slaMs: pair.slaMs },
+      providers,
+    };
+  }
+  return parseGatewayConfig({
+    server: { port: options.port ?? 8080 },
+    auth: { clientKeys: [{ name: 'local', keyEnv: 'BASCULE_CLIENT_KEY' }], adminTokenEnv: 'BASCULE_ADMIN_TOKEN' },
+    store: { dataDir: options.dataDir ?? './data' },
+    components,
+    vps: { monthlyCostEur: 160, oneTimeCostEur: 3_600 },
+  });
+}
+

@@ -1,0 +1,8 @@
+// @bascule/contracts: the shapes every part of Bascule agrees on, as zod schemas and their types.
+export * from './vocabulary.ts';
+export * from './errors.ts';
+export * from './public-api.ts';
+export * from './admin-api.ts';
+export * from './services.ts';
+export * from './duration.ts';
+export * from './config.ts';
