@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ActionRequestSchema,
+  AdminStreamMessageSchema,
+  ChatCompletionRequestSchema,
+  ERROR_CODES,
+  ERROR_STATUS,
+  ErrorBodySchema,
+  QualityResultRequestSchema,
+  ReadingCheckResponseSchema,
+  SpeechRequestSchema,
+  WebSpeechDirectiveSchema,
+  WeightRequestSchema,
+  errorBody,
+} from '../src/index.ts';
+
+describe('admin API bodies', () => {
+  it('accepts a weight of 0..100 with a reason, at 0.01 resolution', () => {
+    expect(WeightRequestSchema.parse({ weight: 12.5, reason: 'step 1 of the plan' })).toEqual({ weight: 12.5, reason: 'step 1 of the plan' });
+    expect(WeightRequestSchema.safeParse({ weight: 0.01, reason: 'canary' }).success).toBe(true);
+  });
+
+  it.each([
+    [{ weight: 101, reason: 'x' }, 'weight', 'expected a number between 0 and 100'],
+    [{ weight: -1, reason: 'x' }, 'weight', 'expected a number between 0 and 100'],
+    [{ weight: '50', reason: 'x' }, 'weight', 'expected a number between 0 and 100'],
+    [{ weight: 50, reason: '   ' }, 'reason', 'expected a reason (non-empty text)'],
+    [{ weight: 50 }, 'reason', 'expected a reason (non-empty text)'],
+  ])('rejects %j naming the field', (body, field, message) => {
+    const result = WeightRequestSchema.safeParse(body);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual([field]);
+    expect(result.error?.issues[0]?.message).toBe(message);
+  });
+
+  it('requires a reason for promote, rollback and resume', () => {
+    expect(ActionRequestSchema.safeParse({}).success).toBe(false);
+    expect(ActionRequestSchema.parse({ reason: ' p95 too high ' })).toEqual({ reason: 'p95 too high' });
+  });
+
+  it('takes quality scores as fractions, not percents', () => {
+    expect(QualityResultRequestSchema.safeParse({ benchmark: 'dictée-cp', score: 0.96, samples: 200, provider: 'faster-whisper' }).success).toBe(true);
+    const percent = QualityResultRequestSchema.safeParse({ benchmark: 'dictée-cp', score: 96, samples: 200, provider: 'faster-whisper' });
+    expect(percent.error?.issues[0]?.message).toBe('expected a fraction between 0 and 1 (0.96, not 96)');
+    expect(QualityResultRequestSchema.safeParse({ benchmark: 'x', score: 0.9, samples: 1, provider: 'whisper' }).success).toBe(false);
+  });
+
+  it('decodes stream messages by type', () => {
+    const event = {
+      id: '42',
+      at: '2026-11-24T10:00:00.000Z',
+      component: 'stt',
+      actor: 'analysis',
+      action: 'rollback',
+      reason: 'error rate 12 % > 5 % for 3 evaluations',
+      from: { status: 'migrating', weight: 50, step: 1 },
+      to: { status: 'rollback', weight: 0, step: 1 },
+    };
+    expect(AdminStreamMessageSchema.parse({ type: 'event', data: event }).type).toBe('event');
+    expect(AdminStreamMessageSchema.safeParse({ type: 'state', data: event }).success).toBe(false);
+  });
+});
+
+describe('public API bodies', () => {
+  it('accepts what the openai client sends for a chat, stripping what Bascule ignores', () => {
+    const body = { model: 'llama-3.1-8b', messages: [{ role: 'user', content: 'Une phrase avec « chat »' }], stream: true, n: 1 };
+    expect(ChatCompletionRequestSchema.parse(body)).toEqual({ model: 'llama-3.1-8b', messages: body.messages, stream: true });
+    expect(ChatCompletionRequestSchema.safeParse({ messages: [] }).error?.issues[0]?.path).toEqual(['messages']);
+    expect(ChatCompletionRequestSchema.safeParse({ messages: [{ role: 'robot', content: 'x' }] }).error?.issues[0]?.path).toEqual(['messages', 0, 'role']);
+  });
+
+  it('only produces WAV speech and always in fr-FR through Web Speech', () => {
+    expect(SpeechRequestSchema.safeParse({ input: 'maison', voice: 'fr-female-1', response_format: 'mp3' }).error?.issues[0]?.path).toEqual(['response_format']);
+    expect(WebSpeechDirectiveSchema.safeParse({ provider: 'web-speech', text: 'maison', lang: 'fr-FR', rate: 1 }).success).toBe(true);
+    expect(WebSpeechDirectiveSchema.safeParse({ provider: 'web-speech', text: 'maison', lang: 'en-US', rate: 1 }).success).toBe(false);
+  });
+
+  it('describes a reading check word by word', () => {
+    const body = {
+      transcript: 'le chien dort',
+      expected: 'le chat dort bien',
+      words: [
+        { expected: 'le', heard: 'le', verdict: 'correct' },
+        { expected: 'chat', heard: 'chien', verdict: 'substituted' },
+        { expected: 'dort', heard: 'dort', verdict: 'correct' },
+        { expected: 'bien', heard: null, verdict: 'missing' },
+      ],
+      score: 0.5,
+      wer: 0.5,
+      provider: 'faster-whisper',
+    };
+    expect(ReadingCheckResponseSchema.parse(body)).toEqual(body);
+    expect(ReadingCheckResponseSchema.safeParse({ ...body, score: 50 }).success).toBe(false);
+  });
+});
+
+describe('errors', () => {
+  it('maps every code to a 4xx or 5xx status and builds valid bodies', () => {
+    for (const code of ERROR_CODES) {
+      expect(ERROR_STATUS[code]).toBeGreaterThanOrEqual(400);
+      expect(ErrorBodySchema.parse(errorBody(code, 'something went wrong', { component: 'stt' }))).toEqual({
+        error: { code, message: 'something went wrong', component: 'stt' },
+      });
+    }
+    expect(ErrorBodySchema.safeParse({ error: { code: 'teapot', message: 'x' } }).success).toBe(false);
+  });
+});
