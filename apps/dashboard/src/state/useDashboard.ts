@@ -17,6 +17,8 @@ export interface Dashboard {
   connection: ConnectionState;
   revision: number;
   loadError: string | null;
+  /** A token was given and refused (as opposed to a first visit). */
+  hadToken: boolean;
   signIn: (token: string) => void;
   signOut: () => void;
   refresh: () => void;
@@ -99,6 +101,7 @@ export function useDashboard(): Dashboard {
     connection,
     revision,
     loadError,
+    hadToken: token !== null,
     signIn: (value) => {
       saveToken(value);
       setAuth('checking');

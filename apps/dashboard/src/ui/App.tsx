@@ -48,7 +48,7 @@ export function App() {
             {t('errorPrefix')}: {d.loadError}
           </p>
         )}
-        {d.auth === 'needToken' && <TokenForm onSubmit={d.signIn} refused={d.connection.kind === 'unauthorized' || sessionStorage.length > 0} />}
+        {d.auth === 'needToken' && <TokenForm onSubmit={d.signIn} refused={d.hadToken} />}
         {d.auth === 'checking' && <p>{t('loading')}</p>}
         {d.auth === 'ok' && route.page === 'overview' && <OverviewPage components={d.components} />}
         {d.auth === 'ok' && route.page === 'component' && (

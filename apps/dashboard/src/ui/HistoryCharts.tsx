@@ -50,7 +50,7 @@ export function HistoryCharts({ client, component, revision }: { client: AdminCl
   return (
     <section aria-labelledby="history-title" className="panel">
       <div className="panel-head">
-        <h3 id="history-title">{t('latencyChart').split('(')[0]}</h3>
+        <h3 id="history-title">{t('history')}</h3>
         <RangePicker value={range} options={RANGES} onChange={setRange} label={t('range')} />
       </div>
       {error && (

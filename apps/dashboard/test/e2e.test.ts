@@ -1,0 +1,108 @@
+// End to end, in a real headless Chromium: the built dashboard against the gateway and the lab.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from 'vite';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './browser.ts';
+import { serveDashboard, type DashboardServer } from './serveDashboard.ts';
+import { startStack, type Stack } from './stack.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const screenshots = resolve(root, '../../docs/screenshots');
+const TIMEOUT = 30_000;
+
+let stack: Stack;
+let server: DashboardServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  await mkdir(screenshots, { recursive: true });
+  await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir: join(root, 'dist'), sourcemap: false } });
+  stack = await startStack();
+  server = await serveDashboard(join(root, 'dist'), stack.gatewayUrl);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'en-GB' });
+  page.setDefaultTimeout(TIMEOUT);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await stack?.close();
+});
+
+const card = (component: string) => page.getByTestId(`card-${component}`);
+
+describe('dashboard in Chromium against the gateway', () => {
+  it('asks for the admin token once, then shows the four components with live numbers', async () => {
+    await page.goto(`${server.url}/dashboard/`);
+    await page.getByRole('textbox', { name: 'Admin token' }).fill(stack.adminToken);
+    await page.getByRole('button', { name: 'Open the dashboard' }).click();
+    for (const component of ['llm', 'stt', 'tts', 'vision']) {
+      await expect.poll(() => card(component).getByTestId('p95').textContent(), { timeout: TIMEOUT }).toMatch(/\d+ m?s/);
+      await expect.poll(() => card(component).getByTestId('status').textContent()).toMatch(/MVP|Migrating|Production/);
+    }
+    await expect.poll(() => page.getByTestId('connection').textContent(), { timeout: TIMEOUT }).toContain('Live');
+    await expect.poll(() => page.getByTestId('rps').textContent(), { timeout: TIMEOUT }).toMatch(/\d/);
+    // The token is kept for the tab: a reload goes straight to the dashboard.
+    await page.reload();
+    await expect.poll(() => card('stt').getByTestId('weight').textContent()).toMatch(/%/);
+    await page.screenshot({ path: join(screenshots, 'overview.png'), fullPage: true });
+  }, 90_000);
+
+  it('sets a weight from the page: reason, from → to, confirmation; the gateway routes students by it', async () => {
+    await page.getByRole('link', { name: 'stt' }).first().click();
+    await page.getByTestId('action-weight').click();
+    const dialog = page.getByTestId('action-dialog');
+    await dialog.getByLabel('New weight (%)').fill('50');
+    await dialog.getByRole('button', { name: 'Review' }).click();
+    await expect.poll(() => dialog.textContent()).toMatch(/reason: expected at least 3 characters/);
+    await dialog.getByLabel(/Reason/).fill('step 2 of the plan: GO on every criterion');
+    await dialog.getByRole('button', { name: 'Review' }).click();
+    await expect.poll(() => dialog.getByTestId('planned-changes').textContent()).toMatch(/weight: 0 % → 50 %/);
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await expect.poll(() => stack.weight('stt'), { timeout: TIMEOUT }).toBe(50);
+    await expect.poll(() => page.getByTestId('component-weight').textContent(), { timeout: TIMEOUT }).toBe('50 %');
+    await expect.poll(() => page.getByTestId('audit-log').textContent(), { timeout: TIMEOUT }).toContain('step 2 of the plan');
+    const share = await stack.productionShare('stt', 1000);
+    if (share !== null) {
+      expect(share).toBeGreaterThan(0.45);
+      expect(share).toBeLessThan(0.55);
+    }
+    await page.screenshot({ path: join(screenshots, 'component-stt.png'), fullPage: true });
+  }, 90_000);
+
+  it('shows a fault in the lab as an alert, then as an automatic rollback, without reloading', async () => {
+    const marker = await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = Math.random()));
+    await stack.injectFault('stt');
+    await expect.poll(() => page.getByTestId('alerts').textContent(), { timeout: 60_000 }).toMatch(/CRITICAL/);
+    await expect.poll(() => page.getByTestId('status').first().textContent(), { timeout: 60_000 }).toBe('Rolled back');
+    await expect.poll(() => page.getByTestId('audit-log').textContent(), { timeout: TIMEOUT }).toMatch(/rollback/i);
+    // Same document all along: no reload happened.
+    expect(await page.evaluate(() => (window as unknown as { __marker: number }).__marker)).toBe(marker);
+  }, 120_000);
+
+  it('shows "disconnected" when the gateway cannot be reached, and recovers by itself', async () => {
+    server.setOffline(true);
+    await expect.poll(() => page.getByTestId('connection').textContent(), { timeout: TIMEOUT }).toContain('Disconnected');
+    server.setOffline(false);
+    await expect.poll(() => page.getByTestId('connection').textContent(), { timeout: TIMEOUT }).toContain('Live');
+  }, 90_000);
+
+  it('switches to French and stays readable at tablet width', async () => {
+    await page.getByRole('button', { name: 'Switch the page to French' }).click();
+    await expect.poll(() => page.getByRole('link', { name: 'Vue d’ensemble' }).count()).toBe(1);
+    await page.setViewportSize({ width: 800, height: 1100 });
+    await page.getByRole('link', { name: 'Vue d’ensemble' }).click();
+    await expect.poll(() => card('llm').isVisible()).toBe(true);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.getByRole('link', { name: 'Coûts' }).click();
+    await expect.poll(() => page.getByTestId('break-even').textContent()).toBe('30 mois');
+  }, 60_000);
+});
+
