@@ -4,17 +4,20 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-type Status = 'mvp' | 'migrating' | 'production' | 'rollback';
+import type { Alert, AuditEvent, ComponentSummary, CriteriaResponse, RolloutState, WindowMetrics } from '@bascule/contracts';
+
+type Component = ComponentSummary['component'];
+type Provider = ComponentSummary['providers']['mvp']['id'];
 interface FakeComponent {
-  component: string;
-  status: Status;
+  component: Component;
+  status: ComponentSummary['status'];
   weight: number;
-  production: string;
-  mvp: string;
+  production: Provider;
+  mvp: Provider;
   fault: boolean;
   faultTicks: number;
 }
-interface AuditEvent { id: number; at: string; component: string; actor: string; action: string; reason: string; from: string; to: string }
+const STEPS = [10, 50, 100];
 
 export interface FakeAdminApi {
   url: string;
@@ -24,7 +27,7 @@ export interface FakeAdminApi {
   close(): Promise<void>;
 }
 
-const PROVIDERS: [string, string, string][] = [
+const PROVIDERS: [Component, Provider, Provider][] = [
   ['llm', 'groq', 'huggingface'],
   ['stt', 'faster-whisper', 'openai-whisper'],
   ['tts', 'coqui', 'web-speech'],
@@ -37,23 +40,43 @@ export async function startFakeAdminApi(token: string, tickMs = 500): Promise<Fa
   const streams = new Set<ServerResponse>();
   let tick = 0;
 
-  const audit = (c: FakeComponent, actor: string, action: string, reason: string, from: string, to: string): void => {
-    events.unshift({ id: events.length + 1, at: new Date().toISOString(), component: c.component, actor, action, reason, from, to });
+  const audit = (c: FakeComponent, actor: string, action: AuditEvent['action'], reason: string, from: RolloutState): void => {
+    events.unshift({ id: String(events.length + 1), at: new Date().toISOString(), component: c.component, actor, action, reason, from, to: state(c) });
   };
-  const view = (c: FakeComponent) => {
-    const prodP95 = c.fault ? 2600 : 380;
-    const alerts = c.fault && c.faultTicks >= 1 && c.status !== 'rollback' ? [{ severity: 'critical', metric: 'p95', provider: c.production, message: `p95 ${prodP95} ms > 2000 ms`, value: prodP95, threshold: 2000 }] : [];
+  const state = (c: FakeComponent): RolloutState => ({ status: c.status, weight: c.weight, step: stepOf(c) });
+  const stepOf = (c: FakeComponent): number => STEPS.filter((w) => w <= c.weight).length - 1;
+  const window = (p95Ms: number, errorRate: number, requests: number, cost: number): WindowMetrics => ({
+    windowMs: 300_000,
+    requests,
+    errors: Math.round(requests * errorRate),
+    errorRate,
+    availability: 1 - errorRate,
+    avgMs: p95Ms * 0.6,
+    p50Ms: p95Ms * 0.5,
+    p95Ms,
+    p99Ms: p95Ms * 1.3,
+    costPerRequestEur: cost,
+  });
+  const faulty = (c: FakeComponent): boolean => c.fault && c.status !== 'rollback';
+  const view = (c: FakeComponent): ComponentSummary => {
+    const prodP95 = faulty(c) ? 2600 : 380;
+    const prodRequests = Math.round(c.weight * 6);
+    const alerts: Alert[] = faulty(c) && c.faultTicks >= 1
+      ? [{ id: `${c.component}:${c.production}:p95_latency`, severity: 'critical', metric: 'p95_latency', provider: c.production, message: `p95 ${prodP95} ms > 2000 ms`, value: prodP95, threshold: 2000, since: new Date().toISOString(), evaluations: c.faultTicks }]
+      : [];
     return {
       component: c.component,
       status: c.status,
       weight: c.weight,
-      step: { index: c.weight >= 100 ? 2 : c.weight >= 50 ? 1 : 0, total: 3, weight: c.weight >= 50 ? 100 : c.weight >= 10 ? 50 : 10 },
-      health: c.fault && c.status !== 'rollback' ? 45 : 96,
+      step: stepOf(c),
+      plan: { version: 1, steps: STEPS.map((weight) => ({ weight, minDurationMs: 172_800_000 })), autoPromote: false },
+      stepStartedAt: null,
       providers: {
-        [c.production]: { role: 'production', breaker: c.fault && c.status !== 'rollback' ? 'open' : 'closed', metrics: { p50Ms: 210, p95Ms: prodP95, errorRate: c.fault ? 0.3 : 0.004, requests: Math.round(c.weight * 3) } },
-        [c.mvp]: { role: 'mvp', breaker: 'closed', metrics: { p50Ms: 900, p95Ms: 1800, errorRate: 0.01, requests: 300 } },
+        production: { id: c.production, breaker: faulty(c) ? 'open' : 'closed', metrics: window(prodP95, faulty(c) ? 0.3 : 0.004, prodRequests, 0.0008) },
+        mvp: { id: c.mvp, breaker: 'closed', metrics: window(1800, 0.01, 600 - prodRequests, 0.004) },
       },
-      metrics: { p50Ms: 600, p95Ms: 1800 - c.weight * 10, errorRate: 0.01, requests: 300 + c.weight * 3, requestsPerSecond: 3 + (tick % 5) / 10, activeStudents: 40, costPerRequest: 0.004 - c.weight * 0.00002, mvpCostPerRequest: 0.004, mvpP95Ms: 1800 },
+      health: faulty(c) ? 45 : 96,
+      metrics: window(1800 - c.weight * 10, 0.01, 600 + (tick % 7) * 10, 0.004 - c.weight * 0.00003),
       alerts,
     };
   };
@@ -67,22 +90,34 @@ export async function startFakeAdminApi(token: string, tickMs = 500): Promise<Fa
     }
     return { component: c.component, range: '1h', points };
   };
-  const broadcast = (): void => {
-    const data = JSON.stringify({ components: components.map(view) });
-    for (const res of streams) res.write(`event: state\ndata: ${data}\n\n`);
+  const send = (res: ServerResponse, type: string, data: unknown): void => void res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+  const broadcast = (type: string, data: unknown): void => {
+    for (const res of streams) send(res, type, data);
+  };
+  const changed = (c: FakeComponent, from: RolloutState, actor: string, action: AuditEvent['action'], reason: string): void => {
+    audit(c, actor, action, reason, from);
+    broadcast('state', view(c));
+    broadcast('event', events[0]);
   };
   const timer = setInterval(() => {
     tick++;
     for (const c of components) {
       if (!c.fault || c.status === 'rollback') continue;
       c.faultTicks++;
+      const alert = view(c).alerts[0];
+      if (alert) broadcast('alert', { component: c.component, state: 'firing', alert });
       if (c.faultTicks >= 3 && c.weight > 0) {
-        audit(c, 'analysis', 'rollback', `critical alert on ${c.production} for 3 evaluations: p95 > 2000 ms`, `${c.weight}`, '0');
+        const from = state(c);
         c.weight = 0;
         c.status = 'rollback';
+        changed(c, from, 'analysis', 'rollback', `critical alert on ${c.production} for 3 evaluations: p95 > 2000 ms`);
+        if (alert) broadcast('alert', { component: c.component, state: 'resolved', alert });
       }
     }
-    broadcast();
+    for (const c of components) {
+      const { metrics, providers, health } = view(c);
+      broadcast('metrics', { component: c.component, at: new Date().toISOString(), metrics, providers, health });
+    }
   }, tickMs);
 
   const json = (res: ServerResponse, status: number, body: unknown): void => {
@@ -100,10 +135,11 @@ export async function startFakeAdminApi(token: string, tickMs = 500): Promise<Fa
       if (req.headers.authorization !== `Bearer ${token}`) return json(res, 401, { error: { code: 'unauthorized', message: 'admin token required' } });
       const parts = url.pathname.split('/').filter(Boolean); // admin v1 components stt weight
       if (url.pathname === '/admin/v1/components') return json(res, 200, { components: components.map(view) });
-      if (url.pathname === '/admin/v1/events') return json(res, 200, { events });
+      if (url.pathname === '/admin/v1/events') return json(res, 200, { events: events.filter((e) => !url.searchParams.get('component') || e.component === url.searchParams.get('component')), nextBefore: null });
       if (url.pathname === '/admin/v1/stream') {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         res.write(': connected\n\n');
+        for (const c of components) send(res, 'state', view(c));
         streams.add(res);
         res.on('close', () => streams.delete(res));
         return;
@@ -112,31 +148,45 @@ export async function startFakeAdminApi(token: string, tickMs = 500): Promise<Fa
       if (!c) return json(res, 404, { error: { code: 'not_found', message: `unknown component` } });
       const action = parts[4];
       if (!action) return json(res, 200, view(c));
-      if (action === 'criteria') return json(res, 200, { component: c.component, criteria: [{ name: 'p95', target: '< 1500 ms', measured: c.fault ? 2600 : 380, unit: 'ms', samples: 120 + tick, verdict: c.fault ? 'FAIL' : 'PASS' }, { name: 'availability', target: '> 99.5 %', measured: 99.8, unit: '%', samples: 120 + tick, verdict: 'PASS' }, { name: 'quality', target: '> 95 %', measured: null, samples: 0, verdict: 'INCONCLUSIVE' }] });
+      if (action === 'criteria') {
+        const criteria: CriteriaResponse = {
+          component: c.component,
+          provider: c.production,
+          step: stepOf(c),
+          criteria: [
+            { id: 'p95_latency', label: 'p95 latency', comparator: '<', target: 1500, unit: 'ms', measured: faulty(c) ? 2600 : 380, samples: 120 + tick, minSamples: 100, verdict: faulty(c) ? 'FAIL' : 'PASS' },
+            { id: 'availability', label: 'availability', comparator: '>', target: 0.995, unit: 'ratio', measured: 0.998, samples: 120 + tick, minSamples: 100, verdict: 'PASS' },
+            { id: 'quality', label: 'quality', comparator: '>', target: 0.95, unit: 'ratio', measured: null, samples: 0, minSamples: 1, verdict: 'INCONCLUSIVE' },
+          ],
+          verdict: faulty(c) ? 'NO-GO' : 'HOLD',
+          evaluatedAt: new Date().toISOString(),
+        };
+        return json(res, 200, criteria);
+      }
       if (action === 'history') return json(res, 200, history(c));
       const body = await readBody(req);
-      const reason = typeof body.reason === 'string' ? body.reason : '';
+      const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
+      if (!reason) return json(res, 400, { error: { code: 'invalid_request', message: 'reason: expected a reason (non-empty text)' } });
+      const from = state(c);
       if (action === 'weight') {
         const weight = body.weight;
-        if (typeof weight !== 'number' || weight < 0 || weight > 100) return json(res, 400, { error: { code: 'bad_request', message: 'weight: expected a number from 0 to 100' } });
-        audit(c, 'admin', 'weight', reason, `${c.weight}`, `${weight}`);
+        if (typeof weight !== 'number' || weight < 0 || weight > 100) return json(res, 400, { error: { code: 'invalid_request', message: 'weight: expected a number between 0 and 100' } });
         c.weight = weight;
         c.status = c.status === 'rollback' ? 'rollback' : weight === 0 ? 'mvp' : weight === 100 ? 'production' : 'migrating';
+        changed(c, from, 'admin', 'set-weight', reason);
       } else if (action === 'rollback') {
-        audit(c, 'admin', 'rollback', reason, `${c.weight}`, '0');
         c.weight = 0;
         c.status = 'rollback';
+        changed(c, from, 'admin', 'rollback', reason);
       } else if (action === 'resume') {
-        audit(c, 'admin', 'resume', reason, 'rollback', 'migrating');
         c.status = 'migrating';
         c.fault = false;
+        changed(c, from, 'admin', 'resume', reason);
       } else if (action === 'promote') {
-        const next = c.weight >= 50 ? 100 : c.weight >= 10 ? 50 : 10;
-        audit(c, 'admin', 'promote', reason, `${c.weight}`, `${next}`);
-        c.weight = next;
-        c.status = next === 100 ? 'production' : 'migrating';
+        c.weight = STEPS.find((w) => w > c.weight) ?? 100;
+        c.status = c.weight === 100 ? 'production' : 'migrating';
+        changed(c, from, 'admin', 'promote', reason);
       }
-      broadcast();
       return json(res, 200, view(c));
     })().catch((error: unknown) => json(res, 500, { error: { code: 'internal', message: String(error) } }));
   });

@@ -1,11 +1,11 @@
 // Calls to the gateway's admin API: JSON in and out, the admin token as a bearer token (or none behind
 // Cloudflare Access, where the edge authenticates the person), a timeout on every call, and errors that
 // carry the gateway's own message (`{"error":{"code","message"}}`).
-import { normalizeComponent, normalizeComponents, normalizeCriteria, normalizeEvents, normalizeHistory } from '../model/normalize.ts';
+import { normalizeCriteria, normalizeEvents, normalizeHistory } from '../model/normalize.ts';
 import { actionRequest, type ActionKind } from '../model/actions.ts';
-import { readString } from '../model/read.ts';
+import { isObject, readArray, readString, type Json } from '../model/read.ts';
 import type { Range } from '../model/series.ts';
-import type { AuditEventView, ComponentView, CriteriaView, HistoryPoint } from '../model/types.ts';
+import type { AuditEventView, CriteriaView, HistoryPoint } from '../model/types.ts';
 
 export class AdminApiError extends Error {
   constructor(
@@ -18,12 +18,13 @@ export class AdminApiError extends Error {
 }
 
 export interface AdminClient {
-  components(): Promise<ComponentView[]>;
-  component(id: string): Promise<ComponentView>;
+  /** The components' summaries as sent (the page patches them from the stream, then normalizes). */
+  components(): Promise<Json[]>;
   criteria(id: string): Promise<CriteriaView>;
   events(component?: string): Promise<AuditEventView[]>;
   history(id: string, range: Range): Promise<HistoryPoint[]>;
-  act(id: string, kind: ActionKind, reason: string, weight?: number): Promise<unknown>;
+  /** Answers the component's updated summary. */
+  act(id: string, kind: ActionKind, reason: string, weight?: number): Promise<Json | null>;
   streamUrl: string;
 }
 
@@ -64,17 +65,14 @@ export function createAdminClient(baseUrl: string, token: string | null): AdminC
   const base = '/admin/v1';
   const path = (id: string): string => `${base}/components/${encodeURIComponent(id)}`;
   return {
-    components: async () => normalizeComponents(await call('GET', `${base}/components`)),
-    component: async (id) => {
-      const json = await call('GET', path(id));
-      return normalizeComponent((json as { component?: unknown })?.component instanceof Object ? (json as { component: unknown }).component : json);
-    },
+    components: async () => readArray(await call('GET', `${base}/components`), 'components').filter(isObject),
     criteria: async (id) => normalizeCriteria(await call('GET', `${path(id)}/criteria`)),
     events: async (component) => normalizeEvents(await call('GET', `${base}/events${component ? `?component=${encodeURIComponent(component)}` : ''}`)),
     history: async (id, range) => normalizeHistory(await call('GET', `${path(id)}/history?range=${range}`)),
     act: async (id, kind, reason, weight) => {
       const request = actionRequest(id, kind, reason, weight);
-      return call(request.method, request.path, request.body);
+      const answer = await call(request.method, request.path, request.body);
+      return isObject(answer) && typeof answer.component === 'string' ? answer : null;
     },
     streamUrl: `${baseUrl}${base}/stream`,
   };

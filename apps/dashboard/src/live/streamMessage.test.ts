@@ -1,32 +1,46 @@
 import { describe, expect, it } from 'vitest';
+import type { AlertStreamPayload, MetricsStreamPayload } from '@bascule/contracts';
 import { applyUpdate, interpretMessage } from './streamMessage.ts';
 import { normalizeComponents } from '../model/normalize.ts';
-import { llmPayload, sttPayload } from '../model/fixtures.ts';
+import { eventsPayload, llmPayload, metrics, sttPayload } from '../model/fixtures.ts';
+import type { Json } from '../model/read.ts';
 
-const message = (data: unknown, event = 'message') => ({ event, id: null, data: typeof data === 'string' ? data : JSON.stringify(data) });
+const message = (event: string, data: unknown) => ({ event, id: null, data: typeof data === 'string' ? data : JSON.stringify(data) });
+const current: Json[] = [sttPayload, llmPayload];
+const view = (raw: Json[]) => normalizeComponents(raw);
 
 describe('stream messages', () => {
-  const current = normalizeComponents({ components: [sttPayload, llmPayload] });
-
-  it('replaces everything on a snapshot', () => {
-    const update = interpretMessage(message({ components: [llmPayload] }, 'state'));
-    expect(applyUpdate(current, update).map((c) => c.component)).toEqual(['llm']);
-  });
-
-  it('replaces one component on a component update, bare or wrapped', () => {
+  it('replaces a component on `state`, and adds one it did not know', () => {
     const rolledBack = { ...sttPayload, status: 'rollback', weight: 0 };
-    for (const data of [rolledBack, { type: 'component', component: rolledBack }, { type: 'component', data: rolledBack }]) {
-      const next = applyUpdate(current, interpretMessage(message(data)));
-      expect(next.map((c) => [c.component, c.status, c.weight])).toEqual([
-        ['stt', 'rollback', 0],
-        ['llm', 'production', 100],
-      ]);
-    }
+    const next = applyUpdate(current, interpretMessage(message('state', rolledBack)));
+    expect(view(next).map((c) => [c.component, c.status, c.weight])).toEqual([
+      ['stt', 'rollback', 0],
+      ['llm', 'production', 100],
+    ]);
+    const added = applyUpdate([llmPayload], interpretMessage(message('state', sttPayload)));
+    expect(view(added).map((c) => c.component)).toEqual(['llm', 'stt']);
   });
 
-  it('asks for a refetch on anything else, including non-JSON', () => {
-    expect(interpretMessage(message({ type: 'audit', action: 'weight' }))).toEqual({ kind: 'changed' });
-    expect(interpretMessage(message('ping'))).toEqual({ kind: 'changed' });
+  it('patches measurements on `metrics`, keeping status, weight and plan', () => {
+    const payload: MetricsStreamPayload = { component: 'stt', at: '2026-11-24T10:00:00.000Z', metrics: metrics({ p95Ms: 777 }), providers: sttPayload.providers, health: 41 };
+    const [stt] = view(applyUpdate(current, interpretMessage(message('metrics', payload))));
+    expect(stt).toMatchObject({ status: 'migrating', weight: 10, health: 41, metrics: { p95Ms: 777 }, step: { total: 3 } });
+  });
+
+  it('adds a firing alert once and removes it when resolved', () => {
+    const alert = { ...sttPayload.alerts[0]!, id: 'stt:faster-whisper:error_rate', metric: 'error_rate' };
+    const firing: AlertStreamPayload = { component: 'stt', state: 'firing', alert };
+    let next = applyUpdate(current, interpretMessage(message('alert', firing)));
+    next = applyUpdate(next, interpretMessage(message('alert', firing)));
+    expect(view(next)[0]?.alerts.map((a) => a.id)).toEqual(['stt:openai-whisper:p95_latency', 'stt:faster-whisper:error_rate']);
+    next = applyUpdate(next, interpretMessage(message('alert', { ...firing, state: 'resolved' })));
+    expect(view(next)[0]?.alerts.map((a) => a.id)).toEqual(['stt:openai-whisper:p95_latency']);
+  });
+
+  it('reports audit events and asks for a refetch on anything it does not understand', () => {
+    expect(interpretMessage(message('event', eventsPayload.events[0]))).toEqual({ kind: 'event', component: 'stt' });
+    expect(interpretMessage(message('message', 'ping'))).toEqual({ kind: 'changed' });
+    expect(interpretMessage(message('metrics', { no: 'component' }))).toEqual({ kind: 'changed' });
     expect(applyUpdate(current, { kind: 'changed' })).toBe(current);
   });
 });

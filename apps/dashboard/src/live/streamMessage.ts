@@ -1,11 +1,17 @@
-// What a message of the admin stream means for the page: a full snapshot of the components, one
-// component's new state, or "something changed, refetch".
-import { normalizeComponent, normalizeComponents } from '../model/normalize.ts';
-import { isObject, readArray } from '../model/read.ts';
-import type { ComponentView } from '../model/types.ts';
+// What a message of the admin stream (GET /admin/v1/stream) does to the page's copy of the components.
+// Per the contract: `state` carries a whole ComponentSummary, `metrics` its measurements, `alert` one
+// alert firing or resolved, `event` an audit event. The page keeps the raw payloads and patches them, so
+// a `metrics` message updates numbers without losing the status or the plan.
+import { isObject, readString, type Json } from '../model/read.ts';
 import type { SseMessage } from './sseParser.ts';
 
-export type StreamUpdate = { kind: 'snapshot'; components: ComponentView[] } | { kind: 'component'; component: ComponentView } | { kind: 'changed' };
+export type StreamUpdate =
+  | { kind: 'snapshot'; components: Json[] }
+  | { kind: 'state'; component: Json }
+  | { kind: 'metrics'; component: string; patch: Json }
+  | { kind: 'alert'; component: string; firing: boolean; alert: Json }
+  | { kind: 'event'; component: string | null }
+  | { kind: 'changed' };
 
 export function interpretMessage(message: SseMessage): StreamUpdate {
   let data: unknown;
@@ -14,22 +20,49 @@ export function interpretMessage(message: SseMessage): StreamUpdate {
   } catch {
     return { kind: 'changed' };
   }
-  const payload = isObject(data) && isObject(data.data) && !Array.isArray(data.components) ? data.data : data;
-  if (readArray(payload, 'components').length > 0 || Array.isArray(payload)) return { kind: 'snapshot', components: normalizeComponents(payload) };
-  if (isObject(payload) && typeof payload.component === 'string' && typeof payload.status === 'string' && typeof payload.weight === 'number') {
-    return { kind: 'component', component: normalizeComponent(payload) };
+  if (!isObject(data)) return { kind: 'changed' };
+  const component = readString(data, 'component');
+  switch (message.event) {
+    case 'state':
+      if (Array.isArray(data.components)) return { kind: 'snapshot', components: data.components.filter(isObject) };
+      return component ? { kind: 'state', component: data } : { kind: 'changed' };
+    case 'metrics': {
+      if (!component) return { kind: 'changed' };
+      const patch: Json = {};
+      for (const key of ['metrics', 'providers', 'health'] as const) if (key in data) patch[key] = data[key];
+      return { kind: 'metrics', component, patch };
+    }
+    case 'alert':
+      if (!component || !isObject(data.alert)) return { kind: 'changed' };
+      return { kind: 'alert', component, firing: data.state !== 'resolved', alert: data.alert };
+    case 'event':
+      return { kind: 'event', component };
+    default:
+      return { kind: 'changed' };
   }
-  if (isObject(payload) && isObject(payload.component) && typeof payload.component.component === 'string') {
-    return { kind: 'component', component: normalizeComponent(payload.component) };
-  }
-  return { kind: 'changed' };
 }
 
-export function applyUpdate(current: ComponentView[], update: StreamUpdate): ComponentView[] {
-  if (update.kind === 'snapshot') return update.components;
-  if (update.kind === 'component') {
-    const found = current.some((c) => c.component === update.component.component);
-    return found ? current.map((c) => (c.component === update.component.component ? update.component : c)) : [...current, update.component];
+function patchComponent(current: Json[], component: string, patch: (c: Json) => Json): Json[] {
+  return current.map((c) => (readString(c, 'component') === component ? patch(c) : c));
+}
+
+export function applyUpdate(current: Json[], update: StreamUpdate): Json[] {
+  switch (update.kind) {
+    case 'snapshot':
+      return update.components;
+    case 'state': {
+      const id = readString(update.component, 'component');
+      const found = current.some((c) => readString(c, 'component') === id);
+      return found ? patchComponent(current, id ?? '', () => update.component) : [...current, update.component];
+    }
+    case 'metrics':
+      return patchComponent(current, update.component, (c) => ({ ...c, ...update.patch }));
+    case 'alert':
+      return patchComponent(current, update.component, (c) => {
+        const alerts = (Array.isArray(c.alerts) ? c.alerts : []).filter((a) => readString(a, 'id') !== readString(update.alert, 'id'));
+        return { ...c, alerts: update.firing ? [...alerts, update.alert] : alerts };
+      });
+    default:
+      return current;
   }
-  return current;
 }

@@ -68,8 +68,8 @@ export function plannedChanges(c: ComponentView, kind: ActionKind, weight?: numb
       break;
     }
     case 'promote': {
-      const next = c.step.weight !== null && c.step.weight > c.weight ? c.step.weight : null;
-      push('weight', `${c.weight} %`, next === null ? 'next step' : `${next} %`);
+      const next = c.step.nextWeight;
+      push('weight', `${c.weight} %`, next === null ? '?' : `${next} %`);
       push('status', c.status, next === 100 ? 'production' : 'migrating');
       break;
     }

@@ -1,37 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeComponent, normalizeComponents, normalizeCriteria, normalizeEvents, normalizeHistory } from './normalize.ts';
-import { llmPayload, sttPayload } from './fixtures.ts';
+import { criteriaPayload, eventsPayload, llmPayload, sttPayload } from './fixtures.ts';
 
 describe('normalizeComponent', () => {
-  it('reads the design payload: status, weight, step, health, metrics, providers with breakers, alerts', () => {
+  it('reads the contract payload: status, weight, plan step, health, metrics, providers with breakers, alerts', () => {
     const c = normalizeComponent(sttPayload);
-    expect(c).toMatchObject({ component: 'stt', status: 'migrating', weight: 10, health: 92, step: { index: 0, total: 3, weight: 10 } });
-    expect(c.metrics).toMatchObject({ p95Ms: 1900, errorRate: 0.02, requestsPerSecond: 4, costPerRequest: 0.003 });
+    expect(c).toMatchObject({ component: 'stt', status: 'migrating', weight: 10, health: 92, step: { index: 0, total: 3, weight: 10, nextWeight: 50 } });
+    // 1200 requests over a 5-minute window: 4 per second. The MVP provider's cost and p95 are the baseline.
+    expect(c.metrics).toMatchObject({ p95Ms: 1900, errorRate: 0.02, requestsPerSecond: 4, costPerRequest: 0.003, mvpCostPerRequest: 0.006, mvpP95Ms: 2100 });
     expect(c.providers).toEqual([
       { id: 'faster-whisper', role: 'production', breaker: 'closed', p50Ms: 300, p95Ms: 450, errorRate: 0.01, requests: 100 },
       { id: 'openai-whisper', role: 'mvp', breaker: 'open', p50Ms: 900, p95Ms: 2100, errorRate: 0.2, requests: 900 },
     ]);
-    expect(c.alerts[0]).toMatchObject({ severity: 'critical', provider: 'openai-whisper', value: 2100, threshold: 2000 });
+    expect(c.alerts[0]).toMatchObject({ id: 'stt:openai-whisper:p95_latency', severity: 'critical', provider: 'openai-whisper', value: 2100, threshold: 2000 });
   });
 
-  it('accepts providers as {production, mvp} with ids, percent error rates, health objects and HALF_OPEN breakers', () => {
-    const c = normalizeComponent({
-      component: 'tts',
-      status: 'rollback',
-      weight: 0,
-      step: 1,
-      health: { score: 40 },
-      providers: { production: { id: 'coqui', breaker: 'HALF_OPEN' }, mvp: { id: 'web-speech', breaker: { state: 'closed' } } },
-      metrics: { latency: { p95: 120 }, errorRate: 7.5 },
-    });
-    expect(c.health).toBe(40);
-    expect(c.step.index).toBe(1);
-    expect(c.metrics.p95Ms).toBe(120);
-    expect(c.metrics.errorRate).toBeCloseTo(0.075);
-    expect(c.providers.map((p) => [p.id, p.role, p.breaker])).toEqual([
-      ['coqui', 'production', 'half-open'],
-      ['web-speech', 'mvp', 'closed'],
-    ]);
+  it('reads a step before the plan starts, half-open breakers and missing latencies', () => {
+    const c = normalizeComponent({ ...llmPayload, step: -1, weight: 0, status: 'mvp' });
+    expect(c.step).toMatchObject({ index: -1, total: 3, weight: null, nextWeight: 10 });
+    expect(c.providers[1]?.breaker).toBe('half-open');
+    expect(c.providers[0]?.p50Ms).toBeNull();
   });
 
   it('turns garbage into an unknown component instead of throwing', () => {
@@ -47,33 +35,35 @@ describe('normalizeComponent', () => {
 });
 
 describe('normalizeCriteria', () => {
-  const payload = {
-    component: 'llm',
-    criteria: [
-      { name: 'p95', target: { op: '<', value: 1500 }, measured: 420, unit: 'ms', samples: 800, verdict: 'PASS' },
-      { name: 'quality', target: '> 95 %', measured: null, samples: 0, verdict: 'INCONCLUSIVE' },
-    ],
-  };
-
-  it('reads each criterion and computes NO-GO unless every criterion passes', () => {
-    const view = normalizeCriteria(payload);
-    expect(view.criteria[0]).toEqual({ name: 'p95', target: '< 1500', measured: 420, unit: 'ms', samples: 800, verdict: 'PASS' });
-    expect(view.criteria[1]?.target).toBe('> 95 %');
-    expect(view.go).toBe(false);
-    expect(normalizeCriteria({ criteria: [payload.criteria[0]] }).go).toBe(true);
+  it('reads each criterion with comparator, target, unit and samples, and the gateway’s verdict', () => {
+    const view = normalizeCriteria(criteriaPayload);
+    expect(view.criteria[0]).toEqual({ id: 'p95_latency', label: 'p95 latency', comparator: '<', target: 1500, unit: 'ms', measured: 420, samples: 800, minSamples: 100, verdict: 'PASS' });
+    expect(view).toMatchObject({ verdict: 'HOLD', provider: 'groq' });
   });
 
-  it('prefers the gateway’s own decision when given', () => {
-    expect(normalizeCriteria({ ...payload, decision: 'GO' }).go).toBe(true);
-    expect(normalizeCriteria({ criteria: [payload.criteria[0]], decision: 'NO-GO' }).go).toBe(false);
-    expect(normalizeCriteria({ criteria: [payload.criteria[0]], go: false }).go).toBe(false);
+  it('derives GO / NO-GO / HOLD the same way when the verdict is missing', () => {
+    const [pass, inconclusive] = criteriaPayload.criteria;
+    const derive = (criteria: unknown[]) => normalizeCriteria({ criteria }).verdict;
+    expect(derive([pass])).toBe('GO');
+    expect(derive([pass, inconclusive])).toBe('HOLD');
+    expect(derive([inconclusive, { ...pass, verdict: 'FAIL' }])).toBe('NO-GO');
+    expect(derive([])).toBe('HOLD');
   });
 });
 
 describe('normalizeEvents and normalizeHistory', () => {
   it('reads audit events with actor, reason, from and to', () => {
-    const [e] = normalizeEvents({ events: [{ id: 3, at: '2026-11-24T10:00:00Z', component: 'stt', actor: 'analysis', action: 'rollback', reason: 'p95 > 2000 ms', from: { weight: 50 }, to: { weight: 0 } }] });
-    expect(e).toEqual({ id: '3', at: '2026-11-24T10:00:00Z', component: 'stt', actor: 'analysis', action: 'rollback', reason: 'p95 > 2000 ms', from: '50', to: '0' });
+    const [e] = normalizeEvents(eventsPayload);
+    expect(e).toEqual({
+      id: 'e3',
+      at: '2026-11-24T10:00:00.000Z',
+      component: 'stt',
+      actor: 'analysis',
+      action: 'rollback',
+      reason: 'p95 > 2000 ms for 3 evaluations',
+      from: { status: 'migrating', weight: 50 },
+      to: { status: 'rollback', weight: 0 },
+    });
   });
 
   it('reads rollups in time order, with epoch seconds or ISO times, deriving error rates from counts', () => {

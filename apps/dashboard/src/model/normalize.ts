@@ -6,10 +6,13 @@ import type {
   BreakerState,
   ComponentView,
   CriteriaView,
+  CriterionUnit,
   CriterionView,
+  GoVerdict,
   HistoryPoint,
   MetricsView,
   ProviderView,
+  RolloutStateView,
   Status,
   Verdict,
 } from './types.ts';
@@ -33,17 +36,20 @@ function toRatio(value: number | null): number | null {
   return value > 1 ? value / 100 : value;
 }
 
-function readMetrics(source: unknown): MetricsView {
+/** The component's window metrics; the MVP provider's own metrics give the all-MVP baseline. */
+function readMetrics(source: unknown, mvp: unknown): MetricsView {
+  const requests = readNumber(source, 'requests', 'count', 'samples', 'total');
+  const windowMs = readNumber(source, 'windowMs');
   return {
     p50Ms: readNumber(source, 'p50Ms', 'p50', 'latency.p50Ms', 'latency.p50', 'latencyP50Ms'),
     p95Ms: readNumber(source, 'p95Ms', 'p95', 'latency.p95Ms', 'latency.p95', 'latencyP95Ms'),
     errorRate: toRatio(readNumber(source, 'errorRate', 'error_rate', 'errors.rate')),
-    requestsPerSecond: readNumber(source, 'requestsPerSecond', 'rps', 'throughput'),
-    requests: readNumber(source, 'requests', 'count', 'samples', 'total'),
+    requestsPerSecond: readNumber(source, 'requestsPerSecond', 'rps') ?? (requests !== null && windowMs ? (requests * 1000) / windowMs : null),
+    requests,
     activeStudents: readNumber(source, 'activeStudents', 'students', 'uniqueStudents'),
-    costPerRequest: readNumber(source, 'costPerRequest', 'cost.perRequest', 'costPerRequestEur'),
-    mvpCostPerRequest: readNumber(source, 'mvpCostPerRequest', 'baselineCostPerRequest', 'cost.mvpPerRequest', 'cost.baselinePerRequest'),
-    mvpP95Ms: readNumber(source, 'mvpP95Ms', 'baselineP95Ms', 'mvp.p95Ms'),
+    costPerRequest: readNumber(source, 'costPerRequestEur', 'costPerRequest'),
+    mvpCostPerRequest: readNumber(source, 'mvpCostPerRequestEur', 'mvpCostPerRequest') ?? readNumber(mvp, 'costPerRequestEur', 'costPerRequest'),
+    mvpP95Ms: readNumber(source, 'mvpP95Ms') ?? readNumber(mvp, 'p95Ms'),
   };
 }
 
@@ -91,24 +97,33 @@ function readAlert(raw: unknown, index: number): AlertView {
   };
 }
 
+/** `step` is an index into `plan.steps` (contract), or an object `{index, total, weight}`. */
+function readStep(obj: Json): ComponentView['step'] {
+  const step = obj.step;
+  const steps = readArray(obj, 'plan.steps');
+  const index = typeof step === 'number' ? step : readNumber(step, 'index', 'current');
+  const weightAt = (i: number | null): number | null => (i === null ? null : readNumber(steps[i], 'weight'));
+  return {
+    index,
+    total: steps.length > 0 ? steps.length : readNumber(step, 'total', 'count'),
+    weight: weightAt(index) ?? readNumber(step, 'weight'),
+    nextWeight: weightAt(index === null ? null : index + 1),
+    label: readString(step, 'label', 'name'),
+  };
+}
+
 export function normalizeComponent(raw: unknown): ComponentView {
   const obj = isObject(raw) ? raw : {};
-  const step = obj.step;
-  const stepObj = isObject(step) ? step : {};
   const healthObj = readObject(obj, 'health');
+  const providers = readProviders(obj);
   return {
     component: readString(obj, 'component', 'id', 'name') ?? '?',
     status: toStatus(readString(obj, 'status', 'state.status')),
     weight: readNumber(obj, 'weight', 'state.weight') ?? 0,
-    step: {
-      index: typeof step === 'number' ? step : readNumber(stepObj, 'index', 'current', 'step'),
-      total: readNumber(stepObj, 'total', 'count', 'of') ?? readNumber(obj, 'steps', 'plan.steps.length'),
-      weight: readNumber(stepObj, 'weight'),
-      label: readString(stepObj, 'label', 'name'),
-    },
+    step: readStep(obj),
     health: healthObj ? readNumber(healthObj, 'score', 'value') : readNumber(obj, 'health'),
-    metrics: readMetrics(readObject(obj, 'metrics') ?? {}),
-    providers: readProviders(obj),
+    metrics: readMetrics(readObject(obj, 'metrics') ?? {}, readObject(obj, 'providers.mvp.metrics')),
+    providers,
     alerts: readArray(obj, 'alerts').map(readAlert),
   };
 }
@@ -123,27 +138,36 @@ function toVerdict(value: string | null): Verdict {
   return v === 'PASS' || v === 'FAIL' ? v : 'INCONCLUSIVE';
 }
 
+function toUnit(value: string | null): CriterionUnit {
+  return value === 'ms' || value === 'ratio' || value === 'eur' ? value : 'other';
+}
+
 function readCriterion(raw: unknown): CriterionView {
-  const target = isObject(raw) ? raw.target : undefined;
-  const targetText = isObject(target)
-    ? `${readString(target, 'op', 'operator') ?? ''} ${readString(target, 'value', 'threshold') ?? ''}`.trim()
-    : (readString(raw, 'target', 'threshold') ?? '—');
   return {
-    name: readString(raw, 'name', 'criterion', 'id', 'metric') ?? '?',
-    target: targetText,
-    measured: readNumber(raw, 'measured', 'value'),
-    unit: readString(raw, 'unit'),
-    samples: readNumber(raw, 'samples', 'sampleSize', 'count'),
-    verdict: toVerdict(readString(raw, 'verdict', 'result')),
+    id: readString(raw, 'id', 'name') ?? '?',
+    label: readString(raw, 'label', 'name', 'id') ?? '?',
+    comparator: readString(raw, 'comparator') ?? '',
+    target: readNumber(raw, 'target'),
+    unit: toUnit(readString(raw, 'unit')),
+    measured: readNumber(raw, 'measured'),
+    samples: readNumber(raw, 'samples'),
+    minSamples: readNumber(raw, 'minSamples'),
+    verdict: toVerdict(readString(raw, 'verdict')),
   };
 }
 
+/** The gateway's verdict when given; otherwise derived the same way (GO / NO-GO / HOLD). */
 export function normalizeCriteria(raw: unknown): CriteriaView {
   const criteria = readArray(raw, 'criteria').map(readCriterion);
-  const decision = readString(raw, 'decision', 'verdict', 'goNoGo');
-  const goFlag = isObject(raw) && typeof raw.go === 'boolean' ? raw.go : null;
-  const go = goFlag ?? (decision !== null ? decision.toUpperCase().replace(/[-_ ]/g, '') === 'GO' : criteria.length > 0 && criteria.every((c) => c.verdict === 'PASS'));
-  return { criteria, go };
+  const given = readString(raw, 'verdict')?.toUpperCase();
+  const derived: GoVerdict = criteria.some((c) => c.verdict === 'FAIL') ? 'NO-GO' : criteria.length > 0 && criteria.every((c) => c.verdict === 'PASS') ? 'GO' : 'HOLD';
+  const verdict: GoVerdict = given === 'GO' || given === 'NO-GO' || given === 'HOLD' ? given : derived;
+  return { criteria, verdict, provider: readString(raw, 'provider'), evaluatedAt: readString(raw, 'evaluatedAt') };
+}
+
+function readRolloutState(raw: unknown): RolloutStateView | null {
+  if (!isObject(raw)) return null;
+  return { status: readString(raw, 'status') ?? '?', weight: readNumber(raw, 'weight') };
 }
 
 function readAuditEvent(raw: unknown, index: number): AuditEventView {
@@ -155,8 +179,8 @@ function readAuditEvent(raw: unknown, index: number): AuditEventView {
     actor: readString(raw, 'actor', 'who', 'by') ?? '?',
     action: readString(raw, 'action', 'type', 'kind') ?? '?',
     reason: readString(raw, 'reason', 'why') ?? '',
-    from: readString(raw, 'from', 'from.weight'),
-    to: readString(raw, 'to', 'to.weight'),
+    from: readRolloutState(isObject(raw) ? raw.from : null),
+    to: readRolloutState(isObject(raw) ? raw.to : null),
   };
 }
 

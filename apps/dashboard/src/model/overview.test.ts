@@ -8,17 +8,18 @@ describe('deriveOverview', () => {
 
   it('aggregates the headline numbers weighted by traffic', () => {
     const o = deriveOverview(components);
-    // health: (92×1000 + 60×3000) / 4000
+    // health: (92×1200 + 60×3600) / 4800
     expect(o.health).toBeCloseTo(68);
-    expect(o).toMatchObject({ migrated: 1, total: 2, requestsPerSecond: 16, activeStudents: 45, openAlerts: 1, criticalAlerts: 1 });
-    // cost: 1 − (0.003×1000 + 0.001×3000) / (0.006×1000 + 0.002×3000) = 0.5
+    // 1200 + 3600 requests over 5-minute windows; no component reports active students.
+    expect(o).toMatchObject({ migrated: 1, total: 2, requestsPerSecond: 16, activeStudents: null, openAlerts: 1, criticalAlerts: 1 });
+    // cost: 1 − (0.003×1200 + 0.001×3600) / (0.006×1200 + 0.002×3600) = 0.5
     expect(o.costReduction).toBeCloseTo(0.5);
-    // latency: 1 − (1900×1000 + 400×3000) / (2100×1000 + 1000×3000)
-    expect(o.latencyGain).toBeCloseTo(1 - 3_100_000 / 5_100_000);
+    // latency: 1 − (1900×1200 + 400×3600) / (2100×1200 + 1000×3600)
+    expect(o.latencyGain).toBeCloseTo(1 - 3_720_000 / 6_120_000);
   });
 
   it('shows unknowns as null rather than zero when nothing is reported', () => {
-    const o = deriveOverview([normalizeComponent({ component: 'vision', status: 'mvp', weight: 0 })]);
+    const o = deriveOverview([normalizeComponent({ component: 'vision', status: 'mvp', weight: 0, step: -1 })]);
     expect(o).toMatchObject({ health: null, costReduction: null, latencyGain: null, requestsPerSecond: null, activeStudents: null, openAlerts: 0, migrated: 0 });
   });
 });
@@ -26,7 +27,8 @@ describe('deriveOverview', () => {
 describe('cost efficiency and health level', () => {
   it('computes the saving per request against the MVP', () => {
     expect(costEfficiency(normalizeComponent(sttPayload))).toBeCloseTo(0.5);
-    expect(costEfficiency(normalizeComponent({ metrics: { costPerRequest: 1, mvpCostPerRequest: 0 } }))).toBeNull();
+    const free = { ...sttPayload.providers.mvp, metrics: { ...sttPayload.providers.mvp.metrics, costPerRequestEur: 0 } };
+    expect(costEfficiency(normalizeComponent({ ...sttPayload, providers: { ...sttPayload.providers, mvp: free } }))).toBeNull();
   });
 
   it('uses the plan’s health threshold of 80', () => {

@@ -47,25 +47,40 @@ export interface ComponentView {
   component: string;
   status: Status | 'unknown';
   weight: number;
-  step: { index: number | null; total: number | null; weight: number | null; label: string | null };
+  /** Position in the deployed plan: index is 0-based, -1 before the first step. */
+  step: { index: number | null; total: number | null; weight: number | null; nextWeight: number | null; label: string | null };
   health: number | null;
   metrics: MetricsView;
   providers: ProviderView[];
   alerts: AlertView[];
 }
 
+export type CriterionUnit = 'ms' | 'ratio' | 'eur' | 'other';
+export type GoVerdict = 'GO' | 'NO-GO' | 'HOLD';
+
 export interface CriterionView {
-  name: string;
-  target: string;
+  id: string;
+  label: string;
+  comparator: string;
+  target: number | null;
+  unit: CriterionUnit;
   measured: number | null;
-  unit: string | null;
   samples: number | null;
+  minSamples: number | null;
   verdict: Verdict;
 }
 
 export interface CriteriaView {
   criteria: CriterionView[];
-  go: boolean;
+  /** GO: every criterion passes; NO-GO: one fails; HOLD: none fails, one is inconclusive. */
+  verdict: GoVerdict;
+  provider: string | null;
+  evaluatedAt: string | null;
+}
+
+export interface RolloutStateView {
+  status: string;
+  weight: number | null;
 }
 
 export interface AuditEventView {
@@ -75,8 +90,8 @@ export interface AuditEventView {
   actor: string;
   action: string;
   reason: string;
-  from: string | null;
-  to: string | null;
+  from: RolloutStateView | null;
+  to: RolloutStateView | null;
 }
 
 export interface HistoryPoint {

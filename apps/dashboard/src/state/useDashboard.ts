@@ -6,6 +6,8 @@ import { openEventStream, type EventStreamHandle } from '../live/eventStream.ts'
 import type { ConnectionState } from '../live/reconnect.ts';
 import { applyUpdate, interpretMessage } from '../live/streamMessage.ts';
 import type { ComponentView } from '../model/types.ts';
+import { normalizeComponents } from '../model/normalize.ts';
+import type { Json } from '../model/read.ts';
 import { forgetToken, loadToken, saveToken } from './tokenStore.ts';
 
 export type AuthState = 'checking' | 'needToken' | 'ok';
@@ -22,6 +24,8 @@ export interface Dashboard {
   signIn: (token: string) => void;
   signOut: () => void;
   refresh: () => void;
+  /** Apply a component summary the gateway answered to an action, before the stream repeats it. */
+  applySummary: (summary: Json) => void;
   retryNow: () => void;
 }
 
@@ -30,7 +34,8 @@ const REFRESH_THROTTLE_MS = 500;
 export function useDashboard(): Dashboard {
   const [token, setToken] = useState<string | null>(loadToken);
   const [auth, setAuth] = useState<AuthState>('checking');
-  const [components, setComponents] = useState<ComponentView[]>([]);
+  const [raw, setRaw] = useState<Json[]>([]);
+  const components = useMemo<ComponentView[]>(() => normalizeComponents(raw), [raw]);
   const [connection, setConnection] = useState<ConnectionState>({ kind: 'connecting', attempt: 0 });
   const [revision, setRevision] = useState(0);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -41,7 +46,7 @@ export function useDashboard(): Dashboard {
 
   const load = useCallback(async () => {
     try {
-      setComponents(await client.components());
+      setRaw(await client.components());
       setAuth('ok');
       setLoadError(null);
     } catch (error) {
@@ -79,8 +84,8 @@ export function useDashboard(): Dashboard {
       onMessage: (message) => {
         const update = interpretMessage(message);
         if (update.kind === 'changed') return refresh();
-        setComponents((current) => applyUpdate(current, update));
-        setRevision((r) => r + 1);
+        setRaw((current) => applyUpdate(current, update));
+        if (update.kind !== 'metrics') setRevision((r) => r + 1);
       },
     });
     stream.current = handle;
@@ -114,6 +119,10 @@ export function useDashboard(): Dashboard {
       setAuth('needToken');
     },
     refresh,
+    applySummary: (summary) => {
+      setRaw((current) => applyUpdate(current, { kind: 'state', component: summary }));
+      setRevision((r) => r + 1);
+    },
     retryNow: () => stream.current?.retryNow(),
   };
 }

@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import type { AdminClient } from '../api/adminClient.ts';
 import type { ComponentView } from '../model/types.ts';
+import type { Json } from '../model/read.ts';
 import { availableActions, type ActionKind } from '../model/actions.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { ActionDialog } from './ActionDialog.tsx';
 
-export function ActionPanel({ client, component, onDone }: { client: AdminClient; component: ComponentView; onDone: () => void }) {
+export function ActionPanel({ client, component, onDone }: { client: AdminClient; component: ComponentView; onDone: (summary: Json | null) => void }) {
   const { t } = useI18n();
   const [open, setOpen] = useState<ActionKind | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -28,9 +29,9 @@ export function ActionPanel({ client, component, onDone }: { client: AdminClient
           kind={open}
           onClose={() => setOpen(null)}
           onSubmit={async (reason, weight) => {
-            await client.act(component.component, open, reason, weight);
+            const summary = await client.act(component.component, open, reason, weight);
             setDone(`${t(`action_${open}`)}: ${t('applied')}`);
-            onDone();
+            onDone(summary);
           }}
         />
       )}

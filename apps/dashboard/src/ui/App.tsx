@@ -52,7 +52,7 @@ export function App() {
         {d.auth === 'checking' && <p>{t('loading')}</p>}
         {d.auth === 'ok' && route.page === 'overview' && <OverviewPage components={d.components} />}
         {d.auth === 'ok' && route.page === 'component' && (
-          <ComponentPage client={d.client} id={route.id} component={d.components.find((c) => c.component === route.id)} revision={d.revision} onChanged={d.refresh} />
+          <ComponentPage client={d.client} id={route.id} component={d.components.find((c) => c.component === route.id)} revision={d.revision} onChanged={(summary) => (summary ? d.applySummary(summary) : d.refresh())} />
         )}
         {d.auth === 'ok' && route.page === 'costs' && <CostsPage client={d.client} components={d.components} revision={d.revision} />}
       </main>

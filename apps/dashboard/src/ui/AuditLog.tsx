@@ -1,5 +1,7 @@
-import type { AuditEventView } from '../model/types.ts';
-import { formatTime } from '../model/format.ts';
+import type { AuditEventView, RolloutStateView } from '../model/types.ts';
+import { formatNumber, formatTime, type Locale } from '../model/format.ts';
+
+const stateText = (s: RolloutStateView | null, locale: Locale): string => (s ? `${s.status} ${formatNumber(s.weight, locale, 2)} %` : '—');
 import { useI18n } from '../i18n/useI18n.ts';
 
 export function AuditLog({ events }: { events: AuditEventView[] }) {
@@ -27,7 +29,9 @@ export function AuditLog({ events }: { events: AuditEventView[] }) {
                   <td>{formatTime(e.at, locale)}</td>
                   <td>{e.actor}</td>
                   <td>{e.action}</td>
-                  <td>{e.from !== null || e.to !== null ? `${e.from ?? '—'} → ${e.to ?? '—'}` : '—'}</td>
+                  <td>
+                    {stateText(e.from, locale)} → {stateText(e.to, locale)}
+                  </td>
                   <td>{e.reason}</td>
                 </tr>
               ))}

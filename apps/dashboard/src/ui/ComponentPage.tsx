@@ -1,5 +1,6 @@
 import type { AdminClient } from '../api/adminClient.ts';
 import type { ComponentView } from '../model/types.ts';
+import type { Json } from '../model/read.ts';
 import { formatMs, formatNumber, formatPercent } from '../model/format.ts';
 import { stepText } from '../model/step.ts';
 import { useI18n } from '../i18n/useI18n.ts';
@@ -18,7 +19,7 @@ export interface ComponentPageProps {
   component: ComponentView | undefined;
   id: string;
   revision: number;
-  onChanged: () => void;
+  onChanged: (summary: Json | null) => void;
 }
 
 export function ComponentPage({ client, component: c, id, revision, onChanged }: ComponentPageProps) {
