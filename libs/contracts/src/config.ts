@@ -31,7 +31,12 @@ export const BodyLimitsSchema = z.strictObject({
 
 export const ServerConfigSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
-  port: z.number({ error: 'expected a port between 0 and 65535' }).int().min(0).max(65535, 'expected a port between 0 and 65535').default(8080),
+  port: z
+    .number({ error: 'expected a port between 0 and 65535' })
+    .int('expected a port between 0 and 65535')
+    .min(0, 'expected a port between 0 and 65535')
+    .max(65535, 'expected a port between 0 and 65535')
+    .default(8080),
   bodyLimits: BodyLimitsSchema.prefault({}),
 });
 

@@ -6,3 +6,5 @@ export * from './admin-api.ts';
 export * from './services.ts';
 export * from './duration.ts';
 export * from './config.ts';
+export * from './secrets.ts';
+export * from './lab-api.ts';

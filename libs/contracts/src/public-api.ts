@@ -224,3 +224,16 @@ export const BASCULE_HEADERS = {
   overheadMs: 'x-bascule-overhead-ms',
   studentId: 'x-student-id',
 } as const;
+
+// ---------------------------------------------------------------- operations
+
+/** `GET /healthz`: the process is alive (200). */
+export const HealthzResponseSchema = z.object({ status: z.literal('ok'), version: z.string().optional(), uptimeS: z.number().min(0).optional() });
+export type HealthzResponse = z.infer<typeof HealthzResponseSchema>;
+
+/** `GET /readyz`: 200 `ready` when the store is open and the config loaded; 503 `not_ready` otherwise. */
+export const ReadyzResponseSchema = z.object({
+  status: z.enum(['ready', 'not_ready']),
+  checks: z.record(z.string(), z.object({ ok: z.boolean(), message: z.string().optional() })),
+});
+export type ReadyzResponse = z.infer<typeof ReadyzResponseSchema>;

@@ -12,6 +12,7 @@ import {
   WebSpeechDirectiveSchema,
   WeightRequestSchema,
   errorBody,
+  FaultRequestSchema,
 } from '../src/index.ts';
 
 describe('admin API bodies', () => {
@@ -103,5 +104,14 @@ describe('errors', () => {
       });
     }
     expect(ErrorBodySchema.safeParse({ error: { code: 'teapot', message: 'x' } }).success).toBe(false);
+  });
+});
+
+describe('lab fault injection', () => {
+  it('accepts the design modes and requires a latency for slow', () => {
+    expect(FaultRequestSchema.parse({ mode: 'error', rate: 0.5 })).toEqual({ mode: 'error', rate: 0.5 });
+    expect(FaultRequestSchema.safeParse({ mode: 'slow' }).error?.issues[0]?.path).toEqual(['latencyMs']);
+    expect(FaultRequestSchema.safeParse({ mode: 'flaky' }).error?.issues[0]?.message).toBe('expected one of ok, down, slow, error, reset');
+    expect(FaultRequestSchema.safeParse({ mode: 'error', rate: 2 }).error?.issues[0]?.path).toEqual(['rate']);
   });
 });

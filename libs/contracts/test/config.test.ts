@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayConfigError, defaultLocalConfig, formatPath, parseDuration, parseGatewayConfig, type GatewayConfigInput } from '../src/index.ts';
+import { GatewayConfigError, defaultLocalConfig, formatPath, parseDuration, parseGatewayConfig, resolveGatewaySecrets, type GatewayConfigInput } from '../src/index.ts';
 
 /** A small valid config, as an operator would write it (defaults omitted, durations as text). */
 function minimalConfig(): GatewayConfigInput {
@@ -106,5 +106,31 @@ describe('helpers', () => {
     expect(formatPath(['a', 0, 'b', 'c-d', 12])).toBe('a[0].b.c-d[12]');
     expect(formatPath([])).toBe('(root)');
     expect([parseDuration('500ms'), parseDuration('90s'), parseDuration('1.5h'), parseDuration('7d'), parseDuration('48')]).toEqual([500, 90_000, 5_400_000, 604_800_000, undefined]);
+  });
+});
+
+describe('resolveGatewaySecrets', () => {
+  it('reads every named variable and lists all the missing ones by path, never by value', () => {
+    const config = parseGatewayConfig(minimalConfig());
+    const env = { BASCULE_CLIENT_KEY: 'client-secret', BASCULE_ADMIN_TOKEN: 'admin-secret', OPENAI_API_KEY: 'sk-test' };
+    expect(resolveGatewaySecrets(config, env)).toEqual({
+      clientKeys: [{ name: 'reading-app', key: 'client-secret' }],
+      adminToken: 'admin-secret',
+      studentHashKey: undefined,
+      providerApiKeys: { 'openai-whisper': 'sk-test' },
+    });
+    let thrown: unknown;
+    try {
+      resolveGatewaySecrets(config, { BASCULE_CLIENT_KEY: 'client-secret', BASCULE_ADMIN_TOKEN: '' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(GatewayConfigError);
+    expect((thrown as GatewayConfigError).message).toBe(
+      'invalid gateway config:\n' +
+        '  auth.adminTokenEnv: environment variable BASCULE_ADMIN_TOKEN is not set\n' +
+        '  components.stt.providers.openai-whisper.apiKeyEnv: environment variable OPENAI_API_KEY is not set',
+    );
+    expect((thrown as GatewayConfigError).message).not.toContain('client-secret');
   });
 });

@@ -1,0 +1,23 @@
+// The lab's control API (apps/lab): fault injection per upstream at run time, used by `npm start`,
+// the chaos tests and the benchmarks. `PUT /lab/v1/upstreams/{name}/fault`.
+import { z } from 'zod';
+
+export const FAULT_MODES = ['ok', 'down', 'slow', 'error', 'reset'] as const;
+export type FaultMode = (typeof FAULT_MODES)[number];
+
+/**
+ * `ok`: normal answers; `down`: connection refused (nothing listens); `slow`: answers after `latencyMs`;
+ * `error`: a 5xx for a share `rate` (0..1, default 1) of requests; `reset`: the connection is reset.
+ */
+export const FaultRequestSchema = z
+  .object({
+    mode: z.enum(FAULT_MODES, { error: `expected one of ${FAULT_MODES.join(', ')}` }),
+    latencyMs: z.number().int('expected a whole number of milliseconds').min(0, 'expected a whole number of milliseconds').max(600_000).optional(),
+    rate: z.number({ error: 'expected a fraction between 0 and 1' }).min(0, 'expected a fraction between 0 and 1').max(1, 'expected a fraction between 0 and 1').optional(),
+  })
+  .superRefine((fault, ctx) => {
+    if (fault.mode === 'slow' && fault.latencyMs === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['latencyMs'], message: 'expected the latency of a slow upstream, in milliseconds' });
+    }
+  });
+export type FaultRequest = z.infer<typeof FaultRequestSchema>;
