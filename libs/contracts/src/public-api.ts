@@ -125,7 +125,8 @@ export type TranscriptionVerboseResponse = z.infer<typeof TranscriptionVerboseRe
 export const SpeechRequestSchema = z.object({
   model: z.string().min(1).optional(),
   input: z.string().trim().min(1, 'expected non-empty text').max(1000, 'expected at most 1000 characters'),
-  /** A voice name of the production provider; the Web Speech directive carries it as a hint. */
+  /** A voice of the production provider, or `default` for the voice in the gateway's config (what
+   *  @bascule/client sends unless told otherwise). The Web Speech directive carries it as a hint. */
   voice: z.string().min(1),
   speed: z.number().min(0.25).max(4).optional(),
   /** Only WAV is produced (Coqui's native output); anything else is a 400 naming this field. */
