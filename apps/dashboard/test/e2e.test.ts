@@ -89,6 +89,17 @@ describe('dashboard in Chromium against the gateway', () => {
   it('shows "disconnected" when the gateway cannot be reached, and recovers by itself', async () => {
     server.setOffline(true);
     await expect.poll(() => page.getByTestId('connection').textContent(), { timeout: TIMEOUT }).toContain('Disconnected');
+    // An action that cannot reach the gateway says so, and changes nothing.
+    await page.getByTestId('action-weight').click();
+    const dialog = page.getByTestId('action-dialog');
+    await dialog.getByLabel('New weight (%)').fill('20');
+    await dialog.getByLabel(/Reason/).fill('try while offline');
+    await dialog.getByRole('button', { name: 'Review' }).click();
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await expect.poll(() => dialog.getByTestId('action-error').textContent(), { timeout: TIMEOUT }).toMatch(/Error: .*(503|unreachable|offline)/i);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('action-dialog').count()).toBe(0);
+    expect(await stack.weight('stt')).toBe(0);
     server.setOffline(false);
     await expect.poll(() => page.getByTestId('connection').textContent(), { timeout: TIMEOUT }).toContain('Live');
   }, 90_000);

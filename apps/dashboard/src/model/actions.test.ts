@@ -34,6 +34,20 @@ describe('operator actions', () => {
     expect(availableActions(rolledBack)).toEqual(['weight', 'resume']);
   });
 
+  it('shows a promotion as the move to the plan’s next step', () => {
+    expect(plannedChanges(stt, 'promote')).toEqual([{ field: 'weight', from: '10 %', to: '50 %' }]);
+    const beforePlan = normalizeComponent({ ...sttPayload, status: 'mvp', weight: 0, step: -1 });
+    expect(plannedChanges(beforePlan, 'promote')).toEqual([
+      { field: 'weight', from: '0 %', to: '10 %' },
+      { field: 'status', from: 'mvp', to: 'migrating' },
+    ]);
+    const lastStep = normalizeComponent({ ...sttPayload, weight: 50, step: 1 });
+    expect(plannedChanges(lastStep, 'promote')).toEqual([
+      { field: 'weight', from: '50 %', to: '100 %' },
+      { field: 'status', from: 'migrating', to: 'production' },
+    ]);
+  });
+
   it('offers promote only before production', () => {
     expect(availableActions(stt)).toEqual(['weight', 'promote', 'rollback']);
     expect(availableActions(normalizeComponent(llmPayload))).toEqual(['weight', 'rollback']);

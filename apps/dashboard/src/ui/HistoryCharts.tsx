@@ -38,8 +38,8 @@ export function HistoryCharts({ client, component, revision }: { client: AdminCl
     return () => {
       cancelled = true;
     };
-    // A stream revision refetches at most every few seconds: rollups are per minute.
-  }, [client, component, range, tick, Math.floor(revision / 10), t]);
+    // Refetched on a change of state (weight, status, alert), and every POLL_MS for the new minutes.
+  }, [client, component, range, tick, revision, t]);
 
   const merged = useMemo(() => downsample(points, bucketFor(range)), [points, range]);
   const latency = useMemo(() => buildSeries(merged, ['p50Ms', 'p95Ms']), [merged]);
