@@ -1,1 +1,12 @@
+// @bascule/routing: the migration engine. Pure functions and state machines; time is injected.
+// The API at a glance is in docs/architecture.md.
 export * from './types.ts';
+export * from './cohort.ts';
+export * from './plan.ts';
+export * from './failure.ts';
+export * from './router.ts';
+export * from './breaker.ts';
+export * from './metrics.ts';
+export * from './analysis.ts';
+export * from './controller.ts';
+export * from './cost.ts';

@@ -1,0 +1,232 @@
+// Analysis: from window statistics to a health score, alerts, and the GO/NO-GO verdict of a step.
+import type { WindowStats } from './metrics.ts';
+import type { RolloutPlan } from './plan.ts';
+import type { Component, ProviderId } from './types.ts';
+
+// ------------------------------------------------------------------------------------------ alerts
+
+export interface AlertThresholds {
+  /** Warning when the p95 latency exceeds this (ms). */
+  p95WarningMs: number;
+  /** Critical when the error rate (0..1) exceeds this. */
+  errorRateCritical: number;
+  /** Warning when the health score falls below this. */
+  healthWarning: number;
+  /** Below this many requests in the window, latency, error and health alerts stay silent. */
+  minRequests: number;
+}
+
+export const DEFAULT_THRESHOLDS: Readonly<AlertThresholds> = { p95WarningMs: 2000, errorRateCritical: 0.05, healthWarning: 80, minRequests: 20 };
+
+export type AlertSeverity = 'warning' | 'critical';
+export type AlertMetric = 'p95_latency' | 'error_rate' | 'health' | 'breaker_open';
+
+/** Same fields as the admin API's Alert, without `since`/`evaluations` (see `trackAlerts`). */
+export interface Alert {
+  /** `component:provider:metric`, stable per condition. */
+  id: string;
+  severity: AlertSeverity;
+  metric: AlertMetric;
+  message: string;
+  component: Component;
+  provider: ProviderId;
+  value: number | null;
+  threshold: number | null;
+}
+
+/**
+ * Health 0..100 of a provider from its window, null without requests. 100 minus an error penalty
+ * (20 points at the critical error rate, at most 60) and a latency penalty (none up to half the p95
+ * threshold, 20 points at the threshold, at most 40): so either alert threshold alone reads 80.
+ */
+export function healthScore(stats: WindowStats, thresholds: AlertThresholds = DEFAULT_THRESHOLDS): number | null {
+  if (stats.requests === 0) return null;
+  const errorPenalty = Math.min(60, (stats.errorRate / thresholds.errorRateCritical) * 20);
+  const half = thresholds.p95WarningMs / 2;
+  const latencyPenalty = stats.p95Ms === null ? 0 : Math.min(40, Math.max(0, ((stats.p95Ms - half) / half) * 20));
+  return Math.round(Math.max(0, 100 - errorPenalty - latencyPenalty) * 10) / 10;
+}
+
+export interface AlertSubject {
+  component: Component;
+  provider: ProviderId;
+  /** An open breaker is a critical alert whatever the volume. */
+  breakerOpen?: boolean;
+}
+
+/** The alerts a provider's window raises now. */
+export function evaluateAlerts(stats: WindowStats, thresholds: AlertThresholds, subject: AlertSubject): Alert[] {
+  const alerts: Alert[] = [];
+  const { component, provider } = subject;
+  const add = (metric: AlertMetric, severity: AlertSeverity, value: number | null, threshold: number | null, message: string) =>
+    alerts.push({ id: `${component}:${provider}:${metric}`, severity, metric, message, component, provider, value, threshold });
+  if (subject.breakerOpen) add('breaker_open', 'critical', 1, null, `${provider}: circuit breaker open`);
+  if (stats.requests < thresholds.minRequests) return alerts;
+  if (stats.errorRate > thresholds.errorRateCritical) {
+    add('error_rate', 'critical', stats.errorRate, thresholds.errorRateCritical, `${provider}: error rate ${pct(stats.errorRate)} > ${pct(thresholds.errorRateCritical)} over ${stats.requests} requests`);
+  }
+  if (stats.p95Ms !== null && stats.p95Ms > thresholds.p95WarningMs) {
+    add('p95_latency', 'warning', stats.p95Ms, thresholds.p95WarningMs, `${provider}: p95 latency ${Math.round(stats.p95Ms)} ms > ${thresholds.p95WarningMs} ms`);
+  }
+  const health = healthScore(stats, thresholds);
+  if (health !== null && health < thresholds.healthWarning) {
+    add('health', 'warning', health, thresholds.healthWarning, `${provider}: health ${health} < ${thresholds.healthWarning}`);
+  }
+  return alerts;
+}
+
+/** An alert with how long it has held, as the admin API shows it. */
+export interface TrackedAlert extends Alert {
+  since: number;
+  evaluations: number;
+}
+
+/** Carries alerts from one evaluation to the next: which fired, which still hold (counted), which resolved. */
+export function trackAlerts(previous: readonly TrackedAlert[], current: readonly Alert[], at: number): { active: TrackedAlert[]; fired: TrackedAlert[]; resolved: TrackedAlert[] } {
+  const before = new Map(previous.map((a) => [a.id, a]));
+  const active = current.map((a) => {
+    const seen = before.get(a.id);
+    return seen ? { ...a, since: seen.since, evaluations: seen.evaluations + 1 } : { ...a, since: at, evaluations: 1 };
+  });
+  const now = new Set(current.map((a) => a.id));
+  return { active, fired: active.filter((a) => !before.has(a.id)), resolved: previous.filter((a) => !now.has(a.id)) };
+}
+
+// ---------------------------------------------------------------------------------------- criteria
+
+export type Comparator = '<' | '<=' | '>' | '>=';
+export type CriterionMetric = 'p95_latency' | 'p99_latency' | 'avg_latency' | 'availability' | 'error_rate' | 'quality' | 'accuracy' | 'cost_ratio' | 'breaker_closed';
+
+/** A GO/NO-GO criterion of a plan: PASS when `measured <comparator> target` with at least `minSamples`. */
+export interface CriterionSpec {
+  id: CriterionMetric;
+  label: string;
+  comparator: Comparator;
+  target: number;
+  unit: 'ms' | 'ratio' | 'eur';
+  minSamples: number;
+}
+
+export type CriterionVerdict = 'PASS' | 'FAIL' | 'INCONCLUSIVE';
+export type GoVerdict = 'GO' | 'NO-GO' | 'HOLD';
+
+/** Same fields as the admin API's Criterion. */
+export interface CriterionResult extends CriterionSpec {
+  measured: number | null;
+  samples: number;
+  verdict: CriterionVerdict;
+}
+
+export interface Evaluation {
+  criteria: CriterionResult[];
+  /** GO: all pass. NO-GO: one fails. HOLD: none fails, one is inconclusive. */
+  verdict: GoVerdict;
+}
+
+export interface QualityMeasure {
+  /** Fraction 0..1 (benchmark score, accuracy, shadow agreement). */
+  score: number;
+  samples: number;
+}
+
+export interface EvaluationInput {
+  /** The production provider's window (production route). */
+  production: WindowStats;
+  /** The MVP provider's window, for comparisons (cost). */
+  mvp: WindowStats;
+  quality: QualityMeasure | null;
+  /** The production provider's breaker is open: a failing signal, never "no data". */
+  breakerOpen: boolean;
+  /** Reference MVP cost per request (e.g. from the price list) when the MVP window has too few samples. */
+  mvpCostPerRequestEur?: number;
+}
+
+const spec = (id: CriterionMetric, label: string, comparator: Comparator, target: number, unit: CriterionSpec['unit'], minSamples: number): CriterionSpec => ({
+  id,
+  label,
+  comparator,
+  target,
+  unit,
+  minSamples,
+});
+const availability = () => spec('availability', 'Availability', '>', 0.995, 'ratio', 400);
+
+/** The plan's defaults: llm p95 < 1500 ms, availability > 99.5 %, quality > 95 %; stt average < 1 s, accuracy > 95 %, cost < 50 % of MVP's. */
+export function defaultCriteria(component: Component): CriterionSpec[] {
+  switch (component) {
+    case 'llm':
+      return [spec('p95_latency', 'p95 latency', '<', 1500, 'ms', 200), availability(), spec('quality', 'Quality (benchmark)', '>', 0.95, 'ratio', 50)];
+    case 'stt':
+      return [spec('avg_latency', 'Average latency', '<', 1000, 'ms', 200), availability(), spec('accuracy', 'Transcription accuracy', '>', 0.95, 'ratio', 50), spec('cost_ratio', 'Cost per request vs MVP', '<', 0.5, 'ratio', 200)];
+    case 'tts':
+      return [spec('p95_latency', 'p95 latency', '<', 1000, 'ms', 200), availability(), spec('quality', 'Voice quality (listening test)', '>', 0.9, 'ratio', 30)];
+    case 'vision':
+      return [spec('p95_latency', 'p95 latency', '<', 1000, 'ms', 200), availability(), spec('accuracy', 'Letter recognition accuracy', '>', 0.95, 'ratio', 50)];
+  }
+}
+
+/** Evaluates a plan's criteria, plus the built-in `breaker_closed` criterion, into a verdict. */
+export function evaluateCriteria(plan: Pick<RolloutPlan, 'criteria'>, input: EvaluationInput): Evaluation {
+  const criteria = plan.criteria.map((c) => judge(c, measure(c.id, input)));
+  criteria.push({
+    ...spec('breaker_closed', 'Production circuit breaker closed', '<', 1, 'ratio', 0),
+    measured: input.breakerOpen ? 1 : 0,
+    samples: input.production.requests,
+    verdict: input.breakerOpen ? 'FAIL' : 'PASS',
+  });
+  if (input.breakerOpen) {
+    // No traffic reaches an open provider: its window would read "no data", but the breaker says it failed.
+    for (const c of criteria) if (c.id === 'availability' && c.verdict === 'INCONCLUSIVE') c.verdict = 'FAIL';
+  }
+  const verdict: GoVerdict = criteria.some((c) => c.verdict === 'FAIL') ? 'NO-GO' : criteria.some((c) => c.verdict === 'INCONCLUSIVE') ? 'HOLD' : 'GO';
+  return { criteria, verdict };
+}
+
+function measure(id: CriterionMetric, input: EvaluationInput): { measured: number | null; samples: number } {
+  const p = input.production;
+  switch (id) {
+    case 'p95_latency':
+      return { measured: p.p95Ms, samples: p.requests };
+    case 'p99_latency':
+      return { measured: p.p99Ms, samples: p.requests };
+    case 'avg_latency':
+      return { measured: p.avgMs, samples: p.requests };
+    case 'availability':
+      return { measured: p.requests === 0 ? null : p.availability, samples: p.requests };
+    case 'error_rate':
+      return { measured: p.requests === 0 ? null : p.errorRate, samples: p.requests };
+    case 'quality':
+    case 'accuracy':
+      return input.quality === null ? { measured: null, samples: 0 } : { measured: input.quality.score, samples: input.quality.samples };
+    case 'cost_ratio': {
+      const reference = input.mvpCostPerRequestEur ?? input.mvp.costPerRequestEur;
+      const samples = input.mvpCostPerRequestEur === undefined ? Math.min(p.requests, input.mvp.requests) : p.requests;
+      if (p.costPerRequestEur === null || reference === null || reference <= 0) return { measured: null, samples };
+      return { measured: p.costPerRequestEur / reference, samples };
+    }
+    case 'breaker_closed':
+      return { measured: input.breakerOpen ? 1 : 0, samples: p.requests };
+  }
+}
+
+function judge(c: CriterionSpec, { measured, samples }: { measured: number | null; samples: number }): CriterionResult {
+  if (measured === null || samples < c.minSamples) return { ...c, measured, samples, verdict: 'INCONCLUSIVE' };
+  return { ...c, measured, samples, verdict: compare(measured, c.comparator, c.target) ? 'PASS' : 'FAIL' };
+}
+
+function compare(value: number, comparator: Comparator, target: number): boolean {
+  switch (comparator) {
+    case '<':
+      return value < target;
+    case '<=':
+      return value <= target;
+    case '>':
+      return value > target;
+    case '>=':
+      return value >= target;
+  }
+}
+
+function pct(ratio: number): string {
+  return `${(ratio * 100).toFixed(1)} %`;
+}
