@@ -1,0 +1,175 @@
+"""The FastAPI application every image is built on: /health, /metrics, errors, request logging, lifecycle.
+
+Each image adds its one inference route through `ServiceContext.infer`, which checks readiness, goes
+through the bounded GPU queue and maps every failure to the contract's error body.
+"""
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator, Callable, Optional, TypeVar
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .errors import ServiceError, busy
+from .gpu_queue import GpuQueue, QueueClosed, QueueFull
+from .metrics import CONTENT_TYPE, ServiceMetrics
+from .runtime import Engine, ModelRuntime, exit_process_on_load_failure
+from .settings import CommonSettings
+
+T = TypeVar("T")
+log = logging.getLogger("bascule.http")
+
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type"}
+
+
+class ServiceContext:
+    """What an inference route needs: the engine, the queue and the runtime, behind one call."""
+
+    def __init__(self, name: str, engine: Engine, settings: CommonSettings, metrics: ServiceMetrics, queue: GpuQueue, runtime: ModelRuntime) -> None:
+        self.name = name
+        self.engine = engine
+        self.settings = settings
+        self.metrics = metrics
+        self.queue = queue
+        self.runtime = runtime
+
+    async def infer(self, fn: Callable[..., T], *args: Any) -> T:
+        if not self.runtime.ready:
+            status = "shutting down" if self.runtime.draining else f"{self.runtime.status}"
+            raise ServiceError(503, "model_not_ready", f"the model is not ready ({status})", headers={"Retry-After": "5"})
+        try:
+            return await self.queue.run(fn, *args)
+        except QueueFull as full:
+            raise busy(full.retry_after_s)
+        except QueueClosed:
+            raise ServiceError(503, "shutting_down", "the service is shutting down", headers={"Retry-After": "5"})
+        except ServiceError:
+            raise
+        except Exception as exc:
+            log.error("inference failed", exc_info=True, extra={"service": self.name})
+            raise ServiceError(500, "inference_failed", f"the model failed on this input ({exc.__class__.__name__})")
+
+
+class RequestObserver:
+    """Pure ASGI middleware: request id, one JSON log line and the metrics of every request."""
+
+    def __init__(self, app: ASGIApp, metrics: ServiceMetrics, known_paths: Callable[[], set]) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.known_paths = known_paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        headers = dict(scope.get("headers") or [])
+        request_id = headers.get(b"x-request-id", b"").decode("latin-1")[:64] or uuid.uuid4().hex
+        status = {"code": 500}
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                status["started"] = True
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + [(b"x-request-id", request_id.encode("latin-1"))]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            # Last line of defence: the contract's error body, never a stack trace or a plain-text 500.
+            log.error("unhandled error", exc_info=True, extra={"path": scope["path"], "request_id": request_id})
+            if status["code"] == 500 and not status.get("started"):
+                await _error_response(ServiceError(500, "internal_error", "internal error"))(scope, receive, send_with_id)
+        finally:
+            path = scope["path"]
+            route = path if path in self.known_paths() else "other"
+            elapsed = time.perf_counter() - started
+            self.metrics.requests.labels(route=route, method=scope["method"], status=str(status["code"])).inc()
+            self.metrics.request_seconds.labels(route=route).observe(elapsed)
+            if route not in ("/health", "/metrics") or status["code"] >= 500:
+                log.info(
+                    "request",
+                    extra={"method": scope["method"], "path": route, "status": status["code"],
+                           "duration_ms": round(elapsed * 1000, 1), "request_id": request_id},
+                )
+
+
+def _error_response(error: ServiceError) -> JSONResponse:
+    return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
+
+
+def create_service_app(
+    name: str,
+    engine: Engine,
+    settings: CommonSettings,
+    register_routes: Callable[[FastAPI, ServiceContext], None],
+    on_load_failure: Optional[Callable[[BaseException], None]] = None,
+) -> FastAPI:
+    metrics = ServiceMetrics(name, engine.model_name, engine.gpu_memory_bytes)
+    queue = GpuQueue(settings.queue_concurrency, settings.queue_max_waiting, metrics)
+    if on_load_failure is None and settings.exit_on_load_failure:
+        on_load_failure = exit_process_on_load_failure
+    runtime = ModelRuntime(engine, queue, metrics, on_load_failure)
+    context = ServiceContext(name, engine, settings, metrics, queue, runtime)
+
+    app = FastAPI(title=f"bascule-{name}", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.context = context
+
+    @asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        runtime.start()
+        log.info("starting", extra={"service": name, "model": engine.model_name, "port": settings.port})
+        try:
+            yield
+        finally:
+            # uvicorn has stopped accepting connections and let open requests finish; refuse anything left,
+            # wait for the GPU to go idle, then free the model.
+            runtime.draining = True
+            drained = await queue.drain(settings.shutdown_grace_s)
+            try:
+                engine.close()
+            except Exception:
+                log.warning("engine close failed", exc_info=True)
+            log.info("stopped", extra={"service": name, "drained": drained})
+
+    # Works with FastAPI 0.92 (no `lifespan=` argument yet) and later versions alike.
+    app.router.lifespan_context = lifespan
+
+    @app.exception_handler(ServiceError)
+    async def on_service_error(_request: Request, exc: ServiceError) -> JSONResponse:
+        return _error_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {"loc": ("body",), "msg": "invalid"}
+        field = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query", "form"))
+        return _error_response(ServiceError(400, "invalid_request", f"{field or 'body'}: {first.get('msg')}", field=field or "body"))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
+        return _error_response(ServiceError(exc.status_code, code, str(exc.detail) or code))
+
+    @app.get("/health")
+    async def health() -> JSONResponse:
+        status, body = runtime.health()
+        return JSONResponse(body, status_code=status)
+
+    @app.get("/metrics")
+    async def prometheus_metrics() -> Response:
+        return Response(metrics.exposition(), media_type=CONTENT_TYPE)
+
+    register_routes(app, context)
+    known = {getattr(r, "path", "") for r in app.routes}
+    app.add_middleware(RequestObserver, metrics=metrics, known_paths=lambda: known)
+    return app

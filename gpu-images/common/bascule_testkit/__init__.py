@@ -1,0 +1,1 @@
+"""Test helpers shared by the images' tests (never copied into an image)."""
