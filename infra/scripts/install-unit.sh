@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs stdin as /etc/systemd/system/<unit>, enables it (start at boot) and (re)starts it when its text
+# changed; otherwise only makes sure it runs. Usage: install-unit.sh <unit>. Idempotent.
+set -euo pipefail
+unit="${1:?usage: install-unit.sh <unit name, e.g. bascule-whisper.service>}"
+path="/etc/systemd/system/$unit"
+
+tmp="$(mktemp)"
+trap 'rm -f "$tmp"' EXIT
+cat >"$tmp"
+if [ -f "$path" ] && cmp -s "$tmp" "$path"; then
+  systemctl is-enabled --quiet "$unit" || systemctl enable "$unit"
+  systemctl is-active --quiet "$unit" || systemctl start "$unit"
+  echo "unchanged: $unit"
+  exit 0
+fi
+install -m 0644 "$tmp" "$path"
+systemctl daemon-reload
+systemctl enable "$unit"
+systemctl restart "$unit"
+echo "installed and (re)started: $unit"

@@ -1,0 +1,76 @@
+// Runs the program in-process with Pulumi's mocks: no CLI, no cloud. The one place where the cloud is
+// faked (Cloudflare's zone and IP ranges invokes, providers' outputs), reused by the tests and the plan CLI.
+import * as pulumi from '@pulumi/pulumi';
+import { program } from '../program.ts';
+
+export interface MockedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** Inputs as the engine would receive them: secret values stay wrapped ({ 4dabf18193072939515e22adb298388d: ..., value }). */
+  inputs: Record<string, unknown>;
+}
+
+export interface MockRun {
+  resources: MockedResource[];
+  outputs: Record<string, unknown>;
+}
+
+/** Cloudflare's published ranges (https://www.cloudflare.com/ips/), as the getIpRanges invoke answers. */
+export const CLOUDFLARE_IPV4 = [
+  '173.245.48.0/20', '103.21.244.0/22', '103.22.200.0/22', '103.31.4.0/22', '141.101.64.0/18', '108.162.192.0/18',
+  '190.93.240.0/20', '188.114.96.0/20', '197.234.240.0/22', '198.41.128.0/17', '162.158.0.0/15', '104.16.0.0/13',
+  '104.24.0.0/14', '172.64.0.0/13', '131.0.72.0/22',
+];
+export const CLOUDFLARE_IPV6 = ['2400:cb00::/32', '2606:4700::/32', '2803:f800::/32', '2405:b500::/32', '2405:8100::/32', '2a06:98c0::/29', '2c0f:f248::/32'];
+export const MOCK_ZONE_ID = '023e105f4ecef8ad9ca31a8372d0c353';
+export const MOCK_CONTABO_IPV4 = '203.0.113.10';
+
+function outputsFor(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  if (type === 'pulumi-nodejs:dynamic/contabo:Instance') return { ...inputs, ipv4: MOCK_CONTABO_IPV4, status: 'running' };
+  if (type === 'tls:index/privateKey:PrivateKey') return { ...inputs, privateKeyPem: 'mock-private-key-pem' };
+  if (type === 'tls:index/certRequest:CertRequest') return { ...inputs, certRequestPem: 'mock-csr-pem' };
+  if (type === 'cloudflare:index/originCaCertificate:OriginCaCertificate') return { ...inputs, certificate: 'mock-origin-certificate-pem' };
+  if (type === 'docker:index/image:Image') return { ...inputs, imageName: inputs.imageName };
+  if (type === 'docker:index/remoteImage:RemoteImage') return { ...inputs, imageId: `sha256:mock-${String(inputs.name)}` };
+  return inputs;
+}
+
+/**
+ * Runs the program once with `config` (`bascule:phase` → value; objects are JSON-encoded as the CLI stores
+ * them) and `secretKeys` (keys set with --secret). Resolves when every registration has completed.
+ */
+export async function runWithMocks(config: Record<string, unknown>, secretKeys: readonly string[], stack = 'staging'): Promise<MockRun> {
+  const resources: MockedResource[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args: pulumi.runtime.MockResourceArgs) {
+        resources.push({ urn: `urn:pulumi:${stack}::bascule::${args.type}::${args.name}`, type: args.type, name: args.name, inputs: args.inputs });
+        return { id: args.custom ? `${args.name}-id` : undefined, state: outputsFor(args.type, args.inputs) };
+      },
+      call(args: pulumi.runtime.MockCallArgs) {
+        if (args.token === 'cloudflare:index/getZone:getZone') return { id: MOCK_ZONE_ID, zoneId: MOCK_ZONE_ID, name: 'example.org' };
+        if (args.token === 'cloudflare:index/getIpRanges:getIpRanges') return { ipv4Cidrs: CLOUDFLARE_IPV4, ipv6Cidrs: CLOUDFLARE_IPV6, etag: 'mock', jdcloudCidrs: [] };
+        throw new Error(`unexpected invoke ${args.token}`);
+      },
+    },
+    'bascule',
+    stack,
+    true,
+  );
+  const encoded: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) encoded[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  pulumi.runtime.setAllConfig(encoded, [...secretKeys]);
+
+  const outputs = program();
+  // An output that stays unknown (a mock left a value out) would never resolve: fail with its name instead.
+  const resolved = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the program outputs did not resolve under mocks (an unknown output?)')), 20_000);
+    pulumi.output(outputs).apply((v) => {
+      clearTimeout(timer);
+      resolve(v as Record<string, unknown>);
+    });
+  });
+  await pulumi.runtime.disconnect();
+  return { resources, outputs: resolved };
+}

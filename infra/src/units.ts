@@ -1,0 +1,81 @@
+// systemd units that run containers: systemd is the supervisor (restart on failure and at boot), Docker
+// logs to journald, and nothing listens on a public interface except the TLS proxy.
+export interface ContainerUnit {
+  /** Container and unit name without prefix, e.g. "whisper" → bascule-whisper.service. */
+  name: string;
+  image: string;
+  description: string;
+  gpu: boolean;
+  /** `--network` value: the internal bridge ("bascule") or "host" for the TLS proxy. */
+  network: string;
+  /** `-p` values; only ever bound to 127.0.0.1 (the proxy uses the host network instead). */
+  publish?: string[];
+  volumes?: string[];
+  env?: Record<string, string>;
+  envFile?: string;
+  healthCmd?: string;
+  /** Arguments after the image (the container's command). */
+  args?: string[];
+}
+
+export const SERVICE_USER = 'bascule';
+export const DOCKER_NETWORK = 'bascule';
+export const MODEL_CACHE_VOLUME = 'bascule-models';
+
+export function unitName(name: string): string {
+  return `bascule-${name}.service`;
+}
+
+export function containerName(name: string): string {
+  return `bascule-${name}`;
+}
+
+/** Quotes one argument for systemd's ExecStart (double quotes, escaped). */
+function q(value: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+export function renderContainerUnit(unit: ContainerUnit): string {
+  const container = containerName(unit.name);
+  for (const publish of unit.publish ?? []) {
+    if (!publish.startsWith('127.0.0.1:')) throw new Error(`unit ${unit.name}: published port "${publish}" must be bound to 127.0.0.1`);
+  }
+  const run = [
+    '/usr/bin/docker run --rm',
+    `--name ${container}`,
+    `--network ${unit.network}`,
+    '--log-driver journald',
+    unit.gpu ? '--gpus all' : '',
+    ...(unit.publish ?? []).map((p) => `-p ${p}`),
+    ...(unit.volumes ?? []).map((v) => `-v ${v}`),
+    ...Object.entries(unit.env ?? {}).map(([k, v]) => `-e ${q(`${k}=${v}`)}`),
+    unit.envFile ? `--env-file ${unit.envFile}` : '',
+    unit.healthCmd ? `--health-cmd ${q(unit.healthCmd)} --health-interval 30s --health-retries 3 --health-start-period 300s` : '',
+    unit.image,
+    ...(unit.args ?? []).map(q),
+  ].filter((part) => part !== '');
+  return [
+    '[Unit]',
+    `Description=${unit.description}`,
+    'Requires=docker.service',
+    'After=docker.service network-online.target',
+    'Wants=network-online.target',
+    '',
+    '[Service]',
+    `User=${SERVICE_USER}`,
+    `Group=${SERVICE_USER}`,
+    `ExecStartPre=-/usr/bin/docker rm -f ${container}`,
+    `ExecStart=${run.join(' \\\n  ')}`,
+    `ExecStop=/usr/bin/docker stop -t 30 ${container}`,
+    'Restart=always',
+    'RestartSec=5',
+    // Model downloads on a first start can take minutes.
+    'TimeoutStartSec=0',
+    'StandardOutput=journal',
+    'StandardError=journal',
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  ].join('\n');
+}
