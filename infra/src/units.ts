@@ -51,8 +51,7 @@ export function renderContainerUnit(unit: ContainerUnit): string {
     ...Object.entries(unit.env ?? {}).map(([k, v]) => `-e ${q(`${k}=${v}`)}`),
     unit.envFile ? `--env-file ${unit.envFile}` : '',
     unit.healthCmd ? `--health-cmd ${q(unit.healthCmd)} --health-interval 30s --health-retries 3 --health-start-period 300s` : '',
-    unit.image,
-    ...(unit.args ?? []).map(q),
+    [unit.image, ...(unit.args ?? []).map(q)].join(' '),
   ].filter((part) => part !== '');
   return [
     '[Unit]',

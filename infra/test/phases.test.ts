@@ -1,0 +1,160 @@
+// One run of the program per phase under Pulumi's mocks; each test asserts what its phase adds and that
+// nothing an earlier phase deployed is replaced or changed (except the gateway's config file, updated in place).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseGatewayConfig } from '@bascule/contracts';
+import { runWithMocks, CLOUDFLARE_IPV4, type MockRun, type MockedResource } from '../src/mocks/run.ts';
+import { FIXTURE_SECRETS, FIXTURE_SECRET_KEYS, fixtureConfig } from '../src/mocks/fixtures.ts';
+import { PHASES, type Phase } from '../src/phases.ts';
+
+const SECRET_SIG = '4dabf18193072939515e22adb298388d';
+const runs = {} as Record<Phase, MockRun>;
+let selfHostedLlm: MockRun;
+
+beforeAll(async () => {
+  for (const phase of PHASES) runs[phase] = await runWithMocks(fixtureConfig(phase), FIXTURE_SECRET_KEYS);
+  selfHostedLlm = await runWithMocks(fixtureConfig('llm', { 'bascule:llm': { selfHosted: true } }), FIXTURE_SECRET_KEYS);
+}, 60_000);
+
+const key = (r: MockedResource) => `${r.type}::${r.name}`;
+const find = (run: MockRun, name: string) => {
+  const found = run.resources.find((r) => r.name === name);
+  if (!found) throw new Error(`no resource named ${name}: ${run.resources.map((r) => r.name).join(', ')}`);
+  return found;
+};
+const added = (phase: Phase, before: Phase) => {
+  const earlier = new Set(runs[before].resources.map(key));
+  return runs[phase].resources.filter((r) => !earlier.has(key(r))).map((r) => r.name).sort();
+};
+/** The value of a (possibly secret-wrapped) input. */
+const plain = (value: unknown): unknown => (value !== null && typeof value === 'object' && SECRET_SIG in value ? (value as { value: unknown }).value : value);
+const isSecret = (value: unknown) => value !== null && typeof value === 'object' && SECRET_SIG in value;
+const gatewayConfigOf = (run: MockRun) => parseGatewayConfig(JSON.parse(String(plain(find(run, 'gateway-config').inputs.stdin))));
+
+/** Resources of `before` must be in `after` with the same inputs; only the gateway config may change. */
+function expectNothingReplaced(before: Phase, after: Phase): void {
+  const later = new Map(runs[after].resources.map((r) => [key(r), r]));
+  for (const resource of runs[before].resources) {
+    const same = later.get(key(resource));
+    expect(same, `${key(resource)} of ${before} is missing at ${after}`).toBeDefined();
+    if (resource.name === 'gateway-config') continue;
+    expect(JSON.stringify(same!.inputs), `${key(resource)} changed between ${before} and ${after}`).toBe(JSON.stringify(resource.inputs));
+  }
+}
+
+function unitOf(run: MockRun, name: string): string {
+  return String(plain(find(run, `${name}-unit`).inputs.stdin));
+}
+
+describe('phase foundation', () => {
+  it('adopts the Contabo instance, keeps its credentials secret and refuses no-protect defaults', () => {
+    const instance = find(runs.foundation, 'host-contabo');
+    expect(instance.type).toBe('pulumi-nodejs:dynamic/contabo:Instance');
+    expect(instance.inputs.instanceId).toBe(202611240);
+    expect(instance.inputs.allowCancel).toBe(false);
+    expect(isSecret(instance.inputs.credentials)).toBe(true);
+  });
+
+  it('bootstraps in order and opens 443 to Cloudflare only and 22 to the admins only', () => {
+    for (const step of ['nvidia', 'docker', 'firewall', 'hardening']) expect(find(runs.foundation, `bootstrap-${step}`).type).toBe('command:remote:Command');
+    const firewall = String(find(runs.foundation, 'bootstrap-firewall').inputs.create);
+    expect(firewall).toContain('30-firewall.sh');
+    expect(firewall).toContain(`'198.51.100.7/32 2001:db8::/64'`);
+    expect(firewall).toContain(`'${CLOUDFLARE_IPV4.join(' ')}'`);
+    expect(find(runs.foundation, 'bootstrap-docker').inputs.create).toContain('20-docker.sh');
+  });
+
+  it('puts proxied DNS records, strict TLS, TLS 1.2 minimum and always-HTTPS on the zone', () => {
+    for (const id of ['gateway', 'dashboard']) {
+      const record = find(runs.foundation, `edge-dns-${id}`).inputs;
+      expect(record).toMatchObject({ type: 'A', proxied: true, content: '203.0.113.10' });
+    }
+    expect(find(runs.foundation, 'edge-setting-ssl').inputs).toMatchObject({ settingId: 'ssl', value: 'strict' });
+    expect(find(runs.foundation, 'edge-setting-min_tls_version').inputs).toMatchObject({ settingId: 'min_tls_version', value: '1.2' });
+    expect(find(runs.foundation, 'edge-setting-always_use_https').inputs).toMatchObject({ settingId: 'always_use_https', value: 'on' });
+    expect(find(runs.foundation, 'edge-origin-cert').inputs).toMatchObject({ requestType: 'origin-ecc', hostnames: ['api-staging.example.org', 'dashboard-staging.example.org'] });
+  });
+
+  it('puts the dashboard behind Cloudflare Access for the listed operators', () => {
+    expect(find(runs.foundation, 'edge-dashboard-access').inputs).toMatchObject({ type: 'self_hosted', domain: 'dashboard-staging.example.org' });
+    expect(find(runs.foundation, 'edge-dashboard-policy').inputs).toMatchObject({ decision: 'allow', includes: [{ email: { email: 'ops@example.org' } }] });
+  });
+
+  it('runs the gateway and the TLS proxy under systemd, restarting always, on 127.0.0.1 only', () => {
+    const gateway = unitOf(runs.foundation, 'gateway-app');
+    expect(gateway).toContain('Restart=always');
+    expect(gateway).toContain('WantedBy=multi-user.target');
+    expect(gateway).toContain('--log-driver journald');
+    expect(gateway).toContain('-p 127.0.0.1:8080:8080');
+    expect(gateway).not.toContain('--gpus');
+    expect(unitOf(runs.foundation, 'gateway-proxy')).toContain('--network host');
+    expect(gatewayConfigOf(runs.foundation).components).toEqual({});
+  });
+
+  it('keeps every secret out of the state in plain text', () => {
+    for (const phase of PHASES) {
+      const leaks: string[] = [];
+      const walk = (value: unknown, path: string) => {
+        if (isSecret(value)) return;
+        if (typeof value === 'string') {
+          for (const [name, secret] of Object.entries(FIXTURE_SECRETS)) if (value.includes(secret)) leaks.push(`${path} holds ${name}`);
+        } else if (value !== null && typeof value === 'object') {
+          for (const [k, v] of Object.entries(value)) walk(v, `${path}.${k}`);
+        }
+      };
+      for (const resource of runs[phase].resources) walk(resource.inputs, resource.name);
+      expect(leaks, `phase ${phase}`).toEqual([]);
+    }
+    expect(isSecret(find(runs.foundation, 'gateway-env').inputs.stdin)).toBe(true);
+    expect(isSecret(find(runs.foundation, 'gateway-origin-key').inputs.stdin)).toBe(true);
+  });
+});
+
+describe('phase llm', () => {
+  it('adds no host resource with Groq; routes llm through the gateway to Groq', () => {
+    expect(added('llm', 'foundation')).toEqual([]);
+    const llm = gatewayConfigOf(runs.llm).components.llm;
+    expect(llm?.production).toBe('groq');
+    expect(llm?.providers.groq?.apiKeyEnv).toBe('GROQ_API_KEY');
+    expectNothingReplaced('foundation', 'llm');
+  });
+
+  it('adds llama.cpp on the GPU when llm.selfHosted is set', () => {
+    const earlier = new Set(runs.foundation.resources.map(key));
+    expect(selfHostedLlm.resources.filter((r) => !earlier.has(key(r))).map((r) => r.name).sort()).toEqual(['model-llama', 'model-llama-image', 'model-llama-unit']);
+    const unit = unitOf(selfHostedLlm, 'model-llama');
+    expect(unit).toContain('--gpus all');
+    expect(unit).toContain('--ctx-size 8192');
+    expect(unit).toContain('ghcr.io/ggml-org/llama.cpp:server-cuda');
+    expect(gatewayConfigOf(selfHostedLlm).components.llm?.providers['vps-llm']?.baseUrl).toBe('http://bascule-llama:8080/v1');
+  });
+});
+
+describe.each([
+  ['stt', 'llm', 'whisper', 'faster-whisper'],
+  ['tts', 'stt', 'tts', 'coqui'],
+  ['vision', 'tts', 'trocr', 'trocr'],
+] as const)('phase %s', (phase, before, image, provider) => {
+  it(`adds only the ${image} service, with GPU access, a model cache and a restart policy`, () => {
+    expect(added(phase, before)).toEqual([`model-${image}`, `model-${image}-image`, `model-${image}-unit`].sort());
+    const unit = unitOf(runs[phase], `model-${image}`);
+    expect(unit).toContain('--gpus all');
+    expect(unit).toContain('-v bascule-models:/models');
+    expect(unit).toContain('--network bascule');
+    expect(unit).toContain('Restart=always');
+    expect(unit).toContain('--health-cmd');
+    expect(unit).not.toMatch(/-p (?!127\.0\.0\.1)/);
+    expect(find(runs[phase], `model-${image}-image`).inputs).toMatchObject({ skipPush: true, imageName: `bascule/${image}:local` });
+  });
+
+  it(`replaces nothing of ${before} and routes ${phase} to ${provider}`, () => {
+    expectNothingReplaced(before, phase);
+    const config = gatewayConfigOf(runs[phase]);
+    expect(config.components[phase]?.production).toBe(provider);
+    expect(Object.keys(config.components)).toEqual(PHASES.slice(1, PHASES.indexOf(phase) + 1));
+  });
+});
+
+it('names the phase, the address and the next checklist in the outputs', () => {
+  expect(runs.stt.outputs).toMatchObject({ phase: 'stt', hostAddress: '203.0.113.10', nextPhase: 'tts', modelServices: ['whisper'], gatewayUrl: 'https://api-staging.example.org' });
+  expect(runs.vision.outputs.nextPhase).toBe('none');
+});
