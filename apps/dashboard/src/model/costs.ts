@@ -1,4 +1,5 @@
-// The plan's cost model, and the measured costs beside it.
+// The plan's cost model (through the migration engine's cost functions), and the measured costs beside it.
+import { breakEvenMonths as engineBreakEven, savingsVsMvp } from '@bascule/routing';
 import type { HistoryPoint } from './types.ts';
 
 export interface CostPlan {
@@ -11,17 +12,17 @@ export interface CostPlan {
 export const PLAN: CostPlan = { mvpMonthly: 280, productionMonthly: 160, oneTime: 3600 };
 
 export function monthlySaving(plan: CostPlan): number {
-  return plan.mvpMonthly - plan.productionMonthly;
+  return savingsVsMvp(plan.mvpMonthly, plan.productionMonthly).monthlyEur;
 }
 
 /** Months until the one-time cost is paid back by the monthly saving (30 for the plan); null if never. */
 export function breakEvenMonths(plan: CostPlan): number | null {
-  const saving = monthlySaving(plan);
-  return saving > 0 ? plan.oneTime / saving : null;
+  const months = engineBreakEven(plan.oneTime, monthlySaving(plan));
+  return Number.isFinite(months) ? months : null;
 }
 
 export function savingRatio(plan: CostPlan): number {
-  return monthlySaving(plan) / plan.mvpMonthly;
+  return savingsVsMvp(plan.mvpMonthly, plan.productionMonthly).ratio;
 }
 
 export interface MeasuredCosts {
