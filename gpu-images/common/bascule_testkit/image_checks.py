@@ -1,0 +1,66 @@
+"""Checks every image folder must pass: Dockerfile rules, pinned requirements, image.json for infra."""
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+from typing import Any, Dict, List
+
+from .dockerfile_lint import hadolint, instructions, lint
+
+GPU_IMAGES = pathlib.Path(__file__).resolve().parents[2]
+_PINNED = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9,._-]+\])?==[0-9][A-Za-z0-9.+!-]*$")
+
+
+def dockerfile_problems(image: str) -> List[str]:
+    path = GPU_IMAGES / image / "Dockerfile"
+    problems = [str(f) for f in lint(path.read_text(encoding="utf-8"))]
+    result = hadolint(str(path), str(GPU_IMAGES / ".hadolint.yaml"))
+    if result is not None and result.returncode != 0:
+        problems.append("hadolint: " + (result.stdout + result.stderr).strip())
+    return problems
+
+
+def unpinned_requirements(image: str) -> List[str]:
+    lines = (GPU_IMAGES / image / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    return [line for line in (l.split("#")[0].strip() for l in lines) if line and not _PINNED.match(line)]
+
+
+def requirement_versions(image: str) -> Dict[str, str]:
+    found = {}
+    for line in (GPU_IMAGES / image / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#")[0].strip()
+        if "==" in line:
+            name, version = line.split("==", 1)
+            found[name.split("[")[0].lower()] = version
+    return found
+
+
+def image_json(image: str) -> Dict[str, Any]:
+    return json.loads((GPU_IMAGES / image / "image.json").read_text(encoding="utf-8"))
+
+
+def image_json_problems(image: str) -> List[str]:
+    spec = image_json(image)
+    problems = []
+    if spec.get("name") != image:
+        problems.append(f"name: expected {image!r}")
+    if not isinstance(spec.get("port"), int) or not 1 <= spec["port"] <= 65535:
+        problems.append("port: expected an integer port")
+    if not isinstance(spec.get("vramMb"), int) or spec["vramMb"] <= 0:
+        problems.append("vramMb: expected a positive integer (MB)")
+    if spec.get("healthPath") != "/health":
+        problems.append("healthPath: expected /health")
+    return problems
+
+
+def final_stage(image: str) -> List[tuple]:
+    """The instructions after the last FROM."""
+    parsed = instructions((GPU_IMAGES / image / "Dockerfile").read_text(encoding="utf-8"))
+    last = max(i for i, (_, keyword, _) in enumerate(parsed) if keyword == "FROM")
+    return parsed[last:]
+
+
+def base_images(image: str) -> List[str]:
+    parsed = instructions((GPU_IMAGES / image / "Dockerfile").read_text(encoding="utf-8"))
+    return [args.split()[0] for _, keyword, args in parsed if keyword == "FROM"]

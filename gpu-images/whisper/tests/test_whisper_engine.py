@@ -1,0 +1,119 @@
+"""The real faster-whisper glue, run against a fake `faster_whisper` module injected into sys.modules."""
+import io
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from bascule_common.settings import CommonSettings
+from bascule_testkit.contracts import assert_matches
+from bascule_testkit.helpers import wait_warm, wav_bytes
+from bascule_testkit.third_party import FakeSegment, fake_faster_whisper
+from whisper_service.app import create_app
+from whisper_service.engine import FasterWhisperEngine
+from whisper_service.filtering import build_transcription, is_hallucination
+from whisper_service.settings import CHILD_READER_PROMPT, WhisperSettings
+
+SEGMENTS = [
+    FakeSegment(0.0, 0.8, " Le", -0.20, 0.05),
+    FakeSegment(0.8, 1.6, " chat", -0.30, 0.70),          # quiet but confident: kept
+    FakeSegment(1.6, 2.0, " euh", -1.40, 0.10),           # unsure but speech: kept
+    FakeSegment(2.0, 4.0, " Sous-titrage ST' 501", -1.20, 0.92),  # silence hallucination: dropped
+    FakeSegment(4.0, 4.1, "   ", -0.1, 0.1),              # nothing said: dropped
+]
+
+
+@pytest.fixture
+def fake_module(monkeypatch):
+    module = fake_faster_whisper(SEGMENTS)
+    monkeypatch.setitem(sys.modules, "faster_whisper", module)
+    return module
+
+
+def loaded_engine(settings=None):
+    engine = FasterWhisperEngine(settings or WhisperSettings())
+    engine.load()
+    return engine
+
+
+def test_importing_the_service_does_not_import_faster_whisper():
+    code = "import whisper_service.main, whisper_service.engine, sys; print('faster_whisper' in sys.modules)"
+    paths = [p for p in sys.path if p]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         env={"PYTHONPATH": ":".join(paths)})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
+
+
+def test_load_uses_large_v3_float16_on_cuda_with_the_cache_volume(fake_module):
+    loaded_engine()
+    assert fake_module.instances[0].init == {
+        "model": "large-v3", "device": "cuda", "compute_type": "float16",
+        "download_root": "/models/whisper", "local_files_only": False,
+    }
+
+
+def test_transcribe_decodes_from_memory_with_vad_and_without_conditioning(fake_module):
+    engine = loaded_engine()
+    audio = wav_bytes()
+    result = engine.transcribe(audio, "fr", None)
+    call = fake_module.instances[0].calls[-1]
+    assert isinstance(call["audio"], io.BytesIO) and call["audio"].getvalue() == audio
+    assert call["vad_filter"] is True
+    assert call["condition_on_previous_text"] is False
+    assert call["language"] == "fr" and call["task"] == "transcribe"
+    assert call["initial_prompt"] == CHILD_READER_PROMPT
+    assert result["text"] == "Le chat euh"
+    assert [s["text"] for s in result["segments"]] == [" Le", " chat", " euh"]
+    assert result["confidence"] == pytest.approx(math.exp((-0.2 - 0.3 - 1.4) / 3), abs=1e-4)
+
+
+def test_a_client_prompt_replaces_the_default_and_the_expected_text_is_never_sent(fake_module):
+    engine = loaded_engine()
+    engine.transcribe(wav_bytes(), "fr", "Lecture à voix haute, CP.")
+    assert fake_module.instances[0].calls[-1]["initial_prompt"] == "Lecture à voix haute, CP."
+    assert "le chat" not in CHILD_READER_PROMPT.lower()
+
+
+def test_warmup_decodes_real_samples_with_the_vad_off(fake_module):
+    engine = loaded_engine()
+    engine.warmup()
+    model = fake_module.instances[0]
+    call = model.calls[-1]
+    assert isinstance(call["audio"], np.ndarray) and call["audio"].dtype == np.float32 and call["audio"].size == 32000
+    assert call["vad_filter"] is False
+    assert model.consumed == len(SEGMENTS)  # the lazy generator was consumed, so decoding ran
+
+
+def test_hallucination_rule_needs_both_signals():
+    assert is_hallucination(FakeSegment(0, 1, "x", -1.5, 0.9), 0.6, -1.0)
+    assert not is_hallucination(FakeSegment(0, 1, "x", -0.5, 0.9), 0.6, -1.0)
+    assert not is_hallucination(FakeSegment(0, 1, "x", -1.5, 0.3), 0.6, -1.0)
+
+
+def test_nothing_heard_gives_empty_text_and_zero_confidence():
+    body = build_transcription([FakeSegment(0, 2, " Merci d'avoir regardé", -1.3, 0.95)], "fr", 0.6, -1.0)
+    assert body == {"text": "", "language": "fr", "confidence": 0.0, "segments": []}
+
+
+def test_out_of_range_numbers_are_clamped_into_the_contract():
+    body = build_transcription([FakeSegment(-0.01, -0.5, " a", 0.002, 1.0000001)], "fr", 0.6, -1.0)
+    body["latency_ms"] = 1
+    assert_matches("whisper.transcribe.response", body)
+
+
+def test_real_engine_behind_http_answers_the_contract(fake_module):
+    settings = WhisperSettings(model="large-v3")
+    app = create_app(FasterWhisperEngine(settings), settings, CommonSettings(port=0, exit_on_load_failure=False))
+    with TestClient(app) as client:
+        wait_warm(client)
+        response = client.post("/transcribe", files={"audio": ("a.wav", wav_bytes(), "audio/wav")}, data={"language": "fr"})
+        assert response.status_code == 200, response.text
+        assert_matches("whisper.transcribe.response", response.json())
+        assert response.json()["text"] == "Le chat euh"
+        health = client.get("/health").json()
+        assert health["compute_type"] == "float16" and health["device"] == "cuda"
+        assert_matches("common.health.response", health)

@@ -1,0 +1,1 @@
+"""faster-whisper behind POST /transcribe (see ../README.md)."""

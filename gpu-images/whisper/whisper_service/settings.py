@@ -1,0 +1,54 @@
+"""The whisper image's settings, from the environment (see ../README.md for the table)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Mapping, Optional
+
+from bascule_common.settings import SettingsError, env_bool, env_float, env_int, env_str
+
+from .languages import WHISPER_LANGUAGES
+
+# The context a child reader gives Whisper. It describes the situation, never the words to be read:
+# prompting with the expected text makes Whisper "hear" the right word when the child misread it.
+CHILD_READER_PROMPT = (
+    "Un enfant de l'école primaire lit à voix haute, lentement, parfois syllabe par syllabe, "
+    "des mots et des phrases simples en français."
+)
+
+
+@dataclass(frozen=True)
+class WhisperSettings:
+    model: str = "large-v3"
+    device: str = "cuda"
+    compute_type: str = "float16"
+    cache_dir: str = "/models/whisper"
+    local_files_only: bool = False
+    default_language: str = "fr"
+    initial_prompt: str = CHILD_READER_PROMPT
+    beam_size: int = 5
+    max_audio_bytes: int = 10 * 1024 * 1024
+    no_speech_threshold: float = 0.6
+    logprob_threshold: float = -1.0
+    vad_min_silence_ms: int = 500
+
+    @classmethod
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "WhisperSettings":
+        e = os.environ if env is None else env
+        language = env_str(e, "WHISPER_DEFAULT_LANGUAGE", "fr")
+        if language not in WHISPER_LANGUAGES:
+            raise SettingsError(f"WHISPER_DEFAULT_LANGUAGE: expected a Whisper language code such as fr, got {language!r}")
+        return cls(
+            model=env_str(e, "WHISPER_MODEL", "large-v3"),
+            device=env_str(e, "WHISPER_DEVICE", "cuda"),
+            compute_type=env_str(e, "WHISPER_COMPUTE_TYPE", "float16"),
+            cache_dir=env_str(e, "WHISPER_CACHE_DIR", "/models/whisper"),
+            local_files_only=env_bool(e, "WHISPER_LOCAL_FILES_ONLY", False),
+            default_language=language,
+            initial_prompt=env_str(e, "WHISPER_INITIAL_PROMPT", CHILD_READER_PROMPT),
+            beam_size=env_int(e, "WHISPER_BEAM_SIZE", 5, 1, 10),
+            max_audio_bytes=env_int(e, "WHISPER_MAX_AUDIO_BYTES", 10 * 1024 * 1024, 1024),
+            no_speech_threshold=env_float(e, "WHISPER_NO_SPEECH_THRESHOLD", 0.6, 0.0, 1.0),
+            logprob_threshold=env_float(e, "WHISPER_LOGPROB_THRESHOLD", -1.0, -100.0, 0.0),
+            vad_min_silence_ms=env_int(e, "WHISPER_VAD_MIN_SILENCE_MS", 500, 0, 10_000),
+        )
