@@ -26,7 +26,7 @@ const added = (phase: Phase, before: Phase) => {
   return runs[phase].resources.filter((r) => !earlier.has(key(r))).map((r) => r.name).sort();
 };
 /** The value of a (possibly secret-wrapped) input. */
-const plain = (value: unknown): unknown => (value !== null && typeof value === 'object' && SECRET_SIG in value ? (value as { value: unknown }).value : value);
+const plain = (value: unknown): unknown => (value !== null && typeof value === 'object' && SECRET_SIG in value ? (value as unknown as { value: unknown }).value : value);
 const isSecret = (value: unknown) => value !== null && typeof value === 'object' && SECRET_SIG in value;
 const gatewayConfigOf = (run: MockRun) => parseGatewayConfig(JSON.parse(String(plain(find(run, 'gateway-config').inputs.stdin))));
 

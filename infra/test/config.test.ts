@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { parseStackConfig, StackConfigError } from '../src/config.ts';
+import { gatewayConfigFor, renderGatewayConfig } from '../src/gateway-config.ts';
+import { fixtureConfig } from '../src/mocks/fixtures.ts';
+import { PHASES } from '../src/phases.ts';
+import { parseGatewayConfig } from '@bascule/contracts';
+
+function parse(overrides: Record<string, unknown> = {}, phase: (typeof PHASES)[number] = 'foundation') {
+  const values = fixtureConfig(phase, overrides);
+  return parseStackConfig((key) => values[`bascule:${key}`]);
+}
+
+function problems(overrides: Record<string, unknown>): string[] {
+  try {
+    parse(overrides);
+  } catch (error) {
+    if (error instanceof StackConfigError) return [...error.problems];
+    throw error;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('stack config', () => {
+  it('accepts the fixture with its defaults applied', () => {
+    const config = parse();
+    expect(config.host.contabo).toMatchObject({ instanceId: 202611240, allowCancel: false, allowReinstall: false, apiUrl: 'https://api.contabo.com' });
+    expect(config.llm).toMatchObject({ selfHosted: false, contextSize: 8192 });
+  });
+
+  it('names the key of each problem', () => {
+    expect(problems({ 'bascule:phase': 'production' })).toEqual(['bascule:phase: expected one of foundation, llm, stt, tts, vision']);
+    expect(problems({ 'bascule:admin': { sshCidrs: ['everyone'] } })).toEqual(['bascule:admin.sshCidrs[0]: expected a CIDR block such as "198.51.100.7/32"']);
+    expect(problems({ 'bascule:dns': undefined })[0]).toMatch(/^bascule:dns: missing/);
+    expect(problems({ 'bascule:host': { provider: 'contabo', gpu: { model: 'x', vramMb: 1 } } })).toEqual([
+      'bascule:host.contabo: missing (expected { instanceId, clientId } when provider is "contabo")',
+    ]);
+    expect(problems({ 'bascule:host': { provider: 'existing', gpu: { model: 'x', vramMb: 1 }, adress: '1.2.3.4' } })).toEqual([
+      'bascule:host.adress: unknown key',
+      'bascule:host.address: missing (expected the IPv4 address when provider is "existing")',
+    ]);
+    expect(problems({ 'bascule:cloudflare': { accountId: 'abc' } })).toEqual([
+      'bascule:cloudflare.accountId: expected the 32-hex-digit Cloudflare account id',
+      'bascule:cloudflare.accessEmails: expected at least one e-mail (or accessEmailDomain) allowed to open the dashboard',
+    ]);
+  });
+
+  it('requires the EasyOCR URL from the vision phase on', () => {
+    const values = fixtureConfig('vision', { 'bascule:gateway': { vpsMonthlyCostEur: 160 } });
+    expect(() => parseStackConfig((key) => values[`bascule:${key}`])).toThrow(/bascule:gateway\.easyocrUrl: missing/);
+  });
+});
+
+describe('generated gateway config', () => {
+  it.each(PHASES)('is valid for the gateway at phase %s and holds no secret value', (phase) => {
+    const config = parse({}, phase);
+    const { text } = renderGatewayConfig(config);
+    const parsed = parseGatewayConfig(JSON.parse(text));
+    expect(Object.keys(parsed.components)).toEqual(PHASES.slice(1, PHASES.indexOf(phase) + 1));
+    expect(text).not.toMatch(/SECRET-/);
+    expect(parsed.auth.adminTokenEnv).toBe('BASCULE_ADMIN_TOKEN');
+  });
+
+  it('points the production providers at the services on the internal network', () => {
+    const components = parseGatewayConfig(gatewayConfigFor(parse({}, 'vision'))).components;
+    expect(components.stt?.providers['faster-whisper']?.baseUrl).toBe('http://bascule-whisper:8000');
+    expect(components.tts?.providers.coqui?.baseUrl).toBe('http://bascule-tts:8000');
+    expect(components.vision?.providers.trocr?.baseUrl).toBe('http://bascule-trocr:8000');
+    expect(components.vision?.providers.easyocr?.baseUrl).toBe('https://ocr.example.org');
+  });
+});

@@ -1,0 +1,43 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { assertGpuBudget, checkGpuBudget, FALLBACK_VRAM_MB, PER_PROCESS_OVERHEAD_MB, readImageVram } from '../src/gpu-budget.ts';
+
+function imagesDir(manifests: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gpu-images-'));
+  for (const [name, manifest] of Object.entries(manifests)) {
+    mkdirSync(join(dir, name));
+    writeFileSync(join(dir, name, 'image.json'), typeof manifest === 'string' ? manifest : JSON.stringify(manifest));
+  }
+  return dir;
+}
+
+describe('GPU memory budget', () => {
+  it('reads each image VRAM from image.json and falls back to the plan numbers where it is absent', () => {
+    const dir = imagesDir({ whisper: { name: 'whisper', vramMb: 5000, port: 8000 } });
+    expect(readImageVram(dir, ['whisper', 'tts'])).toEqual([
+      { image: 'whisper', vramMb: 5000, source: 'image.json' },
+      { image: 'tts', vramMb: FALLBACK_VRAM_MB.tts, source: 'fallback' },
+    ]);
+  });
+
+  it('names the file and the field of a bad image.json', () => {
+    expect(() => readImageVram(imagesDir({ tts: { name: 'tts' } }), ['tts'])).toThrow(/tts\/image\.json: vramMb: expected vramMb/);
+    expect(() => readImageVram(imagesDir({ tts: '{not json' }), ['tts'])).toThrow(/tts\/image\.json: not valid JSON/);
+  });
+
+  it('fits the four models on a 20 GB card', () => {
+    const models = (['llama', 'whisper', 'tts', 'trocr'] as const).map((image) => ({ image, vramMb: FALLBACK_VRAM_MB[image], source: 'fallback' as const }));
+    const report = assertGpuBudget(20_480, models);
+    expect(report.fits).toBe(true);
+    expect(report.neededMb).toBe(6_656 + 4_608 + 1_024 + 1_536 + 4 * PER_PROCESS_OVERHEAD_MB);
+  });
+
+  it('fails with every model, the totals and the shortfall when they do not fit', () => {
+    const models = (['llama', 'whisper', 'tts', 'trocr'] as const).map((image) => ({ image, vramMb: FALLBACK_VRAM_MB[image], source: 'fallback' as const }));
+    expect(checkGpuBudget(12_288, models).fits).toBe(false);
+    expect(() => assertGpuBudget(12_288, models)).toThrow(/GPU memory budget exceeded: the models need 15872 MB, the card has 12288 MB \(11673 MB usable.*short by 4199 MB/s);
+    expect(() => assertGpuBudget(12_288, models)).toThrow(/llama: 6656 MB \+ 512 MB overhead \(fallback\)/);
+  });
+});
