@@ -58,3 +58,65 @@ def fake_faster_whisper(segments: List[FakeSegment], language: str = "fr") -> ty
 
     module.WhisperModel = WhisperModel  # type: ignore[attr-defined]
     return module
+
+
+# ---------------------------------------------------------------- TTS (coqui-tts)
+
+def fake_coqui_tts(sample_rates: Optional[Dict[str, int]] = None) -> Dict[str, types.ModuleType]:
+    """`TTS` and `TTS.api` modules. `TTS.api.TTS(model_name).to(device)`, `.tts(text=...)` → list of floats,
+    `.synthesizer.output_sample_rate`, `.synthesizer.tts_model` (VITS models have `length_scale`)."""
+    import threading
+    import time
+
+    rates = sample_rates or {}
+    package = types.ModuleType("TTS")
+    api = types.ModuleType("TTS.api")
+    package.api = api  # type: ignore[attr-defined]
+    api.instances = []  # type: ignore[attr-defined]
+    state = {"active": 0, "max_active": 0}
+    api.state = state  # type: ignore[attr-defined]
+    lock = threading.Lock()
+
+    class _Vits:
+        def __init__(self) -> None:
+            self.length_scale = 1.0
+
+    class _Tacotron2:
+        pass
+
+    class _Synthesizer:
+        def __init__(self, model_name: str) -> None:
+            self.output_sample_rate = rates.get(model_name, 22050)
+            self.tts_model = _Vits() if "vits" in model_name else _Tacotron2()
+
+    class TTS:
+        def __init__(self, model_name: str = "", progress_bar: bool = True, **kwargs: Any) -> None:
+            self.model_name = model_name
+            self.progress_bar = progress_bar
+            self.device = "cpu"
+            self.synthesizer = _Synthesizer(model_name)
+            self.calls: List[Dict[str, Any]] = []
+            api.instances.append(self)  # type: ignore[attr-defined]
+
+        def to(self, device: str) -> "TTS":
+            self.device = device
+            return self
+
+        def tts(self, text: str, **kwargs: Any) -> List[float]:
+            with lock:
+                state["active"] += 1
+                state["max_active"] = max(state["max_active"], state["active"])
+            try:
+                scale = getattr(self.synthesizer.tts_model, "length_scale", 1.0)
+                self.calls.append({"text": text, "length_scale": scale, **kwargs})
+                time.sleep(0.005)  # give an overlapping call the chance to show up in max_active
+                rate = self.synthesizer.output_sample_rate
+                seconds = 0.06 * len(text) * scale
+                t = np.arange(int(seconds * rate)) / rate
+                return list((0.4 * np.sin(2 * np.pi * 200.0 * t)).astype(np.float32))
+            finally:
+                with lock:
+                    state["active"] -= 1
+
+    api.TTS = TTS  # type: ignore[attr-defined]
+    return {"TTS": package, "TTS.api": api}

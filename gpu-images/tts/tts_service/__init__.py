@@ -1,0 +1,1 @@
+"""Coqui TTS behind POST /synthesize (see ../README.md)."""

@@ -1,0 +1,69 @@
+"""The real engine: Coqui TTS (the maintained `coqui-tts` fork) on the GPU. Imported lazily."""
+from __future__ import annotations
+
+import threading
+from typing import Any, Dict, Optional, Tuple
+
+import numpy as np
+
+from bascule_common.gpu_memory import torch_reserved_bytes
+
+from .settings import TtsSettings
+from .stretch import time_stretch
+
+
+class CoquiEngine:
+    def __init__(self, settings: TtsSettings) -> None:
+        self.settings = settings
+        self.model_name = ",".join(sorted(set(settings.voices.values())))
+        self.device = "cuda" if settings.device.startswith("cuda") else "cpu"
+        self._voices: Dict[str, Any] = {}
+        self._length_scale: Dict[str, float] = {}
+        # The queue already runs one synthesis at a time; this lock keeps it so even if the engine is
+        # called from elsewhere: concurrent synthesis on one model corrupts the audio.
+        self._lock = threading.Lock()
+
+    def load(self) -> None:
+        from TTS.api import TTS  # heavy (torch, CUDA): only when the image starts
+
+        for voice, model_id in self.settings.voices.items():
+            # Weights go to $TTS_HOME (the mounted /models volume), downloaded on first start only.
+            tts = TTS(model_name=model_id, progress_bar=False).to(self.settings.device)
+            self._voices[voice] = tts
+            scale = getattr(tts.synthesizer.tts_model, "length_scale", None)
+            if isinstance(scale, (int, float)):
+                self._length_scale[voice] = float(scale)
+
+    def warmup(self) -> None:
+        for voice in self._voices:
+            self.synthesize(self.settings.warmup_text, voice, 1.0)
+
+    def synthesize(self, text: str, voice: str, speed: float) -> Tuple[np.ndarray, int]:
+        tts = self._voices[voice]
+        rate = int(tts.synthesizer.output_sample_rate)
+        with self._lock:
+            if voice in self._length_scale and speed != 1.0:
+                model = tts.synthesizer.tts_model
+                base = self._length_scale[voice]
+                model.length_scale = base / speed  # VITS speaks faster itself: no post-processing
+                try:
+                    samples = np.asarray(tts.tts(text=text), dtype=np.float32)
+                finally:
+                    model.length_scale = base
+            else:
+                samples = np.asarray(tts.tts(text=text), dtype=np.float32)
+                if speed != 1.0:
+                    samples = time_stretch(samples, rate, speed)
+        return samples, rate
+
+    def close(self) -> None:
+        self._voices.clear()
+        torch = __import__("sys").modules.get("torch")
+        if torch is not None and torch.cuda.is_available():
+            torch.cuda.empty_cache()
+
+    def gpu_memory_bytes(self) -> Optional[int]:
+        return torch_reserved_bytes()
+
+    def health_details(self) -> Dict[str, Any]:
+        return {"voices": sorted(self.settings.voices)}
