@@ -154,6 +154,16 @@ describe.each([
   });
 });
 
+it('uses an existing host by address, without Contabo and without its secrets', async () => {
+  const secrets = FIXTURE_SECRET_KEYS.filter((k) => !k.includes('contabo'));
+  const config = Object.fromEntries(Object.entries(fixtureConfig('foundation')).filter(([k]) => !k.includes('contabo')));
+  config['bascule:host'] = { provider: 'existing', address: '198.51.100.20', sshUser: 'deploy', gpu: { model: 'L4', vramMb: 24_576 } };
+  const run = await runWithMocks(config, secrets);
+  expect(run.resources.some((r) => r.name === 'host-contabo')).toBe(false);
+  expect(find(run, 'edge-dns-gateway').inputs.content).toBe('198.51.100.20');
+  expect(String(find(run, 'bootstrap-firewall').inputs.create)).toMatch(/^sudo -n bash /);
+});
+
 it('names the phase, the address and the next checklist in the outputs', () => {
   expect(runs.stt.outputs).toMatchObject({ phase: 'stt', hostAddress: '203.0.113.10', nextPhase: 'tts', modelServices: ['whisper'], gatewayUrl: 'https://api-staging.example.org' });
   expect(runs.vision.outputs.nextPhase).toBe('none');

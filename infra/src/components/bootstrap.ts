@@ -56,6 +56,8 @@ export class Bootstrap extends pulumi.ComponentResource {
       {
         host: pulumi.interpolate`ssh://${config.host.sshUser}@${host.address}:${config.host.sshPort}`,
         sshOpts: ['-o', 'StrictHostKeyChecking=accept-new', '-o', 'ServerAliveInterval=30'],
+        // A preview (CI included) must not need an SSH session to the host.
+        disableDockerDaemonCheck: pulumi.runtime.isDryRun(),
       },
       { parent: this, dependsOn: [this.ready] },
     );
