@@ -21,9 +21,13 @@ def dockerfile_problems(image: str) -> List[str]:
     return problems
 
 
+def unpinned_lines(text: str) -> List[str]:
+    """Requirement lines that do not pin one exact version (name==version)."""
+    return [line for line in (l.split("#")[0].strip() for l in text.splitlines()) if line and not _PINNED.match(line)]
+
+
 def unpinned_requirements(image: str) -> List[str]:
-    lines = (GPU_IMAGES / image / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    return [line for line in (l.split("#")[0].strip() for l in lines) if line and not _PINNED.match(line)]
+    return unpinned_lines((GPU_IMAGES / image / "requirements.txt").read_text(encoding="utf-8"))
 
 
 def requirement_versions(image: str) -> Dict[str, str]:
@@ -41,7 +45,10 @@ def image_json(image: str) -> Dict[str, Any]:
 
 
 def image_json_problems(image: str) -> List[str]:
-    spec = image_json(image)
+    return spec_problems(image_json(image), image)
+
+
+def spec_problems(spec: Dict[str, Any], image: str) -> List[str]:
     problems = []
     if spec.get("name") != image:
         problems.append(f"name: expected {image!r}")

@@ -120,3 +120,108 @@ def fake_coqui_tts(sample_rates: Optional[Dict[str, int]] = None) -> Dict[str, t
 
     api.TTS = TTS  # type: ignore[attr-defined]
     return {"TTS": package, "TTS.api": api}
+
+
+# ---------------------------------------------------------------- torch + transformers (TrOCR)
+
+class FakeTensor:
+    """The few tensor methods the TrOCR engine calls, over a numpy array."""
+
+    def __init__(self, array: Any) -> None:
+        self.array = np.asarray(array)
+        self.device = "cpu"
+        self.dtype: Any = None
+
+    def to(self, device: Any = None, dtype: Any = None) -> "FakeTensor":
+        self.device, self.dtype = device, dtype
+        return self
+
+    def float(self) -> "FakeTensor":
+        return FakeTensor(self.array.astype(np.float32))
+
+    def cpu(self) -> "FakeTensor":
+        return self
+
+    def numpy(self) -> np.ndarray:
+        return self.array
+
+    def __getitem__(self, key: Any) -> "FakeTensor":
+        return FakeTensor(self.array[key])
+
+    @property
+    def shape(self) -> tuple:
+        return self.array.shape
+
+
+def fake_torch(cuda: bool = True) -> types.ModuleType:
+    import contextlib
+
+    torch = types.ModuleType("torch")
+    torch.float16, torch.float32 = "float16", "float32"  # type: ignore[attr-defined]
+    torch.inference_mode = contextlib.nullcontext  # type: ignore[attr-defined]
+    torch.cuda = types.SimpleNamespace(  # type: ignore[attr-defined]
+        is_available=lambda: cuda, memory_reserved=lambda: 987_654_321, empty_cache=lambda: None
+    )
+    return torch
+
+
+def fake_transformers(script: List[tuple]) -> types.ModuleType:
+    """`TrOCRProcessor` and `VisionEncoderDecoderModel`. script: one (decoded text, token log-probs) per
+    crop, in order; generated sequences are [start] + tokens + [eos] + [pad...] like greedy generation."""
+    START, PAD, EOS = 0, 1, 2
+    module = types.ModuleType("transformers")
+    module.loaded = []  # type: ignore[attr-defined]
+    module.batches = []  # type: ignore[attr-defined]
+
+    class TrOCRProcessor:
+        @classmethod
+        def from_pretrained(cls, name: str, **kwargs: Any) -> "TrOCRProcessor":
+            module.loaded.append(("processor", name, kwargs))  # type: ignore[attr-defined]
+            return cls()
+
+        def __call__(self, images: List[Any], return_tensors: str = "pt") -> Any:
+            module.batches.append([(im.mode, im.size) for im in images])  # type: ignore[attr-defined]
+            return types.SimpleNamespace(pixel_values=FakeTensor(np.zeros((len(images), 3, 4, 4))))
+
+        def batch_decode(self, sequences: FakeTensor, skip_special_tokens: bool = False) -> List[str]:
+            return [script[i % len(script)][0] for i in range(sequences.shape[0])]
+
+    class VisionEncoderDecoderModel:
+        def __init__(self) -> None:
+            self.device = "cpu"
+            self.generation_config = types.SimpleNamespace(eos_token_id=EOS, pad_token_id=PAD)
+            self.generate_kwargs: Dict[str, Any] = {}
+
+        @classmethod
+        def from_pretrained(cls, name: str, **kwargs: Any) -> "VisionEncoderDecoderModel":
+            module.loaded.append(("model", name, kwargs))  # type: ignore[attr-defined]
+            model = cls()
+            module.model = model  # type: ignore[attr-defined]
+            return model
+
+        def to(self, device: str) -> "VisionEncoderDecoderModel":
+            self.device = device
+            return self
+
+        def eval(self) -> "VisionEncoderDecoderModel":
+            return self
+
+        def generate(self, pixel_values: FakeTensor, **kwargs: Any) -> Any:
+            self.generate_kwargs = {"device": pixel_values.device, "dtype": pixel_values.dtype, **kwargs}
+            rows = [script[i % len(script)] for i in range(pixel_values.shape[0])]
+            width = max(len(lp) for _, lp in rows) + 1
+            sequences, scores = [], []
+            for _, logprobs in rows:
+                tokens = [10 + k for k in range(len(logprobs) - 1)] + [EOS]
+                sequences.append([START] + tokens + [PAD] * (width - len(tokens)))
+                scores.append(list(logprobs) + [-9.0] * (width - len(logprobs)))  # pad positions: must be ignored
+            self._scores = np.array(scores, dtype=np.float32)
+            return types.SimpleNamespace(sequences=FakeTensor(np.array(sequences)), scores=tuple(range(width)))
+
+        def compute_transition_scores(self, sequences: FakeTensor, scores: tuple, normalize_logits: bool = False) -> FakeTensor:
+            assert normalize_logits, "log-probabilities need normalised logits"
+            return FakeTensor(self._scores)
+
+    module.TrOCRProcessor = TrOCRProcessor  # type: ignore[attr-defined]
+    module.VisionEncoderDecoderModel = VisionEncoderDecoderModel  # type: ignore[attr-defined]
+    return module

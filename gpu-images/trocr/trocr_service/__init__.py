@@ -1,0 +1,1 @@
+"""TrOCR (handwritten) behind POST /analyze_writing (see ../README.md)."""
