@@ -1,6 +1,7 @@
 """The real engine: Coqui TTS (the maintained `coqui-tts` fork) on the GPU. Imported lazily."""
 from __future__ import annotations
 
+import sys
 import threading
 from typing import Any, Dict, Optional, Tuple
 
@@ -58,7 +59,7 @@ class CoquiEngine:
 
     def close(self) -> None:
         self._voices.clear()
-        torch = __import__("sys").modules.get("torch")
+        torch = sys.modules.get("torch")  # loaded by coqui-tts; never imported just to free memory
         if torch is not None and torch.cuda.is_available():
             torch.cuda.empty_cache()
 
