@@ -5,24 +5,24 @@ import type { StackConfig } from './config.ts';
 import { PHASES, reached, type Component, type Phase } from './phases.ts';
 import { GATEWAY_SECRET_ENV } from './secrets.ts';
 import { containerName } from './units.ts';
+import type { ImageManifest, ModelImage } from './image-manifest.ts';
 
 export const GATEWAY_PORT = 8080;
-/** Port every model image serves on inside the internal network. */
-export const MODEL_PORT = 8000;
-export const LLAMA_PORT = 8080;
+export type Manifests = Readonly<Record<ModelImage, ImageManifest>>;
 
 type Providers = NonNullable<GatewayConfigInput['components']['llm']>['providers'];
 
 const plan = (slaMs: number) => ({ version: 1, steps: DEFAULT_PLAN_STEPS.map((s) => ({ ...s })), slaMs });
-const internal = (name: string, port: number, path = '') => `http://${containerName(name)}:${port}${path}`;
+/** A model service on the internal network, at the port its image declares. */
+const internal = (m: ImageManifest, path = '') => `http://${containerName(m.image)}:${m.port}${path}`;
 
 /** Each component's settings once its phase is reached: MVP provider, production provider, plan. */
-function componentFor(component: Component, config: StackConfig): NonNullable<GatewayConfigInput['components'][Component]> {
+function componentFor(component: Component, config: StackConfig, images: Manifests): NonNullable<GatewayConfigInput['components'][Component]> {
   switch (component) {
     case 'llm': {
       const mvp = { baseUrl: 'https://router.huggingface.co/v1', model: 'meta-llama/Llama-3.1-8B-Instruct', apiKeyEnv: GATEWAY_SECRET_ENV.huggingfaceApiKey, timeoutMs: 10_000, pricing: { unit: 'token' as const, eurPerUnit: 0.0000006 } };
       const providers: Providers = config.llm.selfHosted
-        ? { huggingface: mvp, 'vps-llm': { baseUrl: internal('llama', LLAMA_PORT, '/v1'), model: 'llama-3.1-8b-q4', timeoutMs: 10_000 } }
+        ? { huggingface: mvp, 'vps-llm': { baseUrl: internal(images.llama, '/v1'), model: 'llama-3.1-8b-q4', timeoutMs: 10_000 } }
         : { huggingface: mvp, groq: { baseUrl: 'https://api.groq.com/openai/v1', model: config.llm.groqModel, apiKeyEnv: GATEWAY_SECRET_ENV.groqApiKey, timeoutMs: 5_000, pricing: { unit: 'token', eurPerUnit: 0.00000005 } } };
       return { mvp: 'huggingface', production: config.llm.selfHosted ? 'vps-llm' : 'groq', plan: plan(5_000), providers };
     }
@@ -33,11 +33,11 @@ function componentFor(component: Component, config: StackConfig): NonNullable<Ga
         plan: plan(2_000),
         providers: {
           'openai-whisper': { baseUrl: 'https://api.openai.com/v1', model: 'whisper-1', apiKeyEnv: GATEWAY_SECRET_ENV.openaiApiKey, pricing: { unit: 'audio_second', eurPerUnit: 0.0001 } },
-          'faster-whisper': { baseUrl: internal('whisper', MODEL_PORT), model: 'large-v3', timeoutMs: 2_000 },
+          'faster-whisper': { baseUrl: internal(images.whisper), model: 'large-v3', timeoutMs: 2_000 },
         },
       };
     case 'tts':
-      return { mvp: 'web-speech', production: 'coqui', plan: plan(2_000), providers: { 'web-speech': {}, coqui: { baseUrl: internal('tts', MODEL_PORT), timeoutMs: 2_000 } } };
+      return { mvp: 'web-speech', production: 'coqui', plan: plan(2_000), providers: { 'web-speech': {}, coqui: { baseUrl: internal(images.tts), timeoutMs: 2_000 } } };
     case 'vision':
       return {
         mvp: 'easyocr',
@@ -45,19 +45,19 @@ function componentFor(component: Component, config: StackConfig): NonNullable<Ga
         plan: plan(2_000),
         providers: {
           easyocr: { baseUrl: config.gateway.easyocrUrl ?? 'http://easyocr.invalid', pricing: { unit: 'image', eurPerUnit: 0.001 } },
-          trocr: { baseUrl: internal('trocr', MODEL_PORT), timeoutMs: 2_000 },
+          trocr: { baseUrl: internal(images.trocr), timeoutMs: 2_000 },
         },
       };
   }
 }
 
 /** The config file of the gateway at `phase`: the components whose phase is reached, and nothing else. */
-export function gatewayConfigFor(config: StackConfig, phase: Phase = config.phase): GatewayConfigInput {
+export function gatewayConfigFor(config: StackConfig, images: Manifests, phase: Phase = config.phase): GatewayConfigInput {
   const components: GatewayConfigInput['components'] = {};
   for (const p of PHASES) {
     if (p === 'foundation' || !reached(phase, p)) continue;
     const component = p as Component;
-    (components as Record<Component, unknown>)[component] = componentFor(component, config);
+    (components as Record<Component, unknown>)[component] = componentFor(component, config, images);
   }
   return {
     server: { host: '0.0.0.0', port: GATEWAY_PORT },
@@ -75,8 +75,8 @@ export function gatewayConfigFor(config: StackConfig, phase: Phase = config.phas
 }
 
 /** The file's text, validated against the gateway's own schema first (a bad file fails the preview). */
-export function renderGatewayConfig(config: StackConfig): { text: string; parsed: GatewayConfig } {
-  const input = gatewayConfigFor(config);
+export function renderGatewayConfig(config: StackConfig, images: Manifests): { text: string; parsed: GatewayConfig } {
+  const input = gatewayConfigFor(config, images);
   const parsed = parseGatewayConfig(input);
   return { text: `${JSON.stringify(input, null, 2)}\n`, parsed };
 }

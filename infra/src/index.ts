@@ -2,5 +2,6 @@
 export * from './config.ts';
 export * from './phases.ts';
 export * from './gpu-budget.ts';
+export * from './image-manifest.ts';
 export * from './gateway-config.ts';
 export { program } from './program.ts';

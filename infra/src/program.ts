@@ -4,7 +4,8 @@ import * as pulumi from '@pulumi/pulumi';
 import * as cloudflare from '@pulumi/cloudflare';
 import { decodeConfigValue, parseStackConfig, type StackConfig } from './config.ts';
 import { readSecrets } from './secrets.ts';
-import { assertGpuBudget, readImageVram } from './gpu-budget.ts';
+import { assertGpuBudget } from './gpu-budget.ts';
+import { readImageManifests } from './image-manifest.ts';
 import { NEXT_PHASE_CHECKLIST, PHASE_SUMMARY, nextPhase } from './phases.ts';
 import { renderGatewayConfig } from './gateway-config.ts';
 import { modelServicesFor } from './model-services.ts';
@@ -24,10 +25,11 @@ export function readStackConfig(): StackConfig {
 export function program() {
   const config = readStackConfig();
   const secrets = readSecrets(config, new pulumi.Config('bascule'));
-  const models = modelServicesFor(config);
+  const images = readImageManifests(join(REPO_ROOT, 'gpu-images'));
+  const models = modelServicesFor(config, images);
   // Fails the preview before anything changes when the models do not fit the card.
-  const budget = assertGpuBudget(config.host.gpu.vramMb, readImageVram(join(REPO_ROOT, 'gpu-images'), models.map((m) => m.image)));
-  const gatewayConfig = renderGatewayConfig(config);
+  const budget = assertGpuBudget(config.host.gpu.vramMb, models.map((m) => m.manifest));
+  const gatewayConfig = renderGatewayConfig(config, images);
 
   const zone = cloudflare.getZoneOutput({ filter: { name: config.dns.zone, account: { id: config.cloudflare.accountId } } });
   const ranges = cloudflare.getIpRangesOutput({});
@@ -58,7 +60,7 @@ export function program() {
     dashboardUrl: `https://${edge.dashboardHostname}`,
     components: Object.keys(gatewayConfig.parsed.components),
     modelServices: models.map((m) => m.image),
-    gpuBudget: { cardMb: budget.cardMb, usableMb: budget.usableMb, neededMb: budget.neededMb },
+    gpuBudget: { cardMb: budget.cardMb, usableMb: budget.usableMb, neededMb: budget.neededMb, models: budget.lines.map((l) => l.trim()) },
     nextPhase: next ?? 'none',
     nextPhaseChecklist: NEXT_PHASE_CHECKLIST[config.phase],
   };

@@ -16,6 +16,10 @@ export interface ContainerUnit {
   healthCmd?: string;
   /** Arguments after the image (the container's command). */
   args?: string[];
+  /** `--user uid:gid` (the image's runtime user, from its image.json). */
+  user?: string;
+  /** Seconds `docker stop` waits for a graceful shutdown (in-flight requests). */
+  stopTimeoutS?: number;
 }
 
 export const SERVICE_USER = 'bascule';
@@ -30,9 +34,13 @@ export function containerName(name: string): string {
   return `bascule-${name}`;
 }
 
-/** Quotes one argument for systemd's ExecStart (double quotes, escaped). */
-function q(value: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/**
+ * One argument for systemd's ExecStart: `%` (specifiers) and `$` (variable expansion) are escaped, and the
+ * argument is double-quoted with C-style escapes when it holds anything but plain characters.
+ */
+export function q(value: string): string {
+  const escaped = value.replace(/%/g, '%%').replace(/\$/g, '$$$$');
+  return /^[A-Za-z0-9_@+=:,./-]+$/.test(escaped) ? escaped : `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 export function renderContainerUnit(unit: ContainerUnit): string {
@@ -46,6 +54,7 @@ export function renderContainerUnit(unit: ContainerUnit): string {
     `--network ${unit.network}`,
     '--log-driver journald',
     unit.gpu ? '--gpus all' : '',
+    unit.user ? `--user ${unit.user}` : '',
     ...(unit.publish ?? []).map((p) => `-p ${p}`),
     ...(unit.volumes ?? []).map((v) => `-v ${v}`),
     ...Object.entries(unit.env ?? {}).map(([k, v]) => `-e ${q(`${k}=${v}`)}`),
@@ -65,7 +74,8 @@ export function renderContainerUnit(unit: ContainerUnit): string {
     `Group=${SERVICE_USER}`,
     `ExecStartPre=-/usr/bin/docker rm -f ${container}`,
     `ExecStart=${run.join(' \\\n  ')}`,
-    `ExecStop=/usr/bin/docker stop -t 30 ${container}`,
+    `ExecStop=/usr/bin/docker stop -t ${unit.stopTimeoutS ?? 30} ${container}`,
+    `TimeoutStopSec=${(unit.stopTimeoutS ?? 30) + 15}`,
     'Restart=always',
     'RestartSec=5',
     // Model downloads on a first start can take minutes.

@@ -4,6 +4,12 @@ import { gatewayConfigFor, renderGatewayConfig } from '../src/gateway-config.ts'
 import { fixtureConfig } from '../src/mocks/fixtures.ts';
 import { PHASES } from '../src/phases.ts';
 import { parseGatewayConfig } from '@bascule/contracts';
+import { join } from 'node:path';
+import { readImageManifests } from '../src/image-manifest.ts';
+import { REPO_ROOT } from '../src/remote.ts';
+
+// The real manifests of gpu-images/ (or their fallbacks): the gateway must point where the images listen.
+const images = readImageManifests(join(REPO_ROOT, 'gpu-images'));
 
 function parse(overrides: Record<string, unknown> = {}, phase: (typeof PHASES)[number] = 'foundation') {
   const values = fixtureConfig(phase, overrides);
@@ -53,7 +59,7 @@ describe('stack config', () => {
 describe('generated gateway config', () => {
   it.each(PHASES)('is valid for the gateway at phase %s and holds no secret value', (phase) => {
     const config = parse({}, phase);
-    const { text } = renderGatewayConfig(config);
+    const { text } = renderGatewayConfig(config, images);
     const parsed = parseGatewayConfig(JSON.parse(text));
     expect(Object.keys(parsed.components)).toEqual(PHASES.slice(1, PHASES.indexOf(phase) + 1));
     expect(text).not.toMatch(/SECRET-/);
@@ -61,10 +67,11 @@ describe('generated gateway config', () => {
   });
 
   it('points the production providers at the services on the internal network', () => {
-    const components = parseGatewayConfig(gatewayConfigFor(parse({}, 'vision'))).components;
-    expect(components.stt?.providers['faster-whisper']?.baseUrl).toBe('http://bascule-whisper:8000');
-    expect(components.tts?.providers.coqui?.baseUrl).toBe('http://bascule-tts:8000');
-    expect(components.vision?.providers.trocr?.baseUrl).toBe('http://bascule-trocr:8000');
+    const components = parseGatewayConfig(gatewayConfigFor(parse({}, 'vision'), images)).components;
+    expect(components.stt?.providers['faster-whisper']?.baseUrl).toBe(`http://bascule-whisper:${images.whisper.port}`);
+    expect(components.tts?.providers.coqui?.baseUrl).toBe(`http://bascule-tts:${images.tts.port}`);
+    expect(components.vision?.providers.trocr?.baseUrl).toBe(`http://bascule-trocr:${images.trocr.port}`);
+    expect(new Set([images.whisper.port, images.tts.port, images.trocr.port]).size).toBe(3);
     expect(components.vision?.providers.easyocr?.baseUrl).toBe('https://ocr.example.org');
   });
 });

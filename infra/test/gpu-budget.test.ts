@@ -2,7 +2,8 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assertGpuBudget, checkGpuBudget, FALLBACK_VRAM_MB, PER_PROCESS_OVERHEAD_MB, readImageVram } from '../src/gpu-budget.ts';
+import { assertGpuBudget, checkGpuBudget, PER_PROCESS_OVERHEAD_MB } from '../src/gpu-budget.ts';
+import { FALLBACK_VRAM_MB, readImageManifest } from '../src/image-manifest.ts';
 
 function imagesDir(manifests: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), 'gpu-images-'));
@@ -13,19 +14,31 @@ function imagesDir(manifests: Record<string, unknown>): string {
   return dir;
 }
 
-describe('GPU memory budget', () => {
-  it('reads each image VRAM from image.json and falls back to the plan numbers where it is absent', () => {
-    const dir = imagesDir({ whisper: { name: 'whisper', vramMb: 5000, port: 8000 } });
-    expect(readImageVram(dir, ['whisper', 'tts'])).toEqual([
-      { image: 'whisper', vramMb: 5000, source: 'image.json' },
-      { image: 'tts', vramMb: FALLBACK_VRAM_MB.tts, source: 'fallback' },
-    ]);
+describe('image manifests', () => {
+  it('reads what an image declares and falls back to the plan numbers where image.json is absent', () => {
+    const dir = imagesDir({
+      whisper: { name: 'whisper', vramMb: 5000, port: 8001, user: '10001:10001', build: { context: 'gpu-images', dockerfile: 'gpu-images/whisper/Dockerfile' }, env: { WHISPER_MODEL: 'large-v3' } },
+    });
+    expect(readImageManifest(dir, 'whisper')).toMatchObject({
+      vramMb: 5000,
+      port: 8001,
+      user: '10001:10001',
+      buildContext: 'gpu-images',
+      dockerfile: 'gpu-images/whisper/Dockerfile',
+      env: { WHISPER_MODEL: 'large-v3' },
+      source: 'image.json',
+    });
+    expect(readImageManifest(dir, 'tts')).toMatchObject({ vramMb: FALLBACK_VRAM_MB.tts, port: 8002, buildContext: 'gpu-images/tts', source: 'fallback' });
   });
 
   it('names the file and the field of a bad image.json', () => {
-    expect(() => readImageVram(imagesDir({ tts: { name: 'tts' } }), ['tts'])).toThrow(/tts\/image\.json: vramMb: expected vramMb/);
-    expect(() => readImageVram(imagesDir({ tts: '{not json' }), ['tts'])).toThrow(/tts\/image\.json: not valid JSON/);
+    expect(() => readImageManifest(imagesDir({ tts: { name: 'tts' } }), 'tts')).toThrow(/tts\/image\.json: vramMb: expected vramMb/);
+    expect(() => readImageManifest(imagesDir({ tts: { name: 'tts', vramMb: 1000, user: 'root' } }), 'tts')).toThrow(/tts\/image\.json: user: expected "uid" or "uid:gid"/);
+    expect(() => readImageManifest(imagesDir({ tts: '{not json' }), 'tts')).toThrow(/tts\/image\.json: not valid JSON/);
   });
+});
+
+describe('GPU memory budget', () => {
 
   it('fits the four models on a 20 GB card', () => {
     const models = (['llama', 'whisper', 'tts', 'trocr'] as const).map((image) => ({ image, vramMb: FALLBACK_VRAM_MB[image], source: 'fallback' as const }));

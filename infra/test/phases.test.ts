@@ -46,8 +46,10 @@ function unitOf(run: MockRun, name: string): string {
 }
 
 describe('phase foundation', () => {
-  it('adopts the Contabo instance, keeps its credentials secret and refuses no-protect defaults', () => {
+  it('adopts the Contabo instance with a serialised provider that keeps its credentials secret', () => {
     const instance = find(runs.foundation, 'host-contabo');
+    // The provider's code travels in the state (closure serialisation) and carries the delete guard.
+    expect(String(instance.inputs.__provider)).toContain('refusing to cancel Contabo instance');
     expect(instance.type).toBe('pulumi-nodejs:dynamic/contabo:Instance');
     expect(instance.inputs.instanceId).toBe(202611240);
     expect(instance.inputs.allowCancel).toBe(false);
@@ -138,11 +140,12 @@ describe.each([
     expect(added(phase, before)).toEqual([`model-${image}`, `model-${image}-image`, `model-${image}-unit`].sort());
     const unit = unitOf(runs[phase], `model-${image}`);
     expect(unit).toContain('--gpus all');
-    expect(unit).toContain('-v bascule-models:/models');
+    expect(unit).toMatch(/-v bascule-models:\/models\b/);
     expect(unit).toContain('--network bascule');
     expect(unit).toContain('Restart=always');
     expect(unit).toContain('--health-cmd');
     expect(unit).not.toMatch(/-p (?!127\.0\.0\.1)/);
+    expect(unit).toContain(`/health`);
     expect(find(runs[phase], `model-${image}-image`).inputs).toMatchObject({ skipPush: true, imageName: `bascule/${image}:local` });
   });
 

@@ -1,5 +1,5 @@
 // Bootstrap of the host, in order: the scripts, the NVIDIA driver check, Docker + NVIDIA container toolkit
-// (checked with nvidia-smi in a container), the firewall, upgrades and the service user. Then the Docker
+// (checked with nvidia-smi in a container), upgrades and the service user, the firewall. Then the Docker
 // resources every service shares: the internal network and the model cache volume.
 import * as pulumi from '@pulumi/pulumi';
 import * as command from '@pulumi/command';
@@ -43,12 +43,13 @@ export class Bootstrap extends pulumi.ComponentResource {
       );
 
     const nvidia = step('nvidia', '10-nvidia.sh', [], scripts);
-    const hardening = step('hardening', '40-hardening.sh', [SERVICE_USER], nvidia);
-    const dockerEngine = step('docker', '20-docker.sh', [], hardening);
+    const dockerEngine = step('docker', '20-docker.sh', [], nvidia);
+    // After Docker: the service user joins the docker group, which Docker's package creates.
+    const hardening = step('hardening', '40-hardening.sh', [SERVICE_USER], dockerEngine);
     const firewallArgs = pulumi
       .all([args.cloudflareIpv4, args.cloudflareIpv6])
       .apply(([v4, v6]) => [config.admin.sshCidrs.join(' '), v4.join(' '), v6.join(' ')]);
-    this.ready = step('firewall', '30-firewall.sh', firewallArgs, dockerEngine);
+    this.ready = step('firewall', '30-firewall.sh', firewallArgs, hardening);
 
     // Docker's API over SSH: the engine never listens on a TCP port.
     this.docker = new docker.Provider(
