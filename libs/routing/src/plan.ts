@@ -153,7 +153,7 @@ export function snapshotOf(state: RolloutState): StateSnapshot {
 /** A person (or a script) sets the weight by hand. Not allowed during a rollback: resume first. */
 export function setWeight(plan: RolloutPlan, state: RolloutState, ctx: TransitionContext & { weight: number }): Transition {
   assertWeight(ctx.weight);
-  if (Math.round(ctx.weight * 100) !== ctx.weight * 100) {
+  if (Math.abs(ctx.weight * 100 - Math.round(ctx.weight * 100)) > 1e-6) {
     throw new RangeError(`weight: expected at most two decimals (0.01 % resolution), got ${ctx.weight}`);
   }
   if (state.status === 'rollback') throw new TransitionError(`${plan.component} is rolled back: resume it or deploy a new plan before setting the weight`);
