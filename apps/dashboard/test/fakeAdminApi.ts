@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { isInProductionCohort } from '@bascule/routing';
 import type { Alert, AuditEvent, ComponentSummary, CriteriaResponse, RolloutState, WindowMetrics } from '@bascule/contracts';
 
 type Component = ComponentSummary['component'];
@@ -129,9 +130,22 @@ export async function startFakeAdminApi(token: string, tickMs = 500): Promise<Fa
     return text ? (JSON.parse(text) as Record<string, unknown>) : {};
   };
 
+  // The public route, reduced to what the page's test needs: which cohort a student is routed to,
+  // decided by the migration engine's own cohort function, named in the design's response header.
+  const transcribe = (req: IncomingMessage, res: ServerResponse): void => {
+    const stt = components.find((c) => c.component === 'stt');
+    const student = req.headers['x-student-id'];
+    if (!stt || typeof student !== 'string') return json(res, 400, { error: { code: 'invalid_request', message: 'X-Student-Id: expected a student id' } });
+    const production = !faulty(stt) && isInProductionCohort('stt', student, stt.weight);
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json', 'x-bascule-component': 'stt', 'x-bascule-provider': production ? stt.production : stt.mvp, 'x-bascule-route': production ? 'production' : 'mvp' });
+    res.end(JSON.stringify({ text: 'lapin' }));
+  };
+
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://fake');
+      if (url.pathname === '/v1/audio/transcriptions') return transcribe(req, res);
       if (req.headers.authorization !== `Bearer ${token}`) return json(res, 401, { error: { code: 'unauthorized', message: 'admin token required' } });
       const parts = url.pathname.split('/').filter(Boolean); // admin v1 components stt weight
       if (url.pathname === '/admin/v1/components') return json(res, 200, { components: components.map(view) });

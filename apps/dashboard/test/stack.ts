@@ -7,7 +7,7 @@ export interface Stack {
   /** The weight the gateway holds now for a component, read through the admin API. */
   weight(component: string): Promise<number>;
   /** Share of a sample of students routed to the production provider. */
-  productionShare(component: string, students: number): Promise<number | null>;
+  productionShare(component: 'stt', students: number): Promise<number>;
   /** Make the component's production upstream fail. */
   injectFault(component: string): Promise<void>;
   close(): Promise<void>;
@@ -19,7 +19,16 @@ export async function startStack(): Promise<Stack> {
     gatewayUrl: fake.url,
     adminToken: fake.token,
     weight: async (c) => fake.weight(c),
-    productionShare: async () => null,
+    productionShare: async (component, students) => {
+      let production = 0;
+      for (let i = 0; i < students; i++) {
+        const response = await fetch(`${fake.url}/v1/audio/transcriptions`, { method: 'POST', headers: { 'X-Student-Id': `élève-${i}` }, body: 'audio', signal: AbortSignal.timeout(5000) });
+        await response.arrayBuffer();
+        if (response.headers.get('x-bascule-component') !== component) throw new Error(`routed to ${response.headers.get('x-bascule-component')}, not ${component}`);
+        if (response.headers.get('x-bascule-route') === 'production') production++;
+      }
+      return production / students;
+    },
     injectFault: async (c) => fake.injectFault(c),
     close: () => fake.close(),
   };
