@@ -13,10 +13,13 @@ class GatedFakeEngine:
     model_name = "fake-model"
     device = "cpu"
 
-    def __init__(self, hold_load: bool = False, fail_load: Optional[Exception] = None) -> None:
+    def __init__(self, hold_load: bool = False, fail_load: Optional[Exception] = None, hold_warmup: bool = False) -> None:
         self.load_gate = threading.Event()
         if not hold_load:
             self.load_gate.set()
+        self.warmup_gate = threading.Event()
+        if not hold_warmup:
+            self.warmup_gate.set()
         self.fail_load = fail_load
         self.inference_gate = threading.Event()
         self.inference_gate.set()
@@ -36,6 +39,8 @@ class GatedFakeEngine:
         self.loaded = True
 
     def warmup(self) -> None:
+        if not self.warmup_gate.wait(timeout=30):
+            raise TimeoutError("test never released the warm-up gate")
         self.warmed = True
 
     def close(self) -> None:

@@ -61,6 +61,18 @@ def test_health_is_503_while_loading_then_200_once_warm():
         assert engine.warmed
 
 
+def test_a_loaded_but_not_yet_warm_model_is_still_503():
+    engine, app = make(EchoEngine(hold_warmup=True))
+    with TestClient(app) as client:
+        wait_until(lambda: engine.loaded, what="the model to load")
+        response = client.get("/health")
+        assert response.status_code == 503 and response.json()["warm"] is False
+        assert client.post("/echo", content=b"hi").json()["error"]["code"] == "model_not_ready"
+        engine.warmup_gate.set()
+        wait_warm(client)
+        assert client.post("/echo", content=b"hi").json() == {"text": "HI"}
+
+
 def test_inference_before_warm_is_503_model_not_ready():
     engine, app = make(EchoEngine(hold_load=True))
     with TestClient(app) as client:
