@@ -56,7 +56,20 @@ def fake_faster_whisper(segments: List[FakeSegment], language: str = "fr") -> ty
             duration = 2.0
             return generate(), FakeTranscriptionInfo(kwargs.get("language") or language, 0.99, duration)
 
+    module.decoded = []  # type: ignore[attr-defined]
+
+    def decode_audio(input_file: Any, sampling_rate: int = 16000, split_stereo: bool = False) -> np.ndarray:
+        """Like faster_whisper.decode_audio (PyAV): float32 mono at sampling_rate; raises on a corrupt file."""
+        import soundfile
+
+        module.decoded.append(input_file)  # type: ignore[attr-defined]
+        data, rate = soundfile.read(input_file, dtype="float32", always_2d=True)  # raises on garbage
+        mono = data.mean(axis=1)
+        n = int(round(mono.shape[0] * sampling_rate / rate))
+        return np.interp(np.linspace(0, mono.shape[0] - 1, n), np.arange(mono.shape[0]), mono).astype(np.float32)
+
     module.WhisperModel = WhisperModel  # type: ignore[attr-defined]
+    module.decode_audio = decode_audio  # type: ignore[attr-defined]
     return module
 
 

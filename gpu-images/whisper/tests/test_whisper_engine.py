@@ -60,8 +60,10 @@ def test_transcribe_decodes_from_memory_with_vad_and_without_conditioning(fake_m
     engine = loaded_engine()
     audio = wav_bytes()
     result = engine.transcribe(audio, "fr", None)
+    decoded_from = fake_module.decoded[-1]
+    assert isinstance(decoded_from, io.BytesIO) and decoded_from.getvalue() == audio  # from memory, not a path
     call = fake_module.instances[0].calls[-1]
-    assert isinstance(call["audio"], io.BytesIO) and call["audio"].getvalue() == audio
+    assert isinstance(call["audio"], np.ndarray) and call["audio"].dtype == np.float32 and call["audio"].size == 16000
     assert call["vad_filter"] is True
     assert call["condition_on_previous_text"] is False
     assert call["language"] == "fr" and call["task"] == "transcribe"
@@ -86,6 +88,26 @@ def test_warmup_decodes_real_samples_with_the_vad_off(fake_module):
     assert isinstance(call["audio"], np.ndarray) and call["audio"].dtype == np.float32 and call["audio"].size == 32000
     assert call["vad_filter"] is False
     assert model.consumed == len(SEGMENTS)  # the lazy generator was consumed, so decoding ran
+
+
+def test_undecodable_audio_is_a_400_and_too_long_audio_a_413(fake_module):
+    from bascule_common.errors import ServiceError
+
+    engine = loaded_engine(WhisperSettings(max_audio_seconds=2))
+    with pytest.raises(ServiceError) as corrupt:
+        engine.transcribe(b"RIFF\x00\x00\x00\x00WAVEjunk", "fr", None)
+    assert (corrupt.value.status, corrupt.value.field) == (400, "audio")
+    with pytest.raises(ServiceError) as long:
+        engine.transcribe(wav_bytes(seconds=3), "fr", None)
+    assert (long.value.status, long.value.code) == (413, "payload_too_large")
+    assert fake_module.instances[0].calls == []
+
+
+def test_a_click_too_short_to_be_a_word_is_not_sent_to_the_model(fake_module):
+    engine = loaded_engine()
+    body = engine.transcribe(wav_bytes(seconds=0.05), "fr", None)
+    assert body["text"] == "" and body["segments"] == []
+    assert fake_module.instances[0].calls == []
 
 
 def test_hallucination_rule_needs_both_signals():
@@ -117,3 +139,6 @@ def test_real_engine_behind_http_answers_the_contract(fake_module):
         health = client.get("/health").json()
         assert health["compute_type"] == "float16" and health["device"] == "cuda"
         assert_matches("common.health.response", health)
+        corrupt = client.post("/transcribe", files={"audio": ("a.wav", b"RIFF\x00\x00\x00\x00WAVEjunk", "audio/wav")})
+        assert corrupt.status_code == 400 and corrupt.json()["error"]["field"] == "audio"
+        assert_matches("common.error", corrupt.json())

@@ -6,6 +6,7 @@ from typing import Any, Dict, Optional
 
 import numpy as np
 
+from bascule_common.errors import ServiceError, bad_request
 from bascule_common.gpu_memory import nvml_used_bytes
 
 from .filtering import build_transcription
@@ -43,10 +44,28 @@ class FasterWhisperEngine:
         )
         list(segments)  # segments is a generator: decoding happens while it is consumed
 
+    def decode(self, audio: bytes) -> np.ndarray:
+        """16 kHz mono samples, decoded in memory by PyAV: the audio never touches the disk."""
+        from faster_whisper import decode_audio
+
+        try:
+            samples = decode_audio(io.BytesIO(audio), sampling_rate=SAMPLE_RATE)
+        except Exception as exc:  # a truncated or corrupt file is the client's error, not a 5xx
+            raise bad_request("audio", f"could not be decoded ({exc.__class__.__name__})")
+        seconds = samples.shape[0] / SAMPLE_RATE
+        if seconds > self.settings.max_audio_seconds:
+            raise ServiceError(
+                413, "payload_too_large", f"audio: {seconds:.1f} s is longer than {self.settings.max_audio_seconds} s", field="audio"
+            )
+        return samples
+
     def transcribe(self, audio: bytes, language: str, initial_prompt: Optional[str]) -> Dict[str, Any]:
         s = self.settings
+        samples = self.decode(audio)
+        if samples.shape[0] < SAMPLE_RATE // 10:  # under 0.1 s: nothing a child could have read
+            return build_transcription([], language, s.no_speech_threshold, s.logprob_threshold)
         segments, info = self._model.transcribe(
-            io.BytesIO(audio),  # decoded in memory by PyAV: the audio never touches the disk
+            samples,
             language=language,
             task="transcribe",
             beam_size=s.beam_size,

@@ -28,6 +28,7 @@ class WhisperSettings:
     initial_prompt: str = CHILD_READER_PROMPT
     beam_size: int = 5
     max_audio_bytes: int = 10 * 1024 * 1024
+    max_audio_seconds: int = 120
     no_speech_threshold: float = 0.6
     logprob_threshold: float = -1.0
     vad_min_silence_ms: int = 500
@@ -48,6 +49,7 @@ class WhisperSettings:
             initial_prompt=env_str(e, "WHISPER_INITIAL_PROMPT", CHILD_READER_PROMPT),
             beam_size=env_int(e, "WHISPER_BEAM_SIZE", 5, 1, 10),
             max_audio_bytes=env_int(e, "WHISPER_MAX_AUDIO_BYTES", 10 * 1024 * 1024, 1024),
+            max_audio_seconds=env_int(e, "WHISPER_MAX_AUDIO_SECONDS", 120, 1, 3600),
             no_speech_threshold=env_float(e, "WHISPER_NO_SPEECH_THRESHOLD", 0.6, 0.0, 1.0),
             logprob_threshold=env_float(e, "WHISPER_LOGPROB_THRESHOLD", -1.0, -100.0, 0.0),
             vad_min_silence_ms=env_int(e, "WHISPER_VAD_MIN_SILENCE_MS", 500, 0, 10_000),
