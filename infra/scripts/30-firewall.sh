@@ -7,11 +7,14 @@ set -euo pipefail
 admin_cidrs="${1:?usage: 30-firewall.sh <admin cidrs> <cloudflare v4 cidrs> <cloudflare v6 cidrs>}"
 cf_v4="${2:?missing the Cloudflare IPv4 ranges}"
 cf_v6="${3:-}"
-rules=/etc/bascule/firewall.nft
-unit=/etc/systemd/system/bascule-firewall.service
+# Overridable for tests only; the defaults are the host's paths.
+etc_dir="${BASCULE_ETC_DIR:-/etc/bascule}"
+systemd_dir="${SYSTEMD_UNIT_DIR:-/etc/systemd/system}"
+rules="$etc_dir/firewall.nft"
+unit="$systemd_dir/bascule-firewall.service"
 
 command -v nft >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nftables; }
-install -d -m 0750 /etc/bascule
+install -d -m 0750 "$etc_dir"
 
 join() { local IFS=','; echo "$*"; }
 split_family() { # prints the cidrs of one family (4 or 6) from a space-separated list

