@@ -31,6 +31,7 @@ describe('measureCosts', () => {
     expect(measured.projectedMonth).toBeCloseTo(45, 6);
     expect(measured.byComponent.stt).toBeCloseTo(30, 6);
     expect(measured.byComponent.llm).toBeCloseTo(15, 6);
+    expect(measured.coveredMs).toBe(10 * day);
   });
 
   it('has no projection without data', () => {

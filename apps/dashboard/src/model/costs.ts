@@ -32,6 +32,8 @@ export interface MeasuredCosts {
   projectedMonth: number | null;
   /** Same extrapolation, per component. */
   byComponent: Record<string, number>;
+  /** How much of the month the projection is based on (ms): a short span makes a rough projection. */
+  coveredMs: number;
 }
 
 function daysInMonth(date: Date): number {
@@ -61,5 +63,5 @@ export function measureCosts(rollups: Record<string, HistoryPoint[]>, now: Date)
   const span = now.getTime() - earliest;
   const scale = span > 0 ? monthMs / span : null;
   if (scale !== null) for (const key of Object.keys(byComponent)) byComponent[key] = (byComponent[key] ?? 0) * scale;
-  return { monthToDate, projectedMonth: scale === null ? null : monthToDate * scale, byComponent };
+  return { monthToDate, projectedMonth: scale === null ? null : monthToDate * scale, byComponent, coveredMs: Math.max(0, span) };
 }

@@ -1,11 +1,13 @@
 import type { AuditEventView, RolloutStateView } from '../model/types.ts';
 import { formatNumber, formatTime, type Locale } from '../model/format.ts';
 
-const stateText = (s: RolloutStateView | null, locale: Locale): string => (s ? `${s.status} ${formatNumber(s.weight, locale, 2)} %` : '—');
+const stateText = (s: RolloutStateView | null, locale: Locale, status: (v: string) => string): string => (s ? `${status(s.status)} ${formatNumber(s.weight, locale, 2)} %` : '—');
 import { useI18n } from '../i18n/useI18n.ts';
+import { useStatusLabel } from './useStatusLabel.ts';
 
 export function AuditLog({ events }: { events: AuditEventView[] }) {
   const { t, locale } = useI18n();
+  const status = useStatusLabel();
   return (
     <section aria-labelledby="audit-title" className="panel" data-testid="audit-log">
       <h3 id="audit-title">{t('auditLog')}</h3>
@@ -30,7 +32,7 @@ export function AuditLog({ events }: { events: AuditEventView[] }) {
                   <td>{e.actor}</td>
                   <td>{e.action}</td>
                   <td>
-                    {stateText(e.from, locale)} → {stateText(e.to, locale)}
+                    {stateText(e.from, locale, status)} → {stateText(e.to, locale, status)}
                   </td>
                   <td>{e.reason}</td>
                 </tr>

@@ -38,6 +38,11 @@ export function CostsPage({ client, components, revision }: { client: AdminClien
           <StatTile label={t('monthToDate')} value={formatEuro(measured?.monthToDate ?? null, locale, 2)} testId="month-to-date" />
           <StatTile label={t('projection')} value={formatEuro(measured?.projectedMonth ?? null, locale, 2)} testId="projection" />
         </dl>
+        {measured && measured.projectedMonth !== null && (
+          <p className="hint">
+            {t('projectionBasis')} {formatNumber(measured.coveredMs / 3_600_000, locale, 1)} h.
+          </p>
+        )}
         <div className="table-scroll">
           <table>
             <thead>
