@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { DEFAULT_THRESHOLDS, defaultCriteria, defaultPlan, evaluateAlerts, evaluateCriteria, healthScore, trackAlerts } from '../src/index.ts';
+import { stats } from './fixtures.ts';
+
+const subject = { component: 'stt', provider: 'faster-whisper' } as const;
+
+describe('healthScore', () => {
+  it('is 100 for a fast, error-free provider, null without data', () => {
+    expect(healthScore(stats({ p95Ms: 500 }))).toBe(100);
+    expect(healthScore(stats({ requests: 0, p95Ms: null }))).toBeNull();
+  });
+
+  it('reads 80 at either alert threshold alone', () => {
+    expect(healthScore(stats({ errors: 50, p95Ms: 500 }))).toBe(80); // 5 % errors
+    expect(healthScore(stats({ p95Ms: 2000 }))).toBe(80);
+  });
+
+  it('stays in 0..100 and never rises when errors or latency grow', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 60_000, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (requests, rate, p95, more) => {
+        const errors = Math.floor(requests * rate);
+        const h = healthScore(stats({ requests, errors, p95Ms: p95 }))!;
+        expect(h).toBeGreaterThanOrEqual(0);
+        expect(h).toBeLessThanOrEqual(100);
+        const worse = healthScore(stats({ requests, errors: Math.min(requests, errors + Math.floor(more * requests)), p95Ms: p95 * (1 + more) }))!;
+        expect(worse).toBeLessThanOrEqual(h);
+      }),
+    );
+  });
+});
+
+describe('evaluateAlerts', () => {
+  it("raises the plan's alerts: p95 > 2000 ms warning, error rate > 5 % critical, health < 80 warning", () => {
+    const alerts = evaluateAlerts(stats({ errors: 80, p95Ms: 2500 }), DEFAULT_THRESHOLDS, subject);
+    expect(alerts.map((a) => [a.id, a.severity, a.value, a.threshold])).toEqual([
+      ['stt:faster-whisper:error_rate', 'critical', 0.08, 0.05],
+      ['stt:faster-whisper:p95_latency', 'warning', 2500, 2000],
+      ['stt:faster-whisper:health', 'warning', 38, 80], // 100 − 32 (8 % errors) − 30 (p95 at 1.25× the threshold)
+    ]);
+    expect(alerts[0]!.message).toBe('faster-whisper: error rate 8.0 % > 5.0 % over 1000 requests');
+  });
+
+  it('stays silent on a healthy window, and exactly at the thresholds', () => {
+    expect(evaluateAlerts(stats(), DEFAULT_THRESHOLDS, subject)).toEqual([]);
+    expect(evaluateAlerts(stats({ errors: 50, p95Ms: 500 }), DEFAULT_THRESHOLDS, subject)).toEqual([]);
+  });
+
+  it('needs a minimum volume, except for an open breaker', () => {
+    expect(evaluateAlerts(stats({ requests: 5, errors: 5 }), DEFAULT_THRESHOLDS, subject)).toEqual([]);
+    expect(evaluateAlerts(stats({ requests: 0 }), DEFAULT_THRESHOLDS, { ...subject, breakerOpen: true })).toMatchObject([{ metric: 'breaker_open', severity: 'critical' }]);
+  });
+
+  it('tracks how long an alert has held', () => {
+    const firing = evaluateAlerts(stats({ errors: 100 }), DEFAULT_THRESHOLDS, subject);
+    const first = trackAlerts([], firing, 1000);
+    expect(first.fired.map((a) => [a.metric, a.since, a.evaluations])).toEqual([
+      ['error_rate', 1000, 1],
+      ['health', 1000, 1],
+    ]);
+    const second = trackAlerts(first.active, firing, 6000);
+    expect(second.fired).toEqual([]);
+    expect(second.active[0]).toMatchObject({ since: 1000, evaluations: 2 });
+    const third = trackAlerts(second.active, [], 11000);
+    expect(third.active).toEqual([]);
+    expect(third.resolved.map((a) => a.id)).toEqual(['stt:faster-whisper:error_rate', 'stt:faster-whisper:health']);
+  });
+});
+
+describe('evaluateCriteria', () => {
+  it("has the plan's defaults for llm and stt", () => {
+    expect(defaultCriteria('llm').map((c) => `${c.id} ${c.comparator} ${c.target}`)).toEqual(['p95_latency < 1500', 'availability > 0.995', 'quality > 0.95']);
+    expect(defaultCriteria('stt').map((c) => `${c.id} ${c.comparator} ${c.target}`)).toEqual(['avg_latency < 1000', 'availability > 0.995', 'accuracy > 0.95', 'cost_ratio < 0.5']);
+    for (const c of ['tts', 'vision'] as const) expect(defaultCriteria(c).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('is GO when every criterion passes, with measured values, targets and samples', () => {
+    const plan = defaultPlan('llm');
+    const result = evaluateCriteria(plan, { production: stats({ p95Ms: 800, errors: 2 }), mvp: stats(), quality: { score: 0.97, samples: 200 }, breakerOpen: false });
+    expect(result.verdict).toBe('GO');
+    expect(result.criteria.map((c) => [c.id, c.measured, c.samples, c.verdict])).toEqual([
+      ['p95_latency', 800, 1000, 'PASS'],
+      ['availability', 0.998, 1000, 'PASS'],
+      ['quality', 0.97, 200, 'PASS'],
+      ['breaker_closed', 0, 1000, 'PASS'],
+    ]);
+  });
+
+  it('is NO-GO when one criterion fails', () => {
+    const result = evaluateCriteria(defaultPlan('llm'), { production: stats({ p95Ms: 1800 }), mvp: stats(), quality: { score: 0.97, samples: 200 }, breakerOpen: false });
+    expect(result.verdict).toBe('NO-GO');
+    expect(result.criteria.find((c) => c.id === 'p95_latency')).toMatchObject({ measured: 1800, target: 1500, verdict: 'FAIL' });
+  });
+
+  it('holds with too few samples (INCONCLUSIVE), neither GO nor NO-GO', () => {
+    const result = evaluateCriteria(defaultPlan('llm'), { production: stats({ requests: 50 }), mvp: stats(), quality: null, breakerOpen: false });
+    expect(result.verdict).toBe('HOLD');
+    expect(result.criteria.filter((c) => c.verdict === 'INCONCLUSIVE').map((c) => c.id)).toEqual(['p95_latency', 'availability', 'quality']);
+  });
+
+  it('counts an open production breaker as a failure, never as missing data', () => {
+    const result = evaluateCriteria(defaultPlan('llm'), { production: stats({ requests: 0, p95Ms: null }), mvp: stats(), quality: { score: 0.97, samples: 200 }, breakerOpen: true });
+    expect(result.verdict).toBe('NO-GO');
+    expect(result.criteria.find((c) => c.id === 'breaker_closed')).toMatchObject({ verdict: 'FAIL', measured: 1 });
+    expect(result.criteria.find((c) => c.id === 'availability')).toMatchObject({ verdict: 'FAIL' });
+  });
+
+  it("compares stt's cost per request with the MVP's", () => {
+    const plan = defaultPlan('stt');
+    const input = { production: stats({ avgMs: 600, costPerRequestEur: 0.0001 }), mvp: stats({ costPerRequestEur: 0.0003 }), quality: { score: 0.96, samples: 100 }, breakerOpen: false };
+    const cost = (r: ReturnType<typeof evaluateCriteria>) => r.criteria.find((c) => c.id === 'cost_ratio')!;
+    expect(cost(evaluateCriteria(plan, input))).toMatchObject({ verdict: 'PASS' });
+    expect(cost(evaluateCriteria(plan, input)).measured).toBeCloseTo(1 / 3, 9);
+    expect(cost(evaluateCriteria(plan, { ...input, mvp: stats({ costPerRequestEur: 0.00015 }) }))).toMatchObject({ verdict: 'FAIL' });
+    // at 100 % the MVP window is nearly empty: a reference price keeps the criterion decidable
+    const reference = evaluateCriteria(plan, { ...input, mvp: stats({ requests: 3 }), mvpCostPerRequestEur: 0.0004 });
+    expect(cost(reference)).toMatchObject({ verdict: 'PASS', measured: 0.25 });
+    expect(evaluateCriteria(plan, { ...input, mvp: stats({ requests: 3 }) }).verdict).toBe('HOLD');
+  });
+
+  it('GO implies every criterion passed, for any measurements', () => {
+    const s = fc.record({ requests: fc.nat(3000), errors: fc.nat(50), p95Ms: fc.option(fc.double({ min: 0, max: 5000, noNaN: true })), avgMs: fc.option(fc.double({ min: 0, max: 5000, noNaN: true })) });
+    fc.assert(
+      fc.property(s, fc.option(fc.record({ score: fc.double({ min: 0, max: 1, noNaN: true }), samples: fc.nat(500) })), fc.boolean(), (p, quality, breakerOpen) => {
+        const production = stats({ ...p, errors: Math.min(p.errors, p.requests) });
+        for (const component of ['llm', 'stt', 'tts', 'vision'] as const) {
+          const r = evaluateCriteria(defaultPlan(component), { production, mvp: stats(), quality, breakerOpen });
+          if (r.verdict === 'GO') expect(r.criteria.every((c) => c.verdict === 'PASS')).toBe(true);
+          if (breakerOpen) expect(r.verdict).toBe('NO-GO');
+        }
+      }),
+    );
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_THRESHOLDS,
+  applyDecision,
+  decide,
+  defaultPlan,
+  evaluateAlerts,
+  evaluateCriteria,
+  initialState,
+  promote,
+  type Evaluation,
+  type RolloutPlan,
+  type RolloutState,
+} from '../src/index.ts';
+import { HOUR, stats } from './fixtures.ts';
+
+const T0 = Date.UTC(2026, 0, 5);
+const plan: RolloutPlan = defaultPlan('llm', { autoPromote: true, rollbackAfterEvaluations: 3 });
+const at10: RolloutState = promote(plan, initialState(plan, T0), { actor: 'admin', reason: 'start', at: T0 }).state;
+
+const go: Evaluation = evaluateCriteria(plan, { production: stats(), mvp: stats(), quality: { score: 0.97, samples: 100 }, breakerOpen: false });
+const hold: Evaluation = evaluateCriteria(plan, { production: stats({ requests: 10 }), mvp: stats(), quality: null, breakerOpen: false });
+const critical = evaluateAlerts(stats({ errors: 300 }), DEFAULT_THRESHOLDS, { component: 'llm', provider: 'groq' });
+const warningOnly = evaluateAlerts(stats({ p95Ms: 2500 }), DEFAULT_THRESHOLDS, { component: 'llm', provider: 'groq' }).filter((a) => a.severity === 'warning');
+
+describe('decide', () => {
+  it('does nothing while nobody is exposed', () => {
+    const d = decide({ plan, state: initialState(plan, T0), analysis: { alerts: critical, evaluation: go }, criticalStreak: 2, now: T0 });
+    expect(d).toMatchObject({ action: 'none', criticalStreak: 0 });
+  });
+
+  it('rolls back after N consecutive critical evaluations, holding before', () => {
+    let streak = 0;
+    const actions = [];
+    for (let i = 0; i < 3; i++) {
+      const d = decide({ plan, state: at10, analysis: { alerts: critical, evaluation: go }, criticalStreak: streak, now: T0 + i * 5000 });
+      actions.push(d.action);
+      streak = d.criticalStreak;
+      if (d.action === 'rollback') {
+        expect(d.reason).toMatch(/^automatic rollback after 3 consecutive critical evaluations: groq: error rate 30\.0 % > 5\.0 %/);
+        const t = applyDecision(plan, at10, d, T0 + i * 5000)!;
+        expect(t.state).toMatchObject({ status: 'rollback', weight: 0 });
+        expect(t.event).toMatchObject({ actor: 'analysis', action: 'rollback', reason: d.reason, from: { weight: 10 }, to: { weight: 0 } });
+      }
+    }
+    expect(actions).toEqual(['hold', 'hold', 'rollback']);
+  });
+
+  it('starts counting again after a clean evaluation', () => {
+    const d1 = decide({ plan, state: at10, analysis: { alerts: critical, evaluation: go }, criticalStreak: 1, now: T0 });
+    expect(d1).toMatchObject({ action: 'hold', criticalStreak: 2 });
+    const d2 = decide({ plan, state: at10, analysis: { alerts: [], evaluation: hold }, criticalStreak: d1.criticalStreak, now: T0 });
+    expect(d2.criticalStreak).toBe(0);
+  });
+
+  it('ignores warnings and critical alerts on other providers', () => {
+    const mvpDown = evaluateAlerts(stats({ errors: 300 }), DEFAULT_THRESHOLDS, { component: 'llm', provider: 'huggingface' });
+    for (const alerts of [warningOnly, mvpDown]) {
+      const d = decide({ plan, state: at10, analysis: { alerts, evaluation: go }, criticalStreak: 2, now: T0 + 49 * HOUR });
+      expect(d.action).not.toBe('rollback');
+      expect(d.criticalStreak).toBe(0);
+    }
+  });
+
+  it('promotes only when automatic promotion is on, the pause has elapsed and the verdict is GO', () => {
+    const input = { plan, state: at10, analysis: { alerts: [], evaluation: go }, criticalStreak: 0 };
+    expect(decide({ ...input, now: T0 + 47 * HOUR })).toMatchObject({ action: 'hold', reason: 'GO; step 1 held 47 h of 48 h' });
+    const d = decide({ ...input, now: T0 + 48 * HOUR });
+    expect(d).toMatchObject({ action: 'promote', reason: 'GO after 48 h at 10 %: promoting to step 2 (50 %)' });
+    expect(applyDecision(plan, at10, d, T0 + 48 * HOUR)!.state).toMatchObject({ weight: 50, step: 1, stepStartedAt: T0 + 48 * HOUR });
+    expect(decide({ ...input, analysis: { alerts: [], evaluation: hold }, now: T0 + 48 * HOUR })).toMatchObject({ action: 'hold' });
+    expect(decide({ ...input, analysis: { alerts: [], evaluation: hold }, now: T0 + 48 * HOUR }).reason).toMatch(/^HOLD: p95_latency INCONCLUSIVE/);
+    expect(decide({ ...input, plan: { ...plan, autoPromote: false }, now: T0 + 48 * HOUR })).toMatchObject({ action: 'none', reason: 'GO; automatic promotion is off' });
+  });
+
+  it('turns none and hold into no transition', () => {
+    expect(applyDecision(plan, at10, { action: 'hold', reason: 'x', criticalStreak: 1 }, T0)).toBeNull();
+    expect(applyDecision(plan, at10, { action: 'none', reason: 'x', criticalStreak: 0 }, T0)).toBeNull();
+  });
+});
