@@ -163,7 +163,7 @@ def detect_regions(image: Image.Image, max_regions: int = 8) -> List[Region]:
     gray = image.convert("L")
     width, height = gray.size
     scale = min(1.0, DETECTION_SIDE / max(height, width))
-    small_img = gray.resize((max(1, round(width * scale)), max(1, round(height * scale))), Image.BILINEAR)
+    small_img = gray.resize((max(1, round(width * scale)), max(1, round(height * scale))), Image.Resampling.BILINEAR)
     small = np.asarray(small_img, dtype=np.float32)
     if small.max() - small.min() < 40:
         return []  # a blank page: no contrast, no ink
