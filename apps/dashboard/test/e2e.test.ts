@@ -51,7 +51,6 @@ describe('dashboard in Chromium against the gateway', () => {
     // The token is kept for the tab: a reload goes straight to the dashboard.
     await page.reload();
     await expect.poll(() => card('stt').getByTestId('weight').textContent()).toMatch(/%/);
-    await page.screenshot({ path: join(screenshots, 'overview.png'), fullPage: true });
   }, 90_000);
 
   it('sets a weight from the page: reason, from → to, confirmation; the gateway routes students by it', async () => {
@@ -73,6 +72,10 @@ describe('dashboard in Chromium against the gateway', () => {
     expect(share).toBeGreaterThan(0.47);
     expect(share).toBeLessThan(0.53);
     await page.screenshot({ path: join(screenshots, 'component-stt.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await expect.poll(() => card('stt').getByTestId('weight').textContent()).toBe('50 %');
+    await page.screenshot({ path: join(screenshots, 'overview.png'), fullPage: true });
+    await page.getByRole('link', { name: 'stt' }).first().click();
   }, 90_000);
 
   it('shows a fault in the lab as an alert, then as an automatic rollback, without reloading', async () => {

@@ -36,7 +36,12 @@ const PROVIDERS: [Component, Provider, Provider][] = [
 ];
 
 export async function startFakeAdminApi(token: string, tickMs = 500): Promise<FakeAdminApi> {
-  const components: FakeComponent[] = PROVIDERS.map(([component, production, mvp]) => ({ component, status: 'mvp', weight: 0, production, mvp, fault: false, faultTicks: 0 }));
+  // A migration under way: llm done, tts at its first step, stt and vision not started.
+  const initialWeight: Record<Component, number> = { llm: 100, stt: 0, tts: 10, vision: 0 };
+  const components: FakeComponent[] = PROVIDERS.map(([component, production, mvp]) => {
+    const weight = initialWeight[component];
+    return { component, status: weight === 100 ? 'production' : weight > 0 ? 'migrating' : 'mvp', weight, production, mvp, fault: false, faultTicks: 0 };
+  });
   const events: AuditEvent[] = [];
   const streams = new Set<ServerResponse>();
   let tick = 0;
