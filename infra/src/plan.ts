@@ -36,7 +36,11 @@ export async function plan(stack: string, phase: Phase): Promise<string> {
   const current = withSecrets(config, phase);
   const after = await runWithMocks(current.values, current.secretKeys, stack);
   const before = previousPhase(phase);
-  const lines = [`stack ${stack}, phase ${phase}: ${PHASE_SUMMARY[phase]}`];
+  const budget = after.outputs.gpuBudget as { cardMb: number; usableMb: number; neededMb: number; models: string[] };
+  const lines = [
+    `stack ${stack}, phase ${phase}: ${PHASE_SUMMARY[phase]}`,
+    `GPU memory: ${budget.neededMb} MB needed of ${budget.usableMb} MB usable (${budget.cardMb} MB card)${budget.models.length ? `: ${budget.models.join('; ')}` : ''}`,
+  ];
   if (!before) {
     lines.push(`+ ${after.resources.length} resources (the first phase):`, ...after.resources.map((r) => `  + ${r.type}  ${r.name}`));
     return lines.join('\n');

@@ -106,6 +106,7 @@ describe('phase foundation', () => {
       for (const resource of runs[phase].resources) walk(resource.inputs, resource.name);
       expect(leaks, `phase ${phase}`).toEqual([]);
     }
+    for (const phase of PHASES) expect(JSON.stringify(runs[phase].outputs)).not.toMatch(/SECRET-/);
     expect(isSecret(find(runs.foundation, 'gateway-env').inputs.stdin)).toBe(true);
     expect(isSecret(find(runs.foundation, 'gateway-origin-key').inputs.stdin)).toBe(true);
   });

@@ -6,6 +6,7 @@ describe('plan', () => {
   it('prints what phase stt adds to llm on staging: the whisper service, and the gateway config update', async () => {
     const text = await plan('staging', 'stt');
     expect(text).toContain('compared with phase llm:');
+    expect(text).toMatch(/GPU memory: \d+ MB needed of 19456 MB usable \(20480 MB card\): whisper: \d+ MB \+ 512 MB overhead/);
     expect(text).toContain('+ 3 added');
     expect(text).toMatch(/\+ docker:index\/image:Image {2}model-whisper-image/);
     expect(text).toMatch(/~ 1 updated in place\n {2}~ command:remote:Command {2}gateway-config/);
