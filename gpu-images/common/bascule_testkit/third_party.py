@@ -5,7 +5,6 @@ called, and is installed in sys.modules by the tests (monkeypatch.setitem), neve
 """
 from __future__ import annotations
 
-import io
 import types
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional

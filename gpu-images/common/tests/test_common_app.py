@@ -3,7 +3,6 @@ import io
 import json
 import logging
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families

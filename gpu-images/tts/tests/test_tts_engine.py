@@ -4,7 +4,6 @@ import subprocess
 import sys
 import threading
 
-import numpy as np
 import pytest
 import soundfile
 from fastapi.testclient import TestClient

@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 from bascule_common.settings import CommonSettings
 from bascule_testkit.contracts import assert_matches, fixtures
 from bascule_testkit.engines import GatedFakeEngine
-from bascule_testkit.helpers import run_in_threads, wait_until, wait_warm, wav_bytes
+from bascule_testkit.helpers import run_in_threads, wait_warm, wav_bytes
 from bascule_testkit.third_party import FakeSegment
 from whisper_service.app import create_app
 from whisper_service.filtering import build_transcription
