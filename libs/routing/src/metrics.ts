@@ -56,6 +56,16 @@ export function mergeHistograms(a: HistogramData, b: HistogramData): HistogramDa
   return { counts, min: pick(a.min, b.min, Math.min), max: pick(a.max, b.max, Math.max) };
 }
 
+/** Adds `from` into `into` (in place). */
+function addHistogramInto(into: HistogramData, from: Readonly<HistogramData>): void {
+  from.counts.forEach((c, i) => {
+    into.counts[i] = (into.counts[i] ?? 0) + c;
+  });
+  for (let i = 0; i < into.counts.length; i++) into.counts[i] ??= 0;
+  if (from.min !== null) into.min = into.min === null ? from.min : Math.min(into.min, from.min);
+  if (from.max !== null) into.max = into.max === null ? from.max : Math.max(into.max, from.max);
+}
+
 export function histogramCount(h: HistogramData): number {
   return h.counts.reduce((sum, c) => sum + c, 0);
 }
@@ -161,6 +171,7 @@ export class SlidingWindow {
   readonly windowMs: number;
   private readonly clock: Clock;
   private readonly byKey = new Map<string, MinuteRollup>();
+  private prunedFor = Number.NaN;
 
   constructor(options: SlidingWindowOptions) {
     if (!(options.windowMs >= MINUTE_MS)) throw new RangeError(`windowMs: expected at least ${MINUTE_MS} ms, got ${options.windowMs}`);
@@ -170,6 +181,8 @@ export class SlidingWindow {
 
   record(sample: RequestSample): void {
     const minute = minuteOf(sample.at);
+    this.prune();
+    if (minute < this.prunedFor) return; // already outside the window: it would count for nothing
     const key = rollupKey({ ...sample, minute });
     let r = this.byKey.get(key);
     if (!r) {
@@ -177,17 +190,23 @@ export class SlidingWindow {
       this.byKey.set(key, r);
     }
     addToRollup(r, sample);
-    this.prune();
   }
 
   /** Copies of the rollups still in the window, oldest first (store them; the current minute keeps changing). */
   rollups(): MinuteRollup[] {
+    return this.view().map((r) => structuredClone(r));
+  }
+
+  /** The rollups still in the window, oldest first, without copying: read them, do not keep or change them. */
+  view(): ReadonlyArray<Readonly<MinuteRollup>> {
     this.prune();
-    return [...this.byKey.values()].map((r) => structuredClone(r)).sort((a, b) => a.minute - b.minute);
+    return [...this.byKey.values()].sort((a, b) => a.minute - b.minute);
   }
 
   private prune(): void {
     const oldest = minuteOf(this.clock.now() - this.windowMs + MINUTE_MS);
+    if (oldest === this.prunedFor) return; // nothing new can have left the window within the same minute
+    this.prunedFor = oldest;
     for (const [key, r] of this.byKey) if (r.minute < oldest) this.byKey.delete(key);
   }
 }
@@ -214,14 +233,14 @@ export interface RollupFilter {
 }
 
 /** Statistics over rollups (from storage) or a live window, optionally filtered. */
-export function summarize(source: Iterable<MinuteRollup> | SlidingWindow, filter: RollupFilter = {}): WindowStats {
-  const rollups = source instanceof SlidingWindow ? source.rollups() : source;
+export function summarize(source: Iterable<Readonly<MinuteRollup>> | SlidingWindow, filter: RollupFilter = {}): WindowStats {
+  const rollups = source instanceof SlidingWindow ? source.view() : source;
   const routes = filter.route === undefined ? null : Array.isArray(filter.route) ? filter.route : [filter.route];
   let requests = 0;
   let errors = 0;
   let latencySum = 0;
-  let cost = 0;
-  let histogram = emptyHistogram();
+  let costEur = 0;
+  const histogram = emptyHistogram();
   for (const r of rollups) {
     if (filter.component !== undefined && r.component !== filter.component) continue;
     if (filter.provider !== undefined && r.provider !== filter.provider) continue;
@@ -230,8 +249,8 @@ export function summarize(source: Iterable<MinuteRollup> | SlidingWindow, filter
     requests += r.count;
     errors += r.errors;
     latencySum += r.latencySumMs;
-    cost += r.costEur;
-    histogram = mergeHistograms(histogram, r.histogram);
+    costEur += r.costEur;
+    addHistogramInto(histogram, r.histogram);
   }
   const errorRate = requests === 0 ? 0 : errors / requests;
   return {
@@ -243,6 +262,6 @@ export function summarize(source: Iterable<MinuteRollup> | SlidingWindow, filter
     p50Ms: quantile(histogram, 0.5),
     p95Ms: quantile(histogram, 0.95),
     p99Ms: quantile(histogram, 0.99),
-    costPerRequestEur: requests === 0 ? null : cost / requests,
+    costPerRequestEur: requests === 0 ? null : costEur / requests,
   };
 }

@@ -109,6 +109,14 @@ describe('rollups and windows', () => {
     expect(summarize(window).requests).toBe(1);
   });
 
+  it('ignores a sample that arrives after its minute left the window', () => {
+    const clock = new ManualClock(10 * MINUTE_MS);
+    const window = new SlidingWindow({ windowMs: 5 * MINUTE_MS, clock });
+    window.record(sample({ at: 0 }));
+    window.record(sample({ at: 9 * MINUTE_MS }));
+    expect(window.rollups().map((r) => r.minute)).toEqual([9 * MINUTE_MS]);
+  });
+
   it('computes a 48 h window from stored JSON rollups, as if measured in one piece', () => {
     const clock = new ManualClock(0);
     const live = new SlidingWindow({ windowMs: 10 * MINUTE_MS, clock });

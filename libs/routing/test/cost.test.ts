@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { breakEvenMonths, projectMonthlyCost, requestCost, savingsVsMvp, type CostModel, type MonthlyVolume } from '../src/index.ts';
+
+// The plan's inputs: a month of the reading app's traffic, the external providers' prices in their own
+// units, and the GPU VPS (160 € a month, 3 600 € one-time for the migration work).
+const model: CostModel = {
+  prices: {
+    'openai-whisper': { unit: 'audio_second', eurPerUnit: 0.0001 }, // ≈ 0.006 € a minute
+    huggingface: { unit: 'token', eurPerUnit: 0.000001 }, // 1 € per million tokens
+    easyocr: { unit: 'image', eurPerUnit: 0.002 },
+    'web-speech': { unit: 'request', eurPerUnit: 0 }, // spoken by the browser
+  },
+  vps: { monthlyCostEur: 160, oneTimeCostEur: 3600 },
+};
+
+const month = {
+  stt: { requests: 400_000, usage: { audioSeconds: 1_200_000 } }, // 400 k words read aloud, 3 s each
+  llm: { requests: 200_000, usage: { tokens: 100_000_000 } }, // exercises and feedback, 500 tokens each
+  vision: { requests: 30_000, usage: { images: 30_000 } },
+  tts: { requests: 500_000, usage: { characters: 20_000_000 } },
+};
+
+const mvp: MonthlyVolume[] = [
+  { provider: 'openai-whisper', ...month.stt },
+  { provider: 'huggingface', ...month.llm },
+  { provider: 'easyocr', ...month.vision },
+  { provider: 'web-speech', ...month.tts },
+];
+const production: MonthlyVolume[] = [
+  { provider: 'faster-whisper', ...month.stt },
+  { provider: 'vps-llm', ...month.llm },
+  { provider: 'trocr', ...month.vision },
+  { provider: 'coqui', ...month.tts },
+];
+
+describe('cost model', () => {
+  it("reproduces the plan's figures: MVP 280 €/month, production 160 €/month, break-even in 30 months", () => {
+    const mvpCost = projectMonthlyCost(model, mvp);
+    expect(mvpCost.byProvider).toEqual({ 'openai-whisper': 120, huggingface: 100, easyocr: 60, 'web-speech': 0 });
+    expect(mvpCost.totalEur).toBeCloseTo(280, 9);
+    expect(mvpCost.fixedEur).toBe(0);
+
+    const productionCost = projectMonthlyCost(model, production);
+    expect(productionCost).toMatchObject({ variableEur: 0, fixedEur: 160, totalEur: 160 });
+
+    const savings = savingsVsMvp(mvpCost.totalEur, productionCost.totalEur);
+    expect(savings.monthlyEur).toBeCloseTo(120, 9);
+    expect(savings.ratio).toBeCloseTo(0.4286, 4); // within the plan's 40–60 % target
+    expect(breakEvenMonths(model.vps.oneTimeCostEur, savings.monthlyEur)).toBeCloseTo(30, 9);
+  });
+
+  it('prices one request in the provider unit', () => {
+    expect(requestCost(model, 'openai-whisper', { audioSeconds: 3 })).toBeCloseTo(0.0003, 12);
+    expect(requestCost(model, 'huggingface', { tokens: 500 })).toBeCloseTo(0.0005, 12);
+    expect(requestCost(model, 'easyocr', { images: 1 })).toBeCloseTo(0.002, 12);
+    expect(requestCost(model, 'groq')).toBe(0); // not priced in this model
+  });
+
+  it("charges self-hosted requests their share of the VPS when the volume is known", () => {
+    expect(requestCost(model, 'faster-whisper', { audioSeconds: 3 })).toBe(0);
+    const shared = { ...model, vpsMonthlyRequests: 1_130_000 };
+    expect(requestCost(shared, 'faster-whisper')).toBeCloseTo(160 / 1_130_000, 12);
+    expect(requestCost(shared, 'web-speech')).toBe(0);
+  });
+
+  it('names the missing usage field', () => {
+    expect(() => requestCost(model, 'openai-whisper', {})).toThrow(/usage\.audioSeconds: expected a number >= 0 \(priced per audio_second\)/);
+  });
+
+  it('never breaks even without savings', () => {
+    expect(breakEvenMonths(3600, 0)).toBe(Number.POSITIVE_INFINITY);
+    expect(breakEvenMonths(3600, -10)).toBe(Number.POSITIVE_INFINITY);
+    expect(breakEvenMonths(0, 10)).toBe(0);
+  });
+});
