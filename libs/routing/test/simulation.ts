@@ -84,8 +84,9 @@ export async function simulateMigration(o: SimulationOptions): Promise<Simulatio
   const mvpCostPerRequestEur = requestCost(o.costModel, plan.mvpProvider, usage);
 
   // A person starts the migration; from there on, the analysis loop decides.
-  let { state, event } = promote(plan, initialState(plan, o.start), { actor: 'admin', reason: 'start the migration', at: o.start });
-  events.push(event);
+  const start = promote(plan, initialState(plan, o.start), { actor: 'admin', reason: 'start the migration', at: o.start });
+  let state = start.state;
+  events.push(start.event);
   let criticalStreak = 0;
   let nextEvaluation = o.start + o.evaluateEveryMs;
 
