@@ -36,7 +36,8 @@ export function program() {
 
   const host = new Host('host', config, secrets);
   const bootstrap = new Bootstrap('bootstrap', { host, config, cloudflareIpv4: ranges.ipv4Cidrs, cloudflareIpv6: ranges.ipv6Cidrs });
-  const edge = new Edge('edge', { config, zoneId: zone.zoneId, originAddress: host.address });
+  // The zone's `id` (its `zoneId` is only the lookup input, empty when searching by filter).
+  const edge = new Edge('edge', { config, zoneId: zone.id, originAddress: host.address });
   new Gateway('gateway', {
     host,
     bootstrap,

@@ -2,7 +2,7 @@
 // nothing an earlier phase deployed is replaced or changed (except the gateway's config file, updated in place).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseGatewayConfig } from '@bascule/contracts';
-import { runWithMocks, CLOUDFLARE_IPV4, type MockRun, type MockedResource } from '../src/mocks/run.ts';
+import { runWithMocks, CLOUDFLARE_IPV4, MOCK_ZONE_ID, type MockRun, type MockedResource } from '../src/mocks/run.ts';
 import { FIXTURE_SECRETS, FIXTURE_SECRET_KEYS, fixtureConfig } from '../src/mocks/fixtures.ts';
 import { PHASES, type Phase } from '../src/phases.ts';
 
@@ -68,7 +68,7 @@ describe('phase foundation', () => {
   it('puts proxied DNS records, strict TLS, TLS 1.2 minimum and always-HTTPS on the zone', () => {
     for (const id of ['gateway', 'dashboard']) {
       const record = find(runs.foundation, `edge-dns-${id}`).inputs;
-      expect(record).toMatchObject({ type: 'A', proxied: true, content: '203.0.113.10' });
+      expect(record).toMatchObject({ type: 'A', proxied: true, content: '203.0.113.10', zoneId: MOCK_ZONE_ID });
     }
     expect(find(runs.foundation, 'edge-setting-ssl').inputs).toMatchObject({ settingId: 'ssl', value: 'strict' });
     expect(find(runs.foundation, 'edge-setting-min_tls_version').inputs).toMatchObject({ settingId: 'min_tls_version', value: '1.2' });

@@ -49,7 +49,7 @@ export async function runWithMocks(config: Record<string, unknown>, secretKeys: 
         return { id: args.custom ? `${args.name}-id` : undefined, state: outputsFor(args.type, args.inputs) };
       },
       call(args: pulumi.runtime.MockCallArgs) {
-        if (args.token === 'cloudflare:index/getZone:getZone') return { id: MOCK_ZONE_ID, zoneId: MOCK_ZONE_ID, name: 'example.org' };
+        if (args.token === 'cloudflare:index/getZone:getZone') return { id: MOCK_ZONE_ID, name: String((args.inputs.filter as { name?: string } | undefined)?.name) };
         if (args.token === 'cloudflare:index/getIpRanges:getIpRanges') return { ipv4Cidrs: CLOUDFLARE_IPV4, ipv6Cidrs: CLOUDFLARE_IPV6, etag: 'mock', jdcloudCidrs: [] };
         throw new Error(`unexpected invoke ${args.token}`);
       },
