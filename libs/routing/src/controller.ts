@@ -44,8 +44,9 @@ export function decide({ plan, state, analysis, criticalStreak, now }: DecideInp
   }
   if (!plan.autoPromote) return { action: 'none', reason: 'GO; automatic promotion is off', criticalStreak: 0 };
   const step = plan.steps[state.step];
+  if (!step) return { action: 'none', reason: `GO; weight ${state.weight} % was set by hand before the first step: promote by hand`, criticalStreak: 0 };
   const elapsed = state.stepStartedAt === null ? 0 : now - state.stepStartedAt;
-  if (step && elapsed < step.minDurationMs) {
+  if (elapsed < step.minDurationMs) {
     return { action: 'hold', reason: `GO; step ${state.step + 1} held ${formatMs(elapsed)} of ${formatMs(step.minDurationMs)}`, criticalStreak: 0 };
   }
   const next = plan.steps[state.step + 1];

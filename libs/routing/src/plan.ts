@@ -162,11 +162,15 @@ export function setWeight(plan: RolloutPlan, state: RolloutState, ctx: Transitio
   return apply(plan, state, 'set-weight', ctx, { status, weight: ctx.weight, step: state.step }, false);
 }
 
-/** Next step of the plan; past the last step, the migration is complete (status `production`). */
+/**
+ * Next step of the plan (the first one after the current step with a higher weight); past the last step,
+ * the migration is complete (status `production`).
+ */
 export function promote(plan: RolloutPlan, state: RolloutState, ctx: TransitionContext): Transition {
   if (state.status === 'rollback') throw new TransitionError(`${plan.component} is rolled back: resume it before promoting`);
   if (state.status === 'production') throw new TransitionError(`${plan.component} is already in production: nothing to promote`);
-  const next = state.step + 1;
+  // The next step raises the weight: after a weight set by hand, steps at or below it are skipped.
+  const next = plan.steps.findIndex((s, i) => i > state.step && s.weight > state.weight);
   const step = plan.steps[next];
   if (step === undefined) {
     const last = plan.steps.length - 1;

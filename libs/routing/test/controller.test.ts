@@ -73,6 +73,11 @@ describe('decide', () => {
     expect(decide({ ...input, plan: { ...plan, autoPromote: false }, now: T0 + 48 * HOUR })).toMatchObject({ action: 'none', reason: 'GO; automatic promotion is off' });
   });
 
+  it('leaves a weight set by hand before the first step to a person', () => {
+    const byHand: RolloutState = { ...initialState(plan, T0), status: 'migrating', weight: 1 };
+    expect(decide({ plan, state: byHand, analysis: { alerts: [], evaluation: go }, criticalStreak: 0, now: T0 + 100 * HOUR })).toMatchObject({ action: 'none' });
+  });
+
   it('turns none and hold into no transition', () => {
     expect(applyDecision(plan, at10, { action: 'hold', reason: 'x', criticalStreak: 1 }, T0)).toBeNull();
     expect(applyDecision(plan, at10, { action: 'none', reason: 'x', criticalStreak: 0 }, T0)).toBeNull();

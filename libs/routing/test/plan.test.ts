@@ -105,6 +105,13 @@ describe('transitions', () => {
     expect(() => setWeight(plan, state, { ...admin('x'), weight: 1.234 })).toThrow(/weight: expected at most two decimals/);
   });
 
+  it('never lowers the weight on promotion after a weight set by hand', () => {
+    const byHand = setWeight(plan, initialState(plan, T0), { ...admin('canary'), weight: 30 }).state;
+    expect(promote(plan, byHand, admin('next')).state).toMatchObject({ weight: 50, step: 1, status: 'migrating' });
+    const all = setWeight(plan, byHand, { ...admin('all'), weight: 100 }).state;
+    expect(promote(plan, all, admin('done')).state).toMatchObject({ weight: 100, step: 2, status: 'production' });
+  });
+
   it('requires an actor and a reason', () => {
     const state = initialState(plan, T0);
     expect(() => promote(plan, state, { actor: 'admin', reason: ' ', at: T0 })).toThrow(/reason: expected a non-empty text/);
