@@ -2,6 +2,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeContaboProvider, type ContaboInstanceInputs, type ContaboInstanceOutputs } from '../src/contabo/provider.ts';
 import { FakeContabo } from './contabo-api.ts';
+import { runWithMocks } from '../src/mocks/run.ts';
+import { FIXTURE_SECRET_KEYS, fixtureConfig } from '../src/mocks/fixtures.ts';
+import type { ContaboProvider } from '../src/contabo/provider.ts';
 
 const api = new FakeContabo();
 const provider = makeContaboProvider({ sleep: async () => {}, pollIntervalMs: 0, maxAttempts: 4 });
@@ -98,5 +101,22 @@ describe('Contabo provider', () => {
     expect(api.calls).toHaveLength(0);
     await provider.delete('12345', { ...outs, allowCancel: true });
     expect(api.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['POST /auth/token', 'POST /v1/compute/instances/12345/cancel']);
+  });
+});
+
+describe('the provider as Pulumi stores it', () => {
+  it('still works once closure-serialised: the code in the state uses nothing but globals', async () => {
+    const run = await runWithMocks(fixtureConfig('foundation'), FIXTURE_SECRET_KEYS);
+    const text = String(run.resources.find((r) => r.name === 'host-contabo')?.inputs.__provider);
+    // Load it the way Pulumi's dynamic provider host does: a CommonJS module exporting `handler`.
+    const module = { exports: {} as { handler?: () => ContaboProvider } };
+    new Function('exports', 'module', 'require', text)(module.exports, module, () => {
+      throw new Error('the serialised provider must not require modules');
+    });
+    const restored = module.exports.handler!();
+    const { outs } = await restored.create(inputs({ displayName: 'restored' }));
+    expect(outs).toMatchObject({ ipv4: '203.0.113.10', status: 'running' });
+    expect(api.instance.displayName).toBe('restored');
+    await expect(restored.delete('12345', outs)).rejects.toThrow(/refusing to cancel/);
   });
 });
