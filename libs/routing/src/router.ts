@@ -94,6 +94,8 @@ const PASS_THROUGH = new Set([400, 413, 415, 422]);
  * after a stream committed bytes. A thrown error is classified like a returned failure.
  */
 export async function executeRoute<T>(attempts: PlannedAttempt[], attempt: AttemptFn<T>, options: ExecuteOptions): Promise<RouteOutcome<T>> {
+  if (attempts.length === 0) throw new TypeError('attempts: expected at least one planned attempt (see planRoute)');
+  if (!Number.isFinite(options.deadlineAt)) throw new TypeError('deadlineAt: expected a time in ms since the epoch');
   const { clock, deadlineAt } = options;
   const max = Math.min(options.maxAttempts ?? attempts.length, attempts.length);
   const records: AttemptRecord[] = [];

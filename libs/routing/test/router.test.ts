@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
   COHORT_BUCKETS,
   classifyFailure,
@@ -172,5 +173,43 @@ describe('executeRoute', () => {
     const { attempt, calls } = scripted(clock, {});
     expect(await executeRoute(both, attempt, { clock, deadlineAt: 2000 })).toMatchObject({ ok: false, httpStatus: 504, provider: null });
     expect(calls).toHaveLength(0);
+  });
+
+  it('refuses an empty attempt list', async () => {
+    await expect(executeRoute([], async () => ({ ok: true, value: 1 }), { clock: new ManualClock(0), deadlineAt: 10 })).rejects.toThrow(/attempts/);
+  });
+
+  it('keeps its promises whatever the upstreams do', async () => {
+    const answer = fc.record({
+      ms: fc.integer({ min: 0, max: 3000 }),
+      result: fc.constantFrom('ok', 'timeout', 'connection', 500, 503, 429, 400, 404, 413),
+      committed: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(answer, { minLength: 2, maxLength: 2 }), fc.integer({ min: 1, max: 4000 }), async (answers, sla) => {
+        const clock = new ManualClock(0);
+        const calls: Array<{ remainingMs: number; startedAt: number }> = [];
+        const attempt: AttemptFn<number> = async (_provider, ctx) => {
+          const a = answers[ctx.attemptIndex]!;
+          calls.push({ remainingMs: ctx.remainingMs, startedAt: clock.now() });
+          clock.advance(Math.min(a.ms, ctx.remainingMs));
+          if (a.result === 'ok') return { ok: true, value: ctx.attemptIndex };
+          const failure = typeof a.result === 'number' ? classifyFailure({ type: 'status', status: a.result }) : classifyFailure({ type: a.result });
+          return { ok: false, failure, committed: a.committed };
+        };
+        const out = await executeRoute(both, attempt, { clock, deadlineAt: sla });
+        // every call had time left, and was told exactly how much
+        for (const c of calls) expect(c.remainingMs).toBe(sla - c.startedAt);
+        for (const c of calls) expect(c.remainingMs).toBeGreaterThan(0);
+        // a second call only after a transient, uncommitted failure of the first
+        const first = out.attempts[0];
+        if (calls.length === 2) expect(first?.failure?.class === 'transient' && !first.committed).toBe(true);
+        if (out.ok) expect(out.provider).toBe(both[out.attempts.length - 1]!.provider);
+        else expect([502, 504, 400, 413]).toContain(out.httpStatus);
+        if (!out.ok && out.httpStatus === 504) expect(clock.now() >= sla || out.failure.kind === 'timeout').toBe(true);
+        expect(out.attempts).toHaveLength(calls.length);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
