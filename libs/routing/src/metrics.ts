@@ -137,6 +137,10 @@ export function addToRollup(r: MinuteRollup, s: RequestSample): void {
   r.costEur += s.costEur;
 }
 
+function copyRollup(r: Readonly<MinuteRollup>): MinuteRollup {
+  return { ...r, histogram: { counts: [...r.histogram.counts], min: r.histogram.min, max: r.histogram.max } };
+}
+
 /** Merges rollups with the same key (e.g. the same minute from two gateway processes). */
 export function mergeRollups(rollups: Iterable<MinuteRollup>): MinuteRollup[] {
   const byKey = new Map<string, MinuteRollup>();
@@ -154,7 +158,7 @@ export function mergeRollups(rollups: Iterable<MinuteRollup>): MinuteRollup[] {
             costEur: seen.costEur + r.costEur,
             histogram: mergeHistograms(seen.histogram, r.histogram),
           }
-        : structuredClone(r),
+        : copyRollup(r),
     );
   }
   return [...byKey.values()].sort((a, b) => a.minute - b.minute);
@@ -194,7 +198,7 @@ export class SlidingWindow {
 
   /** Copies of the rollups still in the window, oldest first (store them; the current minute keeps changing). */
   rollups(): MinuteRollup[] {
-    return this.view().map((r) => structuredClone(r));
+    return this.view().map(copyRollup);
   }
 
   /** The rollups still in the window, oldest first, without copying: read them, do not keep or change them. */
