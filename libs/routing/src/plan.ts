@@ -139,6 +139,18 @@ export function validatePlan(plan: RolloutPlan): void {
   if (!Number.isInteger(plan.rollbackAfterEvaluations) || plan.rollbackAfterEvaluations < 1) {
     fail('rollbackAfterEvaluations', 'a whole number >= 1');
   }
+  if (typeof plan.autoPromote !== 'boolean') fail('autoPromote', 'true or false');
+  const t = plan.thresholds;
+  if (!(t?.p95WarningMs > 0)) fail('thresholds.p95WarningMs', 'a latency > 0 ms');
+  if (!(t.errorRateCritical > 0 && t.errorRateCritical < 1)) fail('thresholds.errorRateCritical', 'a ratio between 0 and 1 (0.05 for 5 %)');
+  if (!(t.healthWarning >= 0 && t.healthWarning <= 100)) fail('thresholds.healthWarning', 'a score between 0 and 100');
+  if (!(Number.isInteger(t.minRequests) && t.minRequests >= 0)) fail('thresholds.minRequests', 'a whole number >= 0');
+  if (!Array.isArray(plan.criteria)) fail('criteria', 'a list of criteria');
+  plan.criteria.forEach((c, i) => {
+    if (!['<', '<=', '>', '>='].includes(c.comparator)) fail(`criteria[${i}].comparator`, "one of '<', '<=', '>', '>='");
+    if (!Number.isFinite(c.target)) fail(`criteria[${i}].target`, 'a number');
+    if (!(Number.isInteger(c.minSamples) && c.minSamples >= 0)) fail(`criteria[${i}].minSamples`, 'a whole number >= 0');
+  });
 }
 
 /** The state before any rollout: everybody on MVP. */

@@ -39,6 +39,10 @@ describe('defaultPlan', () => {
     expect(() => defaultPlan('stt', { slaMs: 0 })).toThrow(/plan\.slaMs/);
     expect(() => defaultPlan('stt', { rollbackAfterEvaluations: 0 })).toThrow(/plan\.rollbackAfterEvaluations/);
     expect(() => defaultPlan('stt', { productionProvider: 'openai-whisper' })).toThrow(/plan\.productionProvider/);
+    expect(() => defaultPlan('stt', { thresholds: { p95WarningMs: 2000, errorRateCritical: 5, healthWarning: 80, minRequests: 20 } })).toThrow(
+      /plan\.thresholds\.errorRateCritical: expected a ratio between 0 and 1 \(0\.05 for 5 %\)/,
+    );
+    expect(() => defaultPlan('llm', { criteria: [{ id: 'availability', label: 'a', comparator: '>', target: 0.99, unit: 'ratio', minSamples: -1 }] })).toThrow(/plan\.criteria\[0\]\.minSamples/);
   });
 });
 
