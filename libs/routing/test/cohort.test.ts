@@ -42,7 +42,7 @@ describe('murmurHash3x86_32', () => {
       }),
       { numRuns: 2000 },
     );
-  });
+  }, 30_000);
 
   it('agrees on the UTF-8 bytes of any Unicode string (accents, CJK, emoji)', () => {
     fc.assert(
@@ -94,7 +94,7 @@ describe('isInProductionCohort', () => {
       }),
       { numRuns: 5000 },
     );
-  });
+  }, 30_000);
 
   it('is nobody at 0 % and everybody at 100 %', () => {
     fc.assert(
@@ -128,7 +128,7 @@ describe('isInProductionCohort', () => {
       }),
       { numRuns: 20, seed: 20260105 },
     );
-  });
+  }, 60_000);
 
   it('keeps the cohorts of two components independent', () => {
     fc.assert(
@@ -142,7 +142,7 @@ describe('isInProductionCohort', () => {
       }),
       { numRuns: 20, seed: 20260105 },
     );
-  });
+  }, 60_000);
 });
 
 const ALPHABETS = ['abcdefghijklmnopqrstuvwxyz0123456789-_', 'éèêëàâçîïôûùüÿœæ', '学生読書子供', '🦊🐻🌈📚'];
