@@ -1,0 +1,3 @@
+export * from './routes.ts';
+export * from './auth.ts';
+export * from './stream.ts';

@@ -1,0 +1,67 @@
+// `GET /admin/v1/stream`: server-sent events of state, metrics, alerts and audit events. On connect: one
+// `state` per component; then every change as it happens, `metrics` every few seconds, and a comment line
+// as heartbeat so proxies keep the connection open. Everything is released when the client goes away.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Migrations, RuntimeChange } from '../migration/index.ts';
+import { alertView } from '../migration/index.ts';
+
+export interface StreamOptions {
+  /** Metrics snapshot period (default 5 s). */
+  metricsIntervalMs: number;
+  /** Heartbeat comment period (default 15 s). */
+  heartbeatMs: number;
+}
+
+export class AdminStreams {
+  private readonly open = new Set<() => void>();
+
+  constructor(
+    private readonly runtime: Migrations,
+    private readonly options: StreamOptions,
+  ) {}
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  handle(request: FastifyRequest, reply: FastifyReply): void {
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    const send = (type: string, data: unknown) => {
+      if (!raw.writableEnded) raw.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    const components = this.runtime.components();
+    const sendMetrics = () => components.forEach((c) => send('metrics', this.runtime.metricsPayload(c)));
+    raw.write(`retry: 3000\n\n`);
+    components.forEach((c) => send('state', this.runtime.summary(c)));
+    sendMetrics();
+    const unsubscribe = this.runtime.onChange((change: RuntimeChange) => {
+      if (change.type === 'state') send('state', this.runtime.summary(change.component));
+      else if (change.type === 'event') send('event', this.runtime.eventView(change.event));
+      else send('alert', { component: change.component, state: change.state, alert: alertView(change.alert) });
+    });
+    const metricsTimer = setInterval(sendMetrics, this.options.metricsIntervalMs);
+    const heartbeat = setInterval(() => raw.writableEnded || raw.write(`: heartbeat ${new Date().toISOString()}\n\n`), this.options.heartbeatMs);
+    const close = () => {
+      clearInterval(metricsTimer);
+      clearInterval(heartbeat);
+      unsubscribe();
+      this.open.delete(close);
+      if (!raw.writableEnded) raw.end();
+    };
+    this.open.add(close);
+    request.raw.on('close', close);
+    raw.on('error', close);
+  }
+
+  /** Ends every stream (graceful shutdown: an open stream would keep the server from closing). */
+  closeAll(): void {
+    for (const close of [...this.open]) close();
+  }
+}

@@ -1,0 +1,5 @@
+export * from './app.ts';
+export * from './config/index.ts';
+export * from './migration/index.ts';
+export * from './store/index.ts';
+export * from './admin/index.ts';

@@ -1,0 +1,394 @@
+// The gateway's migration runtime: plans from the config, state from the store, one breaker per provider,
+// per-minute rollups flushed to the store, and the analysis loop that applies the engine's decisions
+// (automatic rollback with a webhook; promotion only when the plan enables it). Tests call `tick(now)`.
+import {
+  ANALYSIS_ACTOR,
+  BreakerRegistry,
+  MINUTE_MS,
+  TransitionError,
+  addToRollup,
+  adoptPlan,
+  applyDecision,
+  decide,
+  emptyHistogram,
+  evaluateAlerts,
+  evaluateCriteria,
+  healthScore,
+  initialState,
+  mergeRollups,
+  minuteOf,
+  promote,
+  resume,
+  rollback,
+  rollupKey,
+  setWeight,
+  snapshotOf,
+  summarize,
+  trackAlerts,
+  type BreakerOptions,
+  type Clock,
+  type Component,
+  type Evaluation,
+  type MinuteRollup,
+  type ProviderId,
+  type QualityMeasure,
+  type RolloutPlan,
+  type RolloutState,
+  type TrackedAlert,
+  type Transition,
+  type WindowStats,
+} from '@bascule/routing';
+import type { Store, StoredAuditEvent } from '../store/index.ts';
+import type { AttemptRecord, MigrationRuntime } from './runtime.ts';
+import { alertView, eventView, iso, windowMetrics } from './views.ts';
+import type { ComponentSummary, CriteriaResponse, MetricsStreamPayload, QualityResult } from './view-types.ts';
+import { createWebhookNotifier, type WebhookLogger, type WebhookNotifier } from './webhook.ts';
+
+export interface MigrationsOptions {
+  store: Store;
+  plans: Map<Component, RolloutPlan>;
+  clock?: Clock;
+  /** Length of the analysis window (whole minutes; default 5 min). */
+  windowMs?: number;
+  /** How often the loop runs once `start()`ed (default 5 s). */
+  intervalMs?: number;
+  /** Quality results older than this are ignored (default 7 days). */
+  qualityWindowMs?: number;
+  /** Rollups older than this are deleted (default 8 days). */
+  retentionMs?: number;
+  breaker?: Partial<Omit<BreakerOptions, 'onStateChange'>>;
+  webhook?: { url?: string; timeoutMs: number };
+  log?: WebhookLogger & { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+export type RuntimeChange =
+  | { type: 'state'; component: Component }
+  | { type: 'event'; event: StoredAuditEvent }
+  | { type: 'alert'; component: Component; state: 'firing' | 'resolved'; alert: TrackedAlert };
+
+interface Analysis {
+  at: number;
+  alerts: TrackedAlert[];
+  evaluation: Evaluation;
+  criticalStreak: number;
+  lastDecision: string;
+}
+
+const silentLog = { info() {}, warn() {}, error() {} };
+
+export class Migrations implements MigrationRuntime {
+  readonly windowMs: number;
+  readonly intervalMs: number;
+  private readonly store: Store;
+  private readonly plans: Map<Component, RolloutPlan>;
+  private readonly clock: Clock;
+  private readonly states = new Map<Component, RolloutState>();
+  private readonly analyses = new Map<Component, Analysis>();
+  private readonly breakers: BreakerRegistry;
+  private readonly pending = new Map<string, MinuteRollup>();
+  private readonly listeners = new Set<(change: RuntimeChange) => void>();
+  private readonly webhook: WebhookNotifier;
+  private readonly log: NonNullable<MigrationsOptions['log']>;
+  private readonly qualityWindowMs: number;
+  private readonly retentionMs: number;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(options: MigrationsOptions) {
+    this.store = options.store;
+    this.plans = options.plans;
+    this.clock = options.clock ?? { now: () => Date.now() };
+    this.windowMs = Math.max(MINUTE_MS, options.windowMs ?? 5 * MINUTE_MS);
+    this.intervalMs = options.intervalMs ?? 5_000;
+    this.qualityWindowMs = options.qualityWindowMs ?? 7 * 24 * 3_600_000;
+    this.retentionMs = options.retentionMs ?? 8 * 24 * 3_600_000;
+    this.log = options.log ?? silentLog;
+    this.webhook = createWebhookNotifier(options.webhook?.url, options.webhook?.timeoutMs ?? 3_000, this.log);
+    this.breakers = new BreakerRegistry(this.clock, {
+      ...options.breaker,
+      onStateChange: (c) => this.log.info({ provider: c.provider, from: c.from, to: c.to }, 'circuit breaker changed state'),
+    });
+    for (const plan of this.plans.values()) this.adopt(plan);
+  }
+
+  /** Loads a component's state; a new plan version is adopted (an audit event by `deploy`). */
+  private adopt(plan: RolloutPlan): void {
+    const now = this.clock.now();
+    const stored = this.store.loadState(plan.component);
+    if (!stored) {
+      const state = initialState(plan, now);
+      this.store.saveState(state, now);
+      this.states.set(plan.component, state);
+      return;
+    }
+    if (String(stored.planVersion) === String(plan.version)) {
+      this.states.set(plan.component, stored);
+      return;
+    }
+    const t = adoptPlan(plan, stored, { actor: 'deploy', reason: `plan version ${String(plan.version)} deployed (was ${String(stored.planVersion)})`, at: now });
+    this.states.set(plan.component, t.state);
+    this.store.saveTransition(t.state, t.event);
+  }
+
+  // ------------------------------------------------------------------ MigrationRuntime (request path)
+
+  components(): Component[] {
+    return [...this.plans.keys()];
+  }
+
+  has(component: string): component is Component {
+    return this.plans.has(component as Component);
+  }
+
+  plan(component: Component): RolloutPlan {
+    const plan = this.plans.get(component);
+    if (!plan) throw new RangeError(`component ${component} is not configured`);
+    return plan;
+  }
+
+  state(component: Component): RolloutState {
+    const state = this.states.get(component);
+    if (!state) throw new RangeError(`component ${component} is not configured`);
+    return state;
+  }
+
+  isAvailable(provider: ProviderId): boolean {
+    return this.breakers.get(provider).allowRequest();
+  }
+
+  breakerState(provider: ProviderId) {
+    return this.breakers.get(provider).snapshot();
+  }
+
+  recordAttempt(o: AttemptRecord): void {
+    // A client error means the provider answered: it counts as a success for the breaker and the windows.
+    const providerOk = o.ok || o.failure === 'client';
+    const breaker = this.breakers.get(o.provider);
+    if (providerOk) breaker.recordSuccess();
+    else breaker.recordFailure();
+    const minute = minuteOf(o.at);
+    const key = rollupKey({ minute, component: o.component, provider: o.provider, route: o.route });
+    let r = this.pending.get(key);
+    if (!r) {
+      r = { minute, component: o.component, provider: o.provider, route: o.route, count: 0, errors: 0, latencySumMs: 0, costEur: 0, histogram: emptyHistogram() };
+      this.pending.set(key, r);
+    }
+    const latencyMs = Number.isFinite(o.latencyMs) && o.latencyMs >= 0 ? o.latencyMs : 0;
+    const costEur = Number.isFinite(o.costEur) && o.costEur >= 0 ? o.costEur : 0;
+    addToRollup(r, { at: o.at, component: o.component, provider: o.provider, route: o.route, latencyMs, ok: providerOk, costEur });
+  }
+
+  /** Writes the rollups gathered since the last flush into the store (adding to the same minutes). */
+  flush(): void {
+    if (this.pending.size === 0) return;
+    const rollups = [...this.pending.values()];
+    this.pending.clear();
+    this.store.addRollups(rollups);
+  }
+
+  // ------------------------------------------------------------------ analysis loop
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      try {
+        this.tick();
+      } catch (error) {
+        this.log.error({ err: error instanceof Error ? error.message : String(error) }, 'analysis loop failed');
+      }
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.flush();
+    await this.webhook.settled();
+  }
+
+  /** One evaluation of every component: flush, analyse, decide, apply. */
+  tick(now: number = this.clock.now()): void {
+    this.flush();
+    for (const plan of this.plans.values()) this.analyse(plan, now);
+    this.store.pruneRollups(now - this.retentionMs);
+  }
+
+  private analyse(plan: RolloutPlan, now: number): void {
+    const component = plan.component;
+    const previous = this.analyses.get(component);
+    const { production, mvp, breakerOpen } = this.windows(plan, now);
+    const alerts = [
+      ...evaluateAlerts(production, plan.thresholds, { component, provider: plan.productionProvider, breakerOpen }),
+      ...evaluateAlerts(mvp, plan.thresholds, { component, provider: plan.mvpProvider, breakerOpen: this.breakerState(plan.mvpProvider).state === 'open' }),
+    ];
+    const tracked = trackAlerts(previous?.alerts ?? [], alerts, now);
+    const evaluation = evaluateCriteria(plan, { production, mvp, quality: this.quality(plan, now), breakerOpen });
+    const state = this.state(component);
+    const decision = decide({ plan, state, analysis: { alerts, evaluation }, criticalStreak: previous?.criticalStreak ?? 0, now });
+    this.analyses.set(component, { at: now, alerts: tracked.active, evaluation, criticalStreak: decision.criticalStreak, lastDecision: decision.reason });
+    for (const alert of tracked.fired) this.emit({ type: 'alert', component, state: 'firing', alert });
+    for (const alert of tracked.resolved) this.emit({ type: 'alert', component, state: 'resolved', alert });
+    const transition = applyDecision(plan, state, decision, now);
+    if (!transition) return;
+    const event = this.commit(transition);
+    this.log.info({ component, action: decision.action, reason: decision.reason }, 'analysis applied a decision');
+    if (decision.action === 'rollback') {
+      this.analyses.set(component, { ...this.analyses.get(component)!, criticalStreak: 0 });
+      this.webhook.notify({
+        type: 'bascule.rollback',
+        component,
+        provider: plan.productionProvider,
+        reason: decision.reason,
+        at: iso(now),
+        from: event.from,
+        to: event.to,
+        eventId: String(event.id),
+      });
+    }
+  }
+
+  private windows(plan: RolloutPlan, now: number): { production: WindowStats; mvp: WindowStats; all: WindowStats; breakerOpen: boolean } {
+    const rollups = this.windowRollups(plan.component, now);
+    return {
+      production: summarize(rollups, { provider: plan.productionProvider, route: 'production' }),
+      mvp: summarize(rollups, { provider: plan.mvpProvider }),
+      all: summarize(rollups),
+      breakerOpen: this.breakerState(plan.productionProvider).state === 'open',
+    };
+  }
+
+  /** The stored minutes of the window plus what has not been flushed yet. */
+  private windowRollups(component: Component, now: number): MinuteRollup[] {
+    const since = minuteOf(now) - (Math.ceil(this.windowMs / MINUTE_MS) - 1) * MINUTE_MS;
+    const unflushed = [...this.pending.values()].filter((r) => r.component === component && r.minute >= since);
+    return mergeRollups([...this.store.rollupsSince(since, component), ...unflushed]);
+  }
+
+  /** Sample-weighted mean of the recent quality results of the production provider. */
+  private quality(plan: RolloutPlan, now: number): QualityMeasure | null {
+    const results = this.store.qualitySince(plan.component, plan.productionProvider, now - this.qualityWindowMs);
+    const samples = results.reduce((s, r) => s + r.samples, 0);
+    if (samples === 0) return null;
+    return { score: results.reduce((s, r) => s + r.score * r.samples, 0) / samples, samples };
+  }
+
+  // ------------------------------------------------------------------ admin actions
+
+  setWeight(component: Component, weight: number, reason: string, actor = 'admin'): RolloutState {
+    return this.transition(component, (plan, state, ctx) => setWeight(plan, state, { ...ctx, weight }), reason, actor);
+  }
+
+  act(component: Component, action: 'promote' | 'rollback' | 'resume', reason: string, actor = 'admin'): RolloutState {
+    const fn = action === 'promote' ? promote : action === 'rollback' ? rollback : resume;
+    return this.transition(component, fn, reason, actor);
+  }
+
+  private transition(
+    component: Component,
+    fn: (plan: RolloutPlan, state: RolloutState, ctx: { actor: string; reason: string; at: number }) => Transition,
+    reason: string,
+    actor: string,
+  ): RolloutState {
+    const t = fn(this.plan(component), this.state(component), { actor, reason, at: this.clock.now() });
+    this.commit(t);
+    return t.state;
+  }
+
+  /** Persists first (state + event in one transaction), then serves the new state. */
+  private commit(t: Transition): StoredAuditEvent {
+    const event = this.store.saveTransition(t.state, t.event);
+    this.states.set(t.state.component, t.state);
+    this.emit({ type: 'event', event });
+    this.emit({ type: 'state', component: t.state.component });
+    return event;
+  }
+
+  recordQuality(component: Component, q: { benchmark: string; score: number; samples: number; provider: ProviderId; at?: number }): QualityResult {
+    const at = q.at ?? this.clock.now();
+    const stored = this.store.addQuality({ at, component, provider: q.provider, benchmark: q.benchmark, score: q.score, samples: q.samples });
+    const snap = snapshotOf(this.state(component));
+    const event = this.store.appendEvent({
+      at: this.clock.now(),
+      component,
+      actor: 'admin',
+      action: 'quality-recorded',
+      reason: `${q.benchmark}: ${(q.score * 100).toFixed(1)} % over ${q.samples} samples (${q.provider})`,
+      from: snap,
+      to: snap,
+    });
+    this.emit({ type: 'event', event });
+    return { id: String(stored.id), component, provider: q.provider, benchmark: q.benchmark, score: q.score, samples: q.samples, at: iso(at) };
+  }
+
+  events(query: { component?: Component; before?: number; limit: number }): StoredAuditEvent[] {
+    return this.store.events(query);
+  }
+
+  // ------------------------------------------------------------------ views
+
+  summary(component: Component, now: number = this.clock.now()): ComponentSummary {
+    const plan = this.plan(component);
+    const state = this.state(component);
+    const w = this.windows(plan, now);
+    return {
+      component,
+      status: state.status,
+      weight: state.weight,
+      step: state.step,
+      plan: { version: plan.version, steps: plan.steps.map((s) => ({ ...s })), autoPromote: plan.autoPromote },
+      stepStartedAt: state.stepStartedAt === null ? null : iso(state.stepStartedAt),
+      providers: this.providerViews(plan, w),
+      health: healthScore(w.production, plan.thresholds),
+      metrics: windowMetrics(w.all, this.windowMs),
+      alerts: (this.analyses.get(component)?.alerts ?? []).map(alertView),
+    };
+  }
+
+  metricsPayload(component: Component, now: number = this.clock.now()): MetricsStreamPayload {
+    const plan = this.plan(component);
+    const w = this.windows(plan, now);
+    return { component, at: iso(now), metrics: windowMetrics(w.all, this.windowMs), providers: this.providerViews(plan, w), health: healthScore(w.production, plan.thresholds) };
+  }
+
+  private providerViews(plan: RolloutPlan, w: { production: WindowStats; mvp: WindowStats }): ComponentSummary['providers'] {
+    return {
+      production: { id: plan.productionProvider, breaker: this.breakerState(plan.productionProvider).state, metrics: windowMetrics(w.production, this.windowMs) },
+      mvp: { id: plan.mvpProvider, breaker: this.breakerState(plan.mvpProvider).state, metrics: windowMetrics(w.mvp, this.windowMs) },
+    };
+  }
+
+  criteria(component: Component, now: number = this.clock.now()): CriteriaResponse {
+    const plan = this.plan(component);
+    const w = this.windows(plan, now);
+    const evaluation = evaluateCriteria(plan, { production: w.production, mvp: w.mvp, quality: this.quality(plan, now), breakerOpen: w.breakerOpen });
+    return {
+      component,
+      provider: plan.productionProvider,
+      step: this.state(component).step,
+      criteria: evaluation.criteria.map((c) => ({ ...c })),
+      verdict: evaluation.verdict,
+      evaluatedAt: iso(now),
+    };
+  }
+
+  eventView = eventView;
+
+  // ------------------------------------------------------------------ change listeners (SSE)
+
+  onChange(listener: (change: RuntimeChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(change: RuntimeChange): void {
+    for (const l of this.listeners) {
+      try {
+        l(change);
+      } catch (error) {
+        this.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'change listener failed');
+      }
+    }
+  }
+}
+
+export { TransitionError, ANALYSIS_ACTOR };

@@ -1,0 +1,25 @@
+// From the config file's components to the engine's rollout plans (criteria and alert thresholds are the
+// design's defaults for the component).
+import { COMPONENTS, defaultPlan, type Component, type RolloutPlan } from '@bascule/routing';
+import type { GatewayConfig } from '@bascule/contracts';
+
+export function plansFromConfig(config: GatewayConfig): Map<Component, RolloutPlan> {
+  const plans = new Map<Component, RolloutPlan>();
+  for (const component of COMPONENTS) {
+    const c = config.components[component];
+    if (!c) continue;
+    plans.set(
+      component,
+      defaultPlan(component, {
+        version: c.plan.version,
+        productionProvider: c.production,
+        mvpProvider: c.mvp,
+        slaMs: c.plan.slaMs,
+        steps: c.plan.steps.map((s) => ({ weight: s.weight, minDurationMs: s.minDurationMs })),
+        autoPromote: c.plan.autoPromote,
+        rollbackAfterEvaluations: c.plan.rollbackAfterEvaluations,
+      }),
+    );
+  }
+  return plans;
+}
