@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { isInProductionCohort } from '@bascule/routing';
+import { emptyHistogram, isInProductionCohort, minuteOf, recordLatency, type MinuteRollup } from '@bascule/routing';
 import type { Alert, AuditEvent, ComponentSummary, CriteriaResponse, RolloutState, WindowMetrics } from '@bascule/contracts';
 
 type Component = ComponentSummary['component'];
@@ -86,15 +86,23 @@ export async function startFakeAdminApi(token: string, tickMs = 500): Promise<Fa
       alerts,
     };
   };
-  const history = (c: FakeComponent) => {
-    const points = [];
-    const now = Math.floor(Date.now() / 60_000) * 60_000;
-    for (let i = 59; i >= 0; i--) {
-      const t = now - i * 60_000;
-      points.push({ t, provider: c.mvp, requests: 60, p50Ms: 850 + (i % 7) * 10, p95Ms: 1700 + (i % 5) * 40, errorRate: 0.01, cost: 0.24 });
-      if (c.weight > 0) points.push({ t, provider: c.production, requests: 20, p50Ms: 200 + (i % 3) * 5, p95Ms: 350 + (i % 4) * 10, errorRate: 0.002, cost: 0.01 });
+  // What the store keeps: one MinuteRollup per minute, provider and route (histograms merge exactly).
+  const history = (c: FakeComponent, rangeMs: number) => {
+    const rollups: MinuteRollup[] = [];
+    const now = minuteOf(Date.now());
+    const minutes = Math.min(rangeMs / 60_000, 600);
+    const add = (minute: number, provider: Provider, route: MinuteRollup['route'], count: number, base: number, errors: number, costEur: number): void => {
+      const histogram = emptyHistogram();
+      for (let k = 0; k < count; k++) recordLatency(histogram, base * (0.6 + ((k * 37) % 100) / 100));
+      rollups.push({ minute, component: c.component, provider, route, count, errors, latencySumMs: base * count, costEur, histogram });
+    };
+    for (let i = minutes - 1; i >= 0; i--) {
+      const minute = now - i * 60_000;
+      const share = c.weight / 100;
+      add(minute, c.mvp, 'mvp', Math.round(60 * (1 - share)), 1400 + (i % 9) * 30, i % 11 === 0 ? 1 : 0, 0.004 * 60 * (1 - share));
+      if (share > 0) add(minute, c.production, 'production', Math.round(60 * share), 300 + (i % 5) * 15, 0, 0.0008 * 60 * share);
     }
-    return { component: c.component, range: '1h', points };
+    return { component: c.component, rollups };
   };
   const send = (res: ServerResponse, type: string, data: unknown): void => void res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
   const broadcast = (type: string, data: unknown): void => {
@@ -182,7 +190,7 @@ export async function startFakeAdminApi(token: string, tickMs = 500): Promise<Fa
         };
         return json(res, 200, criteria);
       }
-      if (action === 'history') return json(res, 200, history(c));
+      if (action === 'history') return json(res, 200, history(c, { '1h': 3_600_000, '48h': 172_800_000, '7d': 604_800_000 }[url.searchParams.get('range') ?? '1h'] ?? 3_600_000));
       const body = await readBody(req);
       const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
       if (!reason) return json(res, 400, { error: { code: 'invalid_request', message: 'reason: expected a reason (non-empty text)' } });

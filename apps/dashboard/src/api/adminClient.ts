@@ -4,7 +4,7 @@
 import { normalizeCriteria, normalizeEvents, normalizeHistory } from '../model/normalize.ts';
 import { actionRequest, type ActionKind } from '../model/actions.ts';
 import { isObject, readArray, readString, type Json } from '../model/read.ts';
-import type { Range } from '../model/series.ts';
+import { bucketFor, type Range } from '../model/series.ts';
 import type { AuditEventView, CriteriaView, HistoryPoint } from '../model/types.ts';
 
 export class AdminApiError extends Error {
@@ -68,7 +68,7 @@ export function createAdminClient(baseUrl: string, token: string | null): AdminC
     components: async () => readArray(await call('GET', `${base}/components`), 'components').filter(isObject),
     criteria: async (id) => normalizeCriteria(await call('GET', `${path(id)}/criteria`)),
     events: async (component) => normalizeEvents(await call('GET', `${base}/events${component ? `?component=${encodeURIComponent(component)}` : ''}`)),
-    history: async (id, range) => normalizeHistory(await call('GET', `${path(id)}/history?range=${range}`)),
+    history: async (id, range) => normalizeHistory(await call('GET', `${path(id)}/history?range=${range}`), bucketFor(range)),
     act: async (id, kind, reason, weight) => {
       const request = actionRequest(id, kind, reason, weight);
       const answer = await call(request.method, request.path, request.body);

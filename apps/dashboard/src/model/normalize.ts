@@ -1,4 +1,5 @@
 // Admin API payloads → view models (see types.ts). Pure functions, tested in normalize.test.ts.
+import { isRollup, rollupsToPoints } from './rollups.ts';
 import { isObject, readArray, readNumber, readObject, readString, type Json } from './read.ts';
 import type {
   AlertView,
@@ -198,8 +199,13 @@ function toEpochMs(value: unknown): number | null {
   return null;
 }
 
-export function normalizeHistory(raw: unknown): HistoryPoint[] {
-  const list = Array.isArray(raw) ? raw : readArray(raw, 'points', 'rollups', 'series', 'history');
+/**
+ * History for the charts: stored rollups (merged into `bucketMs` buckets with their histograms) or
+ * precomputed points `{t, provider, requests, errors|errorRate, p50Ms, p95Ms, cost}`.
+ */
+export function normalizeHistory(raw: unknown, bucketMs = 60_000): HistoryPoint[] {
+  const list = Array.isArray(raw) ? raw : readArray(raw, 'rollups', 'points', 'series', 'history');
+  if (list.some(isRollup)) return rollupsToPoints(list, bucketMs);
   const points: HistoryPoint[] = [];
   for (const item of list) {
     if (!isObject(item)) continue;
