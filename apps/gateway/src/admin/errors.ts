@@ -23,7 +23,7 @@ export function fromZod(error: z.ZodError, input: unknown): AdminError {
   const field = issue.path.length === 0 ? '(body)' : issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
   let value: unknown = input;
   for (const key of issue.path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
-  const message = issue.message.replace(/^Invalid input: /, '');
+  const message = issue.path.length === 0 ? 'expected a JSON object' : issue.message.replace(/^Invalid input: /, '');
   const text = value === undefined && issue.path.length > 0 ? `missing (${message})` : `${message}, got ${JSON.stringify(value) ?? String(value)}`;
   return new AdminError('invalid_request', `${field}: ${text}`, field);
 }

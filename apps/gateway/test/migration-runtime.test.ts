@@ -1,0 +1,166 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseGatewayConfig } from '@bascule/contracts';
+import { Migrations, plansFromConfig, type AttemptRecord } from '../src/migration/index.ts';
+import { Store } from '../src/store/index.ts';
+import { FakeClock, testConfig } from './helpers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'bascule-runtime-'));
+const received: unknown[] = [];
+let hook: Server;
+let hookUrl: string;
+beforeAll(async () => {
+  hook = createServer((req: IncomingMessage, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push(JSON.parse(body));
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+  const address = hook.address() as { port: number };
+  hookUrl = `http://127.0.0.1:${address.port}/hook`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => hook.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function attempts(m: Migrations, clock: FakeClock, n: number, o: Partial<AttemptRecord>): void {
+  for (let i = 0; i < n; i++) {
+    m.recordAttempt({ at: clock.now(), component: 'llm', provider: 'groq', route: 'production', latencyMs: 120, ok: true, costEur: 0, ...o });
+  }
+}
+
+function make(store: Store, clock: FakeClock, config = testConfig().config, webhookUrl?: string): Migrations {
+  return new Migrations({ store, plans: plansFromConfig(config), clock, webhook: { url: webhookUrl, timeoutMs: 1_000 } });
+}
+
+describe('migration runtime', () => {
+  it('rolls back after N critical evaluations, logs the reason and posts the webhook', async () => {
+    const clock = new FakeClock();
+    const store = new Store(':memory:');
+    const m = make(store, clock, undefined, hookUrl);
+    m.setWeight('llm', 50, 'half the class');
+    attempts(m, clock, 100, {});
+    m.tick(clock.advance(5_000));
+    expect(m.state('llm')).toMatchObject({ weight: 50, status: 'migrating' });
+
+    // The production provider starts failing: error rate far above 5 %; the breaker opens too.
+    attempts(m, clock, 60, { ok: false, failure: 'status', status: 503 });
+    for (let i = 1; i <= 2; i++) {
+      m.tick(clock.advance(5_000));
+      expect(m.state('llm').status).toBe('migrating');
+      expect(m.summary('llm').alerts.some((a) => a.severity === 'critical' && a.evaluations === i)).toBe(true);
+    }
+    m.tick(clock.advance(5_000));
+    expect(m.state('llm')).toMatchObject({ weight: 0, status: 'rollback' });
+    const [event] = m.events({ limit: 1 });
+    expect(event).toMatchObject({ actor: 'analysis', action: 'rollback', from: { weight: 50 }, to: { weight: 0, status: 'rollback' } });
+    expect(event!.reason).toMatch(/automatic rollback after 3 consecutive critical evaluations: .*groq/);
+    await m.stop();
+    expect(received).toContainEqual(expect.objectContaining({ type: 'bascule.rollback', component: 'llm', provider: 'groq', reason: event!.reason }));
+
+    // A rollback stays a rollback: more ticks do nothing.
+    m.tick(clock.advance(60_000));
+    expect(m.state('llm').status).toBe('rollback');
+  });
+
+  it('keeps going when the webhook cannot be reached', async () => {
+    const clock = new FakeClock();
+    const m = make(new Store(':memory:'), clock, undefined, 'http://127.0.0.1:9/unreachable');
+    m.setWeight('llm', 10, 'canary');
+    attempts(m, clock, 50, { ok: false, failure: 'connection' });
+    for (let i = 0; i < 3; i++) m.tick(clock.advance(5_000));
+    expect(m.state('llm').status).toBe('rollback');
+    await expect(m.stop()).resolves.toBeUndefined();
+  });
+
+  it('opens the breaker after consecutive failures and closes it after a good probe', () => {
+    const clock = new FakeClock();
+    const m = make(new Store(':memory:'), clock);
+    attempts(m, clock, 5, { ok: false, failure: 'timeout' });
+    expect(m.isAvailable('groq')).toBe(false);
+    expect(m.isAvailable('huggingface')).toBe(true);
+    clock.advance(30_000);
+    expect(m.isAvailable('groq')).toBe(true); // the half-open probe
+    attempts(m, clock, 1, {});
+    expect(m.breakerState('groq').state).toBe('closed');
+  });
+
+  it('counts a client error as the provider answering', () => {
+    const clock = new FakeClock();
+    const m = make(new Store(':memory:'), clock);
+    attempts(m, clock, 10, { ok: false, failure: 'client', status: 400 });
+    expect(m.breakerState('groq').state).toBe('closed');
+    expect(m.summary('llm').providers.production.metrics).toMatchObject({ requests: 10, errors: 0 });
+  });
+
+  it('promotes only when the plan enables it, once the step has been held and the criteria pass', () => {
+    const base = testConfig().config;
+    const auto = parseGatewayConfig({
+      ...base,
+      components: { llm: { ...base.components.llm!, plan: { ...base.components.llm!.plan, version: 1, autoPromote: true, steps: [{ weight: 10, minDurationMs: 60_000 }, { weight: 100, minDurationMs: 0 }] } } },
+    });
+    const clock = new FakeClock();
+    const store = new Store(':memory:');
+    const m = make(store, clock, auto);
+    m.act('llm', 'promote', 'start');
+    m.recordQuality('llm', { benchmark: 'exercises', score: 0.98, samples: 100, provider: 'groq' });
+    attempts(m, clock, 500, {});
+    m.tick(clock.advance(10_000));
+    expect(m.state('llm').weight).toBe(10); // held 10 s of 60 s
+    attempts(m, clock, 10, {});
+    m.tick(clock.advance(60_000));
+    expect(m.state('llm')).toMatchObject({ weight: 100, step: 1 });
+    expect(m.events({ limit: 1 })[0]).toMatchObject({ actor: 'analysis', action: 'promote' });
+
+    const manual = make(new Store(':memory:'), clock);
+    manual.act('llm', 'promote', 'start');
+    manual.recordQuality('llm', { benchmark: 'exercises', score: 0.98, samples: 100, provider: 'groq' });
+    attempts(manual, clock, 500, {});
+    manual.tick(clock.advance(3 * 24 * 3_600_000));
+    expect(manual.state('llm').weight).toBe(10);
+  });
+
+  it('survives a restart in the middle of a rollout: weight, status, log and window', () => {
+    const path = join(dir, 'restart.db');
+    const clock = new FakeClock();
+    const first = make(new Store(path), clock);
+    first.act('stt', 'promote', 'step 1');
+    first.act('stt', 'promote', 'step 2');
+    first.recordAttempt({ at: clock.now(), component: 'stt', provider: 'faster-whisper', route: 'production', latencyMs: 300, ok: true, costEur: 0 });
+    first.flush();
+    const before = first.events({ limit: 10 });
+    const store = (first as unknown as { store: Store }).store;
+    store.close();
+
+    const second = make(new Store(path), clock);
+    expect(second.state('stt')).toMatchObject({ weight: 50, step: 1, status: 'migrating' });
+    expect(second.events({ limit: 10 })).toEqual(before);
+    expect(second.summary('stt').providers.production.metrics.requests).toBe(1);
+  });
+
+  it('adopts a new plan version with an event, and clears a rollback', () => {
+    const path = join(dir, 'adopt.db');
+    const clock = new FakeClock();
+    const first = make(new Store(path), clock);
+    first.act('tts', 'promote', 'go');
+    first.act('tts', 'rollback', 'voice glitch');
+    (first as unknown as { store: Store }).store.close();
+
+    const same = make(new Store(path), clock);
+    expect(same.state('tts').status).toBe('rollback'); // the same plan: the rollback persists
+    (same as unknown as { store: Store }).store.close();
+
+    const base = testConfig().config;
+    const v2 = parseGatewayConfig({ ...base, components: { ...base.components, tts: { ...base.components.tts!, plan: { ...base.components.tts!.plan, version: 2 } } } });
+    const next = make(new Store(path), clock, v2);
+    expect(next.state('tts')).toMatchObject({ status: 'mvp', weight: 0, planVersion: 2 });
+    expect(next.events({ limit: 1 })[0]).toMatchObject({ actor: 'deploy', action: 'plan-deployed', from: { status: 'rollback' } });
+  });
+});
