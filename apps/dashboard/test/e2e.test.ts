@@ -22,7 +22,7 @@ let page: Page;
 beforeAll(async () => {
   await mkdir(screenshots, { recursive: true });
   await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir: join(root, 'dist'), sourcemap: false } });
-  stack = await startStack();
+  stack = await startStack(join(root, 'dist'));
   server = await serveDashboard(join(root, 'dist'), stack.gatewayUrl);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'en-GB' });
@@ -38,6 +38,12 @@ afterAll(async () => {
 const card = (component: string) => page.getByTestId(`card-${component}`);
 
 describe('dashboard in Chromium against the gateway', () => {
+  it('is served by the gateway under /dashboard/', async () => {
+    const response = await fetch(`${stack.gatewayUrl}/dashboard/`, { signal: AbortSignal.timeout(5000) });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<div id="root">');
+  });
+
   it('asks for the admin token once, then shows the four components with live numbers', async () => {
     await page.goto(`${server.url}/dashboard/`);
     await page.getByRole('textbox', { name: 'Admin token' }).fill(stack.adminToken);

@@ -59,7 +59,7 @@ export function HistoryCharts({ client, component, revision }: { client: AdminCl
         </p>
       )}
       {!error && points.length === 0 && <p>{t('noData')}</p>}
-      <div className="charts">
+      <div className="charts" hidden={error !== null}>
         <TimeSeriesChart title={t('latencyChart')} data={latency} formatValue={(v) => formatMs(v, locale)} testId="chart-latency" />
         <TimeSeriesChart title={t('errorChart')} data={errors} formatValue={(v) => formatPercent(v, locale)} testId="chart-errors" />
         <TimeSeriesChart title={t('trafficChart')} data={share} formatValue={(v) => formatPercent(v, locale, 0)} yRange={[0, 1]} stacked testId="chart-traffic" />
