@@ -91,6 +91,11 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const metricsModule = await importIfPresent<MetricsModule>('./metrics/index.ts');
   const metrics = metricsModule ? metricsModule.createGatewayMetrics(registry) : null;
 
+  // While closing, answers end their keep-alive connection so the server can close once they are sent.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const ready = store.open && !closing;

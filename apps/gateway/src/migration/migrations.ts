@@ -380,6 +380,11 @@ export class Migrations implements MigrationRuntime {
     return () => this.listeners.delete(listener);
   }
 
+  /** Open subscriptions (SSE clients). */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
   private emit(change: RuntimeChange): void {
     for (const l of this.listeners) {
       try {

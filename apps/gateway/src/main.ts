@@ -1,0 +1,60 @@
+// `npx nx serve gateway`: reads the config file (--config or BASCULE_CONFIG), or, without one, the local
+// config that points every provider at the lab. A bad config is reported by path and exits 1.
+// SIGINT / SIGTERM: stop accepting, let in-flight requests finish, flush, close the store, exit 0.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GatewayConfigError } from '@bascule/contracts';
+import { startGateway } from './app.ts';
+import { LOCAL_ADMIN_TOKEN, LOCAL_CLIENT_KEY, configPathFrom, loadConfigFile, localConfig, type LoadedConfig } from './config/index.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+function load(): LoadedConfig {
+  const path = configPathFrom(process.argv.slice(2), process.env);
+  if (path !== undefined) return loadConfigFile(path);
+  const labBaseUrl = process.env.BASCULE_LAB_URL ?? `http://127.0.0.1:${process.env.BASCULE_LAB_PORT ?? '4100'}`;
+  return localConfig({ labBaseUrl });
+}
+
+async function main(): Promise<void> {
+  let loaded: LoadedConfig;
+  try {
+    loaded = load();
+  } catch (error) {
+    if (error instanceof GatewayConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const local = loaded.source === 'local';
+  const port = process.env.BASCULE_PORT !== undefined ? Number(process.env.BASCULE_PORT) : local ? 4000 : loaded.config.server.port;
+  const host = process.env.BASCULE_HOST ?? (local ? '127.0.0.1' : loaded.config.server.host);
+  const dataDir = process.env.BASCULE_DATA_DIR ?? (local ? resolve(REPO_ROOT, '.data') : loaded.config.store.dataDir);
+  const { url, close, gateway } = await startGateway({ loaded, host, port, dataDir });
+  gateway.app.log.info({ url, config: loaded.source, dataDir }, 'gateway listening');
+  if (local) {
+    const clientKey = process.env.BASCULE_CLIENT_KEY ? '(from BASCULE_CLIENT_KEY)' : LOCAL_CLIENT_KEY;
+    const adminToken = process.env.BASCULE_ADMIN_TOKEN ? '(from BASCULE_ADMIN_TOKEN)' : LOCAL_ADMIN_TOKEN;
+    process.stdout.write(`Bascule gateway: ${url}\n  admin API: ${url}/admin/v1 (token ${adminToken})\n  client key: ${clientKey}\n  dashboard: ${url}/dashboard/\n`);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    gateway.app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        gateway.app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+await main();
