@@ -1,0 +1,165 @@
+// `nx run gateway:bench`: throughput and latency of Bascule beside a bare node:http proxy, the Portkey
+// gateway and the upstream itself, all on loopback against one fixed-latency OpenAI-compatible upstream,
+// at 200 and 1 000 connections. Each server runs in its own process; autocannon drives them from this one.
+// Env: LATENCY_MS (20), DURATION_S (8 per run), WARMUP_S (2), CONNECTIONS ("200,1000").
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const require = createRequire(import.meta.url);
+const latencyMs = Number(process.env.LATENCY_MS ?? 20);
+const durationS = Number(process.env.DURATION_S ?? 8);
+const warmupS = Number(process.env.WARMUP_S ?? 2);
+const connectionLevels = (process.env.CONNECTIONS ?? '200,1000').split(',').map(Number);
+const children: ChildProcess[] = [];
+
+const chatBody = JSON.stringify({ model: 'llama-3.1-8b-instant', messages: [{ role: 'user', content: 'Écris une phrase avec le mot « chat ».' }], max_tokens: 32 });
+
+interface Target {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
+  pid?: number;
+}
+
+interface Result {
+  target: string;
+  connections: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** Starts a TypeScript or JS server in its own process and waits for its first JSON line (its URL). */
+async function startProcess(args: string[], env: Record<string, string> = {}): Promise<{ url: string; pid: number }> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  const lines = createInterface({ input: child.stdout! });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  for await (const line of lines) {
+    if (!line.startsWith('{')) continue;
+    clearTimeout(timer);
+    const { url } = JSON.parse(line) as { url: string };
+    return { url, pid: child.pid! };
+  }
+  throw new Error(`process ${args.join(' ')} exited before printing its URL`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startPortkey(upstream: string): Promise<Target> {
+  const port = await freePort();
+  const entry = require.resolve('@portkey-ai/gateway/build/start-server.js');
+  const child = spawn(process.execPath, [entry, `--port=${port}`, '--headless'], { env: { ...process.env, NODE_ENV: 'production' }, stdio: 'ignore' });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then(() => true, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    name: 'portkey',
+    url,
+    pid: child.pid!,
+    headers: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstream}/v1`, authorization: 'Bearer sk-bench' },
+  };
+}
+
+async function check(target: Target): Promise<string | null> {
+  try {
+    const res = await fetch(`${target.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...target.headers }, body: chatBody, signal: AbortSignal.timeout(5_000) });
+    const text = await res.text();
+    return res.status === 200 && text.includes('chat.completion') ? null : `HTTP ${res.status}: ${text.slice(0, 200)}`;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+async function run(target: Target, connections: number, seconds: number): Promise<Result> {
+  const r = await autocannon({
+    url: `${target.url}/v1/chat/completions`,
+    method: 'POST',
+    connections,
+    duration: seconds,
+    headers: { 'content-type': 'application/json', ...target.headers },
+    body: chatBody,
+    timeout: 10,
+  });
+  return { target: target.name, connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+}
+
+function rssMb(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rss: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
+}
+
+async function main(): Promise<void> {
+  const tsx = ['--import', 'tsx'];
+  const up = await startProcess([...tsx, here('./upstream.ts')], { LATENCY_MS: String(latencyMs) });
+  const bare = await startProcess([...tsx, here('./bare-proxy.ts')], { UPSTREAM_URL: up.url });
+  const bascule = await startProcess([...tsx, here('./bascule-server.ts')], { UPSTREAM_URL: up.url });
+  const portkey = await startPortkey(up.url);
+  const targets: Target[] = [
+    { name: 'upstream', url: up.url, headers: {} },
+    { name: 'bare-proxy', url: bare.url, headers: {} },
+    portkey,
+    { name: 'bascule', url: bascule.url, pid: bascule.pid, headers: { authorization: 'Bearer bench-client-key', 'x-student-id': 'bench-student-1' } },
+  ];
+  const live: Target[] = [];
+  for (const t of targets) {
+    const problem = await check(t);
+    if (problem) process.stdout.write(`! ${t.name} skipped: ${problem}\n`);
+    else live.push(t);
+  }
+  process.stdout.write(`upstream latency ${latencyMs} ms, ${durationS} s per run after ${warmupS} s warm-up, node ${process.version}\n`);
+  const results: Result[] = [];
+  for (const connections of connectionLevels) {
+    for (const t of live) {
+      await run(t, connections, warmupS);
+      const r = await run(t, connections, durationS);
+      results.push(r);
+      process.stdout.write(`  ${t.name.padEnd(11)} c=${String(connections).padEnd(5)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  errors ${r.errors}  non-2xx ${r.non2xx}\n`);
+    }
+  }
+  report(results, live);
+}
+
+function report(results: Result[], live: Target[]): void {
+  process.stdout.write('\n| target | connections | req/s | p50 ms | p99 ms | errors | non-2xx |\n|---|---:|---:|---:|---:|---:|---:|\n');
+  for (const r of results) process.stdout.write(`| ${r.target} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} |\n`);
+  const bascule = live.find((t) => t.name === 'bascule');
+  if (!bascule) return;
+  process.stdout.write('\n| connections | vs | throughput ratio | p99 difference (ms) |\n|---:|---|---:|---:|\n');
+  for (const c of connectionLevels) {
+    const b = results.find((r) => r.target === 'bascule' && r.connections === c)!;
+    for (const other of results.filter((r) => r.connections === c && r.target !== 'bascule')) {
+      process.stdout.write(`| ${c} | ${other.target} | ${(b.rps / other.rps).toFixed(2)} | ${b.p99 - other.p99 >= 0 ? '+' : ''}${b.p99 - other.p99} |\n`);
+    }
+  }
+  const mem = rssMb(bascule.pid!);
+  process.stdout.write(`\nBascule RSS after the runs: ${mem.rss} MB (peak ${mem.peak} MB)\n`);
+}
+
+try {
+  await main();
+} finally {
+  for (const c of children) c.kill('SIGTERM');
+}
