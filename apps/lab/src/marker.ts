@@ -1,0 +1,34 @@
+// How the lab knows what a simulated child said or wrote: a marker inside the uploaded bytes.
+//   audio: the ASCII `BASCULE-SAY:` followed by UTF-8 text, ended by a NUL byte, a newline or the end of the
+//          file (the traffic generator writes it in a `bsay` RIFF chunk, which WAV readers skip);
+//   image: `BASCULE-WROTE:` followed by the letters (the generator writes it in a PNG tEXt chunk).
+// Without a marker the lab makes up a plausible answer from the bytes' hash (stable for the same upload).
+import { encodeToneWav } from './wav.ts';
+import { encodePng } from './png.ts';
+
+export const SAY_MARKER = 'BASCULE-SAY:';
+export const WROTE_MARKER = 'BASCULE-WROTE:';
+
+/** The text after `marker` in `bytes`, or null when there is none. */
+export function readMarker(bytes: Uint8Array, marker: string): string | null {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const at = buf.indexOf(marker, 0, 'latin1');
+  if (at < 0) return null;
+  const start = at + marker.length;
+  let end = start;
+  while (end < buf.length && buf[end] !== 0 && buf[end] !== 0x0a) end += 1;
+  return buf.toString('utf8', start, end).trim();
+}
+
+/** A WAV of a child reading `said` aloud (~0.35 s per word), that the lab transcribes as `said`. */
+export function spokenWav(said: string): Buffer {
+  const words = said.trim().split(/\s+/).filter(Boolean).length;
+  const body = Buffer.from(`${SAY_MARKER}${said}\0`, 'utf8');
+  return encodeToneWav({ durationS: Math.max(0.4, words * 0.35), sampleRate: 16000, extraChunks: [{ id: 'bsay', body }] });
+}
+
+/** A PNG of a child's handwriting that the lab reads as `wrote`. */
+export function handwrittenPng(wrote: string): Buffer {
+  // tEXt is Latin-1; encode as UTF-8 bytes viewed as Latin-1 so readMarker's UTF-8 decoding gets it back.
+  return encodePng({ width: 64, height: 64, text: { Comment: Buffer.from(`${WROTE_MARKER}${wrote}`, 'utf8').toString('latin1') } });
+}

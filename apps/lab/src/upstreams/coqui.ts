@@ -1,0 +1,47 @@
+// The tts image's contract: `POST /synthesize` JSON `{text, voice, speed}` → `audio/wav` (PCM 16-bit mono,
+// 22 050 Hz). The lab's "voice" is a soft tone lasting as long as the text would take to say.
+import type { FastifyInstance } from 'fastify';
+import { TtsSynthesizeRequestSchema, TTS_RESPONSE_HEADERS } from '@bascule/contracts';
+import type { UpstreamContext, UpstreamDefinition } from '../upstream.ts';
+import { WAV_SAMPLE_RATE, encodeToneWav } from '../wav.ts';
+import { elapsedMs } from './http.ts';
+import { imageErrorBody, registerImageOps } from './image.ts';
+
+/** The image's default voices (gpu-images/tts settings), with the pitch the lab gives each. */
+export const COQUI_VOICES: Readonly<Record<string, number>> = { 'fr-female-clear': 220, 'fr-male-gentle': 130 };
+
+/** Seconds of speech for `text` at `speed`: about 14 characters a second, as a teacher reads to a child. */
+export function speechDurationS(text: string, speed: number): number {
+  return Math.max(0.3, text.length / 14 / speed);
+}
+
+function register(app: FastifyInstance, ctx: UpstreamContext): void {
+  registerImageOps(app, ctx, 'tts_models/fr/css10/vits,tts_models/fr/mai/tacotron2-DDC', '/synthesize');
+  app.post('/synthesize', async (request, reply) => {
+    const started = performance.now();
+    if (!request.headers['content-type']?.startsWith('application/json')) {
+      return reply.code(415).send(imageErrorBody(415, 'expected an application/json body'));
+    }
+    const parsed = TtsSynthesizeRequestSchema.safeParse(request.body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.code === 'unrecognized_keys' ? (issue.keys[0] ?? 'body') : String(issue?.path[0] ?? 'body');
+      return reply.code(400).send(imageErrorBody(400, `${field}: ${issue?.message ?? 'invalid'}`, field));
+    }
+    const { text, voice, speed } = parsed.data;
+    const frequencyHz = COQUI_VOICES[voice];
+    if (frequencyHz === undefined) {
+      const voices = Object.keys(COQUI_VOICES);
+      return reply.code(400).send({ error: { code: 'unknown_voice', message: `unknown voice "${voice}"; expected one of ${voices.join(', ')}`, field: 'voice', voices } });
+    }
+    await ctx.think();
+    const wav = encodeToneWav({ durationS: speechDurationS(text, speed), frequencyHz, sampleRate: WAV_SAMPLE_RATE });
+    return reply
+      .type(TTS_RESPONSE_HEADERS.contentType)
+      .header(TTS_RESPONSE_HEADERS.sampleRate, String(WAV_SAMPLE_RATE))
+      .header(TTS_RESPONSE_HEADERS.latencyMs, String(elapsedMs(started)))
+      .send(wav);
+  });
+}
+
+export const coqui: UpstreamDefinition = { name: 'coqui', errorBody: imageErrorBody, register };
