@@ -5,21 +5,27 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GatewayConfigError } from '@bascule/contracts';
 import { startGateway } from './app.ts';
-import { LOCAL_ADMIN_TOKEN, LOCAL_CLIENT_KEY, configPathFrom, loadConfigFile, localConfig, type LoadedConfig } from './config/index.ts';
+import { LOCAL_ADMIN_TOKEN, LOCAL_CLIENT_KEY, configPathFrom, discoverLabUpstreams, loadConfigFile, localConfig, type LoadedConfig } from './config/index.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-function load(): LoadedConfig {
+/** The config file when one is named; otherwise the local config, pointed at the running lab. */
+async function load(): Promise<LoadedConfig> {
   const path = configPathFrom(process.argv.slice(2), process.env);
   if (path !== undefined) return loadConfigFile(path);
-  const labBaseUrl = process.env.BASCULE_LAB_URL ?? `http://127.0.0.1:${process.env.BASCULE_LAB_PORT ?? '4100'}`;
-  return localConfig({ labBaseUrl });
+  const controlUrl = process.env.BASCULE_LAB_URL ?? `http://127.0.0.1:${process.env.BASCULE_LAB_PORT ?? '4010'}`;
+  try {
+    return localConfig({ labUpstreams: await discoverLabUpstreams(controlUrl) });
+  } catch (error) {
+    process.stderr.write(`no lab at ${controlUrl} (${(error as Error).message}): start it with \`npx nx serve lab\` or use \`npm start\`; providers will be unreachable\n`);
+    return localConfig({ labBaseUrl: controlUrl });
+  }
 }
 
 async function main(): Promise<void> {
   let loaded: LoadedConfig;
   try {
-    loaded = load();
+    loaded = await load();
   } catch (error) {
     if (error instanceof GatewayConfigError) {
       process.stderr.write(`${error.message}\n`);

@@ -45,8 +45,10 @@ export function configPathFrom(argv: readonly string[], env: Readonly<Record<str
 export interface LocalConfigInput {
   /** Base URL of the lab; each provider at `${labBaseUrl}/${provider}`. */
   labBaseUrl?: string;
-  /** Or one base URL per provider (the lab's `upstreams`). */
+  /** Or one base URL per provider. */
   baseUrlFor?: (provider: string) => string;
+  /** Or the lab's upstreams (`startLab().upstreams`, or the lab control API's list): each provider at its own port. */
+  labUpstreams?: Readonly<Record<string, { baseUrl: string }>>;
   port?: number;
   dataDir?: string;
   env?: Readonly<Record<string, string | undefined>>;
@@ -58,9 +60,11 @@ export const LOCAL_ADMIN_TOKEN = 'local-admin-token';
 
 export function localConfig(input: LocalConfigInput = {}): LoadedConfig {
   const env = input.env ?? process.env;
+  const lab = input.labUpstreams;
+  const baseUrlFor = input.baseUrlFor ?? (lab ? (provider: string) => lab[provider]?.baseUrl ?? `http://127.0.0.1:9/${provider}` : undefined);
   const config = defaultLocalConfig({
     ...(input.labBaseUrl !== undefined ? { labBaseUrl: input.labBaseUrl } : {}),
-    ...(input.baseUrlFor !== undefined ? { baseUrlFor: input.baseUrlFor } : {}),
+    ...(baseUrlFor !== undefined ? { baseUrlFor } : {}),
     ...(input.port !== undefined ? { port: input.port } : {}),
     ...(input.dataDir !== undefined ? { dataDir: input.dataDir } : {}),
   });
@@ -69,4 +73,12 @@ export function localConfig(input: LocalConfigInput = {}): LoadedConfig {
     BASCULE_ADMIN_TOKEN: env.BASCULE_ADMIN_TOKEN || LOCAL_ADMIN_TOKEN,
   });
   return { config, secrets, source: 'local' };
+}
+
+/** Asks a running lab's control API where each upstream listens (`GET /lab/v1/upstreams`). */
+export async function discoverLabUpstreams(controlUrl: string, timeoutMs = 3_000): Promise<Record<string, { baseUrl: string }>> {
+  const res = await fetch(`${controlUrl.replace(/\/+$/, '')}/lab/v1/upstreams`, { signal: AbortSignal.timeout(timeoutMs) });
+  if (!res.ok) throw new Error(`lab control API answered ${res.status}`);
+  const body = (await res.json()) as { upstreams: { name: string; baseUrl: string }[] };
+  return Object.fromEntries(body.upstreams.map((u) => [u.name, { baseUrl: u.baseUrl }]));
 }
