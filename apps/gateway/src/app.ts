@@ -15,6 +15,7 @@ import { localConfig, type LoadedConfig } from './config/index.ts';
 import { Migrations, plansFromConfig, type MigrationRuntime } from './migration/index.ts';
 import { Store } from './store/index.ts';
 import { importIfPresent } from './optional.ts';
+import { createGatewayMetrics, type GatewayMetrics } from './metrics/index.ts';
 
 export interface GatewayOptions {
   /** Config and secrets (from `loadConfigFile` or `localConfig`); the lab defaults when omitted. */
@@ -40,16 +41,13 @@ export interface GatewayOptions {
 export interface PublicApiDeps {
   config: GatewayConfig;
   runtime: MigrationRuntime;
-  metrics: unknown;
+  metrics: GatewayMetrics;
   hashStudentId(id: string): string;
   clientKeys: string[];
   [extra: string]: unknown;
 }
 interface PublicModule {
   registerPublicApi(app: FastifyInstance, deps: PublicApiDeps): Promise<void>;
-}
-interface MetricsModule {
-  createGatewayMetrics(registry: Registry): unknown;
 }
 
 export interface Gateway {
@@ -88,8 +86,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registerRolloutGauges(registry, runtime);
-  const metricsModule = await importIfPresent<MetricsModule>('./metrics/index.ts');
-  const metrics = metricsModule ? metricsModule.createGatewayMetrics(registry) : null;
+  const metrics = createGatewayMetrics(registry);
 
   // While closing, answers end their keep-alive connection so the server can close once they are sent.
   app.addHook('onSend', (_request, reply, payload, done) => {

@@ -1,5 +1,5 @@
 // `GET /admin/v1/stream`: server-sent events of state, metrics, alerts and audit events. On connect: one
-// `state` per component; then every change as it happens, `metrics` every few seconds, and a comment line
+// `state` per component; then every change as it happens, `state` + `metrics` snapshots every few seconds, and a comment line
 // as heartbeat so proxies keep the connection open. Everything is released when the client goes away.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Migrations, RuntimeChange } from '../migration/index.ts';
@@ -37,16 +37,21 @@ export class AdminStreams {
       if (!raw.writableEnded) raw.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
     };
     const components = this.runtime.components();
+    const sendStates = () => components.forEach((c) => send('state', this.runtime.summary(c)));
     const sendMetrics = () => components.forEach((c) => send('metrics', this.runtime.metricsPayload(c)));
     raw.write(`retry: 3000\n\n`);
-    components.forEach((c) => send('state', this.runtime.summary(c)));
+    sendStates();
     sendMetrics();
     const unsubscribe = this.runtime.onChange((change: RuntimeChange) => {
       if (change.type === 'state') send('state', this.runtime.summary(change.component));
       else if (change.type === 'event') send('event', this.runtime.eventView(change.event));
       else send('alert', { component: change.component, state: change.state, alert: alertView(change.alert) });
     });
-    const metricsTimer = setInterval(sendMetrics, this.options.metricsIntervalMs);
+    // Snapshots every few seconds too: a client that missed a change (or joined a proxy late) catches up.
+    const metricsTimer = setInterval(() => {
+      sendStates();
+      sendMetrics();
+    }, this.options.metricsIntervalMs);
     const heartbeat = setInterval(() => raw.writableEnded || raw.write(`: heartbeat ${new Date().toISOString()}\n\n`), this.options.heartbeatMs);
     const close = () => {
       clearInterval(metricsTimer);
