@@ -1,0 +1,3 @@
+export * from './normalise.ts';
+export * from './align.ts';
+export * from './check.ts';
