@@ -1,0 +1,99 @@
+// OpenAI-compatible chat completions: Hugging Face's router (`/v1`), Groq (`/openai/v1`) and llama.cpp's
+// server on the VPS (`/v1`). Plain JSON or server-sent events; usage (tokens) from the response, or from the
+// last chunk (we ask for it with `stream_options.include_usage`).
+import { ChatCompletionChunkSchema, ChatCompletionResponseSchema, type ChatCompletionChunk, type ChatCompletionRequest } from '@bascule/contracts';
+import type { ProviderId, Usage } from '@bascule/routing';
+import { bearer, callJson, callUpstream, joinUrl, UpstreamProtocolError, type UpstreamResponse } from './http.ts';
+import { sseData } from './sse.ts';
+import type { CallContext, ChatAdapter, ChatStream, ProviderSettings } from './types.ts';
+
+const PREFIX: Partial<Record<ProviderId, string>> = { huggingface: '/v1', groq: '/openai/v1', 'vps-llm': '/v1' };
+const DEFAULT_MODEL: Partial<Record<ProviderId, string>> = { huggingface: 'meta-llama/Llama-3.1-8B-Instruct', groq: 'llama-3.1-8b-instant' };
+
+/** The body sent upstream: the client's request less the gateway's own fields, with the provider's model. */
+function upstreamBody(request: ChatCompletionRequest, model: string | undefined, stream: boolean): string {
+  const body: Record<string, unknown> = { messages: request.messages, stream };
+  if (model) body.model = model;
+  for (const key of ['max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'stop'] as const) {
+    if (request[key] !== undefined) body[key] = request[key];
+  }
+  if (stream) body.stream_options = { include_usage: true };
+  return JSON.stringify(body);
+}
+
+function tokens(usage: { total_tokens?: number; prompt_tokens?: number; completion_tokens?: number } | null | undefined): Usage {
+  if (!usage) return { tokens: 0 };
+  return { tokens: usage.total_tokens ?? (usage.prompt_tokens ?? 0) + (usage.completion_tokens ?? 0) };
+}
+
+export function createOpenAiChatAdapter(settings: ProviderSettings): ChatAdapter {
+  const url = joinUrl(settings.baseUrl, `${PREFIX[settings.id] ?? '/v1'}/chat/completions`);
+  const model = settings.model ?? DEFAULT_MODEL[settings.id];
+  const headers = { 'content-type': 'application/json', accept: 'application/json', ...bearer(settings.apiKey) };
+  const timeoutOf = (ctx: CallContext) => Math.min(ctx.timeoutMs, settings.timeoutMs);
+
+  return {
+    kind: 'chat',
+    provider: settings.id,
+    async complete(request, ctx) {
+      const raw = await callJson<unknown>({ method: 'POST', url, headers, body: upstreamBody(request, model, false), timeoutMs: timeoutOf(ctx), signal: ctx.signal });
+      const parsed = ChatCompletionResponseSchema.safeParse(raw);
+      if (!parsed.success) throw new UpstreamProtocolError(`${settings.id}: not a chat completion (${parsed.error.issues[0]?.message})`);
+      return { value: parsed.data, usage: tokens(parsed.data.usage) };
+    },
+    async stream(request, ctx): Promise<ChatStream> {
+      // The attempt's deadline bounds the time to the first event; after it, only the gap between events.
+      const firstEvent = new AbortController();
+      const timer = setTimeout(() => firstEvent.abort(new DOMException('no first event before the deadline', 'TimeoutError')), Math.max(1, ctx.timeoutMs));
+      const signal = ctx.signal ? AbortSignal.any([firstEvent.signal, ctx.signal]) : firstEvent.signal;
+      let response: UpstreamResponse;
+      try {
+        response = await callUpstream({
+          method: 'POST',
+          url,
+          headers: { ...headers, accept: 'text/event-stream' },
+          body: upstreamBody(request, model, true),
+          timeoutMs: timeoutOf(ctx),
+          signal,
+          streaming: true,
+        });
+      } catch (error) {
+        clearTimeout(timer);
+        throw error;
+      }
+      let usage: Usage = { tokens: 0 };
+      async function* chunks(): AsyncGenerator<ChatCompletionChunk> {
+        let done = false;
+        for await (const data of sseData(response.body)) {
+          if (data.trim() === '[DONE]') {
+            done = true;
+            break;
+          }
+          let json: unknown;
+          try {
+            json = JSON.parse(data);
+          } catch {
+            throw new UpstreamProtocolError(`${settings.id}: malformed stream event`);
+          }
+          if ((json as { error?: unknown }).error !== undefined) throw new UpstreamProtocolError(`${settings.id}: error event in the stream`);
+          const chunk = ChatCompletionChunkSchema.safeParse(json);
+          if (!chunk.success) throw new UpstreamProtocolError(`${settings.id}: not a chat completion chunk`);
+          if (chunk.data.usage) usage = tokens(chunk.data.usage);
+          yield chunk.data;
+        }
+        // A stream that ends without [DONE] was cut: say so rather than pass on a silent truncation.
+        if (!done) throw new UpstreamProtocolError(`${settings.id}: stream ended before [DONE]`);
+      }
+      const body = response.body;
+      return {
+        chunks: chunks(),
+        usage: () => usage,
+        started: () => clearTimeout(timer),
+        close: () => {
+          clearTimeout(timer);
+          body.destroy();
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,48 @@
+// Reads a multipart body ONCE into memory (one file part + text fields), so that a fallback can resend
+// it to another provider. The file's size is capped per endpoint (413); its media type is checked (415).
+import type { FastifyRequest } from 'fastify';
+import type {} from '@fastify/multipart'; // request.parts() types
+import { PublicError } from './errors.ts';
+
+export interface BufferedFile {
+  field: string;
+  filename: string;
+  mimetype: string;
+  data: Buffer;
+}
+
+export interface BufferedMultipart {
+  file: BufferedFile;
+  fields: Record<string, string>;
+}
+
+export interface MultipartRules {
+  /** Name of the file part (`file` for OpenAI's transcriptions, `audio`, `image`). */
+  fileField: string;
+  maxFileBytes: number;
+  acceptedTypes: readonly string[];
+  what: string;
+}
+
+export async function readMultipartOnce(request: FastifyRequest, rules: MultipartRules): Promise<BufferedMultipart> {
+  const fields: Record<string, string> = {};
+  let file: BufferedFile | null = null;
+  const parts = request.parts({ limits: { fileSize: rules.maxFileBytes, files: 2, fields: 20, fieldSize: 64 * 1024 } });
+  for await (const part of parts) {
+    if (part.type === 'file') {
+      const data = await part.toBuffer(); // throws FST_REQ_FILE_TOO_LARGE (413) past maxFileBytes
+      if (part.fieldname !== rules.fileField || file !== null) continue;
+      file = { field: part.fieldname, filename: part.filename || `${rules.fileField}.bin`, mimetype: (part.mimetype || 'application/octet-stream').toLowerCase(), data };
+    } else {
+      fields[part.fieldname] = String(part.value);
+    }
+  }
+  if (file === null || file.data.length === 0) {
+    throw new PublicError('invalid_request', `${rules.fileField}: missing (expected a file part "${rules.fileField}" holding ${rules.what})`, { field: rules.fileField });
+  }
+  const type = file.mimetype.split(';')[0]!.trim();
+  if (!rules.acceptedTypes.includes(type)) {
+    throw new PublicError('unsupported_media_type', `${rules.fileField}: expected ${rules.what} (${rules.acceptedTypes.filter((t) => t !== 'application/octet-stream').join(', ')}), got ${type}`, { field: rules.fileField });
+  }
+  return { file, fields };
+}

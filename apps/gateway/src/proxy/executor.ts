@@ -1,0 +1,171 @@
+// The request executor: plans a student's route (planRoute), runs the attempts within the component's
+// deadline (executeRoute: fallback on transient failures only, never after a stream committed bytes, at
+// most `maxAttempts`), reports every attempt to the runtime and the metrics, and measures how long the
+// request waited on upstreams, so the gateway's own overhead can be reported.
+import { executeRoute, planRoute, requestCost, type Clock, type Component, type CostModel, type Failure, type ProviderId, type Route, type RouteOutcome, type Usage } from '@bascule/routing';
+import { UpstreamError, type Adapter, type CallContext, type Priced } from '../adapters/index.ts';
+import { PublicError } from '../http/errors.ts';
+import type { GatewayMetrics } from '../metrics/index.ts';
+import type { AttemptFailure, MigrationRuntime } from '../migration/runtime.ts';
+
+export interface ExecutorOptions {
+  runtime: MigrationRuntime;
+  adapters: ReadonlyMap<ProviderId, Adapter>;
+  costModel: CostModel;
+  metrics: GatewayMetrics | null;
+  clock?: Clock;
+  /** Attempts per request at most (no retry storms): default 2, production then MVP. */
+  maxAttempts?: number;
+}
+
+export interface Routed<T> {
+  value: T;
+  component: Component;
+  provider: ProviderId;
+  route: Route;
+  /** Milliseconds spent waiting on upstreams, all attempts together. */
+  upstreamMs: number;
+}
+
+/** An attempt whose outcome is only known later (a stream): the caller reports how it ended. */
+export interface Pending {
+  finish(ok: boolean, failure?: Failure, usage?: Usage): void;
+}
+
+const systemClock: Clock = { now: () => Date.now() };
+
+export function attemptFailureOf(failure: Failure): AttemptFailure {
+  switch (failure.kind) {
+    case 'timeout':
+      return 'timeout';
+    case 'client':
+      return 'client';
+    case 'server':
+    case 'rate-limited':
+      return 'status';
+    case 'connection':
+      return /ECONNRESET|EPIPE|UND_ERR_SOCKET|other side closed/i.test(failure.message) ? 'reset' : 'connection';
+    default:
+      return failure.status !== undefined ? 'status' : /reset|socket|closed/i.test(failure.message) ? 'reset' : 'connection';
+  }
+}
+
+export class Executor {
+  private readonly clock: Clock;
+  private readonly maxAttempts: number;
+
+  constructor(private readonly options: ExecutorOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.maxAttempts = options.maxAttempts ?? 2;
+  }
+
+  adapterFor<A extends Adapter>(provider: ProviderId, kind: A['kind']): A {
+    const adapter = this.options.adapters.get(provider);
+    if (!adapter || adapter.kind !== kind) throw new PublicError('internal_error', `provider ${provider} has no ${kind} adapter configured`);
+    return adapter as A;
+  }
+
+  /**
+   * Runs `call` on each planned provider until one succeeds. Throws a PublicError (502/504, or the
+   * upstream's 4xx for bad input) naming the component when none did.
+   */
+  async run<T>(component: Component, studentId: string, call: (provider: ProviderId, ctx: CallContext & { route: Route }) => Promise<Priced<T>>, signal?: AbortSignal): Promise<Routed<T>> {
+    return this.execute(component, studentId, call, signal, false) as Promise<Routed<T>>;
+  }
+
+  /** Like `run`, but the successful attempt is reported by the caller (`pending.finish`) when its stream ends. */
+  async runStreaming<T>(component: Component, studentId: string, call: (provider: ProviderId, ctx: CallContext & { route: Route }) => Promise<Priced<T>>, signal?: AbortSignal): Promise<Routed<T> & { pending: Pending }> {
+    return this.execute(component, studentId, call, signal, true) as Promise<Routed<T> & { pending: Pending }>;
+  }
+
+  private async execute<T>(component: Component, studentId: string, call: (provider: ProviderId, ctx: CallContext & { route: Route }) => Promise<Priced<T>>, signal: AbortSignal | undefined, deferLast: boolean): Promise<Routed<T> | (Routed<T> & { pending: Pending })> {
+    const { runtime, metrics } = this.options;
+    const plan = runtime.plan(component);
+    const routePlan = planRoute({
+      plan,
+      state: runtime.state(component),
+      studentId,
+      isAvailable: (provider) => {
+        const available = runtime.isAvailable(provider);
+        metrics?.breakerOpen.set({ provider }, available ? 0 : 1);
+        return available;
+      },
+    });
+    const costs = new Map<number, Usage>();
+    let clientError: UpstreamError | null = null;
+    const startedAt = this.clock.now();
+    const outcome: RouteOutcome<T> = await executeRoute<T>(
+      routePlan.attempts,
+      async (provider, ctx) => {
+        let priced: Priced<T>;
+        try {
+          priced = await call(provider, { route: ctx.route, timeoutMs: ctx.remainingMs, signal });
+        } catch (error) {
+          if (error instanceof UpstreamError && error.status >= 400 && error.status < 500) clientError = error;
+          throw error;
+        }
+        costs.set(ctx.attemptIndex, priced.usage);
+        return { ok: true, value: priced.value };
+      },
+      { clock: this.clock, deadlineAt: startedAt + plan.slaMs, maxAttempts: this.maxAttempts },
+    );
+    const upstreamMs = outcome.attempts.reduce((sum, a) => sum + a.latencyMs, 0);
+    const records = deferLast && outcome.ok ? outcome.attempts.slice(0, -1) : outcome.attempts;
+    for (const attempt of records) this.record(component, attempt.provider, attempt.route, attempt.startedAt, attempt.latencyMs, attempt.ok, attempt.failure, costs.get(attempt.attemptIndex));
+    if (!outcome.ok) throw routeError(component, outcome, clientError);
+    const routed: Routed<T> = { value: outcome.value, component, provider: outcome.provider, route: outcome.route, upstreamMs };
+    if (!deferLast) return routed;
+    const last = outcome.attempts.at(-1)!;
+    const pending: Pending = {
+      finish: (ok, failure, usage) => this.record(component, last.provider, last.route, last.startedAt, Math.max(0, this.clock.now() - last.startedAt), ok, failure, usage ?? costs.get(last.attemptIndex)),
+    };
+    return { ...routed, pending };
+  }
+
+  private record(component: Component, provider: ProviderId, route: Route, at: number, latencyMs: number, ok: boolean, failure: Failure | undefined, usage: Usage | undefined): void {
+    let costEur = 0;
+    if (ok) {
+      try {
+        costEur = requestCost(this.options.costModel, provider, usage ?? {});
+      } catch {
+        costEur = 0; // a provider that did not report the unit it is billed in: counted as free, not a crash
+      }
+    }
+    const attemptFailure = failure ? attemptFailureOf(failure) : undefined;
+    this.options.runtime.recordAttempt({
+      at,
+      component,
+      provider,
+      route,
+      latencyMs,
+      ok,
+      ...(attemptFailure ? { failure: attemptFailure } : {}),
+      ...(failure?.status !== undefined ? { status: failure.status } : {}),
+      costEur,
+    });
+    const outcome = ok ? 'ok' : (failure?.kind ?? 'unknown');
+    this.options.metrics?.upstreamLatency.observe({ provider, component, route, outcome }, latencyMs / 1000);
+    this.options.metrics?.upstreamAttempts.inc({ provider, component, route, outcome });
+    if (costEur > 0) this.options.metrics?.costEur.inc({ provider, component }, costEur);
+  }
+}
+
+/** The field an upstream's 400 names (`{error:{field}}` of the images, `{error:{param}}` of OpenAI's). */
+function upstreamField(error: UpstreamError | null): string | undefined {
+  const detail = (error?.body as { error?: { field?: unknown; param?: unknown } } | undefined)?.error;
+  const field = detail?.field ?? detail?.param;
+  return typeof field === 'string' && field !== '' ? field : undefined;
+}
+
+function routeError(component: Component, outcome: Extract<RouteOutcome<unknown>, { ok: false }>, clientError: UpstreamError | null): PublicError {
+  const tried = outcome.attempts.map((a) => `${a.provider}: ${a.failure?.message ?? 'failed'}`).join('; ') || 'no attempt in time';
+  if (outcome.code === 'client_error') {
+    const field = upstreamField(clientError);
+    if (outcome.httpStatus === 413) return new PublicError('payload_too_large', `${outcome.provider} refused the body as too large`, { component });
+    if (outcome.httpStatus === 415) return new PublicError('unsupported_media_type', `${outcome.provider} refused the media type: ${outcome.failure.message}`, { component });
+    if (outcome.httpStatus === 400 || outcome.httpStatus === 422) return new PublicError('invalid_request', field ? `${field}: ${outcome.failure.message}` : outcome.failure.message, { component, ...(field ? { field } : {}) });
+    return new PublicError('upstream_failed', `every provider of ${component} failed (${tried})`, { component });
+  }
+  if (outcome.code === 'timeout') return new PublicError('upstream_timeout', `no provider of ${component} answered within the deadline (${tried})`, { component });
+  return new PublicError('upstream_failed', `every provider of ${component} failed (${tried})`, { component });
+}
