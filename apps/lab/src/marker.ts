@@ -1,10 +1,11 @@
 // How the lab knows what a simulated child said or wrote: a marker inside the uploaded bytes.
 //   audio: the ASCII `BASCULE-SAY:` followed by UTF-8 text, ended by a NUL byte, a newline or the end of the
 //          file (the traffic generator writes it in a `bsay` RIFF chunk, which WAV readers skip);
-//   image: `BASCULE-WROTE:` followed by the letters (the generator writes it in a PNG tEXt chunk).
+//   image: a PNG tEXt chunk (any keyword) whose text is `BASCULE-WROTE:` followed by the letters, in UTF-8;
+//          in other formats, the marker anywhere in the bytes, ended like the audio one.
 // Without a marker the lab makes up a plausible answer from the bytes' hash (stable for the same upload).
 import { encodeToneWav } from './wav.ts';
-import { encodePng } from './png.ts';
+import { encodePng, pngText } from './png.ts';
 
 export const SAY_MARKER = 'BASCULE-SAY:';
 export const WROTE_MARKER = 'BASCULE-WROTE:';
@@ -31,4 +32,12 @@ export function spokenWav(said: string): Buffer {
 export function handwrittenPng(wrote: string): Buffer {
   // tEXt is Latin-1; encode as UTF-8 bytes viewed as Latin-1 so readMarker's UTF-8 decoding gets it back.
   return encodePng({ width: 64, height: 64, text: { Comment: Buffer.from(`${WROTE_MARKER}${wrote}`, 'utf8').toString('latin1') } });
+}
+
+/** What the picture says the child wrote, or null without a marker. */
+export function readWrittenMarker(image: Uint8Array): string | null {
+  for (const text of Object.values(pngText(image))) {
+    if (text.startsWith(WROTE_MARKER)) return Buffer.from(text.slice(WROTE_MARKER.length), 'latin1').toString('utf8').trim();
+  }
+  return readMarker(image, WROTE_MARKER);
 }

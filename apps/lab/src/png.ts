@@ -59,3 +59,23 @@ export function pngSize(bytes: Uint8Array): { width: number; height: number } | 
   if (buf.length < 24 || !buf.subarray(0, 8).equals(SIGNATURE) || buf.toString('ascii', 12, 16) !== 'IHDR') return null;
   return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
 }
+
+/** The tEXt chunks of a PNG (keyword → text), empty when the bytes are not one. */
+export function pngText(bytes: Uint8Array): Record<string, string> {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: Record<string, string> = {};
+  if (buf.length < 8 || !buf.subarray(0, 8).equals(SIGNATURE)) return out;
+  let offset = 8;
+  while (offset + 12 <= buf.length) {
+    const length = buf.readUInt32BE(offset);
+    const type = buf.toString('ascii', offset + 4, offset + 8);
+    const data = buf.subarray(offset + 8, Math.min(buf.length, offset + 8 + length));
+    if (type === 'tEXt') {
+      const nul = data.indexOf(0);
+      if (nul > 0) out[data.toString('latin1', 0, nul)] = data.toString('latin1', nul + 1);
+    }
+    if (type === 'IEND') break;
+    offset += 12 + length;
+  }
+  return out;
+}

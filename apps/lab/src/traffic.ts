@@ -35,6 +35,8 @@ export interface TrafficResult {
   studentId: string;
   /** HTTP status, or 0 when no response came (refused, timed out, aborted). */
   status: number;
+  /** True when stop() cut the request short. */
+  aborted?: boolean;
   /** The gateway's `X-Bascule-Provider` and `X-Bascule-Route`, when present. */
   provider?: string;
   route?: string;
@@ -48,8 +50,10 @@ export interface TrafficStats {
   ok: number;
   /** Answers with another status, by status. */
   byStatus: Record<string, number>;
-  /** Requests that got no answer. */
+  /** Requests that got no answer (refused, reset, timed out). */
   networkErrors: number;
+  /** Requests cut short by stop(). */
+  aborted: number;
   /** Ticks skipped because `maxInFlight` requests were pending. */
   skipped: number;
   byActivity: Record<Activity, number>;
@@ -148,14 +152,15 @@ export function startTraffic(options: TrafficOptions): Traffic {
   const students: Student[] = studentIds(options.students).map((id) => ({ id, skill: 0.6 + rng() * 0.38 }));
   const stopping = new AbortController();
   const inFlight = new Set<Promise<void>>();
-  const stats: TrafficStats = { started: 0, completed: 0, ok: 0, byStatus: {}, networkErrors: 0, skipped: 0, byActivity: { reading: 0, listening: 0, writing: 0, chat: 0 } };
+  const stats: TrafficStats = { started: 0, completed: 0, ok: 0, byStatus: {}, networkErrors: 0, aborted: 0, skipped: 0, byActivity: { reading: 0, listening: 0, writing: 0, chat: 0 } };
 
   const record = (result: TrafficResult) => {
     stats.completed += 1;
     if (result.status >= 200 && result.status < 300) stats.ok += 1;
+    else if (result.aborted) stats.aborted += 1;
     else if (result.status === 0) stats.networkErrors += 1;
     else stats.byStatus[result.status] = (stats.byStatus[result.status] ?? 0) + 1;
-    if (result.error) stats.lastError = result.error;
+    if (result.error && !result.aborted) stats.lastError = result.error;
     options.onResult?.(result);
   };
 
@@ -177,7 +182,8 @@ export function startTraffic(options: TrafficOptions): Traffic {
       record({ activity, studentId: student.id, status: response.status, provider, route, error });
     } catch (err) {
       const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-      record({ activity, studentId: student.id, status: 0, error: `${activity}: ${err instanceof Error ? err.message : String(err)}${cause}` });
+      const aborted = stopping.signal.aborted;
+      record({ activity, studentId: student.id, status: 0, aborted, error: `${activity}: ${err instanceof Error ? err.message : String(err)}${cause}` });
     }
   };
 

@@ -1,7 +1,7 @@
 // What an OCR "reads" in a picture: the marker written by the traffic generator (marker.ts), or else the
 // target letter most of the time (a look-alike otherwise), chosen by the bytes' hash.
 import { FRENCH_LETTERS, LOOK_ALIKES } from '../french.ts';
-import { WROTE_MARKER, readMarker } from '../marker.ts';
+import { readWrittenMarker } from '../marker.ts';
 import { pngSize } from '../png.ts';
 import { createRng, hash32, pick, type Rng } from '../rng.ts';
 
@@ -17,7 +17,7 @@ export interface Seen {
 export function see(image: Uint8Array, seed: number, options: { target?: string; misreadRate: number }): Seen {
   const rng = createRng(hash32(image, seed));
   const size = pngSize(image) ?? { width: 64, height: 64 };
-  const marked = readMarker(image, WROTE_MARKER);
+  const marked = readWrittenMarker(image);
   const truth = marked ?? (options.target ?? pick(rng, FRENCH_LETTERS));
   const chars = [...truth.replace(/\s+/g, '')];
   const text = chars.map((c) => (rng() < options.misreadRate ? (LOOK_ALIKES[c] ?? c) : c)).join('');
