@@ -22,7 +22,7 @@ export { encodePng, pngSize } from './png.ts';
 export { spokenWav, handwrittenPng, readMarker, SAY_MARKER, WROTE_MARKER } from './marker.ts';
 export { COQUI_VOICES } from './upstreams/coqui.ts';
 export { createRng, type Rng } from './rng.ts';
-export { startTraffic, type Traffic, type TrafficOptions, type TrafficStats } from './traffic.ts';
+export { startTraffic, studentIds, ACTIVITIES, type Activity, type Traffic, type TrafficOptions, type TrafficResult, type TrafficStats } from './traffic.ts';
 
 const DEFINITIONS: Record<UpstreamName, UpstreamDefinition> = {
   huggingface, groq, 'vps-llm': vpsLlm, 'openai-whisper': openaiWhisper, 'faster-whisper': fasterWhisper, coqui, easyocr, trocr,

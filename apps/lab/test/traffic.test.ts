@@ -1,6 +1,6 @@
 // The traffic generator against a tiny fake gateway that checks what it receives.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import { ChatCompletionRequestSchema, HandwritingFieldsSchema, ReadingCheckFieldsSchema, SpeechRequestSchema } from '@bascule/contracts';
 import { createRng, parseWav, readMarker, SAY_MARKER, startTraffic, type TrafficResult } from '../src/index.ts';
@@ -32,7 +32,7 @@ beforeAll(async () => {
     return undefined;
   });
   const note = (path: string, student: unknown, problem?: string) => seen.push({ path, student: String(student), problem });
-  const formOf = async (request: Parameters<Parameters<typeof gateway.post>[1]>[0]) => {
+  const formOf = async (request: FastifyRequest) => {
     const fields: Record<string, string> = {};
     const files: Record<string, Buffer> = {};
     for await (const part of request.parts()) {
