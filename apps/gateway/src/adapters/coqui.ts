@@ -4,6 +4,9 @@ import { bearer, callUpstream, joinUrl, UpstreamProtocolError } from './http.ts'
 import { wavDurationSeconds } from './wav.ts';
 import type { ProviderSettings, SpeechAdapter } from './types.ts';
 
+/** The tts image's default French voice (gpu-images/tts). */
+export const DEFAULT_VOICE = 'fr-female-clear';
+
 /** The image accepts 0.5..2; the public API takes OpenAI's 0.25..4. */
 const clampSpeed = (speed: number): number => Math.min(2, Math.max(0.5, speed));
 
@@ -13,7 +16,7 @@ export function createCoquiAdapter(settings: ProviderSettings): SpeechAdapter {
     kind: 'speech',
     provider: settings.id,
     async synthesize(input, ctx) {
-      const voice = input.voice === 'default' ? (settings.voice ?? 'fr-female-1') : input.voice;
+      const voice = input.voice === 'default' ? (settings.voice ?? DEFAULT_VOICE) : input.voice;
       const response = await callUpstream({
         method: 'POST',
         url,

@@ -1,11 +1,13 @@
 // The public API's errors, all in the shared shape `{ error: { code, message, component?, field? } }`,
 // including the ones Fastify raises itself (malformed JSON, body too large, unknown route).
 import { ERROR_STATUS, errorBody, type ErrorCode } from '@bascule/contracts';
-import type { Component } from '@bascule/routing';
+import type { Component, ProviderId, Route } from '@bascule/routing';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 
 export class PublicError extends Error {
+  /** Set by the executor on a routed failure: what the X-Bascule-* headers report. */
+  timing?: { upstreamMs: number; provider?: ProviderId; route?: Route };
   constructor(
     readonly code: ErrorCode,
     message: string,

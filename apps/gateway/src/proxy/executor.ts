@@ -112,7 +112,10 @@ export class Executor {
     const upstreamMs = outcome.attempts.reduce((sum, a) => sum + a.latencyMs, 0);
     const records = deferLast && outcome.ok ? outcome.attempts.slice(0, -1) : outcome.attempts;
     for (const attempt of records) this.record(component, attempt.provider, attempt.route, attempt.startedAt, attempt.latencyMs, attempt.ok, attempt.failure, costs.get(attempt.attemptIndex));
-    if (!outcome.ok) throw routeError(component, outcome, clientError);
+    if (!outcome.ok) {
+      const last = outcome.attempts.at(-1);
+      throw Object.assign(routeError(component, outcome, clientError), { timing: { upstreamMs, provider: last?.provider, route: last?.route } });
+    }
     const routed: Routed<T> = { value: outcome.value, component, provider: outcome.provider, route: outcome.route, upstreamMs };
     if (!deferLast) return routed;
     const last = outcome.attempts.at(-1)!;

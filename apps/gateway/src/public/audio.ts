@@ -1,0 +1,62 @@
+// POST /v1/audio/transcriptions (OpenAI's multipart shape) and POST /v1/audio/speech (OpenAI's JSON shape;
+// WAV from the production voice, or the Web Speech directive when the student's route is the browser).
+import { SpeechRequestSchema, SPEECH_AUDIO_CONTENT_TYPE, TranscriptionFieldsSchema } from '@bascule/contracts';
+import type { FastifyInstance } from 'fastify';
+import type { SpeechAdapter, TranscribeAdapter } from '../adapters/index.ts';
+import { fromZodError } from '../http/errors.ts';
+import { AUDIO_TYPES, requireMediaType } from '../http/media.ts';
+import { readMultipartOnce } from '../http/multipart.ts';
+import { readStudentId } from '../http/student.ts';
+import { abortOnClose } from './chat.ts';
+import { markRouted, requireComponent, routed, type RouteContext } from './context.ts';
+
+export function registerAudio(app: FastifyInstance, ctx: RouteContext): void {
+  const { audioBytes, jsonBytes } = ctx.config.server.bodyLimits;
+
+  app.post('/audio/transcriptions', { onRequest: async (request) => requireMediaType(request, 'multipart') }, async (request, reply) => {
+    requireComponent(ctx.config, 'stt');
+    const studentId = readStudentId(request.headers['x-student-id']);
+    request.log = request.log.child({ student: ctx.hashStudentId(studentId) });
+    const { file, fields } = await readMultipartOnce(request, { fileField: 'file', maxFileBytes: audioBytes, acceptedTypes: AUDIO_TYPES, what: 'an audio recording' });
+    const parsed = TranscriptionFieldsSchema.safeParse(fields);
+    if (!parsed.success) throw fromZodError(parsed.error, fields, '');
+    const { language, prompt, response_format: format } = parsed.data;
+    const result = await routed(request, reply, 'stt', () =>
+      ctx.executor.run(
+        'stt',
+        studentId,
+        (provider, call) => ctx.executor.adapterFor<TranscribeAdapter>(provider, 'transcribe').transcribe({ data: file.data, filename: file.filename, mimetype: file.mimetype, language, ...(prompt ? { prompt } : {}) }, call),
+        abortOnClose(reply),
+      ),
+    );
+    markRouted(request, reply, 'stt', result.provider, result.route, result.upstreamMs);
+    const t = result.value;
+    if (format === 'text') return reply.type('text/plain; charset=utf-8').send(t.text);
+    if (format === 'verbose_json') {
+      return {
+        task: 'transcribe',
+        text: t.text,
+        language: t.language,
+        duration: t.duration,
+        segments: t.segments.map((s, id) => ({ id, start: s.start, end: s.end, text: s.text, ...(s.avg_logprob !== undefined ? { avg_logprob: s.avg_logprob } : {}), ...(s.no_speech_prob !== undefined ? { no_speech_prob: s.no_speech_prob } : {}) })),
+      };
+    }
+    return { text: t.text };
+  });
+
+  app.post('/audio/speech', { bodyLimit: jsonBytes, onRequest: async (request) => requireMediaType(request, 'json') }, async (request, reply) => {
+    requireComponent(ctx.config, 'tts');
+    const parsed = SpeechRequestSchema.safeParse(request.body);
+    if (!parsed.success) throw fromZodError(parsed.error, request.body);
+    const studentId = readStudentId(request.headers['x-student-id']);
+    request.log = request.log.child({ student: ctx.hashStudentId(studentId) });
+    const { input, voice, speed } = parsed.data;
+    const result = await routed(request, reply, 'tts', () =>
+      ctx.executor.run('tts', studentId, (provider, call) => ctx.executor.adapterFor<SpeechAdapter>(provider, 'speech').synthesize({ text: input, voice, speed: speed ?? 1 }, call), abortOnClose(reply)),
+    );
+    markRouted(request, reply, 'tts', result.provider, result.route, result.upstreamMs);
+    const speech = result.value;
+    if (speech.kind === 'directive') return reply.type('application/json').send(speech.directive);
+    return reply.type(SPEECH_AUDIO_CONTENT_TYPE).send(speech.wav);
+  });
+}

@@ -1,0 +1,95 @@
+// POST /v1/chat/completions, OpenAI's shape: plain JSON, or server-sent events with `stream: true`.
+// A stream fails over only before its first event reaches the client; if it breaks after that, the client
+// gets one `data: {"error":…}` event and the stream closes (never a silent truncation, never a replay).
+import { ChatCompletionRequestSchema, errorBody, STREAM_DONE, type ChatCompletionChunk, type ChatCompletionRequest } from '@bascule/contracts';
+import { classifyFailure } from '@bascule/routing';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ChatAdapter, ChatStream } from '../adapters/index.ts';
+import { fromZodError } from '../http/errors.ts';
+import { requireMediaType } from '../http/media.ts';
+import { readStudentId } from '../http/student.ts';
+import { markRouted, requireComponent, routed, type RouteContext } from './context.ts';
+
+interface OpenedStream {
+  stream: ChatStream;
+  iterator: AsyncIterator<ChatCompletionChunk>;
+  first: IteratorResult<ChatCompletionChunk>;
+}
+
+export function registerChat(app: FastifyInstance, ctx: RouteContext): void {
+  app.post('/chat/completions', { bodyLimit: ctx.config.server.bodyLimits.jsonBytes, onRequest: async (request) => requireMediaType(request, 'json') }, async (request, reply) => {
+    requireComponent(ctx.config, 'llm');
+    const parsed = ChatCompletionRequestSchema.safeParse(request.body);
+    if (!parsed.success) throw fromZodError(parsed.error, request.body);
+    const body = parsed.data;
+    const studentId = readStudentId(request.headers['x-student-id'], body.user);
+    request.log = request.log.child({ student: ctx.hashStudentId(studentId) });
+    return body.stream ? streamChat(request, reply, ctx, body, studentId) : completeChat(request, reply, ctx, body, studentId);
+  });
+}
+
+async function completeChat(request: FastifyRequest, reply: FastifyReply, ctx: RouteContext, body: ChatCompletionRequest, studentId: string) {
+  const result = await routed(request, reply, 'llm', () =>
+    ctx.executor.run('llm', studentId, (provider, call) => ctx.executor.adapterFor<ChatAdapter>(provider, 'chat').complete(body, call), abortOnClose(reply)),
+  );
+  markRouted(request, reply, 'llm', result.provider, result.route, result.upstreamMs);
+  return { ...result.value, model: body.model ?? result.value.model };
+}
+
+async function streamChat(request: FastifyRequest, reply: FastifyReply, ctx: RouteContext, body: ChatCompletionRequest, studentId: string) {
+  const signal = abortOnClose(reply);
+  const result = await routed(request, reply, 'llm', () =>
+    ctx.executor.runStreaming<OpenedStream>(
+      'llm',
+      studentId,
+      async (provider, call) => {
+        const stream = await ctx.executor.adapterFor<ChatAdapter>(provider, 'chat').stream(body, call);
+        try {
+          // The first event must arrive before we commit to this provider: until then we may fail over.
+          const iterator = stream.chunks[Symbol.asyncIterator]();
+          const first = await iterator.next();
+          stream.started();
+          return { value: { stream, iterator, first }, usage: stream.usage() };
+        } catch (error) {
+          stream.close();
+          throw error;
+        }
+      },
+      signal,
+    ),
+  );
+  const headers = markRouted(request, reply, 'llm', result.provider, result.route, result.upstreamMs);
+  const { stream, iterator, first } = result.value;
+  const model = body.model;
+  const raw = reply.hijack().raw;
+  raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...headers });
+  const send = (data: string) => raw.write(`data: ${data}\n\n`);
+  const relay = (chunk: ChatCompletionChunk) => send(JSON.stringify(model ? { ...chunk, model } : chunk));
+  raw.on('close', () => stream.close());
+  try {
+    let next = first;
+    while (!next.done) {
+      relay(next.value);
+      next = await iterator.next();
+    }
+    send(STREAM_DONE);
+    result.pending.finish(true, undefined, stream.usage());
+  } catch (error) {
+    // After the first byte there is no failover: tell the client explicitly, then close.
+    const failure = classifyFailure(error);
+    request.log.warn({ provider: result.provider, failure: failure.kind }, 'upstream stream broke after its first event');
+    if (!raw.destroyed) send(JSON.stringify(errorBody('upstream_failed', `the ${result.provider} stream broke: ${failure.message}`, { component: 'llm' })));
+    result.pending.finish(false, failure);
+  } finally {
+    raw.end();
+  }
+}
+
+/** Aborted when the client disconnects before its answer, so upstream calls stop too. */
+export function abortOnClose(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}

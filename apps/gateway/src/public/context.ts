@@ -1,0 +1,67 @@
+// What every public route shares: the deps, the executor, and the bookkeeping of a routed request
+// (X-Bascule-* headers, request and overhead metrics).
+import type { GatewayConfig } from '@bascule/contracts';
+import type { Clock, Component, CostModel, ProviderId, Route } from '@bascule/routing';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PublicError } from '../http/errors.ts';
+import type { GatewayMetrics } from '../metrics/index.ts';
+import { routedHeaders, type Executor } from '../proxy/index.ts';
+
+export interface RouteContext {
+  config: GatewayConfig;
+  executor: Executor;
+  metrics: GatewayMetrics | null;
+  hashStudentId(id: string): string;
+}
+
+/** Per request: when it arrived and, once routed, where it went (read by the onResponse hook). */
+export interface RequestTrace {
+  startedAt: number;
+  component?: Component;
+  route?: Route;
+  upstreamMs: number;
+}
+
+const traces = new WeakMap<FastifyRequest, RequestTrace>();
+
+export function startTrace(request: FastifyRequest): void {
+  traces.set(request, { startedAt: performance.now(), upstreamMs: 0 });
+}
+
+export function traceOf(request: FastifyRequest): RequestTrace {
+  let trace = traces.get(request);
+  if (!trace) {
+    trace = { startedAt: performance.now(), upstreamMs: 0 };
+    traces.set(request, trace);
+  }
+  return trace;
+}
+
+/** 404 when this gateway does not serve the component (left out of the config). */
+export function requireComponent(config: GatewayConfig, component: Component): void {
+  if (!config.components[component]) throw new PublicError('not_found', `component ${component} is not served by this gateway`, { component });
+}
+
+/** Sets the X-Bascule-* headers of a routed answer and remembers the route for the metrics. */
+export function markRouted(request: FastifyRequest, reply: FastifyReply, component: Component, provider: ProviderId | undefined, route: Route | undefined, upstreamMs: number): Record<string, string> {
+  const trace = traceOf(request);
+  trace.component = component;
+  if (route) trace.route = route;
+  trace.upstreamMs = upstreamMs;
+  const headers = routedHeaders({ component, ...(provider ? { provider } : {}), ...(route ? { route } : {}), startedAt: trace.startedAt, upstreamMs });
+  reply.headers(headers);
+  return headers;
+}
+
+/** Runs a routed handler; on a routed failure the error still carries the X-Bascule-* headers. */
+export async function routed<T>(request: FastifyRequest, reply: FastifyReply, component: Component, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof PublicError && error.timing) markRouted(request, reply, component, error.timing.provider, error.timing.route, error.timing.upstreamMs);
+    else if (error instanceof PublicError && error.extra.component) markRouted(request, reply, component, undefined, undefined, 0);
+    throw error;
+  }
+}
+
+export type { CostModel, Clock };

@@ -1,0 +1,104 @@
+// The public API under /v1: client-key auth, per-key rate limits, media-type and body-size checks, the
+// error shape for every error (Fastify's own included), and the routes of each component.
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import type { GatewayConfig } from '@bascule/contracts';
+import { COMPONENTS, type Clock, type CostModel, type Pricing, type ProviderId } from '@bascule/routing';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createAdapters, type Adapter } from '../adapters/index.ts';
+import { createClientKeyCheck, type ClientKey } from '../http/auth.ts';
+import { PublicError, publicErrorHandler, sendPublicError } from '../http/errors.ts';
+import type { GatewayMetrics } from '../metrics/index.ts';
+import type { MigrationRuntime } from '../migration/runtime.ts';
+import { Executor } from '../proxy/index.ts';
+import { registerAudio } from './audio.ts';
+import { registerChat } from './chat.ts';
+import { startTrace, traceOf, type RouteContext } from './context.ts';
+import { registerDomain } from './domain.ts';
+
+export interface PublicApiDeps {
+  config: GatewayConfig;
+  runtime: MigrationRuntime;
+  metrics: GatewayMetrics | null;
+  hashStudentId(id: string): string;
+  /** Client keys; every one is accepted. */
+  clientKeys: string[];
+  /** The same keys with their holders' names (rate limits and logs use the name, never the key). */
+  clientKeyNames?: ClientKey[];
+  /** Provider API keys from the environment. */
+  providerApiKeys?: Partial<Record<ProviderId, string>>;
+  /** Injected adapters (tests); default: one per configured provider. */
+  adapters?: ReadonlyMap<ProviderId, Adapter>;
+  clock?: Clock;
+  /** Attempts per request at most (default 2). */
+  maxAttempts?: number;
+  [extra: string]: unknown;
+}
+
+/** The cost model of the config: each provider's price, and the VPS's fixed cost. */
+export function costModelOf(config: GatewayConfig): CostModel {
+  const prices: Partial<Record<ProviderId, Pricing>> = {};
+  for (const component of COMPONENTS) {
+    for (const [id, p] of Object.entries(config.components[component]?.providers ?? {}) as [ProviderId, { pricing: Pricing }][]) prices[id] = p.pricing;
+  }
+  return { prices, vps: { monthlyCostEur: config.vps.monthlyCostEur, oneTimeCostEur: config.vps.oneTimeCostEur } };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated client's name (from its key). */
+    clientName?: string;
+  }
+}
+
+export async function registerPublicApi(app: FastifyInstance, deps: PublicApiDeps): Promise<void> {
+  const keys = deps.clientKeyNames ?? deps.clientKeys.map((key, i) => ({ name: `client-${i + 1}`, key }));
+  const checkKey = createClientKeyCheck(keys);
+  const executor = new Executor({
+    runtime: deps.runtime,
+    adapters: deps.adapters ?? createAdapters(deps.config, deps.providerApiKeys ?? {}),
+    costModel: costModelOf(deps.config),
+    metrics: deps.metrics,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+    ...(deps.maxAttempts !== undefined ? { maxAttempts: deps.maxAttempts } : {}),
+  });
+  const ctx: RouteContext = { config: deps.config, executor, metrics: deps.metrics, hashStudentId: deps.hashStudentId };
+  const { audioBytes, imageBytes } = deps.config.server.bodyLimits;
+  const uploadLimit = Math.max(audioBytes, imageBytes);
+
+  await app.register(
+    async (api) => {
+      api.setErrorHandler(publicErrorHandler);
+      api.setNotFoundHandler((request, reply) => sendPublicError(reply, new PublicError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)));
+      api.addHook('onRequest', async (request) => {
+        startTrace(request);
+        request.clientName = checkKey(request.headers.authorization);
+      });
+      // Oversized uploads are refused from their Content-Length, before a byte of them is read.
+      api.addHook('onRequest', async (request) => {
+        const length = Number(request.headers['content-length'] ?? 0);
+        if ((request.headers['content-type'] ?? '').startsWith('multipart/') && length > uploadLimit + 64 * 1024) {
+          throw new PublicError('payload_too_large', `body: ${length} bytes, more than this endpoint accepts (${uploadLimit} bytes)`, { field: 'body' });
+        }
+      });
+      api.addHook('onResponse', async (request, reply) => {
+        const trace = traceOf(request);
+        if (!trace.component) return;
+        deps.metrics?.requests.inc({ component: trace.component, route: trace.route ?? 'none', status: String(reply.statusCode) });
+        if (trace.route) deps.metrics?.overhead.observe({ component: trace.component }, Math.max(0, performance.now() - trace.startedAt - trace.upstreamMs) / 1000);
+      });
+      await api.register(rateLimit, {
+        global: true,
+        max: deps.config.auth.rateLimitPerMinute,
+        timeWindow: 60_000,
+        keyGenerator: (request: FastifyRequest) => request.clientName ?? request.ip,
+        errorResponseBuilder: (_request, context) => new PublicError('rate_limited', `too many requests for this client key: ${context.max} a minute, retry in ${Math.ceil(context.ttl / 1000)} s`),
+      });
+      await api.register(multipart, { limits: { fileSize: uploadLimit, files: 2, fields: 20 } });
+      registerChat(api, ctx);
+      registerAudio(api, ctx);
+      registerDomain(api, ctx);
+    },
+    { prefix: '/v1' },
+  );
+}

@@ -1,0 +1,106 @@
+// The one place the request path's tests get their world: the lab (every upstream at the wire, latency 0)
+// and either the real gateway (createGateway) or an Executor over an in-memory runtime.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startLab, type Lab } from '@bascule/lab';
+import { defaultPlan, initialState, type Component, type ProviderId, type RolloutPlan, type RolloutState } from '@bascule/routing';
+import { startGateway, type Gateway } from '../../src/app.ts';
+import { localConfig, type LoadedConfig } from '../../src/config/index.ts';
+import type { AttemptRecord, MigrationRuntime } from '../../src/migration/runtime.ts';
+
+export const CLIENT_KEY = 'test-client-key-public-0123';
+export const SECOND_CLIENT_KEY = 'test-client-key-second-4567';
+export const ADMIN_TOKEN = 'test-admin-token-public-0123';
+/** The lab wants a bearer token from the external providers' clients, as the real ones do. */
+export const LAB_PROVIDER_KEYS: Partial<Record<ProviderId, string>> = { huggingface: 'hf-lab', groq: 'gsk-lab', 'openai-whisper': 'sk-lab' };
+
+export function labConfig(lab: Lab, tweak?: (loaded: LoadedConfig) => void): LoadedConfig {
+  const loaded = localConfig({ labUpstreams: lab.upstreams, env: { BASCULE_ADMIN_TOKEN: ADMIN_TOKEN, BASCULE_CLIENT_KEY: CLIENT_KEY } });
+  loaded.secrets.providerApiKeys = { ...LAB_PROVIDER_KEYS };
+  loaded.secrets.clientKeys = [...loaded.secrets.clientKeys, { name: 'second', key: SECOND_CLIENT_KEY }];
+  tweak?.(loaded);
+  return loaded;
+}
+
+export interface PublicStack {
+  lab: Lab;
+  url: string;
+  gateway: Gateway;
+  setWeight(component: Component, weight: number): void;
+  close(): Promise<void>;
+}
+
+/** The lab and the real gateway on loopback (in-memory store, no analysis loop, no dashboard). */
+export async function startPublicStack(tweak?: (loaded: LoadedConfig) => void): Promise<PublicStack> {
+  const lab = await startLab({ latencyScale: 0 });
+  const { url, gateway, close } = await startGateway({ loaded: labConfig(lab, tweak), storePath: ':memory:', logger: false, analysisLoop: false, dashboardDir: null });
+  return {
+    lab,
+    url,
+    gateway,
+    setWeight: (component, weight) => {
+      gateway.runtime.setWeight(component, weight, 'test');
+    },
+    close: async () => {
+      await close();
+      await lab.close();
+    },
+  };
+}
+
+export const auth = (key = CLIENT_KEY) => ({ authorization: `Bearer ${key}` });
+
+/** An in-memory MigrationRuntime: fixed plans and states, breakers by hand, attempts recorded. */
+export class FakeRuntime implements MigrationRuntime {
+  readonly attempts: AttemptRecord[] = [];
+  readonly unavailable = new Set<ProviderId>();
+  private readonly plans = new Map<Component, RolloutPlan>();
+  private readonly states = new Map<Component, RolloutState>();
+
+  constructor(weights: Partial<Record<Component, number>> = {}, slaMs = 1_000) {
+    for (const component of ['llm', 'stt', 'tts', 'vision'] as const) {
+      const plan = defaultPlan(component, { slaMs });
+      this.plans.set(component, plan);
+      const weight = weights[component] ?? 0;
+      this.states.set(component, { ...initialState(plan, 0), weight, status: weight > 0 ? 'migrating' : 'mvp' });
+    }
+  }
+  plan(component: Component): RolloutPlan {
+    return this.plans.get(component)!;
+  }
+  state(component: Component): RolloutState {
+    return this.states.get(component)!;
+  }
+  isAvailable(provider: ProviderId): boolean {
+    return !this.unavailable.has(provider);
+  }
+  recordAttempt(o: AttemptRecord): void {
+    this.attempts.push(o);
+  }
+}
+
+/**
+ * An OpenAI-compatible chat upstream that sends its first event and then breaks the connection: the one
+ * fault the lab's switch cannot express (it acts before the handler).
+ */
+export async function startBrokenStreamUpstream(): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const chunk = { id: 'chatcmpl-broken', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { role: 'assistant', content: 'Le ' }, finish_reason: null }] };
+      res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
