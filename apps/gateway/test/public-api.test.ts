@@ -81,7 +81,7 @@ describe('speech', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('audio/wav');
     const wav = parseWav(Buffer.from(await res.arrayBuffer()));
-    expect(wav.durationS).toBeGreaterThan(0);
+    expect(wav?.durationS).toBeGreaterThan(0);
     expectRouted(res, 'tts', 'coqui', 'production');
   });
 });
