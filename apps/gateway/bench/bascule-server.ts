@@ -7,7 +7,7 @@ import { startGateway } from '../src/app.ts';
 import { localConfig } from '../src/config/index.ts';
 
 const upstream = process.env.UPSTREAM_URL ?? 'http://127.0.0.1:1';
-const loaded = localConfig({ baseUrlFor: () => upstream, env: { BASCULE_CLIENT_KEY: 'bench-client-key', BASCULE_ADMIN_TOKEN: 'bench-admin-token' } });
+const loaded = localConfig({ baseUrlFor: () => upstream, rateLimitPerMinute: 100_000_000, env: { BASCULE_CLIENT_KEY: 'bench-client-key', BASCULE_ADMIN_TOKEN: 'bench-admin-token' } });
 const { url, gateway, close } = await startGateway({
   loaded,
   storePath: join(mkdtempSync(join(tmpdir(), 'bascule-bench-')), 'bascule.db'),

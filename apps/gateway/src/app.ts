@@ -12,10 +12,10 @@ import type { BreakerOptions, Clock } from '@bascule/routing';
 import type { GatewayConfig } from '@bascule/contracts';
 import { registerAdminApi, type StreamOptions } from './admin/index.ts';
 import { localConfig, type LoadedConfig } from './config/index.ts';
-import { Migrations, plansFromConfig, type MigrationRuntime } from './migration/index.ts';
+import { Migrations, plansFromConfig } from './migration/index.ts';
 import { Store } from './store/index.ts';
-import { importIfPresent } from './optional.ts';
-import { createGatewayMetrics, type GatewayMetrics } from './metrics/index.ts';
+import { registerPublicApi } from './public/index.ts';
+import { createGatewayMetrics } from './metrics/index.ts';
 
 export interface GatewayOptions {
   /** Config and secrets (from `loadConfigFile` or `localConfig`); the lab defaults when omitted. */
@@ -35,19 +35,6 @@ export interface GatewayOptions {
   stream?: Partial<StreamOptions>;
   /** Built dashboard to serve at /dashboard/ (default apps/dashboard/dist when it exists). */
   dashboardDir?: string | null;
-}
-
-/** What src/public/index.ts exports (see the split of apps/gateway). */
-export interface PublicApiDeps {
-  config: GatewayConfig;
-  runtime: MigrationRuntime;
-  metrics: GatewayMetrics;
-  hashStudentId(id: string): string;
-  clientKeys: string[];
-  [extra: string]: unknown;
-}
-interface PublicModule {
-  registerPublicApi(app: FastifyInstance, deps: PublicApiDeps): Promise<void>;
 }
 
 export interface Gateway {
@@ -102,10 +89,10 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
 
   await registerAdminApi(app, { runtime, adminToken: secrets.adminToken, stream: options.stream });
 
-  const publicModule = await importIfPresent<PublicModule>('./public/index.ts');
-  if (publicModule) {
+  {
+    // Without a configured key, a per-process one: hashes stay unlinkable to ids, but change on restart.
     const hashKey = secrets.studentHashKey ?? randomBytes(32).toString('hex');
-    await publicModule.registerPublicApi(app, {
+    await registerPublicApi(app, {
       config,
       runtime,
       metrics,

@@ -51,12 +51,15 @@ export interface LocalConfigInput {
   labUpstreams?: Readonly<Record<string, { baseUrl: string }>>;
   port?: number;
   dataDir?: string;
+  /** Per client key (default: the config's default, 600 a minute). Load tests raise it. */
+  rateLimitPerMinute?: number;
   env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Local development defaults: the lab for every provider, keys from the env or fixed local ones. */
 export const LOCAL_CLIENT_KEY = 'local-client-key';
 export const LOCAL_ADMIN_TOKEN = 'local-admin-token';
+export const LOCAL_PROVIDER_KEY = 'local-lab-key';
 
 export function localConfig(input: LocalConfigInput = {}): LoadedConfig {
   const env = input.env ?? process.env;
@@ -68,11 +71,14 @@ export function localConfig(input: LocalConfigInput = {}): LoadedConfig {
     ...(input.port !== undefined ? { port: input.port } : {}),
     ...(input.dataDir !== undefined ? { dataDir: input.dataDir } : {}),
   });
+  if (input.rateLimitPerMinute !== undefined) config.auth.rateLimitPerMinute = input.rateLimitPerMinute;
   const secrets = resolveGatewaySecrets(config, {
     BASCULE_CLIENT_KEY: env.BASCULE_CLIENT_KEY || LOCAL_CLIENT_KEY,
     BASCULE_ADMIN_TOKEN: env.BASCULE_ADMIN_TOKEN || LOCAL_ADMIN_TOKEN,
   });
-  return { config, secrets, source: 'local' };
+  // The lab's stand-ins of external APIs ask for a bearer token, like the real ones; any value will do.
+  const providerApiKeys = { huggingface: LOCAL_PROVIDER_KEY, groq: LOCAL_PROVIDER_KEY, 'openai-whisper': LOCAL_PROVIDER_KEY, ...secrets.providerApiKeys };
+  return { config, secrets: { ...secrets, providerApiKeys }, source: 'local' };
 }
 
 /** Asks a running lab's control API where each upstream listens (`GET /lab/v1/upstreams`). */
