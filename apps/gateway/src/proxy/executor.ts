@@ -34,6 +34,16 @@ export interface Pending {
 
 const systemClock: Clock = { now: () => Date.now() };
 
+/**
+ * Share of the remaining deadline an attempt may use when another one follows it: a production provider
+ * that hangs must leave the MVP fallback enough time to answer within the same deadline.
+ */
+export const FIRST_ATTEMPT_SHARE = 0.6;
+
+function budgetMs(remainingMs: number, fallbackFollows: boolean): number {
+  return fallbackFollows ? Math.max(1, Math.floor(remainingMs * FIRST_ATTEMPT_SHARE)) : remainingMs;
+}
+
 export function attemptFailureOf(failure: Failure): AttemptFailure {
   switch (failure.kind) {
     case 'timeout':
@@ -91,6 +101,7 @@ export class Executor {
         return available;
       },
     });
+    const lastIndex = Math.min(this.maxAttempts, routePlan.attempts.length) - 1;
     const costs = new Map<number, Usage>();
     let clientError: UpstreamError | null = null;
     const startedAt = this.clock.now();
@@ -99,7 +110,7 @@ export class Executor {
       async (provider, ctx) => {
         let priced: Priced<T>;
         try {
-          priced = await call(provider, { route: ctx.route, timeoutMs: ctx.remainingMs, signal });
+          priced = await call(provider, { route: ctx.route, timeoutMs: budgetMs(ctx.remainingMs, ctx.attemptIndex < lastIndex), signal });
         } catch (error) {
           if (error instanceof UpstreamError && error.status >= 400 && error.status < 500) clientError = error;
           throw error;

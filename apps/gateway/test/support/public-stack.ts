@@ -83,24 +83,40 @@ export class FakeRuntime implements MigrationRuntime {
  * An OpenAI-compatible chat upstream that sends its first event and then breaks the connection: the one
  * fault the lab's switch cannot express (it acts before the handler).
  */
-export async function startBrokenStreamUpstream(): Promise<{ baseUrl: string; close(): Promise<void> }> {
+export interface BrokenStreamUpstream {
+  baseUrl: string;
+  /** `break-after-first`: one event then the socket is destroyed; `fail-before`: a 503 before any event. */
+  mode: 'break-after-first' | 'fail-before';
+  requests: number;
+  close(): Promise<void>;
+}
+
+export async function startBrokenStreamUpstream(): Promise<BrokenStreamUpstream> {
   const server: Server = createServer((req, res) => {
+    upstream.requests += 1;
     req.resume();
     req.on('end', () => {
+      if (upstream.mode === 'fail-before') {
+        res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'overloaded', type: 'server_error' } }));
+        return;
+      }
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       const chunk = { id: 'chatcmpl-broken', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { role: 'assistant', content: 'Le ' }, finish_reason: null }] };
       res.write(`data: ${JSON.stringify(chunk)}\n\n`);
       setTimeout(() => res.socket?.destroy(), 20);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
+  const upstream: BrokenStreamUpstream = {
+    baseUrl: '',
+    mode: 'break-after-first',
+    requests: 0,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  upstream.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return upstream;
 }
