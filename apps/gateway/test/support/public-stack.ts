@@ -12,7 +12,7 @@ export const CLIENT_KEY = 'test-client-key-public-0123';
 export const SECOND_CLIENT_KEY = 'test-client-key-second-4567';
 export const ADMIN_TOKEN = 'test-admin-token-public-0123';
 /** The lab wants a bearer token from the external providers' clients, as the real ones do. */
-export const LAB_PROVIDER_KEYS: Partial<Record<ProviderId, string>> = { huggingface: 'hf-lab', groq: 'gsk-lab', 'openai-whisper': 'sk-lab' };
+export const LAB_PROVIDER_KEYS: Partial<Record<ProviderId, string>> = { huggingface: 'hf-lab', groq: 'gsk-lab', 'vps-llm': 'llama-lab', 'openai-whisper': 'sk-lab' };
 
 export function labConfig(lab: Lab, tweak?: (loaded: LoadedConfig) => void): LoadedConfig {
   const loaded = localConfig({ labUpstreams: lab.upstreams, env: { BASCULE_ADMIN_TOKEN: ADMIN_TOKEN, BASCULE_CLIENT_KEY: CLIENT_KEY } });
@@ -119,4 +119,59 @@ export async function startBrokenStreamUpstream(): Promise<BrokenStreamUpstream>
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   upstream.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return upstream;
+}
+
+/** What a scripted upstream received. */
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/**
+ * A one-route upstream answering whatever the test scripts (a contract fixture, a status), recording each
+ * request, so an adapter can be checked against the fixtures of libs/contracts at the wire.
+ */
+export interface ScriptedUpstream {
+  baseUrl: string;
+  received: ReceivedRequest[];
+  answer: { status: number; contentType: string; body: string | Buffer };
+  close(): Promise<void>;
+}
+
+export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
+  const server: Server = createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
+    req.on('end', () => {
+      upstream.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(parts) });
+      res.writeHead(upstream.answer.status, { 'content-type': upstream.answer.contentType }).end(upstream.answer.body);
+    });
+  });
+  const upstream: ScriptedUpstream = {
+    baseUrl: '',
+    received: [],
+    answer: { status: 200, contentType: 'application/json', body: '{}' },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  upstream.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return upstream;
+}
+
+/** The multipart fields (text parts) and file parts of a recorded request. */
+export async function multipartOf(request: ReceivedRequest): Promise<{ fields: Record<string, string>; files: Record<string, { type: string; size: number }> }> {
+  const form = await new Response(new Uint8Array(request.body), { headers: { 'content-type': String(request.headers['content-type']) } }).formData();
+  const fields: Record<string, string> = {};
+  const files: Record<string, { type: string; size: number }> = {};
+  for (const [key, value] of form.entries()) {
+    if (typeof value === 'string') fields[key] = value;
+    else files[key] = { type: value.type, size: value.size };
+  }
+  return { fields, files };
 }
