@@ -6,7 +6,7 @@
 // Environment: BASCULE_PORT (gateway, 4000), BASCULE_LAB_PORT (lab control API, 4010), BASCULE_ADMIN_TOKEN,
 // BASCULE_CLIENT_KEY, BASCULE_DATA_DIR (store folder, .data/), BASCULE_STUDENTS (simulated class, 30; 0 = no
 // traffic), BASCULE_TRAFFIC_RATE (requests per second, 2), BASCULE_LAB_LATENCY_SCALE (1), BASCULE_LOG_LEVEL
-// (gateway logs, warn).
+// (gateway logs, warn), BASCULE_DASHBOARD_BUILD (0: never build the dashboard here).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -77,6 +77,7 @@ async function loadGateway(): Promise<GatewayModule | null> {
 function ensureDashboardBuilt(): Promise<boolean> {
   if (!existsSync(resolve(DASHBOARD_DIR, 'package.json'))) return Promise.resolve(false);
   if (existsSync(resolve(DASHBOARD_DIR, 'dist/index.html'))) return Promise.resolve(true);
+  if (process.env.BASCULE_DASHBOARD_BUILD === '0') return Promise.resolve(false);
   console.log('building the dashboard (first start only)…');
   return new Promise((done) => {
     const child = spawn('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: DASHBOARD_DIR, stdio: 'inherit' });
@@ -97,13 +98,15 @@ function shown(value: string, envName: string, local: string): string {
 async function main(): Promise<void> {
   const settings = readSettings();
   const closers: (() => Promise<void>)[] = [];
-  let stopping = false;
+  let stoppingSince = 0;
   const stop = async (signal: string) => {
-    if (stopping) {
+    if (stoppingSince) {
+      // The same Ctrl-C can arrive twice (the terminal's and the one tsx relays): only a later one forces.
+      if (Date.now() - stoppingSince < 1500) return;
       console.log(`\n${signal} again: exiting now`);
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     console.log(`\n${signal}: stopping (in-flight requests finish first)…`);
     const force = setTimeout(() => {
       console.error('still stopping after 20 s: exiting');
