@@ -3,3 +3,4 @@ export * from './auth.ts';
 export * from './student.ts';
 export * from './media.ts';
 export * from './multipart.ts';
+export * from './redact.ts';
