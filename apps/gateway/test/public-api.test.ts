@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatCompletionChunkSchema, ChatCompletionResponseSchema, HandwritingResponseSchema, ReadingCheckResponseSchema, WebSpeechDirectiveSchema } from '@bascule/contracts';
 import { handwrittenPng, parseWav, spokenWav } from '@bascule/lab';
+import { handwritingVerdict } from '../src/public/domain.ts';
 import { auth, startPublicStack, type PublicStack } from './support/public-stack.ts';
 
 let stack: PublicStack;
@@ -122,5 +123,49 @@ describe('handwriting', () => {
     expect(['correct', 'incorrect', 'unreadable']).toContain(body.verdict);
     if (body.text === 'a' && body.confidence >= 0.3) expect(body.verdict).toBe('correct');
     expectRouted(res, 'vision', provider, route);
+  });
+});
+
+describe('fallback end to end', () => {
+  it('resends the buffered upload to the MVP when production is down: the reading is still checked', async () => {
+    stack.setWeight('stt', 100);
+    await stack.lab.setFault('faster-whisper', { mode: 'down' });
+    try {
+      const res = await fetch(`${stack.url}/v1/reading/check`, upload(form({ audio: { data: spokenWav('la lune brille'), type: 'audio/wav', name: 'r.wav' }, expected: 'La lune brille.' })));
+      expect(res.status).toBe(200);
+      const body = ReadingCheckResponseSchema.parse(await res.json());
+      expect(body.words.map((w) => w.verdict)).toEqual(['correct', 'correct', 'correct']);
+      expect(body.provider).toBe('openai-whisper');
+      expectRouted(res, 'stt', 'openai-whisper', 'fallback');
+    } finally {
+      await stack.lab.resetFaults();
+    }
+  });
+
+  it('answers 502 with the X-Bascule-* headers and the component when every provider failed', async () => {
+    stack.setWeight('vision', 100);
+    await stack.lab.setFault('trocr', { mode: 'error', rate: 1 });
+    await stack.lab.setFault('easyocr', { mode: 'error', rate: 1 });
+    try {
+      const res = await fetch(`${stack.url}/v1/vision/handwriting`, upload(form({ image: { data: handwrittenPng('b'), type: 'image/png', name: 'b.png' }, target: 'b' })));
+      expect(res.status).toBe(502);
+      expect(((await res.json()) as { error: { code: string; component: string } }).error).toMatchObject({ code: 'upstream_failed', component: 'vision' });
+      expectRouted(res, 'vision', 'easyocr', 'fallback');
+    } finally {
+      await stack.lab.resetFaults();
+    }
+  });
+});
+
+describe('handwriting verdict', () => {
+  it.each([
+    ['a', 'a', 0.9, 'correct'],
+    ['a', 'A', 0.9, 'correct'], // case aside: o/O, c/C look alike on paper
+    ['é', 'e', 0.9, 'incorrect'], // accents count for a letter
+    ['b', 'd', 0.95, 'incorrect'],
+    ['a', 'a', 0.1, 'unreadable'],
+    ['a', '', 0.9, 'unreadable'],
+  ] as const)('target %s, recognised %s at %f → %s', (target, seen, confidence, verdict) => {
+    expect(handwritingVerdict(target, seen, confidence)).toBe(verdict);
   });
 });
