@@ -65,7 +65,12 @@ async function streamChat(request: FastifyRequest, reply: FastifyReply, ctx: Rou
   raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...headers });
   const send = (data: string) => raw.write(`data: ${data}\n\n`);
   const relay = (chunk: ChatCompletionChunk) => send(JSON.stringify(model ? { ...chunk, model } : chunk));
-  raw.on('close', () => stream.close());
+  let finished = false;
+  let clientGone = false;
+  raw.on('close', () => {
+    if (!finished) clientGone = true;
+    stream.close();
+  });
   try {
     let next = first;
     while (!next.done) {
@@ -73,8 +78,15 @@ async function streamChat(request: FastifyRequest, reply: FastifyReply, ctx: Rou
       next = await iterator.next();
     }
     send(STREAM_DONE);
+    finished = true;
     result.pending.finish(true, undefined, stream.usage());
   } catch (error) {
+    finished = true;
+    if (clientGone) {
+      // The child closed the page: not the provider's failure, nothing left to tell anyone.
+      result.pending.finish(true, undefined, stream.usage());
+      return;
+    }
     // After the first byte there is no failover: tell the client explicitly, then close.
     const failure = classifyFailure(error);
     request.log.warn({ provider: result.provider, failure: failure.kind }, 'upstream stream broke after its first event');
