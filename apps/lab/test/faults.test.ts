@@ -1,5 +1,5 @@
 // Each fault mode, seen from a client at the socket level, and the control API that sets it.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { request } from 'undici';
 import { startLab, UPSTREAM_NAMES, type Lab } from '../src/index.ts';
 
@@ -145,5 +145,21 @@ describe('control API', () => {
     expect(response.statusCode).toBe(200);
     await response.body.dump();
     expect(lab.state().every((s) => s.fault.mode === 'ok' && s.listening)).toBe(true);
+  });
+});
+
+describe('close', () => {
+  it('closes promptly with an upstream down and a slow request in flight, freeing every port', async () => {
+    const other = await startLab({ latencyScale: 0 });
+    await other.setFault('groq', { mode: 'down' });
+    await other.setFault('coqui', { mode: 'slow', latencyMs: 60_000 });
+    const pending = errorCode(request(`${other.upstreams.coqui.baseUrl}/health`, { headersTimeout: 90_000 }));
+    await vi.waitFor(() => expect(other.state().find((u) => u.name === 'coqui')?.requests).toBe(1), { timeout: 5000, interval: 10 });
+    await other.close();
+    expect(await pending).toMatch(/ECONNRESET|UND_ERR_SOCKET/);
+    for (const upstream of Object.values(other.upstreams)) {
+      expect(await errorCode(request(`${upstream.baseUrl}/health`, { headersTimeout: 2000 }))).toBe('ECONNREFUSED');
+    }
+    expect(await errorCode(request(`${other.controlUrl}/healthz`, { headersTimeout: 2000 }))).toBe('ECONNREFUSED');
   });
 });

@@ -61,8 +61,13 @@ function llamaCppErrorBody(status: number, message: string): unknown {
   return { error: { code: status, message, type } };
 }
 
+/** Hugging Face's router: its own auth layer answers `{"error": "<message>"}`; the chat route OpenAI's body. */
+function huggingFaceErrorBody(status: number, message: string, field?: string): unknown {
+  return status === 401 ? { error: 'Invalid credentials in Authorization header' } : openAiErrorBody(status, message, field);
+}
+
 const FLAVOURS: Record<'huggingface' | 'groq' | 'vps-llm', ChatFlavour> = {
-  huggingface: { name: 'huggingface', prefix: '/v1', defaultModel: 'meta-llama/Llama-3.1-8B-Instruct', modelRequired: true, tokenIntervalMs: 35, errorBody: openAiErrorBody },
+  huggingface: { name: 'huggingface', prefix: '/v1', defaultModel: 'meta-llama/Llama-3.1-8B-Instruct', modelRequired: true, tokenIntervalMs: 35, errorBody: huggingFaceErrorBody },
   groq: {
     name: 'groq', prefix: '/openai/v1', defaultModel: 'llama-3.1-8b-instant', modelRequired: true, tokenIntervalMs: 4, errorBody: openAiErrorBody,
     extra: (usage) => ({ x_groq: { id: 'req_lab', usage } }),
