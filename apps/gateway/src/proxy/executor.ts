@@ -104,23 +104,27 @@ export class Executor {
     const lastIndex = Math.min(this.maxAttempts, routePlan.attempts.length) - 1;
     const costs = new Map<number, Usage>();
     let clientError: UpstreamError | null = null;
+    let upstreamMs = 0;
     const startedAt = this.clock.now();
     const outcome: RouteOutcome<T> = await executeRoute<T>(
       routePlan.attempts,
       async (provider, ctx) => {
         let priced: Priced<T>;
+        const attemptStart = performance.now();
         try {
           priced = await call(provider, { route: ctx.route, timeoutMs: budgetMs(ctx.remainingMs, ctx.attemptIndex < lastIndex), signal });
         } catch (error) {
           if (error instanceof UpstreamError && error.status >= 400 && error.status < 500) clientError = error;
           throw error;
+        } finally {
+          // Sub-millisecond time spent waiting on upstreams (the engine's records are in whole ms).
+          upstreamMs += performance.now() - attemptStart;
         }
         costs.set(ctx.attemptIndex, priced.usage);
         return { ok: true, value: priced.value };
       },
       { clock: this.clock, deadlineAt: startedAt + plan.slaMs, maxAttempts: this.maxAttempts },
     );
-    const upstreamMs = outcome.attempts.reduce((sum, a) => sum + a.latencyMs, 0);
     const records = deferLast && outcome.ok ? outcome.attempts.slice(0, -1) : outcome.attempts;
     for (const attempt of records) this.record(component, attempt.provider, attempt.route, attempt.startedAt, attempt.latencyMs, attempt.ok, attempt.failure, costs.get(attempt.attemptIndex));
     if (!outcome.ok) {
