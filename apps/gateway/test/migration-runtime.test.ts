@@ -80,6 +80,31 @@ describe('migration runtime', () => {
     await expect(m.stop()).resolves.toBeUndefined();
   });
 
+  it('times out a webhook that never answers, logs it, and never blocks the loop', async () => {
+    const silent = createServer(() => {}); // accepts, never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const warnings: string[] = [];
+    const log = { info() {}, error() {}, warn: (obj: object, msg: string) => warnings.push(`${msg} ${JSON.stringify(obj)}`) };
+    const clock = new FakeClock();
+    const m = new Migrations({
+      store: new Store(':memory:'),
+      plans: plansFromConfig(testConfig().config),
+      clock,
+      log,
+      webhook: { url: `http://127.0.0.1:${(silent.address() as { port: number }).port}/`, timeoutMs: 200 },
+    });
+    m.setWeight('llm', 10, 'canary');
+    attempts(m, clock, 50, { ok: false, failure: 'status', status: 500 });
+    for (let i = 0; i < 3; i++) m.tick(clock.advance(5_000)); // synchronous: returns while the POST hangs
+    expect(m.state('llm').status).toBe('rollback');
+    expect(warnings).toEqual([]);
+    await m.stop(); // waits for the notification to settle, i.e. for its timeout
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/webhook notification failed/);
+    silent.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
   it('opens the breaker after consecutive failures and closes it after a good probe', () => {
     const clock = new FakeClock();
     const m = make(new Store(':memory:'), clock);
