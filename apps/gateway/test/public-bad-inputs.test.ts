@@ -89,6 +89,7 @@ describe('rate limit per client key', () => {
   beforeAll(async () => {
     limited = await startPublicStack((loaded) => {
       loaded.config.auth.rateLimitPerMinute = 2;
+      delete loaded.config.components.vision; // a component this gateway does not serve
     });
   });
   afterAll(async () => {
@@ -104,5 +105,11 @@ describe('rate limit per client key', () => {
     expect(ErrorBodySchema.parse(await third.json()).error.code).toBe('rate_limited');
     expect((await speak(SECOND_CLIENT_KEY)).status).toBe(200);
     expect((await fetch(`${limited.url}/healthz`)).status).toBe(200);
+  });
+
+  it('answers 404 naming a component the config leaves out', async () => {
+    const res = await fetch(`${limited.url}/v1/vision/handwriting`, { method: 'POST', headers: { authorization: `Bearer ${SECOND_CLIENT_KEY}`, ...student }, body: form({ image: png, target: 'a' }) });
+    expect(res.status).toBe(404);
+    expect(ErrorBodySchema.parse(await res.json()).error).toMatchObject({ code: 'not_found', component: 'vision' });
   });
 });
