@@ -3,7 +3,9 @@
 // carrying the status, which @bascule/routing's classifyFailure reads (4xx: client error, 5xx/429: transient).
 import { Agent, FormData, request, type Dispatcher } from 'undici';
 
-const agent = new Agent({ keepAliveTimeout: 10_000, connections: 256, connect: { timeout: 2_000 } });
+// No cap on connections per upstream: under load a cap would queue requests behind it (the deadline still
+// bounds each one); keep-alive reuses them.
+const agent = new Agent({ keepAliveTimeout: 10_000, connect: { timeout: 2_000 } });
 
 export class UpstreamError extends Error {
   constructor(
