@@ -73,10 +73,11 @@ describe('dashboard in Chromium against the gateway', () => {
     await expect.poll(() => stack.weight('stt'), { timeout: TIMEOUT }).toBe(50);
     await expect.poll(() => page.getByTestId('component-weight').textContent(), { timeout: TIMEOUT }).toBe('50 %');
     await expect.poll(() => page.getByTestId('audit-log').textContent(), { timeout: TIMEOUT }).toContain('step 2 of the plan');
-    // 2 000 students, 50 %: within 3 points (binomial σ ≈ 1.1 point).
-    const share = await stack.productionShare('stt', 2000);
-    expect(share).toBeGreaterThan(0.47);
-    expect(share).toBeLessThan(0.53);
+    // 400 students at 50 %: within 8 points (binomial σ = 2.5 points; the gateway's own tests check
+    // the shares precisely over 2 000 students).
+    const share = await stack.productionShare('stt', 400);
+    expect(share).toBeGreaterThan(0.42);
+    expect(share).toBeLessThan(0.58);
     await page.screenshot({ path: join(screenshots, 'component-stt.png'), fullPage: true });
     await page.getByRole('link', { name: 'Overview' }).click();
     await expect.poll(() => card('stt').getByTestId('weight').textContent()).toBe('50 %');

@@ -1,81 +1,91 @@
-// What the end-to-end test runs the page against: the real gateway (admin API, store, migration runtime,
-// analysis loop, event stream). Until the request path (apps/gateway/src/public) and the lab land, the
-// simulated class's requests enter at the runtime's seam — `recordAttempt`, exactly what the request path
-// reports for every upstream attempt — and are routed by the engine's `planRoute` from the gateway's live
-// plan, state and breakers. A fault makes the production provider fail as an upstream would (503).
-import { planRoute, type Component } from '@bascule/routing';
-import { localConfig, startGateway, type Migrations } from '../../gateway/src/index.ts';
+// The full stack for the end-to-end test: the lab's stand-ins for every upstream, the real gateway in
+// front of them (public API, admin API, store, analysis loop, event stream, the built page under
+// /dashboard/), and the lab's class of simulated students playing the reading app through the gateway.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Component } from '@bascule/routing';
+import { localConfig, startGateway } from '../../gateway/src/index.ts';
+
+/**
+ * The part of the lab's API this test uses. The lab is loaded by a computed path so that this project's
+ * typecheck (which has the DOM library, for the page) does not compile the lab's Node-only sources.
+ */
+interface LabModule {
+  startLab(options: { latencyScale?: number }): Promise<{
+    upstreams: Record<string, { baseUrl: string }>;
+    setFault(name: string, fault: { mode: 'ok' | 'down' | 'slow' | 'error' | 'reset'; rate?: number; latencyMs?: number }): Promise<unknown>;
+    close(): Promise<void>;
+  }>;
+  startTraffic(options: { gatewayUrl: string; clientKey: string; students: number; ratePerSecond?: number; rng: () => number; maxInFlight?: number }): { stop(): Promise<void> };
+  createRng(seed: number): () => number;
+  spokenWav(said: string): Uint8Array;
+}
+const LAB_ENTRY = new URL('../../lab/src/index.ts', import.meta.url).href;
 
 export interface Stack {
   gatewayUrl: string;
   adminToken: string;
   /** The weight the gateway holds now for a component. */
   weight(component: Component): Promise<number>;
-  /** Share of `students` routed to the production provider by the gateway's current plan and state. */
-  productionShare(component: Component, students: number): Promise<number>;
-  /** Make the component's production upstream fail. */
+  /** Share of `students` new students the gateway routes to the production provider (real requests). */
+  productionShare(component: 'stt', students: number): Promise<number>;
+  /** Make the component's production upstream fail, in the lab. */
   injectFault(component: Component): Promise<void>;
   close(): Promise<void>;
 }
 
-const LATENCY_MS = { production: 320, mvp: 1_450 };
-const STUDENTS = 400;
+const PRODUCTION_UPSTREAM: Record<Component, 'groq' | 'faster-whisper' | 'coqui' | 'trocr'> = { llm: 'groq', stt: 'faster-whisper', tts: 'coqui', vision: 'trocr' };
 
-/** One tick of the simulated class: each component gets a few requests from random students. */
-function playTraffic(runtime: Migrations, faults: Set<Component>, tick: number): void {
-  const now = Date.now();
-  for (const component of runtime.components()) {
-    const plan = runtime.plan(component);
-    const state = runtime.state(component);
-    for (let i = 0; i < 12; i++) {
-      const studentId = `élève-${(tick * 12 + i * 7) % STUDENTS}`;
-      const route = planRoute({ plan, state, studentId, isAvailable: (p) => runtime.isAvailable(p) });
-      for (const attempt of route.attempts) {
-        const failing = attempt.route === 'production' && faults.has(component);
-        const base = attempt.route === 'production' ? LATENCY_MS.production : LATENCY_MS.mvp;
-        const latencyMs = failing ? 40 : base * (0.7 + ((i * 37 + tick) % 60) / 100);
-        runtime.recordAttempt({
-          at: now,
-          component,
-          provider: attempt.provider,
-          route: attempt.route,
-          latencyMs,
-          ok: !failing,
-          ...(failing ? { failure: 'status' as const, status: 503 } : {}),
-          costEur: attempt.route === 'production' ? 0.0004 : 0.003,
-        });
-        if (!failing) break;
-      }
-    }
-  }
+/** One transcription for a student; answers the route the gateway chose (X-Bascule-Route). */
+async function transcribe(gatewayUrl: string, clientKey: string, studentId: string, spokenWav: LabModule['spokenWav']): Promise<string | null> {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(spokenWav('lapin'))], { type: 'audio/wav' }), 'mot.wav');
+  form.append('model', 'whisper-1');
+  form.append('language', 'fr');
+  const response = await fetch(`${gatewayUrl}/v1/audio/transcriptions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${clientKey}`, 'x-student-id': studentId },
+    body: form,
+    signal: AbortSignal.timeout(10_000),
+  });
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`POST /v1/audio/transcriptions: HTTP ${response.status}`);
+  return response.headers.get('x-bascule-route');
 }
 
 /** `dashboardDir`: the built page, which the gateway serves under /dashboard/. */
 export async function startStack(dashboardDir: string): Promise<Stack> {
-  const loaded = localConfig({ labBaseUrl: 'http://127.0.0.1:9', env: {} });
-  // Evaluate every 400 ms so an automatic rollback (3 evaluations) shows within seconds.
+  const { createRng, spokenWav, startLab, startTraffic } = (await import(/* @vite-ignore */ LAB_ENTRY)) as LabModule;
+  const dir = mkdtempSync(join(tmpdir(), 'bascule-dashboard-e2e-'));
+  const lab = await startLab({ latencyScale: 0.3 });
+  const loaded = localConfig({ labUpstreams: lab.upstreams, env: {} });
+  // Evaluate every 400 ms over a 1-minute window so an automatic rollback (3 evaluations) shows within
+  // seconds; the class and the routing probe together exceed the default 600 requests a minute per key.
   loaded.config.analysis.intervalMs = 400;
-  const started = await startGateway({ loaded, storePath: ':memory:', logger: false, dashboardDir, stream: { metricsIntervalMs: 1_000 } });
+  loaded.config.auth.rateLimitPerMinute = 100_000;
+  const started = await startGateway({ loaded, storePath: join(dir, 'bascule.db'), logger: false, dashboardDir, windowMs: 60_000, stream: { metricsIntervalMs: 1_000 } });
+  const clientKey = loaded.secrets.clientKeys[0]!.key;
+  const traffic = startTraffic({ gatewayUrl: started.url, clientKey, students: 300, ratePerSecond: 20, rng: createRng(7), maxInFlight: 32 });
   const { runtime } = started.gateway;
-  const faults = new Set<Component>();
-  let tick = 0;
-  const traffic = setInterval(() => playTraffic(runtime, faults, tick++), 100);
   return {
     gatewayUrl: started.url,
     adminToken: loaded.secrets.adminToken,
     weight: async (c) => runtime.state(c).weight,
-    productionShare: async (component, students) => {
+    productionShare: async (_component, students) => {
       let production = 0;
-      for (let i = 0; i < students; i++) {
-        const route = planRoute({ plan: runtime.plan(component), state: runtime.state(component), studentId: `student-${i}`, isAvailable: () => true });
-        if (route.cohort === 'production') production++;
+      for (let i = 0; i < students; i += 32) {
+        const batch = Array.from({ length: Math.min(32, students - i) }, (_, k) => transcribe(started.url, clientKey, `student-${i + k}`, spokenWav));
+        production += (await Promise.all(batch)).filter((route) => route === 'production').length;
       }
       return production / students;
     },
-    injectFault: async (c) => void faults.add(c),
+    injectFault: async (c) => void (await lab.setFault(PRODUCTION_UPSTREAM[c], { mode: 'error', rate: 1 })),
     close: async () => {
-      clearInterval(traffic);
+      await traffic.stop();
       await started.close();
+      await lab.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
