@@ -15,6 +15,21 @@ export function speechDurationS(text: string, speed: number): number {
   return Math.max(0.3, text.length / 14 / speed);
 }
 
+/** Synthesized files by duration and pitch: the same word asked again costs no sample loop. */
+const cache = new Map<string, Buffer>();
+const CACHE_ENTRIES = 256;
+
+function toneFor(durationS: number, frequencyHz: number): Buffer {
+  const key = `${Math.round(durationS * WAV_SAMPLE_RATE)}:${frequencyHz}`;
+  let wav = cache.get(key);
+  if (!wav) {
+    wav = encodeToneWav({ durationS, frequencyHz, sampleRate: WAV_SAMPLE_RATE });
+    if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+    cache.set(key, wav);
+  }
+  return wav;
+}
+
 function register(app: FastifyInstance, ctx: UpstreamContext): void {
   registerImageOps(app, ctx, 'tts_models/fr/css10/vits,tts_models/fr/mai/tacotron2-DDC', '/synthesize');
   app.post('/synthesize', async (request, reply) => {
@@ -35,7 +50,7 @@ function register(app: FastifyInstance, ctx: UpstreamContext): void {
       return reply.code(400).send({ error: { code: 'unknown_voice', message: `unknown voice "${voice}"; expected one of ${voices.join(', ')}`, field: 'voice', voices } });
     }
     await ctx.think();
-    const wav = encodeToneWav({ durationS: speechDurationS(text, speed), frequencyHz, sampleRate: WAV_SAMPLE_RATE });
+    const wav = toneFor(speechDurationS(text, speed), frequencyHz);
     return reply
       .type(TTS_RESPONSE_HEADERS.contentType)
       .header(TTS_RESPONSE_HEADERS.sampleRate, String(WAV_SAMPLE_RATE))
