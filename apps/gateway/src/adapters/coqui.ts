@@ -25,7 +25,12 @@ export function createCoquiAdapter(settings: ProviderSettings): SpeechAdapter {
         timeoutMs: Math.min(ctx.timeoutMs, settings.timeoutMs),
         signal: ctx.signal,
       });
-      const wav = Buffer.from(await response.body.arrayBuffer());
+      let wav: Buffer;
+      try {
+        wav = Buffer.from(await response.body.arrayBuffer());
+      } finally {
+        response.done();
+      }
       const seconds = wavDurationSeconds(wav);
       if (seconds === null) throw new UpstreamProtocolError('coqui: /synthesize did not answer a WAV file');
       return { value: { kind: 'audio', wav, seconds }, usage: { audioSeconds: seconds, characters: input.text.length } };

@@ -42,35 +42,62 @@ export interface UpstreamResponse {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
   body: Dispatcher.ResponseData['body'];
+  /** Stops the overall timer once the body has been read (the timer is cleared on failure already). */
+  done(): void;
 }
 
-/** Sends the request; resolves on a 2xx (body unread), throws UpstreamError otherwise (body consumed). */
+function timeoutError(ms: number): Error {
+  return new DOMException(`no answer within ${ms} ms`, 'TimeoutError');
+}
+
+/**
+ * Sends the request; resolves on a 2xx (body unread: call `done()` after reading it), throws UpstreamError
+ * otherwise (body consumed). One plain timer per call bounds the whole exchange (cheaper under load than
+ * AbortSignal.timeout, whose timers outlive the call), on top of undici's headers and body timeouts.
+ */
 export async function callUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
   const timeout = Math.max(1, Math.floor(req.timeoutMs));
-  const signals = [...(req.streaming ? [] : [AbortSignal.timeout(timeout)]), ...(req.signal ? [req.signal] : [])];
-  const response = await request(req.url, {
-    method: req.method,
-    headers: req.headers,
-    body: req.body,
-    dispatcher: agent,
-    headersTimeout: timeout,
-    bodyTimeout: timeout,
-    ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {}),
-  });
-  if (response.statusCode >= 200 && response.statusCode < 300) return response;
-  const text = await response.body.text().catch(() => '');
-  let parsed: unknown;
+  const controller = new AbortController();
+  const timer = req.streaming ? null : setTimeout(() => controller.abort(timeoutError(timeout)), timeout);
+  const onAbort = () => controller.abort(req.signal?.reason);
+  req.signal?.addEventListener('abort', onAbort, { once: true });
+  const done = () => {
+    if (timer) clearTimeout(timer);
+    req.signal?.removeEventListener('abort', onAbort);
+  };
   try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
+    const response = await request(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      dispatcher: agent,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      signal: controller.signal,
+    });
+    if (response.statusCode >= 200 && response.statusCode < 300) return { statusCode: response.statusCode, headers: response.headers, body: response.body, done };
+    const text = await response.body.text().catch(() => '');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    throw new UpstreamError(response.statusCode, `${new URL(req.url).pathname} answered ${response.statusCode}: ${upstreamMessage(parsed) ?? text.slice(0, 200)}`, parsed);
+  } catch (error) {
+    done();
+    throw error;
   }
-  throw new UpstreamError(response.statusCode, `${new URL(req.url).pathname} answered ${response.statusCode}: ${upstreamMessage(parsed) ?? text.slice(0, 200)}`, parsed);
 }
 
 export async function callJson<T>(req: UpstreamRequest): Promise<T> {
   const response = await callUpstream(req);
-  const text = await response.body.text();
+  let text: string;
+  try {
+    text = await response.body.text();
+  } finally {
+    response.done();
+  }
   try {
     return JSON.parse(text) as T;
   } catch {

@@ -91,6 +91,7 @@ export function createOpenAiChatAdapter(settings: ProviderSettings): ChatAdapter
         started: () => clearTimeout(timer),
         close: () => {
           clearTimeout(timer);
+          response.done();
           body.destroy();
         },
       };
