@@ -59,5 +59,8 @@ describe('streamed chat', () => {
     await streamChat();
     const metrics = await (await fetch(`${stack.url}/metrics`)).text();
     expect(metrics).toMatch(/bascule_upstream_attempts_total\{[^}]*provider="groq"[^}]*outcome="(unknown|connection)"[^}]*\} [1-9]/);
+    // Streamed answers are counted like the others, with the gateway's overhead.
+    expect(metrics).toMatch(/bascule_requests_total\{component="llm",route="fallback",status="200"\} [1-9]/);
+    expect(metrics).toMatch(/bascule_overhead_seconds_count\{component="llm"\} [1-9]/);
   });
 });
