@@ -64,3 +64,35 @@ describe('streamed chat', () => {
     expect(metrics).toMatch(/bascule_overhead_seconds_count\{component="llm"\} [1-9]/);
   });
 });
+
+describe('a child leaving during a stream', () => {
+  let slow: PublicStack;
+  beforeAll(async () => {
+    slow = await startPublicStack(undefined, 1); // the lab's realistic token pace
+  });
+  afterAll(async () => {
+    await slow.close();
+  });
+
+  it('is not counted as a failure of the provider', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${slow.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'application/json', 'x-student-id': 'eleve-4' },
+      body: JSON.stringify({ stream: true, max_tokens: 400, messages: [{ role: 'user', content: 'Une longue histoire' }] }),
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    await reader.read(); // the first event arrived
+    controller.abort();
+    await reader.closed.catch(() => undefined);
+    let metrics = '';
+    for (let i = 0; i < 50 && !/bascule_upstream_attempts_total\{[^}]*provider="huggingface"/.test(metrics); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      metrics = await (await fetch(`${slow.url}/metrics`)).text();
+    }
+    expect(metrics).toMatch(/bascule_upstream_attempts_total\{provider="huggingface",component="llm",route="mvp",outcome="ok"\} 1/);
+    expect(metrics).not.toMatch(/bascule_upstream_attempts_total\{provider="huggingface",[^}]*outcome="(?!ok)/);
+  });
+});

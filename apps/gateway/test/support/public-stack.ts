@@ -31,8 +31,8 @@ export interface PublicStack {
 }
 
 /** The lab and the real gateway on loopback (in-memory store, no analysis loop, no dashboard). */
-export async function startPublicStack(tweak?: (loaded: LoadedConfig) => void): Promise<PublicStack> {
-  const lab = await startLab({ latencyScale: 0 });
+export async function startPublicStack(tweak?: (loaded: LoadedConfig) => void, latencyScale = 0): Promise<PublicStack> {
+  const lab = await startLab({ latencyScale });
   const { url, gateway, close } = await startGateway({ loaded: labConfig(lab, tweak), storePath: ':memory:', logger: false, analysisLoop: false, dashboardDir: null });
   return {
     lab,
