@@ -1,6 +1,6 @@
 // The public API end to end: the real gateway (createGateway) in front of the lab on loopback.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatCompletionChunkSchema, ChatCompletionResponseSchema, HandwritingResponseSchema, ReadingCheckResponseSchema, WebSpeechDirectiveSchema } from '@bascule/contracts';
+import { ChatCompletionChunkSchema, ChatCompletionResponseSchema, HandwritingResponseSchema, ReadingCheckResponseSchema, TranscriptionVerboseResponseSchema, WebSpeechDirectiveSchema } from '@bascule/contracts';
 import { handwrittenPng, parseWav, spokenWav } from '@bascule/lab';
 import { handwritingVerdict } from '../src/public/domain.ts';
 import { auth, startPublicStack, type PublicStack } from './support/public-stack.ts';
@@ -94,6 +94,20 @@ describe('transcription and reading check', () => {
     expect(res.status).toBe(200);
     expect(((await res.json()) as { text: string }).text.toLowerCase()).toContain('chat');
     expectRouted(res, 'stt', 'openai-whisper', 'mvp');
+  });
+
+  it.each(['verbose_json', 'text'] as const)('answers response_format %s as OpenAI does', async (format) => {
+    stack.setWeight('stt', 100);
+    const res = await fetch(`${stack.url}/v1/audio/transcriptions`, upload(form({ file: { data: spokenWav('un beau jardin'), type: 'audio/wav', name: 'a.wav' }, response_format: format })));
+    expect(res.status).toBe(200);
+    if (format === 'text') {
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+      expect((await res.text()).toLowerCase()).toContain('jardin');
+      return;
+    }
+    const body = TranscriptionVerboseResponseSchema.parse(await res.json());
+    expect(body.duration).toBeCloseTo(1.05, 2); // the WAV's own duration: 3 words × 0.35 s
+    expect(body.segments.length).toBeGreaterThan(0);
   });
 
   it('checks a reading word by word from faster-whisper', async () => {
