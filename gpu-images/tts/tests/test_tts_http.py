@@ -80,9 +80,8 @@ def test_unknown_voice_is_400_listing_the_voices(warm):
 
 @pytest.mark.parametrize("label,valid,body", fixtures("tts", "synthesize.request"))
 def test_contract_request_fixtures_are_accepted_or_refused(label, valid, body):
-    # The fixtures name their own voices; the image's voice catalogue is configuration (TTS_VOICES).
-    voices = {body["voice"]: "tts_models/fr/css10/vits", "fr-female-clear": "tts_models/fr/css10/vits"}
-    engine, app = make(voices=voices)
+    # The fixtures name the plan's voices, which are the image's default catalogue: no TTS_VOICES needed.
+    engine, app = make()
     with TestClient(app) as client:
         wait_warm(client)
         response = client.post("/synthesize", json=body)
@@ -92,6 +91,14 @@ def test_contract_request_fixtures_are_accepted_or_refused(label, valid, body):
     else:
         assert response.status_code == 400, (label, response.text)
         assert_matches("common.error", response.json())
+
+
+def test_the_contract_names_the_images_default_voices():
+    # The gateway, the lab and this image agree on the plan's voice ids through the contract's fixtures.
+    [body] = [b for _, valid, b in fixtures("tts", "synthesize.voice_error") if valid]
+    assert body["error"]["voices"] == sorted(DEFAULT_VOICES)
+    requested = {b["voice"] for _, valid, b in fixtures("tts", "synthesize.request") if valid}
+    assert requested and requested <= set(DEFAULT_VOICES)
 
 
 def test_the_contract_voice_error_fixtures_agree_with_the_schema():
