@@ -30,6 +30,17 @@ export const WindowMetricsSchema = z.object({
 });
 export type WindowMetrics = z.infer<typeof WindowMetricsSchema>;
 
+/** A component's window, with the reference its cost criterion compares against. */
+export const ComponentMetricsSchema = WindowMetricsSchema.extend({
+  /**
+   * The MVP provider's cost per request in euros: measured over the current step when the MVP served enough
+   * requests, else priced by the config's cost model for a typical request; null when neither can say.
+   * The gateway always sends it; optional so that a payload of an older gateway still reads.
+   */
+  mvpCostPerRequestEur: z.number().min(0).nullable().optional(),
+});
+export type ComponentMetrics = z.infer<typeof ComponentMetricsSchema>;
+
 export const ProviderSummarySchema = z.object({
   id: ProviderIdSchema,
   breaker: BreakerStateSchema,
@@ -75,7 +86,7 @@ export const ComponentSummarySchema = z.object({
   /** Health score 0..100 of the production provider; null without data. */
   health: z.number().min(0).max(100).nullable(),
   /** All the component's requests, whatever route served them. */
-  metrics: WindowMetricsSchema,
+  metrics: ComponentMetricsSchema,
   alerts: z.array(AlertSchema),
 });
 export type ComponentSummary = z.infer<typeof ComponentSummarySchema>;
@@ -209,7 +220,7 @@ export type StateStreamPayload = z.infer<typeof StateStreamPayloadSchema>;
 export const MetricsStreamPayloadSchema = z.object({
   component: ComponentSchema,
   at: isoTime(),
-  metrics: WindowMetricsSchema,
+  metrics: ComponentMetricsSchema,
   providers: z.object({ production: ProviderSummarySchema, mvp: ProviderSummarySchema }),
   health: z.number().min(0).max(100).nullable(),
 });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { COMPONENTS, type Component, type ProviderId } from '@bascule/routing';
 import { PROVIDERS_BY_COMPONENT, ProviderIdSchema } from './vocabulary.ts';
 import { parseDuration } from './duration.ts';
+import { TTS_VOICE_IDS } from './services.ts';
 
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 const envName = () =>
@@ -29,6 +30,20 @@ export const BodyLimitsSchema = z.strictObject({
   imageBytes: positiveInt('a size in bytes').default(5_242_880),
 });
 
+const ORIGIN = /^https?:\/\/[^/\s]+$/;
+
+/** Browsers allowed to call the public API from another origin (the reading app's pages). */
+export const CorsConfigSchema = z.strictObject({
+  /** Exact origins, e.g. "https://lire.example.fr" (scheme, host, port; no path), or "*" for any. None by default. */
+  allowedOrigins: z
+    .array(
+      z.string().refine((o) => o === '*' || ORIGIN.test(o), {
+        message: 'expected an origin such as "https://lire.example.fr" (no path, no trailing slash) or "*"',
+      }),
+    )
+    .default([]),
+});
+
 export const ServerConfigSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: z
@@ -38,6 +53,7 @@ export const ServerConfigSchema = z.strictObject({
     .max(65535, 'expected a port between 0 and 65535')
     .default(8080),
   bodyLimits: BodyLimitsSchema.prefault({}),
+  cors: CorsConfigSchema.prefault({}),
 });
 
 export const ClientKeyConfigSchema = z.strictObject({
@@ -81,7 +97,7 @@ export const ProviderConfigSchema = z.strictObject({
   /** Required except for `web-speech`, which runs in the browser. */
   baseUrl: httpUrl().optional(),
   model: z.string().min(1).optional(),
-  /** Default voice (tts providers). */
+  /** Default voice (tts providers): for coqui one of the plan's voices (TTS_VOICES); for web-speech a browser voice name. */
   voice: z.string().min(1).optional(),
   apiKeyEnv: envName().optional(),
   timeoutMs: positiveInt('a whole number of milliseconds').default(10_000),
@@ -168,6 +184,10 @@ function checkComponent(config: ComponentConfig, ctx: z.RefinementCtx): void {
   for (const [id, provider] of Object.entries(config.providers) as [ProviderId, ProviderConfig][]) {
     if (id !== 'web-speech' && provider.baseUrl === undefined) {
       ctx.addIssue({ code: 'custom', path: ['providers', id, 'baseUrl'], message: 'missing (expected an http(s) URL, e.g. "http://127.0.0.1:8000")' });
+    }
+    // The public API names the plan's voices; a default the gateway cannot be asked for would be a typo.
+    if (id === 'coqui' && provider.voice !== undefined && !(TTS_VOICE_IDS as readonly string[]).includes(provider.voice)) {
+      ctx.addIssue({ code: 'custom', path: ['providers', id, 'voice'], message: `expected one of the plan's voices: ${TTS_VOICE_IDS.join(', ')}` });
     }
   }
 }
@@ -321,7 +341,8 @@ export function defaultLocalConfig(options: LocalConfigOptions = {}): GatewayCon
     };
   }
   return parseGatewayConfig({
-    server: { port: options.port ?? 8080 },
+    // Any origin locally: the app under development runs on its own dev server's port.
+    server: { port: options.port ?? 8080, cors: { allowedOrigins: ['*'] } },
     auth: { clientKeys: [{ name: 'local', keyEnv: 'BASCULE_CLIENT_KEY' }], adminTokenEnv: 'BASCULE_ADMIN_TOKEN' },
     store: { dataDir: options.dataDir ?? './data' },
     components,

@@ -2,6 +2,7 @@
 // official `openai` client works unchanged; the reading and handwriting endpoints are Bascule's own.
 // Request schemas strip unknown keys (OpenAI clients send extras such as `n` or `top_p`).
 import { z } from 'zod';
+import { TTS_VOICE_IDS } from './services.ts';
 import { ProviderIdSchema } from './vocabulary.ts';
 
 // ---------------------------------------------------------------- chat (`llm`)
@@ -122,12 +123,31 @@ export type TranscriptionVerboseResponse = z.infer<typeof TranscriptionVerboseRe
 
 // ---------------------------------------------------------------- speech (`tts`)
 
+/**
+ * OpenAI's speech voices. The `openai` client and apps written for OpenAI send one of these; the gateway
+ * speaks French only, so each means "the default French voice".
+ */
+export const OPENAI_VOICES = ['alloy', 'ash', 'ballad', 'cedar', 'coral', 'echo', 'fable', 'marin', 'nova', 'onyx', 'sage', 'shimmer', 'verse'] as const;
+
+/** What `voice` admits: `default`, one of the plan's French voices, or an OpenAI voice name. */
+export const SPEECH_VOICES: readonly string[] = ['default', ...TTS_VOICE_IDS, ...OPENAI_VOICES];
+
+/** The voice to ask the provider for: an OpenAI name becomes `default` (the configured French voice). */
+export function resolveSpeechVoice(voice: string): string {
+  return (OPENAI_VOICES as readonly string[]).includes(voice) ? 'default' : voice;
+}
+
 export const SpeechRequestSchema = z.object({
   model: z.string().min(1).optional(),
   input: z.string().trim().min(1, 'expected non-empty text').max(1000, 'expected at most 1000 characters'),
-  /** A voice of the production provider, or `default` for the voice in the gateway's config (what
-   *  @bascule/client sends unless told otherwise). The Web Speech directive carries it as a hint. */
-  voice: z.string().min(1),
+  /** `default` for the voice in the gateway's config (what @bascule/client sends unless told otherwise), a
+   *  voice of the plan (`fr-female-clear`, `fr-male-gentle`), or an OpenAI voice name (→ `default`).
+   *  The Web Speech directive carries it as a hint. */
+  voice: z
+    .string({ error: `expected a voice: default, ${TTS_VOICE_IDS.join(', ')} or an OpenAI voice name` })
+    .refine((v) => SPEECH_VOICES.includes(v), {
+      message: `unknown voice; expected default, one of ${TTS_VOICE_IDS.join(', ')}, or an OpenAI voice (${OPENAI_VOICES.join(', ')})`,
+    }),
   speed: z.number().min(0.25).max(4).optional(),
   /** Only WAV is produced (Coqui's native output); anything else is a 400 naming this field. */
   response_format: z.literal('wav').optional(),

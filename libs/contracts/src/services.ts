@@ -70,10 +70,22 @@ export type WhisperTranscribeResponse = z.infer<typeof WhisperTranscribeResponse
 
 // ---------------------------------------------------------------- tts: POST /synthesize (JSON → audio/wav)
 
+/** The plan's French voices and the Coqui model behind each (gpu-images/tts `DEFAULT_VOICES`). */
+export const TTS_VOICES = {
+  'fr-female-clear': 'tts_models/fr/css10/vits',
+  'fr-male-gentle': 'tts_models/fr/mai/tacotron2-DDC',
+} as const;
+export type TtsVoice = keyof typeof TTS_VOICES;
+export const TTS_VOICE_IDS = Object.keys(TTS_VOICES) as [TtsVoice, ...TtsVoice[]];
+/** The voice a request gets when it asks for `default` (unless the gateway's config names another). */
+export const TTS_DEFAULT_VOICE: TtsVoice = 'fr-female-clear';
+/** The image's speed range (Coqui's length scale and the time stretch sound wrong outside it). */
+export const TTS_SPEED_RANGE = { min: 0.5, max: 2 } as const;
+
 export const TtsSynthesizeRequestSchema = z.strictObject({
   text: z.string().min(1).max(1000),
   voice: z.string().min(1).describe('One of the voices the image lists in its 400 body'),
-  speed: z.number().min(0.5).max(2).default(1),
+  speed: z.number().min(TTS_SPEED_RANGE.min).max(TTS_SPEED_RANGE.max).default(1),
 });
 export type TtsSynthesizeRequest = z.infer<typeof TtsSynthesizeRequestSchema>;
 

@@ -71,7 +71,7 @@ describe('public API bodies', () => {
   });
 
   it('only produces WAV speech and always in fr-FR through Web Speech', () => {
-    expect(SpeechRequestSchema.safeParse({ input: 'maison', voice: 'fr-female-1', response_format: 'mp3' }).error?.issues[0]?.path).toEqual(['response_format']);
+    expect(SpeechRequestSchema.safeParse({ input: 'maison', voice: 'fr-female-clear', response_format: 'mp3' }).error?.issues[0]?.path).toEqual(['response_format']);
     expect(WebSpeechDirectiveSchema.safeParse({ provider: 'web-speech', text: 'maison', lang: 'fr-FR', rate: 1 }).success).toBe(true);
     expect(WebSpeechDirectiveSchema.safeParse({ provider: 'web-speech', text: 'maison', lang: 'en-US', rate: 1 }).success).toBe(false);
   });
