@@ -2,7 +2,7 @@
 // and send. Ratios are fractions 0..1 everywhere (error rate, availability, quality scores); latencies
 // are milliseconds; money is euros; times are ISO 8601 strings in UTC.
 import { z } from 'zod';
-import { ComponentSchema, MigrationStatusSchema, ProviderIdSchema } from './vocabulary.ts';
+import { ComponentSchema, MigrationStatusSchema, ProviderIdSchema, RouteSchema } from './vocabulary.ts';
 
 const ratio = () => z.number().min(0).max(1);
 const percent = () => z.number().min(0).max(100);
@@ -88,12 +88,64 @@ export const ComponentSummarySchema = z.object({
   /** All the component's requests, whatever route served them. */
   metrics: ComponentMetricsSchema,
   alerts: z.array(AlertSchema),
+  /**
+   * Distinct students (by keyed hash) who used the component in the last 5 minutes. Counted in memory
+   * with a bound per component: past it the count saturates at the bound; a restart starts from 0.
+   */
+  activeStudents: count(),
 });
 export type ComponentSummary = z.infer<typeof ComponentSummarySchema>;
 
 /** `GET /admin/v1/components`. `GET /admin/v1/components/{component}` answers one ComponentSummary. */
 export const ComponentsResponseSchema = z.object({ components: z.array(ComponentSummarySchema) });
 export type ComponentsResponse = z.infer<typeof ComponentsResponseSchema>;
+
+// ---------------------------------------------------------------- `GET /admin/v1/components/{component}/history`
+
+export const HISTORY_RANGES = ['1h', '48h', '7d'] as const;
+export const HistoryRangeSchema = z.enum(HISTORY_RANGES);
+export type HistoryRange = z.infer<typeof HistoryRangeSchema>;
+export const HISTORY_RANGE_MS: Readonly<Record<HistoryRange, number>> = { '1h': 3_600_000, '48h': 172_800_000, '7d': 604_800_000 };
+/**
+ * Width of the buckets the gateway answers per range: the minute for 1 h (60 points), 10 minutes for 48 h
+ * (288), an hour for 7 days (168): enough points for a chart, a response of tens of kilobytes at most.
+ */
+export const HISTORY_BUCKET_MS: Readonly<Record<HistoryRange, number>> = { '1h': 60_000, '48h': 600_000, '7d': 3_600_000 };
+
+/** A latency histogram of the engine's fixed log-spaced buckets (libs/routing HISTOGRAM_UPPER_BOUNDS). */
+export const HistogramDataSchema = z.object({
+  counts: z.array(count()),
+  min: z.number().min(0).nullable(),
+  max: z.number().min(0).nullable(),
+});
+
+/** The engine's MinuteRollup: all requests of one bucket for one (component, provider, route). */
+export const RollupSchema = z.object({
+  /** Start of the bucket (a minute, or `bucketMs` wide), ms since epoch. */
+  minute: z.number().int().min(0),
+  component: ComponentSchema,
+  provider: ProviderIdSchema,
+  route: RouteSchema,
+  count: count(),
+  errors: count(),
+  latencySumMs: z.number().min(0),
+  costEur: z.number().min(0),
+  histogram: HistogramDataSchema,
+});
+export type Rollup = z.infer<typeof RollupSchema>;
+
+/** `GET /admin/v1/components/{component}/history?range=1h|48h|7d` (1h when omitted); oldest first. */
+export const HistoryResponseSchema = z.object({
+  component: ComponentSchema,
+  range: HistoryRangeSchema,
+  /** Width of each rollup's bucket: HISTORY_BUCKET_MS of the range. */
+  bucketMs: z.number().int().min(60_000),
+  /** First bucket's start and the gateway's clock when it answered. */
+  from: isoTime(),
+  to: isoTime(),
+  rollups: z.array(RollupSchema),
+});
+export type HistoryResponse = z.infer<typeof HistoryResponseSchema>;
 
 const reason = () =>
   z

@@ -13,6 +13,10 @@ import {
   WeightRequestSchema,
   errorBody,
   FaultRequestSchema,
+  HISTORY_BUCKET_MS,
+  HISTORY_RANGE_MS,
+  HISTORY_RANGES,
+  HistoryResponseSchema,
 } from '../src/index.ts';
 
 describe('admin API bodies', () => {
@@ -44,6 +48,21 @@ describe('admin API bodies', () => {
     const percent = QualityResultRequestSchema.safeParse({ benchmark: 'dictée-cp', score: 96, samples: 200, provider: 'faster-whisper' });
     expect(percent.error?.issues[0]?.message).toBe('expected a fraction between 0 and 1 (0.96, not 96)');
     expect(QualityResultRequestSchema.safeParse({ benchmark: 'x', score: 0.9, samples: 1, provider: 'whisper' }).success).toBe(false);
+  });
+
+  it('answers history in buckets that divide their range, with the bucket width said', () => {
+    for (const range of HISTORY_RANGES) expect(HISTORY_RANGE_MS[range] % HISTORY_BUCKET_MS[range]).toBe(0);
+    const body = {
+      component: 'stt',
+      range: '48h',
+      bucketMs: HISTORY_BUCKET_MS['48h'],
+      from: '2026-11-22T10:00:00.000Z',
+      to: '2026-11-24T10:00:00.000Z',
+      rollups: [{ minute: 1_764_000_000_000, component: 'stt', provider: 'openai-whisper', route: 'fallback', count: 2, errors: 0, latencySumMs: 1800, costEur: 0.001, histogram: { counts: [0, 2], min: 800, max: 1000 } }],
+    };
+    expect(HistoryResponseSchema.parse(body)).toEqual(body);
+    expect(HistoryResponseSchema.safeParse({ ...body, range: '2d' }).error?.issues[0]?.path).toEqual(['range']);
+    expect(HistoryResponseSchema.safeParse({ ...body, rollups: [{ ...body.rollups[0], route: 'canary' }] }).error?.issues[0]?.path).toEqual(['rollups', 0, 'route']);
   });
 
   it('decodes stream messages by type', () => {

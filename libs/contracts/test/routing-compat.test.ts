@@ -7,12 +7,14 @@ import {
   AlertSchema,
   CriterionSchema,
   RolloutStateSchema,
+  RollupSchema,
   type Alert,
   type BreakerState,
   type Criterion,
   type GoVerdict,
   type Pricing,
   type RolloutState,
+  type Rollup,
 } from '../src/index.ts';
 
 describe('libs/routing values fit the admin API', () => {
@@ -23,6 +25,7 @@ describe('libs/routing values fit the admin API', () => {
     expectTypeOf<routing.BreakerState>().toEqualTypeOf<BreakerState>();
     expectTypeOf<routing.Pricing>().toEqualTypeOf<Pricing>();
     expectTypeOf<Omit<routing.Alert, 'component'> & { since: string; evaluations: number }>().toExtend<Alert>();
+    expectTypeOf<routing.MinuteRollup>().toEqualTypeOf<Rollup>();
   });
 
   it('value by value', () => {
@@ -38,5 +41,13 @@ describe('libs/routing values fit the admin API', () => {
     };
     const { component: _component, ...carried } = alert;
     expect(AlertSchema.parse({ ...alert, since: '2026-11-24T10:00:00Z', evaluations: 2 })).toEqual({ ...carried, since: '2026-11-24T10:00:00Z', evaluations: 2 });
+  });
+
+  it('a rollup as the engine builds it', () => {
+    const rollup: routing.MinuteRollup = {
+      minute: 1_764_000_000_000, component: 'stt', provider: 'faster-whisper', route: 'production',
+      count: 3, errors: 1, latencySumMs: 2.6, costEur: 0.002, histogram: { counts: [1, 2], min: 0.5, max: 1.05 },
+    };
+    expect(RollupSchema.parse(rollup)).toEqual(rollup);
   });
 });

@@ -33,6 +33,7 @@ export const sttPayload: ComponentSummary = {
   alerts: [
     { id: 'stt:openai-whisper:p95_latency', severity: 'critical', metric: 'p95_latency', provider: 'openai-whisper', message: 'p95 2100 ms > 2000 ms', value: 2100, threshold: 2000, since: '2026-11-24T09:58:00.000Z', evaluations: 2 },
   ],
+  activeStudents: 42,
 };
 
 export const llmPayload: ComponentSummary = {
@@ -49,6 +50,7 @@ export const llmPayload: ComponentSummary = {
   health: 60,
   metrics: metrics({ requests: 3600, p95Ms: 400, costPerRequestEur: 0.001 }),
   alerts: [],
+  activeStudents: 7,
 };
 
 export const criteriaPayload: CriteriaResponse = {

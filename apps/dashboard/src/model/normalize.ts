@@ -110,7 +110,13 @@ function readStep(obj: Json): ComponentView['step'] {
     weight: weightAt(index) ?? readNumber(step, 'weight'),
     nextWeight: weightAt(index === null ? null : index + 1),
     label: readString(step, 'label', 'name'),
+    planWeights: steps.map((s) => readNumber(s, 'weight')).filter((w): w is number => w !== null),
   };
+}
+
+/** The contract carries `activeStudents` on the summary itself; older payloads had it in the metrics. */
+function withStudents(metrics: MetricsView, activeStudents: number | null): MetricsView {
+  return activeStudents === null ? metrics : { ...metrics, activeStudents };
 }
 
 export function normalizeComponent(raw: unknown): ComponentView {
@@ -123,7 +129,7 @@ export function normalizeComponent(raw: unknown): ComponentView {
     weight: readNumber(obj, 'weight', 'state.weight') ?? 0,
     step: readStep(obj),
     health: healthObj ? readNumber(healthObj, 'score', 'value') : readNumber(obj, 'health'),
-    metrics: readMetrics(readObject(obj, 'metrics') ?? {}, readObject(obj, 'providers.mvp.metrics')),
+    metrics: withStudents(readMetrics(readObject(obj, 'metrics') ?? {}, readObject(obj, 'providers.mvp.metrics')), readNumber(obj, 'activeStudents')),
     providers,
     alerts: readArray(obj, 'alerts').map(readAlert),
   };

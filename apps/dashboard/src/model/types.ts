@@ -47,8 +47,11 @@ export interface ComponentView {
   component: string;
   status: Status | 'unknown';
   weight: number;
-  /** Position in the deployed plan: index is 0-based, -1 before the first step. */
-  step: { index: number | null; total: number | null; weight: number | null; nextWeight: number | null; label: string | null };
+  /**
+   * Position in the deployed plan: index is 0-based, -1 before the first step. A weight set by hand keeps
+   * the index (the engine's rule), so `planWeights` lets the page say how the weight sits in the plan.
+   */
+  step: { index: number | null; total: number | null; weight: number | null; nextWeight: number | null; label: string | null; planWeights: number[] };
   health: number | null;
   metrics: MetricsView;
   providers: ProviderView[];

@@ -4,10 +4,11 @@ import { formatMs, formatNumber, formatPercent } from '../model/format.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 import { BreakerList } from './BreakerList.tsx';
-import { stepText } from '../model/step.ts';
+import { useStepText } from './useStepText.ts';
 
 export function ComponentCard({ component: c }: { component: ComponentView }) {
   const { t, locale } = useI18n();
+  const stepText = useStepText();
   const critical = c.alerts.some((a) => a.severity === 'critical');
   return (
     <article className={`card ${critical ? 'card-alert' : ''}`} aria-labelledby={`card-${c.component}`} data-testid={`card-${c.component}`}>
@@ -21,7 +22,7 @@ export function ComponentCard({ component: c }: { component: ComponentView }) {
         <dt>{t('weight')}</dt>
         <dd data-testid="weight">{formatNumber(c.weight, locale, 2)} %</dd>
         <dt>{t('step')}</dt>
-        <dd>{stepText(c)}</dd>
+        <dd data-testid="step">{stepText(c)}</dd>
         <dt>{t('health')}</dt>
         <dd className={`health-${healthLevel(c.health)}`} data-testid="health">
           {formatNumber(c.health, locale)}

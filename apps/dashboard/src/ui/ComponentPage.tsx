@@ -2,7 +2,7 @@ import type { AdminClient } from '../api/adminClient.ts';
 import type { ComponentView } from '../model/types.ts';
 import type { Json } from '../model/read.ts';
 import { formatMs, formatNumber, formatPercent } from '../model/format.ts';
-import { stepText } from '../model/step.ts';
+import { useStepText } from './useStepText.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { useRefetch } from '../state/useRefetch.ts';
 import { StatusBadge } from './StatusBadge.tsx';
@@ -24,6 +24,7 @@ export interface ComponentPageProps {
 
 export function ComponentPage({ client, component: c, id, revision, onChanged }: ComponentPageProps) {
   const { t, locale } = useI18n();
+  const stepText = useStepText();
   const criteria = useRefetch(() => client.criteria(id), [client, id, revision]);
   const events = useRefetch(async () => (await client.events(id)).filter((e) => e.component === null || e.component === id), [client, id, revision]);
   if (!c) return <p>{t('loading')}</p>;

@@ -1,7 +1,8 @@
 // The admin API of the design, under /admin/v1: components, weight, promote / rollback / resume,
-// criteria, quality results, the audit log and the event stream. Bearer admin token on every route.
+// criteria, history, quality results, the audit log and the event stream. Bearer admin token on every route.
 import { COMPONENTS, TransitionError, type Component } from '@bascule/routing';
 import { ActionRequestSchema, PROVIDERS_BY_COMPONENT, QualityResultRequestSchema, WeightRequestSchema } from '@bascule/contracts';
+import { historyRange } from './history.ts';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Migrations } from '../migration/index.ts';
@@ -83,6 +84,10 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
       admin.get('/components', async () => ({ components: runtime.components().map((c) => runtime.summary(c)) }));
       admin.get('/components/:component', async (request) => runtime.summary(component(request)));
       admin.get('/components/:component/criteria', async (request) => runtime.criteria(component(request)));
+      admin.get('/components/:component/history', async (request) => {
+        const c = component(request);
+        return runtime.history(c, historyRange((request.query as Record<string, unknown>).range));
+      });
 
       admin.put('/components/:component/weight', async (request) => {
         const c = component(request);

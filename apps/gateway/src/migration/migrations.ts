@@ -40,6 +40,9 @@ import {
 } from '@bascule/routing';
 import type { Store, StoredAuditEvent } from '../store/index.ts';
 import type { AttemptRecord, MigrationRuntime } from './runtime.ts';
+import { ActiveStudents, type ActiveStudentsOptions } from './active-students.ts';
+import { historyStart, historyView } from './history.ts';
+import type { HistoryRange, HistoryResponse } from '@bascule/contracts';
 import { alertView, eventView, iso, windowMetrics } from './views.ts';
 import type { ComponentSummary, CriteriaResponse, MetricsStreamPayload, QualityResult } from './view-types.ts';
 import { createWebhookNotifier, type WebhookLogger, type WebhookNotifier } from './webhook.ts';
@@ -57,6 +60,8 @@ export interface MigrationsOptions {
   /** Rollups older than this are deleted (default 8 days). */
   retentionMs?: number;
   breaker?: Partial<Omit<BreakerOptions, 'onStateChange'>>;
+  /** Active students' window and bound (default 5 min, 20 000 per component). */
+  activeStudents?: Partial<ActiveStudentsOptions>;
   webhook?: { url?: string; timeoutMs: number };
   log?: WebhookLogger & { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
@@ -86,6 +91,7 @@ export class Migrations implements MigrationRuntime {
   private readonly analyses = new Map<Component, Analysis>();
   private readonly breakers: BreakerRegistry;
   private readonly pending = new Map<string, MinuteRollup>();
+  private readonly students: ActiveStudents;
   private readonly listeners = new Set<(change: RuntimeChange) => void>();
   private readonly webhook: WebhookNotifier;
   private readonly log: NonNullable<MigrationsOptions['log']>;
@@ -102,6 +108,7 @@ export class Migrations implements MigrationRuntime {
     this.qualityWindowMs = options.qualityWindowMs ?? 7 * 24 * 3_600_000;
     this.retentionMs = options.retentionMs ?? 8 * 24 * 3_600_000;
     this.log = options.log ?? silentLog;
+    this.students = new ActiveStudents(options.activeStudents);
     this.webhook = createWebhookNotifier(options.webhook?.url, options.webhook?.timeoutMs ?? 3_000, this.log);
     this.breakers = new BreakerRegistry(this.clock, {
       ...options.breaker,
@@ -175,6 +182,11 @@ export class Migrations implements MigrationRuntime {
     const latencyMs = Number.isFinite(o.latencyMs) && o.latencyMs >= 0 ? o.latencyMs : 0;
     const costEur = Number.isFinite(o.costEur) && o.costEur >= 0 ? o.costEur : 0;
     addToRollup(r, { at: o.at, component: o.component, provider: o.provider, route: o.route, latencyMs, ok: providerOk, costEur });
+  }
+
+  /** A request of a student, by keyed hash (never the raw id): counted in `activeStudents`. */
+  noteStudent(component: Component, studentHash: string): void {
+    this.students.note(component, studentHash, this.clock.now());
   }
 
   /** Writes the rollups gathered since the last flush into the store (adding to the same minutes). */
@@ -255,6 +267,13 @@ export class Migrations implements MigrationRuntime {
       all: summarize(rollups),
       breakerOpen: this.breakerState(plan.productionProvider).state === 'open',
     };
+  }
+
+  /** The last hour, 48 h or 7 days of rollups, in buckets; the minutes not flushed yet included. */
+  history(component: Component, range: HistoryRange, now: number = this.clock.now()): HistoryResponse {
+    const since = historyStart(range, now);
+    const unflushed = [...this.pending.values()].filter((r) => r.component === component && r.minute >= since);
+    return historyView(component, range, [...this.store.rollupsSince(since, component), ...unflushed], now);
   }
 
   /** The stored minutes of the window plus what has not been flushed yet. */
@@ -341,6 +360,7 @@ export class Migrations implements MigrationRuntime {
       health: healthScore(w.production, plan.thresholds),
       metrics: windowMetrics(w.all, this.windowMs),
       alerts: (this.analyses.get(component)?.alerts ?? []).map(alertView),
+      activeStudents: this.students.count(component, now),
     };
   }
 

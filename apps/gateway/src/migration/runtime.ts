@@ -29,4 +29,6 @@ export interface MigrationRuntime {
   isAvailable(provider: ProviderId): boolean;
   /** Every upstream attempt: feeds the breaker, the sliding windows and the per-minute rollups. */
   recordAttempt(o: AttemptRecord): void;
+  /** A student's request, by keyed hash (never the raw id), for the active-students count. */
+  noteStudent?(component: Component, studentHash: string): void;
 }

@@ -8,7 +8,7 @@ import { AUDIO_TYPES, requireMediaType } from '../http/media.ts';
 import { readMultipartOnce } from '../http/multipart.ts';
 import { readStudentId } from '../http/student.ts';
 import { abortOnClose } from './chat.ts';
-import { markRouted, requireComponent, routed, type RouteContext } from './context.ts';
+import { identifyStudent, markRouted, requireComponent, routed, type RouteContext } from './context.ts';
 
 export function registerAudio(app: FastifyInstance, ctx: RouteContext): void {
   const { audioBytes, jsonBytes } = ctx.config.server.bodyLimits;
@@ -16,7 +16,7 @@ export function registerAudio(app: FastifyInstance, ctx: RouteContext): void {
   app.post('/audio/transcriptions', { onRequest: async (request) => requireMediaType(request, 'multipart') }, async (request, reply) => {
     requireComponent(ctx.config, 'stt');
     const studentId = readStudentId(request.headers['x-student-id']);
-    request.log = request.log.child({ student: ctx.hashStudentId(studentId) });
+    identifyStudent(request, ctx, 'stt', studentId);
     const { file, fields } = await readMultipartOnce(request, { fileField: 'file', maxFileBytes: audioBytes, acceptedTypes: AUDIO_TYPES, what: 'an audio recording' });
     const parsed = TranscriptionFieldsSchema.safeParse(fields);
     if (!parsed.success) throw fromZodError(parsed.error, fields, '');
@@ -49,7 +49,7 @@ export function registerAudio(app: FastifyInstance, ctx: RouteContext): void {
     const parsed = SpeechRequestSchema.safeParse(request.body);
     if (!parsed.success) throw fromZodError(parsed.error, request.body);
     const studentId = readStudentId(request.headers['x-student-id']);
-    request.log = request.log.child({ student: ctx.hashStudentId(studentId) });
+    identifyStudent(request, ctx, 'tts', studentId);
     const { input, voice, speed } = parsed.data;
     const result = await routed(request, reply, 'tts', () =>
       ctx.executor.run('tts', studentId, (provider, call) => ctx.executor.adapterFor<SpeechAdapter>(provider, 'speech').synthesize({ text: input, voice, speed: speed ?? 1 }, call), abortOnClose(reply)),

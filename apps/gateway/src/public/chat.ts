@@ -8,7 +8,7 @@ import type { ChatAdapter, ChatStream } from '../adapters/index.ts';
 import { fromZodError } from '../http/errors.ts';
 import { requireMediaType } from '../http/media.ts';
 import { readStudentId } from '../http/student.ts';
-import { markRouted, requireComponent, routed, type RouteContext } from './context.ts';
+import { identifyStudent, markRouted, requireComponent, routed, type RouteContext } from './context.ts';
 
 interface OpenedStream {
   stream: ChatStream;
@@ -23,7 +23,7 @@ export function registerChat(app: FastifyInstance, ctx: RouteContext): void {
     if (!parsed.success) throw fromZodError(parsed.error, request.body);
     const body = parsed.data;
     const studentId = readStudentId(request.headers['x-student-id'], body.user);
-    request.log = request.log.child({ student: ctx.hashStudentId(studentId) });
+    identifyStudent(request, ctx, 'llm', studentId);
     return body.stream ? streamChat(request, reply, ctx, body, studentId) : completeChat(request, reply, ctx, body, studentId);
   });
 }

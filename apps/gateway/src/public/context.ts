@@ -12,6 +12,8 @@ export interface RouteContext {
   executor: Executor;
   metrics: GatewayMetrics | null;
   hashStudentId(id: string): string;
+  /** Counts the student (by hash) as active on the component; a no-op when the runtime does not count. */
+  noteStudent(component: Component, studentHash: string): void;
 }
 
 /** Per request: when it arrived and, once routed, where it went (read by the onResponse hook). */
@@ -35,6 +37,13 @@ export function traceOf(request: FastifyRequest): RequestTrace {
     traces.set(request, trace);
   }
   return trace;
+}
+
+/** Names the student in the request's log lines by keyed hash (never the raw id) and counts them active. */
+export function identifyStudent(request: FastifyRequest, ctx: RouteContext, component: Component, studentId: string): void {
+  const hash = ctx.hashStudentId(studentId);
+  request.log = request.log.child({ student: hash });
+  ctx.noteStudent(component, hash);
 }
 
 /** 404 when this gateway does not serve the component (left out of the config). */

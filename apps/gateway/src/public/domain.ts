@@ -9,7 +9,7 @@ import { readMultipartOnce } from '../http/multipart.ts';
 import { readStudentId } from '../http/student.ts';
 import { checkReading } from '../reading/index.ts';
 import { abortOnClose } from './chat.ts';
-import { markRouted, requireComponent, routed, type RouteContext } from './context.ts';
+import { identifyStudent, markRouted, requireComponent, routed, type RouteContext } from './context.ts';
 
 /** Below this confidence a recognised letter is not trusted: the child is asked to write it again. */
 export const UNREADABLE_BELOW = 0.3;
@@ -20,7 +20,7 @@ export function registerDomain(app: FastifyInstance, ctx: RouteContext): void {
   app.post('/reading/check', { onRequest: async (request) => requireMediaType(request, 'multipart') }, async (request, reply) => {
     requireComponent(ctx.config, 'stt');
     const studentId = readStudentId(request.headers['x-student-id']);
-    request.log = request.log.child({ student: ctx.hashStudentId(studentId) });
+    identifyStudent(request, ctx, 'stt', studentId);
     const { file, fields } = await readMultipartOnce(request, { fileField: 'audio', maxFileBytes: audioBytes, acceptedTypes: AUDIO_TYPES, what: 'an audio recording' });
     // `expected` (the contract) or `expected_text` (an alias apps may send).
     const input = { expected: fields.expected ?? fields.expected_text, ...(fields.language !== undefined ? { language: fields.language } : {}) };
@@ -50,7 +50,7 @@ export function registerDomain(app: FastifyInstance, ctx: RouteContext): void {
   app.post('/vision/handwriting', { onRequest: async (request) => requireMediaType(request, 'multipart') }, async (request, reply) => {
     requireComponent(ctx.config, 'vision');
     const studentId = readStudentId(request.headers['x-student-id']);
-    request.log = request.log.child({ student: ctx.hashStudentId(studentId) });
+    identifyStudent(request, ctx, 'vision', studentId);
     const { file, fields } = await readMultipartOnce(request, { fileField: 'image', maxFileBytes: imageBytes, acceptedTypes: IMAGE_TYPES, what: 'a PNG or JPEG picture' });
     const input = { target: fields.target ?? fields.target_letter };
     const parsed = HandwritingFieldsSchema.safeParse(input);

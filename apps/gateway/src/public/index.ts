@@ -62,7 +62,8 @@ export async function registerPublicApi(app: FastifyInstance, deps: PublicApiDep
     ...(deps.clock ? { clock: deps.clock } : {}),
     ...(deps.maxAttempts !== undefined ? { maxAttempts: deps.maxAttempts } : {}),
   });
-  const ctx: RouteContext = { config: deps.config, executor, metrics: deps.metrics, hashStudentId: deps.hashStudentId };
+  const noteStudent = deps.runtime.noteStudent?.bind(deps.runtime) ?? (() => {});
+  const ctx: RouteContext = { config: deps.config, executor, metrics: deps.metrics, hashStudentId: deps.hashStudentId, noteStudent };
   const { audioBytes, imageBytes } = deps.config.server.bodyLimits;
   const uploadLimit = Math.max(audioBytes, imageBytes);
 
