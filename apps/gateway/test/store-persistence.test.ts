@@ -21,8 +21,10 @@ describe('store', () => {
     expect(store.schemaVersions()).toEqual(SCHEMA_MIGRATIONS.map((m) => m.version));
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     store.close();
-    const again = new Store(path, [...SCHEMA_MIGRATIONS, { version: 2, name: 'extra', sql: 'CREATE TABLE extra (x INTEGER)' }]);
-    expect(again.schemaVersions()).toEqual([1, 2]);
+    const next = SCHEMA_MIGRATIONS.length + 1;
+    const again = new Store(path, [...SCHEMA_MIGRATIONS, { version: next, name: 'extra', sql: 'CREATE TABLE extra (x INTEGER)' }]);
+    expect(again.schemaVersions()).toEqual([...SCHEMA_MIGRATIONS.map((m) => m.version), next]);
+    expect(again.db.prepare('SELECT COUNT(*) AS n FROM extra').get()).toEqual({ n: 0 });
     again.close();
   });
 

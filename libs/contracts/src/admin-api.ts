@@ -147,6 +147,32 @@ export const HistoryResponseSchema = z.object({
 });
 export type HistoryResponse = z.infer<typeof HistoryResponseSchema>;
 
+// ---------------------------------------------------------------- `GET /admin/v1/costs`
+
+const costLine = () => ({ requests: count(), costEur: z.number().min(0) });
+
+/**
+ * `GET /admin/v1/costs?month=YYYY-MM` (the current UTC month when omitted): what the gateway recorded,
+ * per component and provider. Kept per month, after the minute rollups are pruned.
+ */
+export const CostsResponseSchema = z.object({
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
+  monthStart: isoTime(),
+  /** The gateway's clock when it answered. */
+  at: isoTime(),
+  /** The first minute with a request in the month (a projection scales from here); null without any. */
+  since: isoTime().nullable(),
+  ...costLine(),
+  components: z.array(
+    z.object({
+      component: ComponentSchema,
+      ...costLine(),
+      providers: z.array(z.object({ provider: ProviderIdSchema, ...costLine() })),
+    }),
+  ),
+});
+export type CostsResponse = z.infer<typeof CostsResponseSchema>;
+
 const reason = () =>
   z
     .string({ error: 'expected a reason (non-empty text)' })

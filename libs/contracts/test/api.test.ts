@@ -17,6 +17,7 @@ import {
   HISTORY_RANGE_MS,
   HISTORY_RANGES,
   HistoryResponseSchema,
+  CostsResponseSchema,
 } from '../src/index.ts';
 
 describe('admin API bodies', () => {
@@ -63,6 +64,21 @@ describe('admin API bodies', () => {
     expect(HistoryResponseSchema.parse(body)).toEqual(body);
     expect(HistoryResponseSchema.safeParse({ ...body, range: '2d' }).error?.issues[0]?.path).toEqual(['range']);
     expect(HistoryResponseSchema.safeParse({ ...body, rollups: [{ ...body.rollups[0], route: 'canary' }] }).error?.issues[0]?.path).toEqual(['rollups', 0, 'route']);
+  });
+
+  it('answers the month’s costs per component and provider; a month is YYYY-MM', () => {
+    const body = {
+      month: '2026-12',
+      monthStart: '2026-12-01T00:00:00.000Z',
+      at: '2026-12-03T08:00:00.000Z',
+      since: '2026-12-01T09:00:00.000Z',
+      requests: 4,
+      costEur: 0.024,
+      components: [{ component: 'stt', requests: 4, costEur: 0.024, providers: [{ provider: 'openai-whisper', requests: 4, costEur: 0.024 }] }],
+    };
+    expect(CostsResponseSchema.parse(body)).toEqual(body);
+    expect(CostsResponseSchema.safeParse({ ...body, month: '2026-13' }).error?.issues[0]?.path).toEqual(['month']);
+    expect(CostsResponseSchema.safeParse({ ...body, since: null, requests: 0, costEur: 0, components: [] }).success).toBe(true);
   });
 
   it('decodes stream messages by type', () => {

@@ -1,8 +1,9 @@
 // The admin API of the design, under /admin/v1: components, weight, promote / rollback / resume,
-// criteria, history, quality results, the audit log and the event stream. Bearer admin token on every route.
+// criteria, history, costs, quality results, the audit log and the event stream. Bearer admin token on every route.
 import { COMPONENTS, TransitionError, type Component } from '@bascule/routing';
 import { ActionRequestSchema, PROVIDERS_BY_COMPONENT, QualityResultRequestSchema, WeightRequestSchema } from '@bascule/contracts';
 import { historyRange } from './history.ts';
+import { monthParam } from './month.ts';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Migrations } from '../migration/index.ts';
@@ -112,6 +113,8 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
         const result = runtime.recordQuality(c, { ...body, at: body.at === undefined ? undefined : Date.parse(body.at) });
         return reply.code(201).send(result);
       });
+
+      admin.get('/costs', async (request) => runtime.costs(monthParam((request.query as Record<string, unknown>).month)));
 
       admin.get('/events', async (request) => {
         const q = request.query as Record<string, string | undefined>;

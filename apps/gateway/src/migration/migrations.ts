@@ -38,11 +38,12 @@ import {
   type Transition,
   type WindowStats,
 } from '@bascule/routing';
-import type { Store, StoredAuditEvent } from '../store/index.ts';
+import { monthOf, type Store, type StoredAuditEvent } from '../store/index.ts';
 import type { AttemptRecord, MigrationRuntime } from './runtime.ts';
 import { ActiveStudents, type ActiveStudentsOptions } from './active-students.ts';
 import { historyStart, historyView } from './history.ts';
-import type { HistoryRange, HistoryResponse } from '@bascule/contracts';
+import { costsView } from './costs.ts';
+import type { CostsResponse, HistoryRange, HistoryResponse } from '@bascule/contracts';
 import { alertView, eventView, iso, windowMetrics } from './views.ts';
 import type { ComponentSummary, CriteriaResponse, MetricsStreamPayload, QualityResult } from './view-types.ts';
 import { createWebhookNotifier, type WebhookLogger, type WebhookNotifier } from './webhook.ts';
@@ -274,6 +275,12 @@ export class Migrations implements MigrationRuntime {
     const since = historyStart(range, now);
     const unflushed = [...this.pending.values()].filter((r) => r.component === component && r.minute >= since);
     return historyView(component, range, [...this.store.rollupsSince(since, component), ...unflushed], now);
+  }
+
+  /** Requests and cost recorded in a UTC month (`YYYY-MM`, default the current one), unflushed minutes included. */
+  costs(month: string | undefined, now: number = this.clock.now()): CostsResponse {
+    const m = month ?? monthOf(now);
+    return costsView(m, this.components(), this.store.monthlyCosts(m), this.pending.values(), now);
   }
 
   /** The stored minutes of the window plus what has not been flushed yet. */

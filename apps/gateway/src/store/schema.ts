@@ -52,4 +52,25 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       CREATE INDEX quality_results_component ON quality_results (component, provider, at);
     `,
   },
+  {
+    version: 2,
+    name: 'monthly costs (kept after the minute rollups are pruned)',
+    // Requests and cost per UTC month, component and provider, added to by every flush of rollups, so the
+    // month to date survives the rollups' 8-day retention. Filled from the minutes already stored.
+    sql: `
+      CREATE TABLE monthly_costs (
+        month TEXT NOT NULL,
+        component TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        requests INTEGER NOT NULL,
+        cost_eur REAL NOT NULL,
+        first_minute INTEGER NOT NULL,
+        PRIMARY KEY (month, component, provider)
+      );
+      INSERT INTO monthly_costs (month, component, provider, requests, cost_eur, first_minute)
+        SELECT strftime('%Y-%m', minute / 1000, 'unixepoch'), component, provider,
+               SUM(json_extract(rollup_json, '$.count')), SUM(json_extract(rollup_json, '$.costEur')), MIN(minute)
+        FROM minute_rollups GROUP BY 1, 2, 3;
+    `,
+  },
 ];

@@ -23,6 +23,21 @@ export interface QualityRecord {
   samples: number;
 }
 
+/** Requests and cost of one UTC month for one component and provider. */
+export interface MonthlyCost {
+  /** `YYYY-MM` (UTC). */
+  month: string;
+  component: Component;
+  provider: ProviderId;
+  requests: number;
+  costEur: number;
+  /** Start of the first minute with a request this month. */
+  firstMinute: number;
+}
+
+/** The UTC month (`YYYY-MM`) of an instant. */
+export const monthOf = (at: number): string => new Date(at).toISOString().slice(0, 7);
+
 export interface EventQuery {
   component?: Component;
   /** Only events with a smaller id (paging back). */
@@ -123,20 +138,37 @@ export class Store {
 
   // ------------------------------------------------------------------------------ rollups
 
-  /** Adds rollups into the stored ones of the same minute and key (two flushes of a minute add up). */
+  /**
+   * Adds rollups into the stored ones of the same minute and key (two flushes of a minute add up), and
+   * their requests and cost into the month's totals, in one transaction.
+   */
   addRollups(rollups: readonly MinuteRollup[]): void {
     if (rollups.length === 0) return;
     const get = this.db.prepare('SELECT rollup_json FROM minute_rollups WHERE minute = ? AND component = ? AND provider = ? AND route = ?');
     const put = this.db.prepare(
       'INSERT INTO minute_rollups (minute, component, provider, route, rollup_json) VALUES (?, ?, ?, ?, ?) ON CONFLICT (minute, component, provider, route) DO UPDATE SET rollup_json = excluded.rollup_json',
     );
+    const addCost = this.db.prepare(
+      `INSERT INTO monthly_costs (month, component, provider, requests, cost_eur, first_minute) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (month, component, provider) DO UPDATE SET requests = requests + excluded.requests, cost_eur = cost_eur + excluded.cost_eur,
+       first_minute = MIN(first_minute, excluded.first_minute)`,
+    );
     this.db.transaction(() => {
       for (const r of rollups) {
         const row = get.get(r.minute, r.component, r.provider, r.route) as { rollup_json: string } | undefined;
         const merged = row ? mergeRollups([JSON.parse(row.rollup_json) as MinuteRollup, r])[0]! : r;
         put.run(r.minute, r.component, r.provider, r.route, JSON.stringify(merged));
+        addCost.run(monthOf(r.minute), r.component, r.provider, r.count, r.costEur, r.minute);
       }
     })();
+  }
+
+  /** The totals of one UTC month (`YYYY-MM`), per component and provider. */
+  monthlyCosts(month: string): MonthlyCost[] {
+    const rows = this.db
+      .prepare('SELECT month, component, provider, requests, cost_eur, first_minute FROM monthly_costs WHERE month = ? ORDER BY component, provider')
+      .all(month) as { month: string; component: Component; provider: ProviderId; requests: number; cost_eur: number; first_minute: number }[];
+    return rows.map((r) => ({ month: r.month, component: r.component, provider: r.provider, requests: r.requests, costEur: r.cost_eur, firstMinute: r.first_minute }));
   }
 
   /** Rollups of minutes starting at or after `since`, oldest first. */
