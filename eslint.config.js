@@ -41,8 +41,17 @@ export default tseslint.config(
     ignores: ['libs/routing/src/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: ioModules, patterns: ['node:*'] }],
-      'no-restricted-globals': ['error', { name: 'fetch', message: 'libs/routing does no I/O' }, { name: 'setTimeout', message: 'inject a clock' }, { name: 'setInterval', message: 'inject a clock' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: 'libs/routing does no I/O' },
+        { name: 'setTimeout', message: 'inject a clock' },
+        { name: 'setInterval', message: 'inject a clock' },
+        { name: 'performance', message: 'inject a clock' },
+        { name: 'process', message: 'libs/routing does no I/O: the caller reads the environment' },
+      ],
       'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'inject a clock' }, { object: 'Math', property: 'random', message: 'inject randomness' }],
+      // `new Date()` reads the clock; `new Date(at)` of a given time does not.
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'new Date() reads the clock: inject a clock' }],
     },
   },
   {
