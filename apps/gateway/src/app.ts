@@ -14,7 +14,7 @@ import { registerAdminApi, type StreamOptions } from './admin/index.ts';
 import { localConfig, type LoadedConfig } from './config/index.ts';
 import { Migrations, plansFromConfig } from './migration/index.ts';
 import { Store } from './store/index.ts';
-import { registerPublicApi } from './public/index.ts';
+import { costModelOf, registerPublicApi } from './public/index.ts';
 import { createGatewayMetrics } from './metrics/index.ts';
 
 export interface GatewayOptions {
@@ -64,6 +64,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     plans: plansFromConfig(config),
     clock: options.clock,
     windowMs: options.windowMs,
+    costModel: costModelOf(config),
     intervalMs: config.analysis.intervalMs,
     breaker: options.breaker,
     webhook: config.webhook,

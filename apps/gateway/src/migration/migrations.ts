@@ -28,6 +28,7 @@ import {
   type BreakerOptions,
   type Clock,
   type Component,
+  type CostModel,
   type Evaluation,
   type MinuteRollup,
   type ProviderId,
@@ -36,6 +37,7 @@ import {
   type RolloutState,
   type TrackedAlert,
   type Transition,
+  type Usage,
   type WindowStats,
 } from '@bascule/routing';
 import { monthOf, type Store, type StoredAuditEvent } from '../store/index.ts';
@@ -44,6 +46,8 @@ import { ActiveStudents, type ActiveStudentsOptions } from './active-students.ts
 import { historyStart, historyView } from './history.ts';
 import { costsView } from './costs.ts';
 import type { CostsResponse, HistoryRange, HistoryResponse } from '@bascule/contracts';
+import { mvpCostPerRequest } from './mvp-cost.ts';
+import { StepWindows } from './step-window.ts';
 import { alertView, eventView, iso, windowMetrics } from './views.ts';
 import type { ComponentSummary, CriteriaResponse, MetricsStreamPayload, QualityResult } from './view-types.ts';
 import { createWebhookNotifier, type WebhookLogger, type WebhookNotifier } from './webhook.ts';
@@ -52,8 +56,12 @@ export interface MigrationsOptions {
   store: Store;
   plans: Map<Component, RolloutPlan>;
   clock?: Clock;
-  /** Length of the analysis window (whole minutes; default 5 min). */
+  /** Length of the alert window (whole minutes; default 5 min). The criteria are judged over the current step. */
   windowMs?: number;
+  /** Prices of the config: the MVP's cost per request when its traffic is too thin to measure it. */
+  costModel?: CostModel;
+  /** A typical request per component, priced by `costModel` (default: TYPICAL_USAGE of mvp-cost.ts). */
+  typicalUsage?: Partial<Record<Component, Usage>>;
   /** How often the loop runs once `start()`ed (default 5 s). */
   intervalMs?: number;
   /** Quality results older than this are ignored (default 7 days). */
@@ -71,6 +79,14 @@ export type RuntimeChange =
   | { type: 'state'; component: Component }
   | { type: 'event'; event: StoredAuditEvent }
   | { type: 'alert'; component: Component; state: 'firing' | 'resolved'; alert: TrackedAlert };
+
+/** A provider pair's statistics over one window (the short alert window, or the current step). */
+interface Windows {
+  production: WindowStats;
+  mvp: WindowStats;
+  all: WindowStats;
+  breakerOpen: boolean;
+}
 
 interface Analysis {
   at: number;
@@ -98,6 +114,9 @@ export class Migrations implements MigrationRuntime {
   private readonly log: NonNullable<MigrationsOptions['log']>;
   private readonly qualityWindowMs: number;
   private readonly retentionMs: number;
+  private readonly costModel: CostModel | undefined;
+  private readonly typicalUsage: Partial<Record<Component, Usage>>;
+  private readonly stepWindows: StepWindows;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(options: MigrationsOptions) {
@@ -110,6 +129,9 @@ export class Migrations implements MigrationRuntime {
     this.retentionMs = options.retentionMs ?? 8 * 24 * 3_600_000;
     this.log = options.log ?? silentLog;
     this.students = new ActiveStudents(options.activeStudents);
+    this.costModel = options.costModel;
+    this.typicalUsage = options.typicalUsage ?? {};
+    this.stepWindows = new StepWindows(this.store);
     this.webhook = createWebhookNotifier(options.webhook?.url, options.webhook?.timeoutMs ?? 3_000, this.log);
     this.breakers = new BreakerRegistry(this.clock, {
       ...options.breaker,
@@ -229,13 +251,14 @@ export class Migrations implements MigrationRuntime {
   private analyse(plan: RolloutPlan, now: number): void {
     const component = plan.component;
     const previous = this.analyses.get(component);
+    // Alerts (and so rollback) react to the short window; the GO/NO-GO criteria judge the whole step.
     const { production, mvp, breakerOpen } = this.windows(plan, now);
     const alerts = [
       ...evaluateAlerts(production, plan.thresholds, { component, provider: plan.productionProvider, breakerOpen }),
       ...evaluateAlerts(mvp, plan.thresholds, { component, provider: plan.mvpProvider, breakerOpen: this.breakerState(plan.mvpProvider).state === 'open' }),
     ];
     const tracked = trackAlerts(previous?.alerts ?? [], alerts, now);
-    const evaluation = evaluateCriteria(plan, { production, mvp, quality: this.quality(plan, now), breakerOpen });
+    const evaluation = this.evaluate(plan, now);
     const state = this.state(component);
     const decision = decide({ plan, state, analysis: { alerts, evaluation }, criticalStreak: previous?.criticalStreak ?? 0, now });
     this.analyses.set(component, { at: now, alerts: tracked.active, evaluation, criticalStreak: decision.criticalStreak, lastDecision: decision.reason });
@@ -260,14 +283,48 @@ export class Migrations implements MigrationRuntime {
     }
   }
 
-  private windows(plan: RolloutPlan, now: number): { production: WindowStats; mvp: WindowStats; all: WindowStats; breakerOpen: boolean } {
-    const rollups = this.windowRollups(plan.component, now);
+  private windows(plan: RolloutPlan, now: number): Windows {
+    return this.windowsOf(plan, this.windowRollups(plan.component, now));
+  }
+
+  private windowsOf(plan: RolloutPlan, rollups: readonly MinuteRollup[]): Windows {
     return {
       production: summarize(rollups, { provider: plan.productionProvider, route: 'production' }),
       mvp: summarize(rollups, { provider: plan.mvpProvider }),
       all: summarize(rollups),
       breakerOpen: this.breakerState(plan.productionProvider).state === 'open',
     };
+  }
+
+  /** The current step's window; before the first step (no step start), the short window. */
+  private stepWindow(plan: RolloutPlan, now: number): Windows {
+    const started = this.state(plan.component).stepStartedAt;
+    if (started === null) return this.windows(plan, now);
+    return this.windowsOf(plan, this.stepWindows.rollups(plan.component, started, now, [...this.pending.values()]));
+  }
+
+  /** The GO/NO-GO verdict of the current step, with the MVP's cost per request as the cost reference. */
+  private evaluate(plan: RolloutPlan, now: number): Evaluation {
+    const w = this.stepWindow(plan, now);
+    const mvpCostPerRequestEur = this.mvpCost(plan, w);
+    return evaluateCriteria(plan, {
+      production: w.production,
+      mvp: w.mvp,
+      quality: this.quality(plan, now),
+      breakerOpen: w.breakerOpen,
+      ...(mvpCostPerRequestEur === null ? {} : { mvpCostPerRequestEur }),
+    });
+  }
+
+  private mvpCost(plan: RolloutPlan, step: Windows): number | null {
+    return mvpCostPerRequest({
+      component: plan.component,
+      mvpProvider: plan.mvpProvider,
+      mvp: step.mvp,
+      minRequests: plan.thresholds.minRequests,
+      costModel: this.costModel,
+      typicalUsage: this.typicalUsage[plan.component],
+    });
   }
 
   /** The last hour, 48 h or 7 days of rollups, in buckets; the minutes not flushed yet included. */
@@ -365,7 +422,7 @@ export class Migrations implements MigrationRuntime {
       stepStartedAt: state.stepStartedAt === null ? null : iso(state.stepStartedAt),
       providers: this.providerViews(plan, w),
       health: healthScore(w.production, plan.thresholds),
-      metrics: windowMetrics(w.all, this.windowMs),
+      metrics: this.componentMetrics(plan, w, now),
       alerts: (this.analyses.get(component)?.alerts ?? []).map(alertView),
       activeStudents: this.students.count(component, now),
     };
@@ -374,7 +431,12 @@ export class Migrations implements MigrationRuntime {
   metricsPayload(component: Component, now: number = this.clock.now()): MetricsStreamPayload {
     const plan = this.plan(component);
     const w = this.windows(plan, now);
-    return { component, at: iso(now), metrics: windowMetrics(w.all, this.windowMs), providers: this.providerViews(plan, w), health: healthScore(w.production, plan.thresholds) };
+    return { component, at: iso(now), metrics: this.componentMetrics(plan, w, now), providers: this.providerViews(plan, w), health: healthScore(w.production, plan.thresholds) };
+  }
+
+  /** The short window of all the component's requests, and the MVP cost reference the criteria use. */
+  private componentMetrics(plan: RolloutPlan, w: Windows, now: number): ComponentSummary['metrics'] {
+    return { ...windowMetrics(w.all, this.windowMs), mvpCostPerRequestEur: this.mvpCost(plan, this.stepWindow(plan, now)) };
   }
 
   private providerViews(plan: RolloutPlan, w: { production: WindowStats; mvp: WindowStats }): ComponentSummary['providers'] {
@@ -386,8 +448,7 @@ export class Migrations implements MigrationRuntime {
 
   criteria(component: Component, now: number = this.clock.now()): CriteriaResponse {
     const plan = this.plan(component);
-    const w = this.windows(plan, now);
-    const evaluation = evaluateCriteria(plan, { production: w.production, mvp: w.mvp, quality: this.quality(plan, now), breakerOpen: w.breakerOpen });
+    const evaluation = this.evaluate(plan, now);
     return {
       component,
       provider: plan.productionProvider,
