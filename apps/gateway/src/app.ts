@@ -15,6 +15,8 @@ import { localConfig, type LoadedConfig } from './config/index.ts';
 import { Migrations, plansFromConfig } from './migration/index.ts';
 import { Store } from './store/index.ts';
 import { costModelOf, registerPublicApi } from './public/index.ts';
+import { LOG_REDACT } from './http/redact.ts';
+import { registerCors } from './http/cors.ts';
 import { createGatewayMetrics } from './metrics/index.ts';
 
 export interface GatewayOptions {
@@ -25,7 +27,7 @@ export interface GatewayOptions {
   /** Default: BASCULE_DATA_DIR, else the config's store.dataDir. */
   dataDir?: string;
   clock?: Clock;
-  /** Fastify's logger option (pino); default on at `info`. */
+  /** Fastify's logger option (pino); default on at `info`. Credentials and student ids are always redacted. */
   logger?: FastifyServerOptions['logger'];
   /** Run the analysis loop on a timer (default true; tests call `runtime.tick(now)` instead). */
   analysisLoop?: boolean;
@@ -54,7 +56,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const dataDir = options.dataDir ?? process.env.BASCULE_DATA_DIR ?? config.store.dataDir;
   const store = new Store(options.storePath ?? join(resolve(dataDir), 'bascule.db'));
   const app = Fastify({
-    logger: options.logger ?? { level: 'info', redact: ['req.headers.authorization', 'req.headers["x-student-id"]'] },
+    logger: withRedaction(options.logger ?? { level: 'info' }),
     bodyLimit: config.server.bodyLimits.jsonBytes,
     return503OnClosing: true,
   });
@@ -81,6 +83,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     if (closing) reply.header('connection', 'close');
     done(null, payload);
   });
+  registerCors(app, { allowedOrigins: config.server.cors.allowedOrigins });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const ready = store.open && !closing;
@@ -141,6 +144,17 @@ export async function startGateway(options: StartOptions = {}): Promise<{ url: s
   const gateway = await createGateway(options);
   const address = await gateway.app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   return { url: address, close: gateway.close, gateway };
+}
+
+/**
+ * Every logger the gateway builds redacts credentials and the raw student id (LOG_REDACT): a caller's
+ * logger options may set the level or the destination, never turn redaction off. `false` stays off; a
+ * ready-made pino instance is used as given (its owner chose its redaction).
+ */
+export function withRedaction(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (logger === false || logger === undefined) return logger;
+  if (logger === true) return { level: 'info', redact: LOG_REDACT };
+  return { ...logger, redact: LOG_REDACT };
 }
 
 /** Weight and status of every component, read when Prometheus scrapes. */
