@@ -104,6 +104,31 @@ describe('coqui (tts image contract)', () => {
     expect(usage.audioSeconds).toBeCloseTo(2, 3);
   });
 
+  it('asks the image for the configured voice for default or an OpenAI name, and for a plan voice as given', async () => {
+    scripted.answer = { status: 200, contentType: 'audio/wav', body: wav2s };
+    const voiceSent = async (voice: string, configured?: string) => {
+      scripted.received.length = 0;
+      await createCoquiAdapter(settings('coqui', scripted.baseUrl, configured ? { voice: configured } : {})).synthesize({ text: 'maison', voice, speed: 1 }, ctx);
+      return JSON.parse(scripted.received[0]!.body.toString()).voice;
+    };
+    expect(await voiceSent('default')).toBe('fr-female-clear');
+    expect(await voiceSent('alloy')).toBe('fr-female-clear');
+    expect(await voiceSent('nova', 'fr-male-gentle')).toBe('fr-male-gentle');
+    expect(await voiceSent('fr-male-gentle')).toBe('fr-male-gentle');
+  });
+
+  it('clamps the speed into the image range 0.5..2 (the public API takes OpenAI 0.25..4)', async () => {
+    scripted.answer = { status: 200, contentType: 'audio/wav', body: wav2s };
+    const speedSent = async (speed: number) => {
+      scripted.received.length = 0;
+      await createCoquiAdapter(settings('coqui', scripted.baseUrl)).synthesize({ text: 'maison', voice: 'default', speed }, ctx);
+      const sent = JSON.parse(scripted.received[0]!.body.toString());
+      expect(TtsSynthesizeRequestSchema.safeParse(sent).success).toBe(true);
+      return sent.speed;
+    };
+    expect([await speedSent(0.25), await speedSent(0.5), await speedSent(1.3), await speedSent(2), await speedSent(4)]).toEqual([0.5, 0.5, 1.3, 2, 2]);
+  });
+
   it('the unknown-voice fixture is a client error naming the voice', async () => {
     scripted.answer = { status: 400, contentType: 'application/json', body: fixtures('tts', 'synthesize.voice_error.valid')[0]!.body };
     const error = await createCoquiAdapter(settings('coqui', scripted.baseUrl)).synthesize({ text: 'maison', voice: 'alloy', speed: 1 }, ctx).catch((e: unknown) => e);

@@ -1,14 +1,29 @@
 // The tts image's contract: `POST /synthesize` JSON `{text, voice, speed}` → `audio/wav`. An unknown voice
 // is a 400 (`unknown_voice`, listing the voices): the client's error, passed through, never retried.
+import { resolveSpeechVoice, TTS_DEFAULT_VOICE, TTS_SPEED_RANGE } from '@bascule/contracts';
 import { bearer, callUpstream, joinUrl, UpstreamProtocolError } from './http.ts';
 import { wavDurationSeconds } from './wav.ts';
 import type { ProviderSettings, SpeechAdapter } from './types.ts';
 
-/** The tts image's default French voice (gpu-images/tts). */
-export const DEFAULT_VOICE = 'fr-female-clear';
+/** The tts image's default French voice (the plan's, gpu-images/tts). */
+export const DEFAULT_VOICE = TTS_DEFAULT_VOICE;
 
-/** The image accepts 0.5..2; the public API takes OpenAI's 0.25..4. */
-const clampSpeed = (speed: number): number => Math.min(2, Math.max(0.5, speed));
+/**
+ * The public API takes OpenAI's speed range (0.25..4) so OpenAI clients work unchanged, but the image
+ * refuses anything outside 0.5..2 (past it Coqui's length scale and the time stretch garble French words
+ * for a child). Asking the image with an out-of-range speed would be a 400 the student never caused, so
+ * the nearest speed the image can say is sent instead.
+ */
+export function clampSpeed(speed: number): number {
+  if (!Number.isFinite(speed)) return 1;
+  return Math.min(TTS_SPEED_RANGE.max, Math.max(TTS_SPEED_RANGE.min, speed));
+}
+
+/** `default` or an OpenAI voice name → the configured French voice; a plan voice as asked. */
+export function coquiVoice(requested: string, configured: string | undefined): string {
+  const voice = resolveSpeechVoice(requested);
+  return voice === 'default' ? (configured ?? DEFAULT_VOICE) : voice;
+}
 
 export function createCoquiAdapter(settings: ProviderSettings): SpeechAdapter {
   const url = joinUrl(settings.baseUrl, '/synthesize');
@@ -16,7 +31,7 @@ export function createCoquiAdapter(settings: ProviderSettings): SpeechAdapter {
     kind: 'speech',
     provider: settings.id,
     async synthesize(input, ctx) {
-      const voice = input.voice === 'default' ? (settings.voice ?? DEFAULT_VOICE) : input.voice;
+      const voice = coquiVoice(input.voice, settings.voice);
       const response = await callUpstream({
         method: 'POST',
         url,

@@ -1,6 +1,6 @@
 // POST /v1/audio/transcriptions (OpenAI's multipart shape) and POST /v1/audio/speech (OpenAI's JSON shape;
 // WAV from the production voice, or the Web Speech directive when the student's route is the browser).
-import { SpeechRequestSchema, SPEECH_AUDIO_CONTENT_TYPE, TranscriptionFieldsSchema } from '@bascule/contracts';
+import { resolveSpeechVoice, SpeechRequestSchema, SPEECH_AUDIO_CONTENT_TYPE, TranscriptionFieldsSchema } from '@bascule/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { SpeechAdapter, TranscribeAdapter } from '../adapters/index.ts';
 import { fromZodError } from '../http/errors.ts';
@@ -50,7 +50,9 @@ export function registerAudio(app: FastifyInstance, ctx: RouteContext): void {
     if (!parsed.success) throw fromZodError(parsed.error, request.body);
     const studentId = readStudentId(request.headers['x-student-id']);
     identifyStudent(request, ctx, 'tts', studentId);
-    const { input, voice, speed } = parsed.data;
+    // Unknown voices were refused by the schema (400 naming `voice`); OpenAI's names mean the default voice.
+    const { input, speed } = parsed.data;
+    const voice = resolveSpeechVoice(parsed.data.voice);
     const result = await routed(request, reply, 'tts', () =>
       ctx.executor.run('tts', studentId, (provider, call) => ctx.executor.adapterFor<SpeechAdapter>(provider, 'speech').synthesize({ text: input, voice, speed: speed ?? 1 }, call), abortOnClose(reply)),
     );

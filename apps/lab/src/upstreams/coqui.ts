@@ -1,14 +1,14 @@
 // The tts image's contract: `POST /synthesize` JSON `{text, voice, speed}` → `audio/wav` (PCM 16-bit mono,
 // 22 050 Hz). The lab's "voice" is a soft tone lasting as long as the text would take to say.
 import type { FastifyInstance } from 'fastify';
-import { TtsSynthesizeRequestSchema, TTS_RESPONSE_HEADERS } from '@bascule/contracts';
+import { TtsSynthesizeRequestSchema, TTS_RESPONSE_HEADERS, TTS_VOICES, type TtsVoice } from '@bascule/contracts';
 import type { UpstreamContext, UpstreamDefinition } from '../upstream.ts';
 import { WAV_SAMPLE_RATE, encodeToneWav } from '../wav.ts';
 import { elapsedMs } from './http.ts';
 import { imageErrorBody, registerImageOps } from './image.ts';
 
-/** The image's default voices (gpu-images/tts settings), with the pitch the lab gives each. */
-export const COQUI_VOICES: Readonly<Record<string, number>> = { 'fr-female-clear': 220, 'fr-male-gentle': 130 };
+/** The plan's voices (libs/contracts TTS_VOICES, the image's defaults), with the pitch the lab gives each. */
+export const COQUI_VOICES: Readonly<Record<TtsVoice, number>> = { 'fr-female-clear': 220, 'fr-male-gentle': 130 };
 
 /** Seconds of speech for `text` at `speed`: about 14 characters a second, as a teacher reads to a child. */
 export function speechDurationS(text: string, speed: number): number {
@@ -31,7 +31,7 @@ function toneFor(durationS: number, frequencyHz: number): Buffer {
 }
 
 function register(app: FastifyInstance, ctx: UpstreamContext): void {
-  registerImageOps(app, ctx, 'tts_models/fr/css10/vits,tts_models/fr/mai/tacotron2-DDC', '/synthesize');
+  registerImageOps(app, ctx, Object.values(TTS_VOICES).sort().join(','), '/synthesize');
   app.post('/synthesize', async (request, reply) => {
     const started = performance.now();
     if (!request.headers['content-type']?.startsWith('application/json')) {
@@ -44,7 +44,7 @@ function register(app: FastifyInstance, ctx: UpstreamContext): void {
       return reply.code(400).send(imageErrorBody(400, `${field}: ${issue?.message ?? 'invalid'}`, field));
     }
     const { text, voice, speed } = parsed.data;
-    const frequencyHz = COQUI_VOICES[voice];
+    const frequencyHz = (COQUI_VOICES as Readonly<Record<string, number>>)[voice];
     if (frequencyHz === undefined) {
       const voices = Object.keys(COQUI_VOICES);
       return reply.code(400).send({ error: { code: 'unknown_voice', message: `unknown voice "${voice}"; expected one of ${voices.join(', ')}`, field: 'voice', voices } });
