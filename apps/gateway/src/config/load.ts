@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { GatewayConfigError, defaultLocalConfig, parseGatewayConfig, resolveGatewaySecrets, type GatewayConfig, type GatewaySecrets } from '@bascule/contracts';
+import type { ProviderId } from '@bascule/routing';
 
 export interface LoadedConfig {
   config: GatewayConfig;
@@ -60,6 +61,13 @@ export interface LocalConfigInput {
 export const LOCAL_CLIENT_KEY = 'local-client-key';
 export const LOCAL_ADMIN_TOKEN = 'local-admin-token';
 export const LOCAL_PROVIDER_KEY = 'local-lab-key';
+/** Every provider whose lab stand-in checks for a bearer token. */
+export const LOCAL_PROVIDER_KEYS: Readonly<Partial<Record<ProviderId, string>>> = {
+  huggingface: LOCAL_PROVIDER_KEY,
+  groq: LOCAL_PROVIDER_KEY,
+  'vps-llm': LOCAL_PROVIDER_KEY,
+  'openai-whisper': LOCAL_PROVIDER_KEY,
+};
 
 export function localConfig(input: LocalConfigInput = {}): LoadedConfig {
   const env = input.env ?? process.env;
@@ -76,8 +84,11 @@ export function localConfig(input: LocalConfigInput = {}): LoadedConfig {
     BASCULE_CLIENT_KEY: env.BASCULE_CLIENT_KEY || LOCAL_CLIENT_KEY,
     BASCULE_ADMIN_TOKEN: env.BASCULE_ADMIN_TOKEN || LOCAL_ADMIN_TOKEN,
   });
-  // The lab's stand-ins of external APIs ask for a bearer token, like the real ones; any value will do.
-  const providerApiKeys = { huggingface: LOCAL_PROVIDER_KEY, groq: LOCAL_PROVIDER_KEY, 'openai-whisper': LOCAL_PROVIDER_KEY, ...secrets.providerApiKeys };
+  // The lab's stand-ins of the OpenAI-compatible APIs ask for a bearer token, like the real ones; any value
+  // will do. That includes llama.cpp's server (`vps-llm`, the alternative production provider of llm): the
+  // lab plays it started with `--api-key`; without one (as infra runs it, on the private network) the server
+  // ignores the header, and its settings need no `apiKeyEnv` (optional for every provider).
+  const providerApiKeys = { ...LOCAL_PROVIDER_KEYS, ...secrets.providerApiKeys };
   return { config, secrets: { ...secrets, providerApiKeys }, source: 'local' };
 }
 
