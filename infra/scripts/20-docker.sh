@@ -5,7 +5,9 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 CUDA_CHECK_IMAGE="${CUDA_CHECK_IMAGE:-nvidia/cuda:12.4.1-base-ubuntu22.04}"
 
-keyring_dir=/etc/apt/keyrings
+# Overridable for tests only; the defaults are the host's paths.
+keyring_dir="${APT_KEYRING_DIR:-/etc/apt/keyrings}"
+daemon_json="${DOCKER_DAEMON_JSON:-/etc/docker/daemon.json}"
 install -d -m 0755 "$keyring_dir"
 
 if ! command -v docker >/dev/null 2>&1; then
@@ -30,7 +32,7 @@ if ! command -v nvidia-ctk >/dev/null 2>&1; then
   apt-get install -y -qq nvidia-container-toolkit
 fi
 
-if ! grep -q '"nvidia"' /etc/docker/daemon.json 2>/dev/null; then
+if ! grep -q '"nvidia"' "$daemon_json" 2>/dev/null; then
   nvidia-ctk runtime configure --runtime=docker
   systemctl restart docker
 fi

@@ -7,6 +7,11 @@ const CIDR = /^(?:(?:\d{1,3}\.){3}\d{1,3}\/(?:\d|[12]\d|3[0-2])|[0-9a-fA-F:]+\/\
 const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
+/** A tag naming one llama.cpp build (`…-b<number>`) or a digest: never a floating tag such as `server-cuda`. */
+const PINNED_IMAGE = /^[a-z0-9./_-]+(?::[A-Za-z0-9._-]*-b\d+(?:@sha256:[0-9a-f]{64})?|@sha256:[0-9a-f]{64})$/;
+/** llama.cpp's CUDA 12 server image, one build (https://github.com/ggml-org/llama.cpp/pkgs/container/llama.cpp). */
+export const LLAMA_IMAGE = 'ghcr.io/ggml-org/llama.cpp:server-cuda12-b9603';
+
 const cidr = () => z.string().regex(CIDR, 'expected a CIDR block such as "198.51.100.7/32"');
 const label = () => z.string().regex(LABEL, 'expected a DNS label such as "api" (a-z, 0-9, -)');
 
@@ -17,6 +22,8 @@ const ContaboSchema = z.strictObject({
   /** Reinstalling wipes the disk: it only happens when this image id changes AND allowReinstall is true. */
   imageId: z.string().min(1).optional(),
   sshKeySecretIds: z.array(z.number().int().positive()).optional(),
+  /** "stopped" powers the instance off (Contabo's stop action); "running" starts it again. */
+  powerState: z.enum(['running', 'stopped'], { error: 'expected "running" or "stopped"' }).default('running'),
   allowReinstall: z.boolean().default(false),
   /** Contabo cancels (ends the contract of) an instance on delete: refused unless this is true. */
   allowCancel: z.boolean().default(false),
@@ -73,6 +80,11 @@ const LlmSchema = z.strictObject({
   selfHosted: z.boolean().default(false),
   /** GGUF file llama.cpp downloads from Hugging Face (repo:quant). */
   hfModel: z.string().min(1).default('bartowski/Meta-Llama-3.1-8B-Instruct-GGUF:Q4_K_M'),
+  /** llama.cpp's published CUDA server image, pinned to one build (its CUDA must suit the host's driver). */
+  image: z
+    .string()
+    .regex(PINNED_IMAGE, 'expected an image pinned to a build tag or a digest, e.g. "ghcr.io/ggml-org/llama.cpp:server-cuda12-b9603"')
+    .default(LLAMA_IMAGE),
   contextSize: z.number().int().min(512).max(131072).default(8192),
   groqModel: z.string().min(1).default('llama-3.1-8b-instant'),
 });

@@ -3,7 +3,7 @@ import type { StackConfig } from './config.ts';
 import type { BuiltImage, ImageManifest, ModelImage } from './image-manifest.ts';
 import type { Manifests } from './gateway-config.ts';
 import { PHASES, reached, type Phase } from './phases.ts';
-import { DOCKER_NETWORK, MODEL_CACHE_VOLUME } from './units.ts';
+import { DOCKER_NETWORK, MODEL_CACHE_VOLUME, MODEL_USER } from './units.ts';
 import type { ContainerServiceArgs } from './components/services.ts';
 
 export interface ModelServiceSpec {
@@ -14,8 +14,6 @@ export interface ModelServiceSpec {
   unit: ContainerServiceArgs['unit'];
 }
 
-/** llama.cpp's published CUDA server image. */
-export const LLAMA_IMAGE = 'ghcr.io/ggml-org/llama.cpp:server-cuda';
 
 /** The Docker health check: the image's /health answers 200 only once the model is loaded and warm. */
 const pythonHealth = (m: ImageManifest) =>
@@ -38,6 +36,8 @@ function builtModel(m: ImageManifest & { image: BuiltImage }, phase: Phase, desc
       user: m.user,
       stopTimeoutS: m.stopTimeoutS,
       healthCmd: pythonHealth(m),
+      // A first start downloads the weights into the cache (about 3 GB for large-v3).
+      healthStartPeriodS: 900,
     },
   };
 }
@@ -51,15 +51,21 @@ export function modelServicesFor(config: StackConfig, images: Manifests, phase: 
       image: 'llama',
       phase: 'llm',
       manifest: m,
-      source: { kind: 'pull', name: LLAMA_IMAGE },
+      source: { kind: 'pull', name: config.llm.image },
       unit: {
         name: 'llama',
         description: 'llama.cpp server (Llama 3.1 8B, 4-bit GGUF)',
         gpu: true,
         network: DOCKER_NETWORK,
+        // The same user as the other model images: the shared cache stays writable by all of them.
+        user: MODEL_USER,
         volumes: [`${MODEL_CACHE_VOLUME}:/models`],
         env: { LLAMA_CACHE: '/models/llama.cpp' },
+        // --ctx-size bounds the context (and so the KV cache counted in the GPU budget).
         args: ['-hf', config.llm.hfModel, '--ctx-size', String(config.llm.contextSize), '--n-gpu-layers', '999', '--host', '0.0.0.0', '--port', String(m.port), '--parallel', '4'],
+        // llama-server answers /health with 503 while it loads the model, 200 once it can serve.
+        healthCmd: `curl -fsS http://127.0.0.1:${m.port}/health`,
+        healthStartPeriodS: 900,
       },
     });
   }

@@ -20,11 +20,15 @@ export interface ContainerUnit {
   user?: string;
   /** Seconds `docker stop` waits for a graceful shutdown (in-flight requests). */
   stopTimeoutS?: number;
+  /** Seconds before a failing health check counts (a first start may download gigabytes of weights). */
+  healthStartPeriodS?: number;
 }
 
 export const SERVICE_USER = 'bascule';
 export const DOCKER_NETWORK = 'bascule';
 export const MODEL_CACHE_VOLUME = 'bascule-models';
+/** uid:gid every model container runs as (the images' `bascule` user), and so the owner of the model cache. */
+export const MODEL_USER = '10001:10001';
 
 export function unitName(name: string): string {
   return `bascule-${name}.service`;
@@ -59,7 +63,7 @@ export function renderContainerUnit(unit: ContainerUnit): string {
     ...(unit.volumes ?? []).map((v) => `-v ${v}`),
     ...Object.entries(unit.env ?? {}).map(([k, v]) => `-e ${q(`${k}=${v}`)}`),
     unit.envFile ? `--env-file ${unit.envFile}` : '',
-    unit.healthCmd ? `--health-cmd ${q(unit.healthCmd)} --health-interval 30s --health-retries 3 --health-start-period 300s` : '',
+    unit.healthCmd ? `--health-cmd ${q(unit.healthCmd)} --health-interval 30s --health-retries 3 --health-start-period ${unit.healthStartPeriodS ?? 300}s` : '',
     [unit.image, ...(unit.args ?? []).map(q)].join(' '),
   ].filter((part) => part !== '');
   return [

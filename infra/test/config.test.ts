@@ -50,6 +50,17 @@ describe('stack config', () => {
     ]);
   });
 
+  it('refuses a floating llama.cpp image tag and a power state other than running or stopped', () => {
+    expect(parse().llm.image).toBe('ghcr.io/ggml-org/llama.cpp:server-cuda12-b9603');
+    expect(parse().host.contabo?.powerState).toBe('running');
+    expect(problems({ 'bascule:llm': { selfHosted: true, image: 'ghcr.io/ggml-org/llama.cpp:server-cuda' } })).toEqual([
+      'bascule:llm.image: expected an image pinned to a build tag or a digest, e.g. "ghcr.io/ggml-org/llama.cpp:server-cuda12-b9603"',
+    ]);
+    expect(parse({ 'bascule:llm': { image: `ghcr.io/ggml-org/llama.cpp@sha256:${'a'.repeat(64)}` } }).llm.image).toContain('@sha256:');
+    const host = fixtureConfig('foundation')['bascule:host'] as { contabo: object };
+    expect(problems({ 'bascule:host': { ...host, contabo: { ...host.contabo, powerState: 'off' } } })).toEqual(['bascule:host.contabo.powerState: expected "running" or "stopped"']);
+  });
+
   it('requires the EasyOCR URL from the vision phase on', () => {
     const values = fixtureConfig('vision', { 'bascule:gateway': { vpsMonthlyCostEur: 160 } });
     expect(() => parseStackConfig((key) => values[`bascule:${key}`])).toThrow(/bascule:gateway\.easyocrUrl: missing/);

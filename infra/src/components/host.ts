@@ -23,6 +23,7 @@ export class Host extends pulumi.ComponentResource {
           displayName: c.displayName,
           imageId: c.imageId,
           sshKeys: c.sshKeySecretIds,
+          powerState: c.powerState,
           allowReinstall: c.allowReinstall,
           allowCancel: c.allowCancel,
           apiUrl: c.apiUrl,

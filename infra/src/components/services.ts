@@ -66,7 +66,7 @@ export class ContainerService extends pulumi.ComponentResource {
         delete: `${sudo}bash ${REMOTE_SCRIPTS}/remove-unit.sh ${shellQuote(this.unitName)}`,
         stdin: this.unitText,
       },
-      { parent: this, dependsOn: [bootstrap.ready, ...(args.dependsOn ?? [])] },
+      { parent: this, dependsOn: [bootstrap.ready, bootstrap.modelCacheOwner, ...(args.dependsOn ?? [])] },
     );
     this.registerOutputs({ unitName: this.unitName });
   }

@@ -7,6 +7,7 @@ export interface ContaboInstanceArgs {
   displayName?: pulumi.Input<string>;
   imageId?: pulumi.Input<string>;
   sshKeys?: pulumi.Input<number[]>;
+  powerState?: pulumi.Input<'running' | 'stopped'>;
   allowReinstall: pulumi.Input<boolean>;
   allowCancel: pulumi.Input<boolean>;
   apiUrl: pulumi.Input<string>;

@@ -1,8 +1,8 @@
 // A Pulumi dynamic provider for an existing Contabo instance, over Contabo's public REST API
 // (https://api.contabo.com, OAuth2 password grant at auth.contabo.com). GPU VPS are ordered in Contabo's
 // web configurator only, so "create" ADOPTS an instance by id: it reads it, sets its display name (PATCH),
-// reinstalls it (PUT) only when asked to, and powers it on. Delete would cancel the contract: refused unless
-// `allowCancel` is true.
+// reinstalls it (PUT) only when asked to, and powers it on (or off, when `powerState` is "stopped": the
+// start and stop actions). Delete would cancel the contract: refused unless `allowCancel` is true.
 //
 // Pulumi serialises this object's functions into the state (closure serialisation): everything here uses
 // globals only (fetch, crypto.randomUUID, setTimeout, AbortSignal, URLSearchParams) and no runtime import.
@@ -21,6 +21,8 @@ export interface ContaboInstanceInputs {
   imageId?: string;
   sshKeys?: number[];
   userData?: string;
+  /** "running" (the default) starts a stopped instance; "stopped" powers it off with the stop action. */
+  powerState?: 'running' | 'stopped';
   allowReinstall: boolean;
   allowCancel: boolean;
   apiUrl: string;
@@ -66,7 +68,7 @@ interface DiffResult {
 }
 
 /** Fields whose change is applied in place (PATCH or PUT); a new instanceId adopts another instance. */
-const UPDATABLE = ['displayName', 'imageId', 'sshKeys', 'userData', 'allowReinstall', 'allowCancel', 'apiUrl', 'authUrl', 'credentials'] as const;
+const UPDATABLE = ['displayName', 'imageId', 'sshKeys', 'userData', 'powerState', 'allowReinstall', 'allowCancel', 'apiUrl', 'authUrl', 'credentials'] as const;
 
 export function makeContaboProvider(options: ContaboProviderOptions = {}) {
   const settings = {
@@ -131,18 +133,27 @@ export function makeContaboProvider(options: ContaboProviderOptions = {}) {
     return instance;
   }
 
-  async function waitUntilRunning(inputs: ContaboInstanceInputs, bearer: string): Promise<ContaboInstance> {
+  async function waitFor(status: 'running' | 'stopped', inputs: ContaboInstanceInputs, bearer: string): Promise<ContaboInstance> {
     const deadline = Date.now() + settings.pollTimeoutMs;
     for (;;) {
       const instance = await getInstance(inputs, bearer);
-      if (instance.status === 'running') return instance;
+      if (instance.status === status) return instance;
       if (instance.status === 'error') throw new Error(`Contabo API: instance ${inputs.instanceId} is in status "error"`);
-      if (Date.now() > deadline) throw new Error(`Contabo API: instance ${inputs.instanceId} not running after ${settings.pollTimeoutMs} ms (status "${instance.status}")`);
+      if (Date.now() > deadline) throw new Error(`Contabo API: instance ${inputs.instanceId} not ${status} after ${settings.pollTimeoutMs} ms (status "${instance.status}")`);
       await sleep(settings.pollIntervalMs);
     }
   }
 
-  /** Brings the instance to the inputs: display name, image (if allowed), power. */
+  /** The start or stop action when the power state differs from the wanted one, then a poll until it is reached. */
+  async function power(inputs: ContaboInstanceInputs, bearer: string, instance: ContaboInstance): Promise<ContaboInstance> {
+    const wanted = inputs.powerState ?? 'running';
+    const other = wanted === 'running' ? 'stopped' : 'running';
+    if (instance.status !== other) return instance;
+    await call(inputs, bearer, 'POST', `/v1/compute/instances/${inputs.instanceId}/actions/${wanted === 'running' ? 'start' : 'stop'}`, {});
+    return waitFor(wanted, inputs, bearer);
+  }
+
+  /** Brings the instance to the inputs: image (if allowed), display name, power state. */
   async function converge(inputs: ContaboInstanceInputs, previous: ContaboInstanceInputs | undefined): Promise<ContaboInstanceOutputs> {
     const bearer = await token(inputs);
     let instance = await getInstance(inputs, bearer);
@@ -153,16 +164,13 @@ export function makeContaboProvider(options: ContaboProviderOptions = {}) {
         throw new Error(`Contabo instance ${id}: imageId changed to "${inputs.imageId}", which reinstalls (wipes) the disk; set bascule:host.contabo.allowReinstall to true to allow it`);
       }
       await call(inputs, bearer, 'PUT', `/v1/compute/instances/${id}`, { imageId: inputs.imageId, sshKeys: inputs.sshKeys, userData: inputs.userData });
-      instance = await waitUntilRunning(inputs, bearer);
+      instance = await waitFor('running', inputs, bearer);
     }
     if (inputs.displayName !== undefined && inputs.displayName !== instance.displayName) {
       await call(inputs, bearer, 'PATCH', `/v1/compute/instances/${id}`, { displayName: inputs.displayName });
       instance = { ...instance, displayName: inputs.displayName };
     }
-    if (instance.status === 'stopped') {
-      await call(inputs, bearer, 'POST', `/v1/compute/instances/${id}/actions/start`, {});
-      instance = await waitUntilRunning(inputs, bearer);
-    }
+    instance = await power(inputs, bearer, instance);
     return outputsOf(inputs, instance);
   }
 
