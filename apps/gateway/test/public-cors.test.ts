@@ -6,6 +6,7 @@ import type { LoadedConfig } from '../src/config/index.ts';
 import { createGateway, type Gateway } from '../src/app.ts';
 import { allowedOrigin } from '../src/http/cors.ts';
 import { CLIENT_KEY, FakeClock, testConfig } from './helpers.ts';
+import { auth, startPublicStack } from './support/public-stack.ts';
 
 const APP = 'https://lire.example.fr';
 const gateways: Gateway[] = [];
@@ -97,5 +98,28 @@ describe('CORS on the public API', () => {
     expect(allowedOrigin([APP], 'http://lire.example.fr')).toBeNull();
     expect(allowedOrigin([APP], undefined)).toBeNull();
     expect(allowedOrigin(['*'], 'null')).toBe('*');
+  });
+});
+
+describe('CORS on a streamed answer', () => {
+  it('carries the CORS headers on server-sent events too (the reply is written raw)', async () => {
+    const stack = await startPublicStack((loaded) => {
+      loaded.config.server.cors.allowedOrigins = [APP];
+    });
+    try {
+      const res = await fetch(`${stack.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { ...auth(), origin: APP, 'content-type': 'application/json', 'x-student-id': 'eleve-1' },
+        body: JSON.stringify({ messages: [{ role: 'user', content: 'Bonjour' }], stream: true }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/event-stream');
+      expect(res.headers.get('access-control-allow-origin')).toBe(APP);
+      expect(res.headers.get('access-control-expose-headers')).toContain('x-bascule-route');
+      expect(await res.text()).toContain('[DONE]');
+    } finally {
+      await stack.close();
+    }
   });
 });

@@ -40,15 +40,25 @@ export function registerCors(app: FastifyInstance, options: CorsOptions): void {
   const maxAge = String(options.maxAgeSeconds ?? 600);
   const applies = (request: FastifyRequest) => request.url.startsWith(prefix);
   const setAllowOrigin = (reply: FastifyReply, value: string) => {
-    reply.header('access-control-allow-origin', value);
+    // On the raw response: a streamed answer (chat's server-sent events) hijacks the reply and writes its
+    // head itself; Node merges headers set here into any writeHead, Fastify's included.
+    reply.raw.setHeader('access-control-allow-origin', value);
     // A specific origin in the answer makes it vary by Origin (shared caches, Cloudflare).
-    if (value !== '*') reply.header('vary', 'Origin');
+    if (value !== '*') reply.raw.setHeader('vary', 'Origin');
   };
 
   // Root-level, so it runs before the public API's key check: a preflight never carries the key.
   app.addHook('onRequest', async (request, reply) => {
-    if (request.method !== 'OPTIONS' || !applies(request) || request.headers['access-control-request-method'] === undefined) return;
+    if (!applies(request)) return;
     const value = allowedOrigin(options.allowedOrigins, request.headers.origin);
+    const isPreflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
+    if (!isPreflight) {
+      // Every answer to an allowed origin, errors included (the page reads their JSON too).
+      if (value === null) return;
+      setAllowOrigin(reply, value);
+      reply.raw.setHeader('access-control-expose-headers', CORS_EXPOSED_HEADERS.join(', '));
+      return;
+    }
     if (value === null) {
       return reply.code(403).send(errorBody('forbidden', `origin ${JSON.stringify(request.headers.origin ?? '')} is not allowed to call this API (server.cors.allowedOrigins)`));
     }
@@ -59,15 +69,5 @@ export function registerCors(app: FastifyInstance, options: CorsOptions): void {
       .header('access-control-allow-headers', CORS_ALLOWED_HEADERS.join(', '))
       .header('access-control-max-age', maxAge)
       .send();
-  });
-
-  // Every answer of the public API to an allowed origin, errors included (the page reads their JSON too).
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (!applies(request)) return payload;
-    const value = allowedOrigin(options.allowedOrigins, request.headers.origin);
-    if (value === null || reply.hasHeader('access-control-allow-origin')) return payload;
-    setAllowOrigin(reply, value);
-    reply.header('access-control-expose-headers', CORS_EXPOSED_HEADERS.join(', '));
-    return payload;
   });
 }
