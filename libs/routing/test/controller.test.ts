@@ -78,6 +78,64 @@ describe('decide', () => {
     expect(decide({ plan, state: byHand, analysis: { alerts: [], evaluation: go }, criticalStreak: 0, now: T0 + 100 * HOUR })).toMatchObject({ action: 'none' });
   });
 
+  it('holds on too few samples, however long it lasts: neither promotes nor rolls back', () => {
+    // 10 requests, all failed: below the alerts' minimum volume and every criterion's minimum samples.
+    const few = stats({ requests: 10, errors: 10, p95Ms: 5000 });
+    const alerts = evaluateAlerts(few, plan.thresholds, { component: 'llm', provider: 'groq' });
+    const evaluation = evaluateCriteria(plan, { production: few, mvp: stats(), quality: null, breakerOpen: false });
+    expect(alerts).toEqual([]);
+    expect(evaluation.verdict).toBe('HOLD');
+    let streak = 0;
+    for (let i = 0; i < 10; i++) {
+      const d = decide({ plan, state: at10, analysis: { alerts, evaluation }, criticalStreak: streak, now: T0 + 49 * HOUR + i * 5000 });
+      expect(d).toMatchObject({ action: 'hold', criticalStreak: 0 });
+      expect(d.reason).toMatch(/^HOLD: p95_latency INCONCLUSIVE, availability INCONCLUSIVE, quality INCONCLUSIVE$/);
+      streak = d.criticalStreak;
+    }
+  });
+
+  it('counts an open breaker on the production provider as failing, with no traffic at all, and rolls back', () => {
+    // While the breaker is open no request reaches groq: its window is empty, which must not read "no data".
+    const empty = stats({ requests: 0, errors: 0, p95Ms: null, p50Ms: null, p99Ms: null, avgMs: null, costPerRequestEur: null });
+    const alerts = evaluateAlerts(empty, plan.thresholds, { component: 'llm', provider: 'groq', breakerOpen: true });
+    const evaluation = evaluateCriteria(plan, { production: empty, mvp: stats(), quality: { score: 0.97, samples: 100 }, breakerOpen: true });
+    expect(evaluation.verdict).toBe('NO-GO');
+    let streak = 0;
+    const decisions = [];
+    for (let i = 0; i < plan.rollbackAfterEvaluations; i++) {
+      const d = decide({ plan, state: at10, analysis: { alerts, evaluation }, criticalStreak: streak, now: T0 + i * 5000 });
+      decisions.push(d);
+      streak = d.criticalStreak;
+    }
+    expect(decisions.map((d) => d.action)).toEqual(['hold', 'hold', 'rollback']);
+    expect(decisions[2]!.reason).toBe('automatic rollback after 3 consecutive critical evaluations: groq: circuit breaker open');
+    // The same open breaker on the MVP provider is not the migration's problem.
+    const mvpOpen = evaluateAlerts(empty, plan.thresholds, { component: 'llm', provider: 'huggingface', breakerOpen: true });
+    expect(decide({ plan, state: at10, analysis: { alerts: mvpOpen, evaluation: go }, criticalStreak: 2, now: T0 }).action).not.toBe('rollback');
+  });
+
+  it('records every automatic decision as an event: actor, time, reason, from, to', () => {
+    const at = T0 + 48 * HOUR;
+    const d = decide({ plan, state: at10, analysis: { alerts: [], evaluation: go }, criticalStreak: 0, now: at });
+    expect(applyDecision(plan, at10, d, at)!.event).toEqual({
+      at,
+      component: 'llm',
+      actor: 'analysis',
+      action: 'promote',
+      reason: 'GO after 48 h at 10 %: promoting to step 2 (50 %)',
+      from: { status: 'migrating', weight: 10, step: 0 },
+      to: { status: 'migrating', weight: 50, step: 1 },
+    });
+  });
+
+  it('leaves automatic promotion off unless the plan turns it on', () => {
+    const byDefault = defaultPlan('llm');
+    expect(byDefault.autoPromote).toBe(false);
+    const d = decide({ plan: byDefault, state: at10, analysis: { alerts: [], evaluation: go }, criticalStreak: 0, now: T0 + 30 * 24 * HOUR });
+    expect(d).toMatchObject({ action: 'none', reason: 'GO; automatic promotion is off' });
+    expect(applyDecision(byDefault, at10, d, T0 + 30 * 24 * HOUR)).toBeNull();
+  });
+
   it('turns none and hold into no transition', () => {
     expect(applyDecision(plan, at10, { action: 'hold', reason: 'x', criticalStreak: 1 }, T0)).toBeNull();
     expect(applyDecision(plan, at10, { action: 'none', reason: 'x', criticalStreak: 0 }, T0)).toBeNull();
