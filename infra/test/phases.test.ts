@@ -86,6 +86,19 @@ describe('phase foundation', () => {
     expect(find(runs.foundation, 'edge-origin-cert').inputs).toMatchObject({ requestType: 'origin-ecc', hostnames: ['api-staging.example.org', 'dashboard-staging.example.org'] });
   });
 
+  it('installs the Origin CA certificate and its key on the host, where the TLS proxy serves TLS 1.2+ on 443', () => {
+    const cert = find(runs.foundation, 'gateway-origin-cert').inputs;
+    expect(plain(cert.stdin)).toBe('mock-origin-certificate-pem');
+    expect(String(cert.create)).toContain(`'/etc/bascule/origin.pem' '0644'`);
+    expect(String(find(runs.foundation, 'gateway-origin-key').inputs.create)).toContain(`'/etc/bascule/origin.key' '0640'`);
+    expect(find(runs.foundation, 'edge-origin-csr').inputs).toMatchObject({ dnsNames: ['api-staging.example.org', 'dashboard-staging.example.org'] });
+    const nginx = String(plain(find(runs.foundation, 'gateway-proxy-config').inputs.stdin));
+    expect(nginx).toContain('listen 443 ssl;');
+    expect(nginx).toContain('ssl_certificate /etc/bascule/origin.pem;');
+    expect(nginx).toContain('ssl_protocols TLSv1.2 TLSv1.3;');
+    expect(nginx).toContain('proxy_pass http://127.0.0.1:8080;');
+  });
+
   it('puts the dashboard behind Cloudflare Access for the listed operators', () => {
     expect(find(runs.foundation, 'edge-dashboard-access').inputs).toMatchObject({ type: 'self_hosted', domain: 'dashboard-staging.example.org' });
     expect(find(runs.foundation, 'edge-dashboard-policy').inputs).toMatchObject({ decision: 'allow', includes: [{ email: { email: 'ops@example.org' } }] });

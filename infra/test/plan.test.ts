@@ -1,6 +1,15 @@
 // The plan reads the real stack files (so they must be valid, complete configs) and diffs two phases.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { plan } from '../src/plan.ts';
+import { PHASES } from '../src/phases.ts';
+import { REPO_ROOT } from '../src/remote.ts';
+
+/** The CLI as `nx run infra:plan --stack s --phase p` runs it (Nx forwards the flags as --key=value). */
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'infra', 'src', 'cli', 'plan.ts'), ...args], { encoding: 'utf8', cwd: join(REPO_ROOT, 'infra'), timeout: 60_000 });
 
 describe('plan', () => {
   it('prints what phase stt adds to llm on staging: the whisper service, and the gateway config update', async () => {
@@ -18,5 +27,27 @@ describe('plan', () => {
     expect(text).toMatch(/^stack production, phase foundation/);
     expect(text).toContain('+ cloudflare:index/zoneSetting:ZoneSetting  edge-setting-ssl');
     expect(text).toContain('+ pulumi-nodejs:dynamic/contabo:Instance  host-contabo');
+  });
+});
+
+describe('the plan command line', () => {
+  it('prints the phase diff for --stack=<s> --phase=<p>, and refuses an unknown phase with the usage', () => {
+    const ok = cli('--stack=production', '--phase=tts');
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/^stack production, phase tts: Coqui TTS/);
+    expect(ok.stdout).toMatch(/\+ docker:index\/image:Image {2}model-tts-image/);
+    const bad = cli('--stack', 'staging', '--phase', 'gpu');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain(`--phase <${PHASES.join('|')}>`);
+  }, 60_000);
+});
+
+describe('runbooks', () => {
+  it.each(PHASES.map((phase, i) => [phase, `0${i + 1}-phase-${phase}.md`]))('%s has its page with prerequisites, command, checks, GO/NO-GO and rollback', (phase, file) => {
+    const text = readFileSync(join(REPO_ROOT, 'docs', 'runbooks', file), 'utf8');
+    const headings = [...text.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    expect(headings).toEqual(['Prerequisites', 'Command', 'Checks after', 'GO / NO-GO', 'Roll back']);
+    expect(text).toContain(`--phase ${phase}`);
   });
 });
