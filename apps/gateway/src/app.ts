@@ -1,7 +1,7 @@
 // Composition root: Fastify + the public API (src/public) + the admin API + /healthz, /readyz, /metrics,
 // over one store and one migration runtime. `close()` stops taking requests, lets in-flight ones finish,
 // flushes the rollups and closes the store.
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ import { costModelOf, registerPublicApi } from './public/index.ts';
 import { LOG_REDACT } from './http/redact.ts';
 import { registerCors } from './http/cors.ts';
 import { createGatewayMetrics } from './metrics/index.ts';
+import { createStudentHasher } from './http/student.ts';
 
 export interface GatewayOptions {
   /** Config and secrets (from `loadConfigFile` or `localConfig`); the lab defaults when omitted. */
@@ -100,7 +101,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       config,
       runtime,
       metrics,
-      hashStudentId: (id) => createHmac('sha256', hashKey).update(id, 'utf8').digest('hex').slice(0, 32),
+      hashStudentId: createStudentHasher(hashKey),
       clientKeys: secrets.clientKeys.map((k) => k.key),
       clientKeyNames: secrets.clientKeys,
       providerApiKeys: secrets.providerApiKeys,

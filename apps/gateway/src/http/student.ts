@@ -22,3 +22,26 @@ export function readStudentId(header: string | string[] | undefined, fallback?: 
 export function hmacStudentId(key: string, id: string): string {
   return createHmac('sha256', key).update(id, 'utf8').digest('hex').slice(0, 32);
 }
+
+/**
+ * `hmacStudentId` under one key, remembering the last `max` ids (least recently used evicted): a class
+ * sends the same few thousand ids all day, and an HMAC per request is measurable under load. The cache is
+ * in memory only, like the raw id itself while it picks the cohort; nothing of it is logged or stored.
+ */
+export function createStudentHasher(key: string, options: { max?: number; hmac?: (key: string, id: string) => string } = {}): (id: string) => string {
+  const { max = 10_000, hmac = hmacStudentId } = options;
+  if (!(max >= 1)) throw new RangeError(`max: expected at least 1, got ${max}`);
+  const cache = new Map<string, string>();
+  return (id) => {
+    let hash = cache.get(id);
+    if (hash !== undefined) {
+      // Map keeps insertion order: re-inserting makes this id the most recently used.
+      cache.delete(id);
+    } else {
+      hash = hmac(key, id);
+      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(id, hash);
+    return hash;
+  };
+}
