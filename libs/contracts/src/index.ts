@@ -8,3 +8,4 @@ export * from './duration.ts';
 export * from './config.ts';
 export * from './secrets.ts';
 export * from './lab-api.ts';
+export * from './cost-model.ts';

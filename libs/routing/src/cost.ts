@@ -50,14 +50,16 @@ export function billedUnits(pricing: Pricing, usage: Usage, requests = 1): numbe
   return value;
 }
 
-/** Cost in euros of one request to a provider. */
+/**
+ * Cost in euros of one request to a provider: its per-use price, plus, for a self-hosted provider when the
+ * VPS's monthly volume is known, its share of the VPS. (A gateway config prices every provider, self-hosted
+ * ones at 0 per request by default: that price must not hide the VPS.)
+ */
 export function requestCost(model: CostModel, provider: ProviderId, usage: Usage = {}): number {
   const pricing = model.prices[provider];
-  if (pricing) return billedUnits(pricing, usage) * pricing.eurPerUnit;
-  if (SELF_HOSTED.has(provider) && model.vpsMonthlyRequests !== undefined && model.vpsMonthlyRequests > 0) {
-    return model.vps.monthlyCostEur / model.vpsMonthlyRequests;
-  }
-  return 0;
+  const perUse = pricing ? billedUnits(pricing, usage) * pricing.eurPerUnit : 0;
+  const shareOfVps = SELF_HOSTED.has(provider) && model.vpsMonthlyRequests !== undefined && model.vpsMonthlyRequests > 0 ? model.vps.monthlyCostEur / model.vpsMonthlyRequests : 0;
+  return perUse + shareOfVps;
 }
 
 /** A month of traffic to one provider: its request count and the usage of all those requests. */
@@ -75,7 +77,7 @@ export interface MonthlyCost {
   totalEur: number;
 }
 
-/** Projected month: per-use bills of the volumes, plus the VPS when any volume is self-hosted. */
+/** Projected month: per-use bills of the volumes, plus the VPS's fixed cost when any volume is self-hosted. */
 export function projectMonthlyCost(model: CostModel, volumes: readonly MonthlyVolume[]): MonthlyCost {
   const byProvider: Partial<Record<ProviderId, number>> = {};
   let variableEur = 0;
@@ -86,7 +88,8 @@ export function projectMonthlyCost(model: CostModel, volumes: readonly MonthlyVo
     const eur = pricing ? billedUnits(pricing, v.usage, v.requests) * pricing.eurPerUnit : 0;
     byProvider[v.provider] = (byProvider[v.provider] ?? 0) + eur;
     variableEur += eur;
-    if (SELF_HOSTED.has(v.provider) && !pricing) usesVps = true;
+    // Whatever its per-use price (0 by default in the config), a self-hosted provider runs on the VPS.
+    if (SELF_HOSTED.has(v.provider)) usesVps = true;
   }
   const fixedEur = usesVps ? model.vps.monthlyCostEur : 0;
   return { byProvider, variableEur, fixedEur, totalEur: variableEur + fixedEur };

@@ -63,6 +63,16 @@ describe('cost model', () => {
     expect(requestCost(shared, 'web-speech')).toBe(0);
   });
 
+  it('keeps the VPS when self-hosted providers carry a price of 0 per request, as the gateway config gives them', () => {
+    const priced: CostModel = {
+      ...model,
+      prices: { ...model.prices, 'faster-whisper': { unit: 'request', eurPerUnit: 0 }, 'vps-llm': { unit: 'request', eurPerUnit: 0 }, trocr: { unit: 'request', eurPerUnit: 0 }, coqui: { unit: 'request', eurPerUnit: 0 } },
+    };
+    expect(projectMonthlyCost(priced, production)).toMatchObject({ variableEur: 0, fixedEur: 160, totalEur: 160 });
+    expect(requestCost({ ...priced, vpsMonthlyRequests: 1_130_000 }, 'faster-whisper')).toBeCloseTo(160 / 1_130_000, 12);
+    expect(requestCost(priced, 'faster-whisper')).toBe(0); // volume unknown: the VPS is a fixed cost, not per request
+  });
+
   it('names the missing usage field', () => {
     expect(() => requestCost(model, 'openai-whisper', {})).toThrow(/usage\.audioSeconds: expected a number >= 0 \(priced per audio_second\)/);
   });
