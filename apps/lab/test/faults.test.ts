@@ -26,6 +26,17 @@ async function errorCode(promise: Promise<unknown>): Promise<string | undefined>
   }
 }
 
+const whisperState = () => lab.state().find((s) => s.name === 'faster-whisper')!;
+
+/** Yields real event-loop turns (I/O included) until `done()`, or rejects after `maxTurns` of them. */
+async function turnsUntil(done: () => boolean, maxTurns = 100_000): Promise<void> {
+  for (let turn = 0; turn < maxTurns; turn += 1) {
+    if (done()) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`not done after ${maxTurns} turns of the event loop`);
+}
+
 async function putFault(name: string, body: unknown) {
   const response = await request(`${lab.controlUrl}/lab/v1/upstreams/${name}/fault`, {
     method: 'PUT',
@@ -57,14 +68,30 @@ describe('fault modes', () => {
     expect(lab.state().find((s) => s.name === 'faster-whisper')?.resets).toBeGreaterThanOrEqual(1);
   });
 
-  it('slow delays the answer by latencyMs', async () => {
+  it('slow holds the answer until latencyMs has passed on the lab’s clock', async () => {
     await putFault('faster-whisper', { mode: 'slow', latencyMs: 300 });
-    const started = performance.now();
-    const response = await health();
-    await response.body.dump();
-    expect(response.statusCode).toBe(200);
-    // A lower bound only: the delay is a floor, never a ceiling.
-    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    const before = whisperState().requests;
+    // The lab waits on setTimeout: faked here, so the delay is checked on a clock the test moves, never
+    // against the wall clock. Sockets, setImmediate and undici's own timers stay real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let answered = false;
+      const pending = health().then((response) => {
+        answered = true;
+        return response;
+      });
+      // The upstream counts the request, then starts its delay timer in the same turn.
+      await turnsUntil(() => whisperState().requests > before);
+      vi.advanceTimersByTime(299);
+      await turnsUntil(() => answered, 200).catch(() => undefined);
+      expect(answered).toBe(false);
+      vi.advanceTimersByTime(1);
+      const response = await pending;
+      await response.body.dump();
+      expect(response.statusCode).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('error answers 5xx in the provider’s own error shape, for every request at the default rate', async () => {
