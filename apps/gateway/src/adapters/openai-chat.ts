@@ -1,8 +1,9 @@
 // OpenAI-compatible chat completions: Hugging Face's router (`/v1`), Groq (`/openai/v1`) and llama.cpp's
 // server on the VPS (`/v1`). Plain JSON or server-sent events; usage (tokens) from the response, or from the
 // last chunk (we ask for it with `stream_options.include_usage`).
-import { ChatCompletionChunkSchema, ChatCompletionResponseSchema, type ChatCompletionChunk, type ChatCompletionRequest } from '@bascule/contracts';
+import { ChatCompletionChunkSchema, type ChatCompletionChunk, type ChatCompletionRequest } from '@bascule/contracts';
 import type { ProviderId, Usage } from '@bascule/routing';
+import { parseChatCompletion } from './chat-response.ts';
 import { bearer, callJson, callUpstream, joinUrl, UpstreamProtocolError, type UpstreamResponse } from './http.ts';
 import { sseData } from './sse.ts';
 import type { CallContext, ChatAdapter, ChatStream, ProviderSettings } from './types.ts';
@@ -37,9 +38,9 @@ export function createOpenAiChatAdapter(settings: ProviderSettings): ChatAdapter
     provider: settings.id,
     async complete(request, ctx) {
       const raw = await callJson<unknown>({ method: 'POST', url, headers, body: upstreamBody(request, model, false), timeoutMs: timeoutOf(ctx), signal: ctx.signal });
-      const parsed = ChatCompletionResponseSchema.safeParse(raw);
-      if (!parsed.success) throw new UpstreamProtocolError(`${settings.id}: not a chat completion (${parsed.error.issues[0]?.message})`);
-      return { value: parsed.data, usage: tokens(parsed.data.usage) };
+      const parsed = parseChatCompletion(raw);
+      if (!parsed.ok) throw new UpstreamProtocolError(`${settings.id}: not a chat completion (${parsed.message})`);
+      return { value: parsed.value, usage: tokens(parsed.value.usage) };
     },
     async stream(request, ctx): Promise<ChatStream> {
       // The attempt's deadline bounds the time to the first event; after it, only the gap between events.

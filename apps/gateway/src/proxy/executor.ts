@@ -63,11 +63,24 @@ export function attemptFailureOf(failure: Failure): AttemptFailure {
 export class Executor {
   private readonly clock: Clock;
   private readonly maxAttempts: number;
+  /** The breaker gauge's last value per provider: the gauge is written when it changes, not per request. */
+  private readonly breakerGauge = new Map<ProviderId, number>();
 
   constructor(private readonly options: ExecutorOptions) {
     this.clock = options.clock ?? systemClock;
     this.maxAttempts = options.maxAttempts ?? 2;
   }
+
+  /** Asked by planRoute for the production provider; made once, not per request. */
+  private readonly isAvailable = (provider: ProviderId): boolean => {
+    const available = this.options.runtime.isAvailable(provider);
+    const open = available ? 0 : 1;
+    if (this.options.metrics && this.breakerGauge.get(provider) !== open) {
+      this.breakerGauge.set(provider, open);
+      this.options.metrics.breakerOpen.set({ provider }, open);
+    }
+    return available;
+  };
 
   adapterFor<A extends Adapter>(provider: ProviderId, kind: A['kind']): A {
     const adapter = this.options.adapters.get(provider);
@@ -89,20 +102,12 @@ export class Executor {
   }
 
   private async execute<T>(component: Component, studentId: string, call: (provider: ProviderId, ctx: CallContext & { route: Route }) => Promise<Priced<T>>, signal: AbortSignal | undefined, deferLast: boolean): Promise<Routed<T> | (Routed<T> & { pending: Pending })> {
-    const { runtime, metrics } = this.options;
+    const { runtime } = this.options;
     const plan = runtime.plan(component);
-    const routePlan = planRoute({
-      plan,
-      state: runtime.state(component),
-      studentId,
-      isAvailable: (provider) => {
-        const available = runtime.isAvailable(provider);
-        metrics?.breakerOpen.set({ provider }, available ? 0 : 1);
-        return available;
-      },
-    });
+    const routePlan = planRoute({ plan, state: runtime.state(component), studentId, isAvailable: this.isAvailable });
     const lastIndex = Math.min(this.maxAttempts, routePlan.attempts.length) - 1;
-    const costs = new Map<number, Usage>();
+    // Usage of each successful attempt, by attempt index (at most maxAttempts entries).
+    const costs: (Usage | undefined)[] = [];
     let clientError: UpstreamError | null = null;
     let upstreamMs = 0;
     const startedAt = this.clock.now();
@@ -120,13 +125,13 @@ export class Executor {
           // Sub-millisecond time spent waiting on upstreams (the engine's records are in whole ms).
           upstreamMs += performance.now() - attemptStart;
         }
-        costs.set(ctx.attemptIndex, priced.usage);
+        costs[ctx.attemptIndex] = priced.usage;
         return { ok: true, value: priced.value };
       },
       { clock: this.clock, deadlineAt: startedAt + plan.slaMs, maxAttempts: this.maxAttempts },
     );
     const records = deferLast && outcome.ok ? outcome.attempts.slice(0, -1) : outcome.attempts;
-    for (const attempt of records) this.record(component, attempt.provider, attempt.route, attempt.startedAt, attempt.latencyMs, attempt.ok, attempt.failure, costs.get(attempt.attemptIndex));
+    for (const attempt of records) this.record(component, attempt.provider, attempt.route, attempt.startedAt, attempt.latencyMs, attempt.ok, attempt.failure, costs[attempt.attemptIndex]);
     if (!outcome.ok) {
       const last = outcome.attempts.at(-1);
       throw Object.assign(routeError(component, outcome, clientError), { timing: { upstreamMs, provider: last?.provider, route: last?.route } });
@@ -135,7 +140,7 @@ export class Executor {
     if (!deferLast) return routed;
     const last = outcome.attempts.at(-1)!;
     const pending: Pending = {
-      finish: (ok, failure, usage) => this.record(component, last.provider, last.route, last.startedAt, Math.max(0, this.clock.now() - last.startedAt), ok, failure, usage ?? costs.get(last.attemptIndex)),
+      finish: (ok, failure, usage) => this.record(component, last.provider, last.route, last.startedAt, Math.max(0, this.clock.now() - last.startedAt), ok, failure, usage ?? costs[last.attemptIndex]),
     };
     return { ...routed, pending };
   }
