@@ -37,6 +37,20 @@ afterAll(async () => {
 
 const card = (component: string) => page.getByTestId(`card-${component}`);
 
+/**
+ * The component page's charts drew the gateway's rollups: each has points, and its description (the
+ * latest value per series, for screen readers) carries measured numbers, not only "—".
+ */
+async function expectChartsWithData(): Promise<void> {
+  for (const chart of ['chart-latency', 'chart-errors', 'chart-traffic', 'chart-cost']) {
+    const figure = page.getByTestId(chart);
+    await expect.poll(async () => Number(await figure.getAttribute('data-points')), { timeout: TIMEOUT }).toBeGreaterThan(0);
+    await expect.poll(() => figure.getByRole('img').getAttribute('aria-label'), { timeout: TIMEOUT }).toMatch(/whisper[^:,]*: [^\s,]*\d/);
+    expect(await figure.locator('canvas').count()).toBeGreaterThan(0);
+  }
+  await expect.poll(() => page.getByTestId('chart-latency').getByRole('img').getAttribute('aria-label')).toMatch(/p95: [\d.,]+ m?s/);
+}
+
 describe('dashboard in Chromium against the gateway', () => {
   it('is served by the gateway under /dashboard/', async () => {
     const response = await fetch(`${stack.gatewayUrl}/dashboard/`, { signal: AbortSignal.timeout(5000) });
@@ -54,6 +68,8 @@ describe('dashboard in Chromium against the gateway', () => {
     }
     await expect.poll(() => page.getByTestId('connection').textContent(), { timeout: TIMEOUT }).toContain('Live');
     await expect.poll(() => page.getByTestId('rps').textContent(), { timeout: TIMEOUT }).toMatch(/\d/);
+    // The simulated class is counted by the gateway (distinct keyed hashes over 5 minutes).
+    await expect.poll(() => page.getByTestId('students').textContent(), { timeout: TIMEOUT }).toMatch(/^[1-9]\d*$/);
     // The token is kept for the tab: a reload goes straight to the dashboard.
     await page.reload();
     await expect.poll(() => card('stt').getByTestId('weight').textContent()).toMatch(/%/);
@@ -78,12 +94,26 @@ describe('dashboard in Chromium against the gateway', () => {
     const share = await stack.productionShare('stt', 400);
     expect(share).toBeGreaterThan(0.42);
     expect(share).toBeLessThan(0.58);
+    await expectChartsWithData();
+    // The charts poll every 15 s: the production provider's first minutes show up by the next poll.
+    await expect.poll(() => page.getByTestId('chart-latency').getByRole('img').getAttribute('aria-label'), { timeout: TIMEOUT }).toMatch(/faster-whisper p95: \d/);
     await page.screenshot({ path: join(screenshots, 'component-stt.png'), fullPage: true });
     await page.getByRole('link', { name: 'Overview' }).click();
     await expect.poll(() => card('stt').getByTestId('weight').textContent()).toBe('50 %');
+    // Set by hand from the MVP: the engine keeps step -1; the card says so in words.
+    expect(await card('stt').getByTestId('step').textContent()).toBe('manual — near 2 / 3 (50 %)');
     await page.screenshot({ path: join(screenshots, 'overview.png'), fullPage: true });
     await page.getByRole('link', { name: 'stt' }).first().click();
   }, 90_000);
+
+  it('loads the 48 h and 7 day history from the gateway in coarser buckets', async () => {
+    for (const range of ['48h', '7d', '1h']) {
+      const history = page.getByTestId('history');
+      await history.getByLabel(range).check();
+      await expect.poll(() => history.getAttribute('data-range')).toBe(range);
+      await expectChartsWithData();
+    }
+  }, 60_000);
 
   it('shows a fault in the lab as an alert, then as an automatic rollback, without reloading', async () => {
     // The alert may last only a few evaluations before the rollback: a DOM observer in the page notes when
@@ -139,6 +169,10 @@ describe('dashboard in Chromium against the gateway', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await page.getByRole('link', { name: 'Coûts' }).click();
     await expect.poll(() => page.getByTestId('break-even').textContent()).toBe('30 mois');
+    // Measured beside the plan: the gateway's totals of the month, and their projection.
+    await expect.poll(async () => Number((await page.getByTestId('month-requests').textContent())?.replace(/\D/g, '')), { timeout: TIMEOUT }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('month-to-date').textContent()).toMatch(/^\d[\d\s\u202f,]*\s?€$/);
+    await expect.poll(() => page.getByTestId('projection').textContent()).toMatch(/\d.*€/);
   }, 60_000);
 });
 

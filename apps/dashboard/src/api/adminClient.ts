@@ -1,9 +1,10 @@
 // Calls to the gateway's admin API: JSON in and out, the admin token as a bearer token (or none behind
 // Cloudflare Access, where the edge authenticates the person), a timeout on every call, and errors that
 // carry the gateway's own message (`{"error":{"code","message"}}`).
-import { normalizeCriteria, normalizeEvents, normalizeHistory } from '../model/normalize.ts';
+import { normalizeCosts, normalizeCriteria, normalizeEvents, normalizeHistory } from '../model/normalize.ts';
+import type { MonthCostsView } from '../model/costs.ts';
 import { actionRequest, type ActionKind } from '../model/actions.ts';
-import { isObject, readArray, readString, type Json } from '../model/read.ts';
+import { isObject, readArray, readNumber, readString, type Json } from '../model/read.ts';
 import { bucketFor, type Range } from '../model/series.ts';
 import type { AuditEventView, CriteriaView, HistoryPoint } from '../model/types.ts';
 
@@ -23,6 +24,8 @@ export interface AdminClient {
   criteria(id: string): Promise<CriteriaView>;
   events(component?: string): Promise<AuditEventView[]>;
   history(id: string, range: Range): Promise<HistoryPoint[]>;
+  /** This month's recorded costs (null when the gateway's answer is not understood). */
+  costs(): Promise<MonthCostsView | null>;
   /** Answers the component's updated summary. */
   act(id: string, kind: ActionKind, reason: string, weight?: number): Promise<Json | null>;
   streamUrl: string;
@@ -68,7 +71,12 @@ export function createAdminClient(baseUrl: string, token: string | null): AdminC
     components: async () => readArray(await call('GET', `${base}/components`), 'components').filter(isObject),
     criteria: async (id) => normalizeCriteria(await call('GET', `${path(id)}/criteria`)),
     events: async (component) => normalizeEvents(await call('GET', `${base}/events${component ? `?component=${encodeURIComponent(component)}` : ''}`)),
-    history: async (id, range) => normalizeHistory(await call('GET', `${path(id)}/history?range=${range}`), bucketFor(range)),
+    history: async (id, range) => {
+      const answer = await call('GET', `${path(id)}/history?range=${range}`);
+      // The gateway says its bucket width (`bucketMs`); the page's own choice covers a gateway that does not.
+      return normalizeHistory(answer, readNumber(answer, 'bucketMs') ?? bucketFor(range));
+    },
+    costs: async () => normalizeCosts(await call('GET', `${base}/costs`)),
     act: async (id, kind, reason, weight) => {
       const request = actionRequest(id, kind, reason, weight);
       const answer = await call(request.method, request.path, request.body);

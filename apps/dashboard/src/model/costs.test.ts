@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { breakEvenMonths, measureCosts, monthlySaving, PLAN, savingRatio } from './costs.ts';
-import type { HistoryPoint } from './types.ts';
-
-const point = (t: number, cost: number | null): HistoryPoint => ({ t, provider: 'p', p50Ms: null, p95Ms: null, errorRate: null, requests: 1, cost });
+import { breakEvenMonths, measureCosts, monthlySaving, PLAN, savingRatio, type MonthCostsView } from './costs.ts';
+import { normalizeCosts } from './normalize.ts';
 
 describe('plan cost model', () => {
   it('reproduces the plan: 120 €/month saved (43 %), break-even in 30 months', () => {
@@ -17,16 +15,21 @@ describe('plan cost model', () => {
 });
 
 describe('measureCosts', () => {
-  const now = new Date(Date.UTC(2026, 10, 11)); // 11 Nov: 10 days into a 30-day month
   const day = 86_400_000;
+  const start = Date.UTC(2026, 10, 1); // November: 30 days
+  const month = (patch: Partial<MonthCostsView>): MonthCostsView => ({
+    month: '2026-11',
+    monthStart: start,
+    at: start + 10 * day,
+    since: start,
+    costEur: 15,
+    requests: 300,
+    byComponent: { stt: { costEur: 10, requests: 200 }, llm: { costEur: 5, requests: 100 } },
+    ...patch,
+  });
 
-  it('sums this month only and projects the covered span to the whole month', () => {
-    const start = Date.UTC(2026, 10, 1);
-    const rollups = {
-      stt: [point(start - day, 99), point(start, 4), point(start + 5 * day, 6)],
-      llm: [point(start + day, 5), point(start + 2 * day, null)],
-    };
-    const measured = measureCosts(rollups, now);
+  it('takes the month to date as recorded and projects it to the whole month', () => {
+    const measured = measureCosts(month({}));
     expect(measured.monthToDate).toBe(15);
     expect(measured.projectedMonth).toBeCloseTo(45, 6);
     expect(measured.byComponent.stt).toBeCloseTo(30, 6);
@@ -34,7 +37,37 @@ describe('measureCosts', () => {
     expect(measured.coveredMs).toBe(10 * day);
   });
 
-  it('has no projection without data', () => {
-    expect(measureCosts({}, now).projectedMonth).toBeNull();
+  it('projects from the first request, not the first of the month, for a gateway started mid-month', () => {
+    const measured = measureCosts(month({ since: start + 5 * day }));
+    expect(measured.coveredMs).toBe(5 * day);
+    expect(measured.projectedMonth).toBeCloseTo(90, 6);
+  });
+
+  it('has no projection before any request', () => {
+    expect(measureCosts(month({ since: null, costEur: 0, requests: 0, byComponent: {} })).projectedMonth).toBeNull();
+  });
+});
+
+describe('normalizeCosts', () => {
+  it('reads the gateway’s answer', () => {
+    const view = normalizeCosts({
+      month: '2026-12',
+      monthStart: '2026-12-01T00:00:00.000Z',
+      at: '2026-12-03T08:00:00.000Z',
+      since: '2026-12-01T09:00:00.000Z',
+      requests: 4,
+      costEur: 0.024,
+      components: [{ component: 'stt', requests: 4, costEur: 0.024, providers: [] }],
+    });
+    expect(view).toEqual({
+      month: '2026-12',
+      monthStart: Date.UTC(2026, 11, 1),
+      at: Date.UTC(2026, 11, 3, 8),
+      since: Date.UTC(2026, 11, 1, 9),
+      requests: 4,
+      costEur: 0.024,
+      byComponent: { stt: { costEur: 0.024, requests: 4 } },
+    });
+    expect(normalizeCosts({ error: { code: 'not_found' } })).toBeNull();
   });
 });

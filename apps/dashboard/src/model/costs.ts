@@ -1,6 +1,5 @@
 // The plan's cost model (through the migration engine's cost functions), and the measured costs beside it.
 import { breakEvenMonths as engineBreakEven, savingsVsMvp } from '@bascule/routing';
-import type { HistoryPoint } from './types.ts';
 
 export interface CostPlan {
   mvpMonthly: number;
@@ -25,10 +24,23 @@ export function savingRatio(plan: CostPlan): number {
   return savingsVsMvp(plan.mvpMonthly, plan.productionMonthly).ratio;
 }
 
+/** `GET /admin/v1/costs` as the page reads it (times in ms since epoch). */
+export interface MonthCostsView {
+  month: string;
+  monthStart: number;
+  /** The gateway's clock when it answered. */
+  at: number;
+  /** First minute with a request this month; null without any. */
+  since: number | null;
+  costEur: number;
+  requests: number;
+  byComponent: Record<string, { costEur: number; requests: number }>;
+}
+
 export interface MeasuredCosts {
-  /** Cost recorded since the first day of the current month (UTC). */
+  /** Cost recorded since the first day of the month (UTC). */
   monthToDate: number;
-  /** Month-to-date extrapolated linearly to the whole month. */
+  /** Month-to-date extrapolated linearly to the whole month; null before any request. */
   projectedMonth: number | null;
   /** Same extrapolation, per component. */
   byComponent: Record<string, number>;
@@ -36,32 +48,21 @@ export interface MeasuredCosts {
   coveredMs: number;
 }
 
-function daysInMonth(date: Date): number {
-  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
+function daysInMonth(monthStart: number): number {
+  const d = new Date(monthStart);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
 }
 
 /**
- * Month-to-date and projected cost from per-component rollups. The projection scales the cost seen over the
- * covered span (first rollup → now) to a full month, so a fresh install is not read as a cheap month.
+ * Month-to-date and projection from the gateway's monthly totals. The projection scales the cost seen
+ * over the covered span (first request of the month → now) to the whole month, so a gateway started
+ * mid-month is not read as a cheap month.
  */
-export function measureCosts(rollups: Record<string, HistoryPoint[]>, now: Date): MeasuredCosts {
-  const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
-  const monthMs = daysInMonth(now) * 86_400_000;
-  let monthToDate = 0;
-  let earliest = now.getTime();
-  const byComponent: Record<string, number> = {};
-  for (const [component, points] of Object.entries(rollups)) {
-    let total = 0;
-    for (const p of points) {
-      if (p.t < monthStart || p.cost === null) continue;
-      total += p.cost;
-      earliest = Math.min(earliest, p.t);
-    }
-    monthToDate += total;
-    byComponent[component] = total;
-  }
-  const span = now.getTime() - earliest;
+export function measureCosts(costs: MonthCostsView): MeasuredCosts {
+  const monthMs = daysInMonth(costs.monthStart) * 86_400_000;
+  const span = costs.since === null ? 0 : costs.at - Math.max(costs.since, costs.monthStart);
   const scale = span > 0 ? monthMs / span : null;
-  if (scale !== null) for (const key of Object.keys(byComponent)) byComponent[key] = (byComponent[key] ?? 0) * scale;
-  return { monthToDate, projectedMonth: scale === null ? null : monthToDate * scale, byComponent, coveredMs: Math.max(0, span) };
+  const byComponent: Record<string, number> = {};
+  for (const [component, line] of Object.entries(costs.byComponent)) byComponent[component] = scale === null ? line.costEur : line.costEur * scale;
+  return { monthToDate: costs.costEur, projectedMonth: scale === null ? null : costs.costEur * scale, byComponent, coveredMs: Math.max(0, span) };
 }

@@ -1,5 +1,6 @@
 // Admin API payloads → view models (see types.ts). Pure functions, tested in normalize.test.ts.
 import { isRollup, rollupsToPoints } from './rollups.ts';
+import type { MonthCostsView } from './costs.ts';
 import { isObject, readArray, readNumber, readObject, readString, type Json } from './read.ts';
 import type {
   AlertView,
@@ -230,4 +231,18 @@ export function normalizeHistory(raw: unknown, bucketMs = 60_000): HistoryPoint[
     });
   }
   return points.sort((a, b) => a.t - b.t);
+}
+
+/** `GET /admin/v1/costs` → the page's view; null when the answer is not a month of costs. */
+export function normalizeCosts(raw: unknown): MonthCostsView | null {
+  const month = readString(raw, 'month');
+  const monthStart = toEpochMs(isObject(raw) ? raw.monthStart : null);
+  const at = toEpochMs(isObject(raw) ? raw.at : null);
+  if (month === null || monthStart === null || at === null) return null;
+  const byComponent: MonthCostsView['byComponent'] = {};
+  for (const line of readArray(raw, 'components')) {
+    const component = readString(line, 'component');
+    if (component) byComponent[component] = { costEur: readNumber(line, 'costEur') ?? 0, requests: readNumber(line, 'requests') ?? 0 };
+  }
+  return { month, monthStart, at, since: toEpochMs(isObject(raw) ? raw.since : null), costEur: readNumber(raw, 'costEur') ?? 0, requests: readNumber(raw, 'requests') ?? 0, byComponent };
 }

@@ -77,6 +77,7 @@ export function downsample(points: HistoryPoint[], bucketMs: number): HistoryPoi
   return [...merged.values()].map(({ w: _w, ...p }) => p).sort((a, b) => a.t - b.t);
 }
 
+/** The gateway's bucket per range (HISTORY_BUCKET_MS in libs/contracts), for a gateway that does not say. */
 export function bucketFor(range: Range): number {
   return range === '1h' ? 60_000 : range === '48h' ? 600_000 : 3_600_000;
 }

@@ -54,7 +54,7 @@ export function App() {
         {d.auth === 'ok' && route.page === 'component' && (
           <ComponentPage client={d.client} id={route.id} component={d.components.find((c) => c.component === route.id)} revision={d.revision} onChanged={(summary) => (summary ? d.applySummary(summary) : d.refresh())} />
         )}
-        {d.auth === 'ok' && route.page === 'costs' && <CostsPage client={d.client} components={d.components} revision={d.revision} />}
+        {d.auth === 'ok' && route.page === 'costs' && <CostsPage client={d.client} components={d.components} />}
       </main>
     </>
   );

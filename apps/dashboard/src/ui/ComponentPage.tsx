@@ -47,7 +47,7 @@ export function ComponentPage({ client, component: c, id, revision, onChanged }:
         </section>
         <ActionPanel client={client} component={c} onDone={onChanged} />
       </div>
-      <HistoryCharts client={client} component={id} revision={revision} />
+      <HistoryCharts client={client} component={id} stateKey={`${c.status}|${c.weight}`} />
       <div className="grid-2">
         <CriteriaTable criteria={criteria.value} />
         <AlertsList alerts={c.alerts} />

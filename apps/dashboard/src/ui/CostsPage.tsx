@@ -1,22 +1,25 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { AdminClient } from '../api/adminClient.ts';
-import type { ComponentView, HistoryPoint } from '../model/types.ts';
+import type { ComponentView } from '../model/types.ts';
 import { breakEvenMonths, measureCosts, monthlySaving, PLAN, savingRatio } from '../model/costs.ts';
 import { formatEuro, formatNumber, formatPercent } from '../model/format.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { useRefetch } from '../state/useRefetch.ts';
 import { StatTile } from './StatTile.tsx';
 
-export function CostsPage({ client, components, revision }: { client: AdminClient; components: ComponentView[]; revision: number }) {
+/** The month's totals change slowly: fetched on arrival and once a minute. */
+const POLL_MS = 60_000;
+
+export function CostsPage({ client, components }: { client: AdminClient; components: ComponentView[] }) {
   const { t, locale } = useI18n();
-  const ids = components.map((c) => c.component).join(',');
-  // Month-to-date needs up to 31 days of rollups; the 7-day window is what the history endpoint keeps at
-  // full resolution, so the projection extrapolates from the covered span (see measureCosts).
-  const rollups = useRefetch(async () => {
-    const entries = await Promise.all(components.map(async (c) => [c.component, await client.history(c.component, '7d')] as const));
-    return Object.fromEntries(entries) as Record<string, HistoryPoint[]>;
-  }, [client, ids, Math.floor(revision / 20)]);
-  const measured = useMemo(() => (rollups.value ? measureCosts(rollups.value, new Date()) : null), [rollups.value]);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setTick((n) => n + 1), POLL_MS);
+    return () => clearInterval(timer);
+  }, []);
+  // The gateway keeps the month's totals per component (GET /admin/v1/costs), beyond the rollups' retention.
+  const costs = useRefetch(() => client.costs(), [client, tick]);
+  const measured = useMemo(() => (costs.value ? measureCosts(costs.value) : null), [costs.value]);
   const breakEven = breakEvenMonths(PLAN);
   return (
     <>
@@ -32,11 +35,15 @@ export function CostsPage({ client, components, revision }: { client: AdminClien
         </dl>
       </section>
       <section className="panel" aria-labelledby="measured-title">
-        <h3 id="measured-title">{t('measuredCosts')}</h3>
-        {rollups.error && <p className="error">{rollups.error}</p>}
+        <h3 id="measured-title">
+          {t('measuredCosts')}
+          {costs.value && ` — ${costs.value.month}`}
+        </h3>
+        {costs.error && <p className="error">{costs.error}</p>}
         <dl className="tiles">
           <StatTile label={t('monthToDate')} value={formatEuro(measured?.monthToDate ?? null, locale, 2)} testId="month-to-date" />
           <StatTile label={t('projection')} value={formatEuro(measured?.projectedMonth ?? null, locale, 2)} testId="projection" />
+          <StatTile label={t('requestsThisMonth')} value={formatNumber(costs.value?.requests ?? null, locale)} testId="month-requests" />
         </dl>
         {measured && measured.projectedMonth !== null && (
           <p className="hint">
@@ -50,15 +57,17 @@ export function CostsPage({ client, components, revision }: { client: AdminClien
                 <th scope="col">{t('component')}</th>
                 <th scope="col">{t('costPerRequest')}</th>
                 <th scope="col">{t('mvpCostPerRequest')}</th>
+                <th scope="col">{t('monthToDate')}</th>
                 <th scope="col">{t('byComponent')}</th>
               </tr>
             </thead>
             <tbody>
               {components.map((c) => (
-                <tr key={c.component}>
+                <tr key={c.component} data-testid={`costs-${c.component}`}>
                   <th scope="row">{c.component}</th>
                   <td>{formatEuro(c.metrics.costPerRequest, locale, 5)}</td>
                   <td>{formatEuro(c.metrics.mvpCostPerRequest, locale, 5)}</td>
+                  <td>{formatEuro(costs.value?.byComponent[c.component]?.costEur ?? null, locale, 4)}</td>
                   <td>{formatEuro(measured?.byComponent[c.component] ?? null, locale, 2)}</td>
                 </tr>
               ))}

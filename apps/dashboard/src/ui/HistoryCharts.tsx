@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { AdminClient } from '../api/adminClient.ts';
 import { AdminApiError } from '../api/adminClient.ts';
-import { buildSeries, bucketFor, downsample, RANGES, type Range } from '../model/series.ts';
+import { buildSeries, bucketFor, downsample, RANGE_MS, RANGES, type Range } from '../model/series.ts';
 import type { HistoryPoint } from '../model/types.ts';
 import { formatEuro, formatMs, formatPercent } from '../model/format.ts';
 import { useI18n } from '../i18n/useI18n.ts';
@@ -10,7 +10,11 @@ import { RangePicker } from './RangePicker.tsx';
 
 const POLL_MS = 15_000;
 
-export function HistoryCharts({ client, component, revision }: { client: AdminClient; component: string; revision: number }) {
+/**
+ * `stateKey` changes with the component's weight or status: the charts are fetched again then, and every
+ * POLL_MS for the new minutes, not on every stream message (snapshots arrive every few seconds).
+ */
+export function HistoryCharts({ client, component, stateKey }: { client: AdminClient; component: string; stateKey: string }) {
   const { t, locale } = useI18n();
   const [range, setRange] = useState<Range>('1h');
   const [points, setPoints] = useState<HistoryPoint[]>([]);
@@ -38,19 +42,26 @@ export function HistoryCharts({ client, component, revision }: { client: AdminCl
     return () => {
       cancelled = true;
     };
-    // Refetched on a change of state (weight, status, alert), and every POLL_MS for the new minutes.
-  }, [client, component, range, tick, revision, t]);
+  }, [client, component, range, tick, stateKey, t]);
 
   const merged = useMemo(() => downsample(points, bucketFor(range)), [points, range]);
   const latency = useMemo(() => buildSeries(merged, ['p50Ms', 'p95Ms']), [merged]);
   const errors = useMemo(() => buildSeries(merged, ['errorRate']), [merged]);
   const share = useMemo(() => buildSeries(merged, ['share']), [merged]);
   const cost = useMemo(() => buildSeries(merged, ['cost']), [merged]);
+  // The whole selected range on the time axis (seconds), up to the last fetch.
+  const xRange = useMemo<[number, number]>(() => {
+    const now = Date.now() / 1000;
+    return [now - RANGE_MS[range] / 1000, now];
+    // Recomputed with each fetch (points), so the range slides with the clock.
+  }, [range, points]);
 
   return (
-    <section aria-labelledby="history-title" className="panel">
+    <section aria-labelledby="history-title" className="panel" data-testid="history" data-range={range}>
       <div className="panel-head">
-        <h3 id="history-title">{t('history')}</h3>
+        <h3 id="history-title">
+          {t('history')} <small className="hint">({t(`bucket_${range}`)})</small>
+        </h3>
         <RangePicker value={range} options={RANGES} onChange={setRange} label={t('range')} />
       </div>
       {error && (
@@ -60,10 +71,10 @@ export function HistoryCharts({ client, component, revision }: { client: AdminCl
       )}
       {!error && points.length === 0 && <p>{t('noData')}</p>}
       <div className="charts" hidden={error !== null}>
-        <TimeSeriesChart title={t('latencyChart')} data={latency} formatValue={(v) => formatMs(v, locale)} testId="chart-latency" />
-        <TimeSeriesChart title={t('errorChart')} data={errors} formatValue={(v) => formatPercent(v, locale)} testId="chart-errors" />
-        <TimeSeriesChart title={t('trafficChart')} data={share} formatValue={(v) => formatPercent(v, locale, 0)} yRange={[0, 1]} stacked testId="chart-traffic" />
-        <TimeSeriesChart title={t('costChart')} data={cost} formatValue={(v) => formatEuro(v, locale, 3)} testId="chart-cost" />
+        <TimeSeriesChart title={t('latencyChart')} data={latency} formatValue={(v) => formatMs(v, locale)} xRange={xRange} yMinTop={100} testId="chart-latency" />
+        <TimeSeriesChart title={t('errorChart')} data={errors} formatValue={(v) => formatPercent(v, locale)} xRange={xRange} yMinTop={0.05} testId="chart-errors" />
+        <TimeSeriesChart title={t('trafficChart')} data={share} formatValue={(v) => formatPercent(v, locale, 0)} xRange={xRange} yRange={[0, 1]} stacked testId="chart-traffic" />
+        <TimeSeriesChart title={t('costChart')} data={cost} formatValue={(v) => formatEuro(v, locale, 3)} xRange={xRange} yMinTop={0.001} testId="chart-cost" />
       </div>
     </section>
   );

@@ -10,18 +10,27 @@ export interface TimeSeriesChartProps {
   title: string;
   data: SeriesSet;
   formatValue: (value: number | null) => string;
+  /** The time range shown (seconds since epoch): the whole selected range, however little data it holds. */
+  xRange?: [number, number];
+  /** A fixed y range; otherwise from 0 to the data's maximum, and at least to `yMinTop`. */
   yRange?: [number, number];
+  /** The smallest top of the y axis (e.g. 5 % for error rates), so flat zero data draws a readable axis. */
+  yMinTop?: number;
   stacked?: boolean;
   testId?: string;
 }
 
-function options(props: TimeSeriesChartProps, width: number): uPlot.Options {
+function options(props: TimeSeriesChartProps, width: number, latest: { current: TimeSeriesChartProps }): uPlot.Options {
   return {
     width,
     height: 220,
     legend: { show: true },
     cursor: { drag: { x: true, y: false } },
-    scales: { x: { time: true }, y: props.yRange ? { range: props.yRange } : { auto: true } },
+    // Range functions read the latest props: the chart is created once per series layout, then fed data.
+    scales: {
+      x: { time: true, range: (_u, min, max) => latest.current.xRange ?? [min, max] },
+      y: { range: (_u, _min, max) => latest.current.yRange ?? [0, Math.max(Number.isFinite(max) ? max * 1.1 : 0, latest.current.yMinTop ?? 0) || 1] },
+    },
     axes: [{}, { values: (_u, ticks) => ticks.map((v) => props.formatValue(v)), size: 70 }],
     series: [
       {},
@@ -47,12 +56,14 @@ function toAligned(data: SeriesSet): uPlot.AlignedData {
 export function TimeSeriesChart(props: TimeSeriesChartProps) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const propsRef = useRef(props);
+  propsRef.current = props;
   const layout = props.data.series.map((s) => s.label).join('|');
 
   useEffect(() => {
     const el = container.current;
     if (!el) return;
-    const chart = new uPlot(options(props, el.clientWidth || 600), toAligned(props.data), el);
+    const chart = new uPlot(options(props, el.clientWidth || 600, propsRef), toAligned(props.data), el);
     plot.current = chart;
     const observer = new ResizeObserver(() => chart.setSize({ width: el.clientWidth, height: 220 }));
     observer.observe(el);
@@ -68,9 +79,10 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
     plot.current?.setData(toAligned(props.data));
   }, [props.data]);
 
-  const latest = props.data.series.map((s) => `${s.label}: ${props.formatValue(s.values.at(-1) ?? null)}`).join(', ');
+  // The latest measured value of each series (a provider may have no request in the very last bucket).
+  const latest = props.data.series.map((s) => `${s.label}: ${props.formatValue(s.values.findLast((v) => v !== null) ?? null)}`).join(', ');
   return (
-    <figure className="chart" data-testid={props.testId}>
+    <figure className="chart" data-testid={props.testId} data-points={props.data.x.length}>
       <figcaption>{props.title}</figcaption>
       <div ref={container} role="img" aria-label={`${props.title}. ${latest}`} />
     </figure>
