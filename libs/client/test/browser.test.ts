@@ -5,7 +5,20 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
-import { CANNED, WAV, closedOrigin, startFakeGateway, type FakeGateway } from './fake-gateway.ts';
+import {
+  ChatCompletionRequestSchema,
+  ChatCompletionResponseSchema,
+  ErrorBodySchema,
+  HandwritingFieldsSchema,
+  HandwritingResponseSchema,
+  ReadingCheckFieldsSchema,
+  ReadingCheckResponseSchema,
+  SpeechRequestSchema,
+  TranscriptionFieldsSchema,
+  TranscriptionResponseSchema,
+  WebSpeechDirectiveSchema,
+} from '@bascule/contracts';
+import { CANNED, ERRORS, WAV, closedOrigin, directiveFor, startFakeGateway, type FakeGateway, type RecordedRequest } from './fake-gateway.ts';
 
 interface Spoken {
   text: string;
@@ -158,6 +171,12 @@ describe('speak()', () => {
     expect(outcome.spoken.map((s) => s.text)).toEqual(['lune']);
   });
 
+  it('speaks through speechSynthesis when the client key is rate limited (429)', async () => {
+    const outcome = await speakInPage(`${gateway.origin}/ratelimited`, 'girafe');
+    expect(outcome.result).toEqual({ via: 'web-speech', reason: 'gateway-unavailable' });
+    expect(outcome.spoken.map((s) => [s.text, s.lang])).toEqual([['girafe', 'fr-FR']]);
+  });
+
   it('throws the gateway error for a client error (401) and says nothing', async () => {
     const outcome = await speakInPage(`${gateway.origin}/error`, 'maison');
     expect(outcome.result).toBeNull();
@@ -191,7 +210,7 @@ describe('the other calls', () => {
     expect(reading.body.toString('utf8')).toContain('name="expected"\r\n\r\nle chat dort\r\n');
     expect(byPath.get('/audio/v1/audio/transcriptions')!.body.toString('latin1')).toMatch(/name="file"; filename="audio.wav"/);
     expect(byPath.get('/audio/v1/vision/handwriting')!.body.toString('utf8')).toContain('name="target"\r\n\r\na\r\n');
-    for (const request of gateway.requests) {
+    for (const request of gateway.requests.filter((r) => r.path.startsWith('/audio/'))) {
       expect(request.headers.authorization).toBe('Bearer key-123');
       expect(request.headers['x-student-id']).toBe('s-1');
     }
@@ -222,5 +241,74 @@ describe('the other calls', () => {
       );
     }, await closedOrigin());
     expect(error).toEqual({ isNetworkError: true, kind: 'unreachable' });
+  });
+});
+
+/** The multipart parts of a recorded request, parsed the way a server does. */
+async function partsOf(request: RecordedRequest): Promise<{ files: Record<string, File>; fields: Record<string, string> }> {
+  const form = await new Response(new Uint8Array(request.body), { headers: { 'content-type': String(request.headers['content-type']) } }).formData();
+  const files: Record<string, File> = {};
+  const fields: Record<string, string> = {};
+  for (const [name, value] of form.entries()) {
+    if (typeof value === 'string') fields[name] = value;
+    else files[name] = value;
+  }
+  return { files, fields };
+}
+
+// The fake gateway is only worth what its fidelity is: its answers must be the gateway's (the contracts'
+// schemas), and what the client sends must be what the gateway accepts, so a drift on either side fails here.
+describe('the contract between the client and the gateway', () => {
+  it("the fake gateway answers bodies of the gateway's shapes", () => {
+    expect(ChatCompletionResponseSchema.parse(CANNED.chat)).toEqual(CANNED.chat);
+    expect(TranscriptionResponseSchema.parse(CANNED.transcription)).toEqual(CANNED.transcription);
+    expect(ReadingCheckResponseSchema.parse(CANNED.reading)).toEqual(CANNED.reading);
+    expect(HandwritingResponseSchema.parse(CANNED.handwriting)).toEqual(CANNED.handwriting);
+    expect(WebSpeechDirectiveSchema.parse(directiveFor('maison'))).toEqual(directiveFor('maison'));
+    for (const body of Object.values(ERRORS)) expect(ErrorBodySchema.parse(body)).toEqual(body);
+  });
+
+  it('every request the client sends passes the validation of the gateway', async () => {
+    await page.evaluate(async (baseUrl) => {
+      const g = globalThis as unknown as PageGlobals;
+      const client = g.Bascule.createBasculeClient({ baseUrl, clientKey: 'key-123', studentId: 'élève-7' });
+      const audio = new Blob([new Uint8Array([82, 73, 70, 70])], { type: 'audio/wav' });
+      const image = new Blob([new Uint8Array([137, 80, 78, 71])], { type: 'image/png' });
+      await (await client.speak('maison')).finished;
+      await (await client.speak('la lune', { voice: 'fr-male-gentle', speed: 0.8 })).finished;
+      await client.chat({ messages: [{ role: 'system', content: 'Tu parles à un enfant de six ans.' }, { role: 'user', content: 'Une phrase avec « lune ».' }], max_tokens: 60 });
+      await client.transcribe(audio);
+      await client.transcribe(new File([audio], 'mot.webm', { type: 'audio/webm' }), { responseFormat: 'verbose_json' });
+      await client.checkReading(audio, 'le chat dort');
+      await client.recognizeHandwriting(image, 'é');
+    }, `${gateway.origin}/audio`);
+
+    const sent = (path: string) => gateway.requests.filter((r) => r.path === `/audio${path}`);
+    const speech = sent('/v1/audio/speech').map((r) => SpeechRequestSchema.parse(JSON.parse(r.body.toString('utf8'))));
+    expect(speech).toEqual([
+      { input: 'maison', voice: 'default', response_format: 'wav' },
+      { input: 'la lune', voice: 'fr-male-gentle', speed: 0.8, response_format: 'wav' },
+    ]);
+    const [chat] = sent('/v1/chat/completions');
+    expect(chat!.headers['content-type']).toBe('application/json');
+    expect(ChatCompletionRequestSchema.parse(JSON.parse(chat!.body.toString('utf8')))).toMatchObject({ max_tokens: 60, stream: false });
+
+    const transcriptions = await Promise.all(sent('/v1/audio/transcriptions').map(partsOf));
+    expect(transcriptions.map(({ files, fields }) => [files.file?.name, files.file?.type, TranscriptionFieldsSchema.parse(fields)])).toEqual([
+      ['audio.wav', 'audio/wav', { language: 'fr', response_format: 'json' }],
+      ['mot.webm', 'audio/webm', { language: 'fr', response_format: 'verbose_json' }],
+    ]);
+    const [reading] = await Promise.all(sent('/v1/reading/check').map(partsOf));
+    expect([reading!.files.audio?.size, ReadingCheckFieldsSchema.parse(reading!.fields)]).toEqual([4, { expected: 'le chat dort', language: 'fr' }]);
+    const [handwriting] = await Promise.all(sent('/v1/vision/handwriting').map(partsOf));
+    expect([handwriting!.files.image?.type, HandwritingFieldsSchema.parse(handwriting!.fields)]).toEqual(['image/png', { target: 'é' }]);
+
+    const calls = gateway.requests.filter((r) => r.path.startsWith('/audio/')); // not the browser's own /favicon.ico
+    expect(calls).toHaveLength(7);
+    for (const request of calls) {
+      expect(request.method).toBe('POST');
+      expect(request.headers.authorization).toBe('Bearer key-123');
+      expect(request.headers['x-student-id']).toBe('élève-7');
+    }
   });
 });

@@ -4,6 +4,7 @@
 //   /audio/...      answers speech with a WAV, and the JSON endpoints with canned bodies
 //   /error/...      answers every call with a 401 error body
 //   /overloaded/... answers every call with a 502 error body (every provider failed)
+//   /ratelimited/... answers every call with a 429 error body (the client key's rate limit)
 //   /silent/...     never answers (the client's timeout must fire)
 //   /garbled/...    answers speech with bytes labelled audio/wav that are not a WAV
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -59,6 +60,19 @@ export const CANNED = {
   handwriting: { text: 'a', confidence: 0.93, boxes: [{ text: 'a', confidence: 0.93, bbox: [4, 4, 30, 30] }], target: 'a', verdict: 'correct', advice: 'Bravo !', provider: 'trocr' },
 } as const;
 
+/** The error bodies the modes answer, as the gateway writes them. */
+export const ERRORS = {
+  unauthorized: { error: { code: 'unauthorized', message: 'unknown client key' } },
+  upstreamFailed: { error: { code: 'upstream_failed', message: 'every provider of tts failed', component: 'tts' } },
+  rateLimited: { error: { code: 'rate_limited', message: 'too many requests for this client key' } },
+  badTarget: { error: { code: 'invalid_request', message: 'target: expected a single letter', field: 'target' } },
+} satisfies Record<string, ErrorBody>;
+
+/** The Web Speech directive the gateway answers when a student's tts route resolves to the browser. */
+export function directiveFor(input: string): WebSpeechDirective {
+  return { provider: 'web-speech', text: input, lang: 'fr-FR', rate: 0.9, voice: 'Amélie' };
+}
+
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
@@ -66,14 +80,9 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 
 function answerGateway(mode: string, path: string, body: Buffer, res: ServerResponse): void {
   if (mode === 'silent') return; // never answers; closed with the server
-  if (mode === 'error') {
-    const error: ErrorBody = { error: { code: 'unauthorized', message: 'unknown client key' } };
-    return json(res, 401, error);
-  }
-  if (mode === 'overloaded') {
-    const error: ErrorBody = { error: { code: 'upstream_failed', message: 'every provider of tts failed', component: 'tts' } };
-    return json(res, 502, error);
-  }
+  if (mode === 'error') return json(res, 401, ERRORS.unauthorized);
+  if (mode === 'overloaded') return json(res, 502, ERRORS.upstreamFailed);
+  if (mode === 'ratelimited') return json(res, 429, ERRORS.rateLimited, { 'retry-after': '1' });
   if (path === '/v1/audio/speech') {
     if (mode === 'garbled') {
       res.writeHead(200, { 'content-type': 'audio/wav', ...ROUTE_HEADERS });
@@ -81,8 +90,7 @@ function answerGateway(mode: string, path: string, body: Buffer, res: ServerResp
     }
     if (mode === 'directive') {
       const { input } = JSON.parse(body.toString('utf8')) as { input: string };
-      const directive: WebSpeechDirective = { provider: 'web-speech', text: input, lang: 'fr-FR', rate: 0.9, voice: 'Amélie' };
-      return json(res, 200, directive, { ...ROUTE_HEADERS, 'x-bascule-provider': 'web-speech', 'x-bascule-route': 'mvp' });
+      return json(res, 200, directiveFor(input), { ...ROUTE_HEADERS, 'x-bascule-provider': 'web-speech', 'x-bascule-route': 'mvp' });
     }
     res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': String(WAV.length), ...ROUTE_HEADERS });
     return void res.end(WAV);
@@ -91,8 +99,7 @@ function answerGateway(mode: string, path: string, body: Buffer, res: ServerResp
   if (path === '/v1/audio/transcriptions') return json(res, 200, CANNED.transcription);
   if (path === '/v1/reading/check') return json(res, 200, CANNED.reading);
   if (path === '/v1/vision/handwriting') {
-    const error: ErrorBody = { error: { code: 'invalid_request', message: 'target: expected a single letter', field: 'target' } };
-    return body.includes('name="target"\r\n\r\nab\r\n') ? json(res, 400, error) : json(res, 200, CANNED.handwriting);
+    return body.includes('name="target"\r\n\r\nab\r\n') ? json(res, 400, ERRORS.badTarget) : json(res, 200, CANNED.handwriting);
   }
   json(res, 404, { error: { code: 'not_found', message: `no route ${path}` } });
 }
