@@ -3,7 +3,7 @@ import type { StackConfig } from './config.ts';
 import type { BuiltImage, ImageManifest, ModelImage } from './image-manifest.ts';
 import type { Manifests } from './gateway-config.ts';
 import { PHASES, reached, type Phase } from './phases.ts';
-import { DOCKER_NETWORK, MODEL_CACHE_VOLUME, MODEL_USER } from './units.ts';
+import { DOCKER_NETWORK, MODEL_CACHE_VOLUME, SERVICE_IDS } from './units.ts';
 import type { ContainerServiceArgs } from './components/services.ts';
 
 export interface ModelServiceSpec {
@@ -58,7 +58,7 @@ export function modelServicesFor(config: StackConfig, images: Manifests, phase: 
         gpu: true,
         network: DOCKER_NETWORK,
         // The same user as the other model images: the shared cache stays writable by all of them.
-        user: MODEL_USER,
+        user: SERVICE_IDS,
         volumes: [`${MODEL_CACHE_VOLUME}:/models`],
         env: { LLAMA_CACHE: '/models/llama.cpp' },
         // --ctx-size bounds the context (and so the KV cache counted in the GPU budget).

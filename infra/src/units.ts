@@ -27,8 +27,12 @@ export interface ContainerUnit {
 export const SERVICE_USER = 'bascule';
 export const DOCKER_NETWORK = 'bascule';
 export const MODEL_CACHE_VOLUME = 'bascule-models';
-/** uid:gid every model container runs as (the images' `bascule` user), and so the owner of the model cache. */
-export const MODEL_USER = '10001:10001';
+/**
+ * uid:gid of the `bascule` user, the same on the host and in every Bascule container (the model images'
+ * user, image.json `user`): the gateway container then reads its 0640 root:bascule config and writes its data
+ * directory, and every model container writes the shared model cache.
+ */
+export const SERVICE_IDS = '10001:10001';
 
 export function unitName(name: string): string {
   return `bascule-${name}.service`;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assertGpuBudget, checkGpuBudget, PER_PROCESS_OVERHEAD_MB } from '../src/gpu-budget.ts';
 import { FALLBACK_VRAM_MB, readImageManifest, readImageManifests } from '../src/image-manifest.ts';
-import { MODEL_CACHE_VOLUME, MODEL_USER } from '../src/units.ts';
+import { MODEL_CACHE_VOLUME, SERVICE_IDS } from '../src/units.ts';
 import { REPO_ROOT } from '../src/remote.ts';
 
 function imagesDir(manifests: Record<string, unknown>): string {
@@ -65,8 +65,8 @@ describe('the images of gpu-images/ as infra reads them', () => {
     const manifest = images[image];
     expect(manifest.source).toBe('image.json');
     expect(manifest.vramMb).toBe(raw.vramMb);
-    // One owner for the shared cache (bootstrap chowns it to MODEL_USER), one volume name on both sides.
-    expect(manifest.user).toBe(MODEL_USER);
+    // One owner for the shared cache (bootstrap chowns it to SERVICE_IDS), one volume name on both sides.
+    expect(manifest.user).toBe(SERVICE_IDS);
     expect(raw.cacheVolume).toEqual({ name: MODEL_CACHE_VOLUME, containerPath: manifest.cachePath });
   });
 

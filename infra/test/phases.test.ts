@@ -66,7 +66,7 @@ describe('phase foundation', () => {
     expect(firewall).toContain(`'198.51.100.7/32 2001:db8::/64'`);
     expect(firewall).toContain(`'${CLOUDFLARE_IPV4.join(' ')}'`);
     expect(find(runs.foundation, 'bootstrap-docker').inputs.create).toContain('20-docker.sh');
-    expect(find(runs.foundation, 'bootstrap-hardening').inputs.create).toMatch(/40-hardening\.sh 'bascule'/);
+    expect(find(runs.foundation, 'bootstrap-hardening').inputs.create).toMatch(/40-hardening\.sh 'bascule' '10001:10001' 'root'/);
   });
 
   it('creates the shared model cache volume, kept on delete, and gives it to the models\' user', () => {
@@ -111,6 +111,10 @@ describe('phase foundation', () => {
     expect(gateway).toContain('--log-driver journald');
     expect(gateway).toContain('-p 127.0.0.1:8080:8080');
     expect(gateway).not.toContain('--gpus');
+    // The host's bascule user (fixed ids): it can read the 0640 root:bascule config and write its data.
+    expect(gateway).toContain('--user 10001:10001');
+    expect(gateway).toContain('User=bascule');
+    expect(String(find(runs.foundation, 'gateway-config').inputs.create)).toContain(`'/etc/bascule/gateway.json' '0640' 'bascule'`);
     expect(unitOf(runs.foundation, 'gateway-proxy')).toContain('--network host');
     expect(gatewayConfigOf(runs.foundation).components).toEqual({});
   });
@@ -206,6 +210,8 @@ it('uses an existing host by address, without Contabo and without its secrets', 
   expect(run.resources.some((r) => r.name === 'host-contabo')).toBe(false);
   expect(find(run, 'edge-dns-gateway').inputs.content).toBe('198.51.100.20');
   expect(String(find(run, 'bootstrap-firewall').inputs.create)).toMatch(/^sudo -n bash /);
+  // The SSH user joins the docker group: the Docker provider reaches the engine as that user.
+  expect(String(find(run, 'bootstrap-hardening').inputs.create)).toMatch(/40-hardening\.sh 'bascule' '10001:10001' 'deploy'/);
 });
 
 it('names the phase, the address and the next checklist in the outputs', () => {

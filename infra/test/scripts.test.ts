@@ -148,31 +148,51 @@ describe('scripts are idempotent (stand-ins for nft and systemctl)', () => {
 });
 
 describe('bootstrap scripts change nothing on a second run (stand-ins for the host\'s tools)', () => {
-  it('40-hardening.sh installs unattended upgrades and creates the non-root service user once', () => {
-    const box = sandbox();
+  /** Stand-ins for the account tools: users and groups are files in the sandbox. */
+  function accounts(box: ReturnType<typeof sandbox>, existingUid?: string) {
     const r = box.root;
     box.stub('dpkg', `[ -f ${r}/pkg-unattended-upgrades ]`);
     box.stub('apt-get', `[ "$1" = install ] && touch ${r}/pkg-unattended-upgrades; true`);
-    box.stub('id', `case "$1" in -u) [ -f ${r}/user-$2 ] ;; -nG) cat ${r}/groups-$2 2>/dev/null || echo "$2" ;; esac`);
-    box.stub('useradd', `touch ${r}/user-\${*: -1}`);
-    box.stub('getent', 'true');
+    box.stub('getent', `[ "$2" = docker ] || [ -f ${r}/group-$2 ]`);
+    box.stub('groupadd', `echo "$3" >${r}/group-\${*: -1}`);
+    box.stub('useradd', `echo "$3:$5" >${r}/user-\${*: -1}`);
+    box.stub('id', `case "$1" in
+  -u) [ -f ${r}/user-$2 ] && cut -d: -f1 ${r}/user-$2 ;;
+  -g) cut -d: -f2 ${r}/user-$2 ;;
+  -nG) cat ${r}/groups-$2 2>/dev/null || echo "$2" ;;
+esac`);
     box.stub('usermod', `echo "\${*: -1} docker" >${r}/groups-\${*: -1}`);
     box.stub('install', 'true');
+    if (existingUid) writeFileSync(join(r, 'user-bascule'), `${existingUid}\n`);
+    writeFileSync(join(r, 'user-deploy'), '1000:1000\n');
+  }
 
-    const first = box.run('40-hardening.sh', ['bascule']);
+  it('40-hardening.sh installs unattended upgrades and creates the non-root service user with fixed ids, once', () => {
+    const box = sandbox();
+    accounts(box);
+    const first = box.run('40-hardening.sh', ['bascule', '10001:10001', 'deploy']);
     expect(first.calls).toContain('apt-get install -y -qq unattended-upgrades');
-    expect(first.calls).toContain('useradd --system --home-dir /var/lib/bascule --shell /usr/sbin/nologin bascule');
-    expect(first.calls).toContain('usermod -aG docker bascule');
     expect(first.calls).toContain('systemctl enable --now unattended-upgrades');
     expect(readFileSync(join(box.env.APT_CONF_DIR, '20auto-upgrades'), 'utf8')).toBe('APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n');
-    expect(first.out).toContain('hardening: unattended upgrades configured');
-    // The service user never gets a login shell.
-    expect(first.calls.find((c) => c.startsWith('useradd'))).toContain('--shell /usr/sbin/nologin');
+    expect(first.calls).toContain('groupadd --system --gid 10001 bascule');
+    // A system user without a login shell, with the ids the containers run as.
+    expect(first.calls).toContain('useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/bascule --shell /usr/sbin/nologin bascule');
+    expect(first.calls).toContain('usermod -aG docker bascule');
+    expect(first.calls).toContain('usermod -aG docker deploy');
 
-    const second = box.run('40-hardening.sh', ['bascule']);
-    expect(second.calls.filter((c) => CHANGING.test(c))).toEqual([]);
+    const second = box.run('40-hardening.sh', ['bascule', '10001:10001', 'deploy']);
+    expect(second.calls.filter((c) => CHANGING.test(c) || /^(groupadd|useradd)/.test(c))).toEqual([]);
     expect(second.out).not.toContain('configured');
-    expect(second.out).toContain('hardening: ok (user bascule, unattended upgrades on)');
+    expect(second.out).toContain('hardening: ok (user bascule 10001:10001, unattended upgrades on)');
+  });
+
+  it('40-hardening.sh stops, naming the ids, when the service user exists with other ids', () => {
+    const box = sandbox();
+    accounts(box, '998:998');
+    const result = box.fail('40-hardening.sh', ['bascule', '10001:10001', 'root']);
+    expect(result.status).toBe(1);
+    expect(result.out).toContain('user bascule has uid:gid 998:998, the containers run as 10001:10001');
+    expect(result.calls.some((c) => c.startsWith('useradd'))).toBe(false);
   });
 
   it('50-model-cache.sh gives the volume to the models\' user once', () => {

@@ -7,7 +7,7 @@ import * as docker from '@pulumi/docker';
 import type { StackConfig } from '../config.ts';
 import type { Host } from './host.ts';
 import { SCRIPTS_DIR, scriptCommand } from '../remote.ts';
-import { DOCKER_NETWORK, MODEL_CACHE_VOLUME, MODEL_USER, SERVICE_USER } from '../units.ts';
+import { DOCKER_NETWORK, MODEL_CACHE_VOLUME, SERVICE_IDS, SERVICE_USER } from '../units.ts';
 
 export interface BootstrapArgs {
   host: Host;
@@ -47,7 +47,8 @@ export class Bootstrap extends pulumi.ComponentResource {
     const nvidia = step('nvidia', '10-nvidia.sh', [], scripts);
     const dockerEngine = step('docker', '20-docker.sh', [], nvidia);
     // After Docker: the service user joins the docker group, which Docker's package creates.
-    const hardening = step('hardening', '40-hardening.sh', [SERVICE_USER], dockerEngine);
+    // The SSH user joins the docker group too: the Docker provider reaches the engine as that user.
+    const hardening = step('hardening', '40-hardening.sh', [SERVICE_USER, SERVICE_IDS, config.host.sshUser], dockerEngine);
     const firewallArgs = pulumi
       .all([args.cloudflareIpv4, args.cloudflareIpv6])
       .apply(([v4, v6]) => [config.admin.sshCidrs.join(' '), v4.join(' '), v6.join(' ')]);
@@ -68,7 +69,7 @@ export class Bootstrap extends pulumi.ComponentResource {
     this.modelCache = new docker.Volume(`${name}-model-cache`, { name: MODEL_CACHE_VOLUME }, { parent: this, provider: this.docker, retainOnDelete: true });
     this.modelCacheOwner = new command.remote.Command(
       `${name}-model-cache-owner`,
-      { connection, create: scriptCommand('50-model-cache.sh', [MODEL_CACHE_VOLUME, MODEL_USER], host.sudo) },
+      { connection, create: scriptCommand('50-model-cache.sh', [MODEL_CACHE_VOLUME, SERVICE_IDS], host.sudo) },
       { parent: this, dependsOn: [this.modelCache] },
     );
     this.registerOutputs({});

@@ -7,7 +7,7 @@ import type { Bootstrap } from './bootstrap.ts';
 import type { Host } from './host.ts';
 import { ContainerService } from './services.ts';
 import { REMOTE_SCRIPTS, shellQuote } from '../remote.ts';
-import { DOCKER_NETWORK, SERVICE_USER } from '../units.ts';
+import { DOCKER_NETWORK, SERVICE_IDS, SERVICE_USER } from '../units.ts';
 import { GATEWAY_PORT } from '../gateway-config.ts';
 
 export interface GatewayArgs {
@@ -96,6 +96,8 @@ export class Gateway extends pulumi.ComponentResource {
           description: 'Bascule gateway (API, admin API, dashboard)',
           gpu: false,
           network: DOCKER_NETWORK,
+          // The host's bascule user: it reads the 0640 root:bascule config and owns /var/lib/bascule/data.
+          user: SERVICE_IDS,
           publish: [`127.0.0.1:${GATEWAY_PORT}:${GATEWAY_PORT}`],
           volumes: [`${GATEWAY_CONFIG_PATH}:${GATEWAY_CONFIG_PATH}:ro`, '/var/lib/bascule/data:/var/lib/bascule/data'],
           env: { BASCULE_CONFIG: GATEWAY_CONFIG_PATH, BASCULE_PORT: String(GATEWAY_PORT), BASCULE_DATA_DIR: '/var/lib/bascule/data', NODE_ENV: 'production' },
