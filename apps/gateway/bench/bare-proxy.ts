@@ -19,7 +19,7 @@ const server = createServer((req, res) => {
   req.pipe(out);
 });
 server.keepAliveTimeout = 65_000;
-server.listen(0, '127.0.0.1', () => {
+server.listen({ port: 0, host: '127.0.0.1', backlog: Number(process.env.BACKLOG ?? 4096) }, () => {
   const { port } = server.address() as { port: number };
   process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}` })}\n`);
 });

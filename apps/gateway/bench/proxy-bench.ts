@@ -1,10 +1,15 @@
 // `nx run gateway:bench`: throughput and latency of Bascule beside a bare node:http proxy, the Portkey
 // gateway and the upstream itself, all on loopback against one fixed-latency OpenAI-compatible upstream,
-// at 200 and 1 000 connections. Each server runs in its own process; autocannon drives them from this one.
-// Env: LATENCY_MS (20), DURATION_S (8 per run), WARMUP_S (2), CONNECTIONS ("200,1000").
+// at 200 and 1 000 connections. Each server runs in its own process; autocannon drives them from this one,
+// which runs nothing else (the load generator never shares a measured process's event loop). Every target
+// gets the same body, the same headers and the same connections; each server listens with the same accept
+// queue (BACKLOG) except Portkey, whose start script has no such option.
+// Env: LATENCY_MS (20), DURATION_S (8 per run), WARMUP_S (2), CONNECTIONS ("200,1000"), ROUNDS (1: with more,
+// the targets take turns round after round and the round with the median throughput is reported).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +21,7 @@ const latencyMs = Number(process.env.LATENCY_MS ?? 20);
 const durationS = Number(process.env.DURATION_S ?? 8);
 const warmupS = Number(process.env.WARMUP_S ?? 2);
 const connectionLevels = (process.env.CONNECTIONS ?? '200,1000').split(',').map(Number);
+const rounds = Math.max(1, Number(process.env.ROUNDS ?? 1));
 const children: ChildProcess[] = [];
 
 const chatBody = JSON.stringify({ model: 'llama-3.1-8b-instant', messages: [{ role: 'user', content: 'Écris une phrase avec le mot « chat ».' }], max_tokens: 32 });
@@ -27,6 +33,9 @@ interface Target {
   pid?: number;
 }
 
+/** The same headers for every target: Bascule's client key and student, which the others ignore or pass on. */
+const commonHeaders = { 'content-type': 'application/json', authorization: 'Bearer bench-client-key', 'x-student-id': 'bench-student-1' };
+
 interface Result {
   target: string;
   connections: number;
@@ -35,6 +44,8 @@ interface Result {
   p99: number;
   errors: number;
   non2xx: number;
+  /** CPU time of the target's process per request (user + system), when its pid is known. */
+  cpuMsPerReq: number | null;
 }
 
 /** Starts a TypeScript or JS server in its own process and waits for its first JSON line (its URL). */
@@ -78,13 +89,13 @@ async function startPortkey(upstream: string): Promise<Target> {
     name: 'portkey',
     url,
     pid: child.pid!,
-    headers: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstream}/v1`, authorization: 'Bearer sk-bench' },
+    headers: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstream}/v1` },
   };
 }
 
 async function check(target: Target): Promise<string | null> {
   try {
-    const res = await fetch(`${target.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...target.headers }, body: chatBody, signal: AbortSignal.timeout(5_000) });
+    const res = await fetch(`${target.url}/v1/chat/completions`, { method: 'POST', headers: { ...commonHeaders, ...target.headers }, body: chatBody, signal: AbortSignal.timeout(5_000) });
     const text = await res.text();
     return res.status === 200 && text.includes('chat.completion') ? null : `HTTP ${res.status}: ${text.slice(0, 200)}`;
   } catch (error) {
@@ -92,17 +103,27 @@ async function check(target: Target): Promise<string | null> {
   }
 }
 
+/** User + system CPU time of a process so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 async function run(target: Target, connections: number, seconds: number): Promise<Result> {
+  const cpuBefore = cpuMs(target.pid);
   const r = await autocannon({
     url: `${target.url}/v1/chat/completions`,
     method: 'POST',
     connections,
     duration: seconds,
-    headers: { 'content-type': 'application/json', ...target.headers },
+    headers: { ...commonHeaders, ...target.headers },
     body: chatBody,
     timeout: 10,
   });
-  return { target: target.name, connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+  const cpuAfter = cpuMs(target.pid);
+  const cpuMsPerReq = cpuBefore === null || cpuAfter === null || r.requests.total === 0 ? null : (cpuAfter - cpuBefore) / r.requests.total;
+  return { target: target.name, connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, cpuMsPerReq };
 }
 
 function rssMb(pid: number): { rss: number; peak: number } {
@@ -118,10 +139,10 @@ async function main(): Promise<void> {
   const bascule = await startProcess([...tsx, here('./bascule-server.ts')], { UPSTREAM_URL: up.url });
   const portkey = await startPortkey(up.url);
   const targets: Target[] = [
-    { name: 'upstream', url: up.url, headers: {} },
-    { name: 'bare-proxy', url: bare.url, headers: {} },
+    { name: 'upstream', url: up.url, pid: up.pid, headers: {} },
+    { name: 'bare-proxy', url: bare.url, pid: bare.pid, headers: {} },
     portkey,
-    { name: 'bascule', url: bascule.url, pid: bascule.pid, headers: { authorization: 'Bearer bench-client-key', 'x-student-id': 'bench-student-1' } },
+    { name: 'bascule', url: bascule.url, pid: bascule.pid, headers: {} },
   ];
   const live: Target[] = [];
   for (const t of targets) {
@@ -129,22 +150,33 @@ async function main(): Promise<void> {
     if (problem) process.stdout.write(`! ${t.name} skipped: ${problem}\n`);
     else live.push(t);
   }
-  process.stdout.write(`upstream latency ${latencyMs} ms, ${durationS} s per run after ${warmupS} s warm-up, node ${process.version}\n`);
+  process.stdout.write(`upstream latency ${latencyMs} ms, ${durationS} s per run after ${warmupS} s warm-up, ${rounds} round(s), node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
   const results: Result[] = [];
   for (const connections of connectionLevels) {
-    for (const t of live) {
-      await run(t, connections, warmupS);
-      const r = await run(t, connections, durationS);
-      results.push(r);
-      process.stdout.write(`  ${t.name.padEnd(11)} c=${String(connections).padEnd(5)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  errors ${r.errors}  non-2xx ${r.non2xx}\n`);
+    const rounds_: Result[][] = live.map(() => []);
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, t] of live.entries()) {
+        await run(t, connections, warmupS);
+        const r = await run(t, connections, durationS);
+        rounds_[i]!.push(r);
+        const cpu = r.cpuMsPerReq === null ? '' : `  cpu ${r.cpuMsPerReq.toFixed(3)} ms/req`;
+        process.stdout.write(`  ${t.name.padEnd(11)} c=${String(connections).padEnd(5)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  errors ${r.errors}  non-2xx ${r.non2xx}${cpu}  load ${loadavg()[0]!.toFixed(2)}\n`);
+      }
     }
+    for (const runs of rounds_) results.push(median(runs));
   }
   report(results, live);
 }
 
+/** The run with the median throughput (the upper one of the middle two for an even count). */
+function median(runs: Result[]): Result {
+  const sorted = [...runs].sort((a, b) => a.rps - b.rps);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
 function report(results: Result[], live: Target[]): void {
-  process.stdout.write('\n| target | connections | req/s | p50 ms | p99 ms | errors | non-2xx |\n|---|---:|---:|---:|---:|---:|---:|\n');
-  for (const r of results) process.stdout.write(`| ${r.target} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} |\n`);
+  process.stdout.write('\n| target | connections | req/s | p50 ms | p99 ms | errors | non-2xx | CPU ms/req |\n|---|---:|---:|---:|---:|---:|---:|---:|\n');
+  for (const r of results) process.stdout.write(`| ${r.target} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.cpuMsPerReq?.toFixed(3) ?? '–'} |\n`);
   const bascule = live.find((t) => t.name === 'bascule');
   if (!bascule) return;
   process.stdout.write('\n| connections | vs | throughput ratio | p99 difference (ms) |\n|---:|---|---:|---:|\n');
@@ -153,6 +185,17 @@ function report(results: Result[], live: Target[]): void {
     for (const other of results.filter((r) => r.connections === c && r.target !== 'bascule')) {
       process.stdout.write(`| ${c} | ${other.target} | ${(b.rps / other.rps).toFixed(2)} | ${b.p99 - other.p99 >= 0 ? '+' : ''}${b.p99 - other.p99} |\n`);
     }
+  }
+  // The target of issue 3: at least 70 % of the bare proxy's throughput, p99 within 5 ms of its p99.
+  process.stdout.write('\n');
+  for (const c of connectionLevels) {
+    const b = results.find((r) => r.target === 'bascule' && r.connections === c);
+    const bare = results.find((r) => r.target === 'bare-proxy' && r.connections === c);
+    if (!b || !bare) continue;
+    const ratio = b.rps / bare.rps;
+    const p99Gap = b.p99 - bare.p99;
+    const met = ratio >= 0.7 && p99Gap <= 5;
+    process.stdout.write(`target at ${c} connections: throughput ${(ratio * 100).toFixed(0)} % of the bare proxy (>= 70 %), p99 ${p99Gap >= 0 ? '+' : ''}${p99Gap} ms (<= +5 ms): ${met ? 'met' : 'MISSED'}\n`);
   }
   const mem = rssMb(bascule.pid!);
   process.stdout.write(`\nBascule RSS after the runs: ${mem.rss} MB (peak ${mem.peak} MB)\n`);
