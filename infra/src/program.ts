@@ -13,7 +13,7 @@ import { REPO_ROOT } from './remote.ts';
 import { Host } from './components/host.ts';
 import { Bootstrap } from './components/bootstrap.ts';
 import { Edge } from './components/edge.ts';
-import { Gateway } from './components/gateway.ts';
+import { DASHBOARD_PATH, Gateway } from './components/gateway.ts';
 import { ContainerService } from './components/services.ts';
 
 /** Reads `bascule:*` from the running stack and validates it. */
@@ -58,7 +58,7 @@ export function program() {
     phaseSummary: PHASE_SUMMARY[config.phase],
     hostAddress: host.address,
     gatewayUrl: `https://${edge.gatewayHostname}`,
-    dashboardUrl: `https://${edge.dashboardHostname}`,
+    dashboardUrl: `https://${edge.dashboardHostname}${DASHBOARD_PATH}`,
     components: Object.keys(gatewayConfig.parsed.components),
     modelServices: models.map((m) => m.image),
     gpuBudget: { cardMb: budget.cardMb, usableMb: budget.usableMb, neededMb: budget.neededMb, models: budget.lines.map((l) => l.trim()) },

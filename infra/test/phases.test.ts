@@ -97,6 +97,11 @@ describe('phase foundation', () => {
     expect(nginx).toContain('ssl_certificate /etc/bascule/origin.pem;');
     expect(nginx).toContain('ssl_protocols TLSv1.2 TLSv1.3;');
     expect(nginx).toContain('proxy_pass http://127.0.0.1:8080;');
+    // The dashboard host's root leads to the dashboard the gateway serves; unknown names get no TLS at all.
+    const dashboardServer = nginx.slice(nginx.indexOf('server_name dashboard-staging.example.org;'));
+    expect(dashboardServer.slice(0, dashboardServer.indexOf('proxy_pass'))).toContain('location = / { return 302 /dashboard/; }');
+    expect(nginx.slice(nginx.indexOf('server_name api-staging.example.org;'), nginx.indexOf('server_name dashboard-staging'))).not.toContain('return 302');
+    expect(nginx).toMatch(/listen 443 ssl default_server;\s+listen \[::\]:443 ssl default_server;\s+ssl_reject_handshake on;/);
   });
 
   it('puts the dashboard behind Cloudflare Access for the listed operators', () => {
@@ -223,7 +228,7 @@ it('names the phase, the address and the next checklist in the outputs', () => {
     const next = runs[phase].outputs.nextPhase;
     if (next !== 'none') expect(checklist.join('\n'), phase).toContain(`pulumi config set bascule:phase ${String(next)}`);
   }
-  expect(runs.foundation.outputs).toMatchObject({ dashboardUrl: 'https://dashboard-staging.example.org', components: [], modelServices: [] });
+  expect(runs.foundation.outputs).toMatchObject({ dashboardUrl: 'https://dashboard-staging.example.org/dashboard/', components: [], modelServices: [] });
   expect(runs.vision.outputs.components).toEqual(['llm', 'stt', 'tts', 'vision']);
 });
 

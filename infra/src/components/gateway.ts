@@ -27,23 +27,20 @@ export const GATEWAY_ENV_PATH = '/etc/bascule/gateway.env';
 export const ORIGIN_CERT_PATH = '/etc/bascule/origin.pem';
 export const ORIGIN_KEY_PATH = '/etc/bascule/origin.key';
 export const PROXY_CONF_PATH = '/etc/bascule/nginx.conf';
+/** Where the gateway serves the built dashboard. */
+export const DASHBOARD_PATH = '/dashboard/';
 
-export function renderProxyConfig(gatewayHostname: string, dashboardHostname: string): string {
-  return `# TLS proxy: Cloudflare → this host (Origin CA certificate) → gateway on 127.0.0.1:${GATEWAY_PORT}
-worker_processes auto;
-events { worker_connections 4096; }
-http {
-  server_tokens off;
-  client_max_body_size 12m;
-  server {
+/** One TLS server of the proxy: the Origin CA certificate, then everything forwarded to the gateway. */
+function proxyServer(hostname: string, extra: string[] = []): string {
+  return `  server {
     listen 443 ssl;
     listen [::]:443 ssl;
     http2 on;
-    server_name ${gatewayHostname} ${dashboardHostname};
+    server_name ${hostname};
     ssl_certificate ${ORIGIN_CERT_PATH};
     ssl_certificate_key ${ORIGIN_KEY_PATH};
     ssl_protocols TLSv1.2 TLSv1.3;
-    location / {
+${extra.map((line) => `    ${line}\n`).join('')}    location / {
       proxy_pass http://127.0.0.1:${GATEWAY_PORT};
       proxy_http_version 1.1;
       proxy_set_header Host $host;
@@ -53,8 +50,19 @@ http {
       proxy_read_timeout 300s;
     }
   }
-  server {
+`;
+}
+
+export function renderProxyConfig(gatewayHostname: string, dashboardHostname: string): string {
+  return `# TLS proxy: Cloudflare → this host (Origin CA certificate) → gateway on 127.0.0.1:${GATEWAY_PORT}
+worker_processes auto;
+events { worker_connections 4096; }
+http {
+  server_tokens off;
+  client_max_body_size 12m;
+${proxyServer(gatewayHostname)}${proxyServer(dashboardHostname, [`# The gateway serves the dashboard under ${DASHBOARD_PATH}: the host's root leads there.`, `location = / { return 302 ${DASHBOARD_PATH}; }`])}  server {
     listen 443 ssl default_server;
+    listen [::]:443 ssl default_server;
     ssl_reject_handshake on;
   }
 }
