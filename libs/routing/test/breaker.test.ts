@@ -130,6 +130,50 @@ describe('CircuitBreaker', () => {
   });
 });
 
+describe('CircuitBreaker against its rule', () => {
+  // The rule, restated from the design: a closed breaker opens on a failure exactly when the consecutive
+  // failures reach N or the window (with the minimum volume) reaches the error rate; a half-open one closes on
+  // a successful probe and re-opens on a failed one; an open one half-opens after openMs.
+  const options = { consecutiveFailures: 6, errorRateThreshold: 0.5, minimumRequests: 10, windowMs: 10_000, windowBuckets: 5, openMs: 5_000 };
+  const op = fc.oneof(
+    { weight: 3, arbitrary: fc.constant('ok' as const) },
+    { weight: 3, arbitrary: fc.constant('fail' as const) },
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: 12_000 }) },
+  );
+
+  it('opens, half-opens and closes exactly when the rule says, whatever the sequence', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+        const clock = new ManualClock(0);
+        const breaker = new CircuitBreaker(clock, options);
+        for (const o of ops) {
+          if (typeof o === 'number') {
+            const before = breaker.snapshot();
+            clock.advance(o);
+            if (before.state === 'open') expect(breaker.state()).toBe(clock.now() >= before.nextProbeAt! ? 'half-open' : 'open');
+            continue;
+          }
+          const before = breaker.state();
+          if (!breaker.allowRequest()) {
+            expect(before).not.toBe('closed');
+            continue; // an open breaker (or a busy probe) lets nothing through: nothing to report
+          }
+          if (o === 'ok') breaker.recordSuccess();
+          else breaker.recordFailure();
+          const after = breaker.snapshot();
+          if (before === 'half-open') expect(after.state).toBe(o === 'ok' ? 'closed' : 'open');
+          if (before === 'closed' && o === 'ok') expect(after.state).toBe('closed');
+          if (before === 'closed' && o === 'fail') {
+            const byRate = after.windowRequests >= options.minimumRequests && after.windowErrors / after.windowRequests >= options.errorRateThreshold;
+            expect(after.state).toBe(after.consecutiveFailures >= options.consecutiveFailures || byRate ? 'open' : 'closed');
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('BreakerRegistry', () => {
   it('keeps one breaker per provider, with per-provider settings', () => {
     const clock = new ManualClock(0);
