@@ -8,6 +8,11 @@ from typing import Any, Dict, List
 
 from .dockerfile_lint import hadolint, instructions, lint
 
+# Directories a model library downloads weights into: in an image they must point into the cache volume.
+CACHE_ENV = ("HF_HOME", "TRANSFORMERS_CACHE", "TORCH_HOME", "TTS_HOME", "WHISPER_CACHE_DIR", "XDG_CACHE_HOME")
+# BASCULE_SHUTDOWN_GRACE_S default: `docker stop` must wait longer, or in-flight requests are killed.
+SHUTDOWN_GRACE_S = 25
+
 GPU_IMAGES = pathlib.Path(__file__).resolve().parents[2]
 _PINNED = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9,._-]+\])?==[0-9][A-Za-z0-9.+!-]*$")
 
@@ -71,3 +76,50 @@ def final_stage(image: str) -> List[tuple]:
 def base_images(image: str) -> List[str]:
     parsed = instructions((GPU_IMAGES / image / "Dockerfile").read_text(encoding="utf-8"))
     return [args.split()[0] for _, keyword, args in parsed if keyword == "FROM"]
+
+
+def _final_stage_of(text: str) -> List[tuple]:
+    parsed = instructions(text)
+    last = max(i for i, (_, keyword, _) in enumerate(parsed) if keyword == "FROM")
+    return parsed[last:]
+
+
+def _env_of(stage: List[tuple]) -> Dict[str, str]:
+    env: Dict[str, str] = {}
+    for _, keyword, args in stage:
+        if keyword == "ENV":
+            for word in args.split():
+                if "=" in word:
+                    key, _, value = word.partition("=")
+                    env[key] = value.strip('"')
+    return env
+
+
+def manifest_problems(spec: Dict[str, Any], dockerfile: str) -> List[str]:
+    """What image.json tells infra, checked against what the Dockerfile builds: user, port, cache, stop time."""
+    stage = _final_stage_of(dockerfile)
+    runs = " ".join(args for _, keyword, args in stage if keyword == "RUN")
+    problems = []
+    uid = re.search(r"useradd\b[^&;]*--uid\s+(\d+)", runs)
+    gid = re.search(r"groupadd\b[^&;]*--gid\s+(\d+)", runs)
+    built_user = f"{uid.group(1)}:{gid.group(1)}" if uid and gid else None
+    if spec.get("user") != built_user:
+        problems.append(f"user: image.json says {spec.get('user')!r}, the final stage creates {built_user!r}")
+    exposed = [args.split()[0] for _, keyword, args in stage if keyword == "EXPOSE"]
+    env = _env_of(stage)
+    if exposed != [str(spec.get("port"))] or env.get("PORT") != str(spec.get("port")):
+        problems.append(f"port: image.json says {spec.get('port')}, the image exposes {exposed} with PORT={env.get('PORT')}")
+    cache = (spec.get("cacheVolume") or {}).get("containerPath")
+    volumes = " ".join(args for _, keyword, args in stage if keyword == "VOLUME")
+    if not cache or cache not in volumes:
+        problems.append(f"cacheVolume: {cache!r} is not a VOLUME of the final stage ({volumes or 'none'})")
+    for name in CACHE_ENV:
+        if name in env and not env[name].startswith(f"{cache}/"):
+            problems.append(f"{name}={env[name]} is outside the cache volume {cache}: weights would land in a layer")
+    if not isinstance(spec.get("stopTimeoutS"), int) or spec["stopTimeoutS"] <= SHUTDOWN_GRACE_S:
+        problems.append(f"stopTimeoutS: expected more than the {SHUTDOWN_GRACE_S} s shutdown grace, got {spec.get('stopTimeoutS')!r}")
+    return problems
+
+
+def image_manifest_problems(image: str) -> List[str]:
+    return manifest_problems(image_json(image), (GPU_IMAGES / image / "Dockerfile").read_text(encoding="utf-8"))
