@@ -10,6 +10,7 @@ import {
   resume,
   rollback,
   setWeight,
+  snapshotOf,
   type RolloutState,
 } from '../src/index.ts';
 import { DAY, HOUR } from './fixtures.ts';
@@ -140,7 +141,7 @@ describe('transitions', () => {
     expect(adoptPlan(v2, state, { actor: 'deploy', reason: 'finer steps', at: T0 }).state).toMatchObject({ weight: 50, step: 1, status: 'migrating', planVersion: 2 });
   });
 
-  it('never leaves 0..100 whatever the sequence of valid actions', () => {
+  it('never leaves 0..100, and records every change as an event, whatever the sequence of actions', () => {
     const action = fc.oneof(
       fc.constant('promote' as const),
       fc.constant('rollback' as const),
@@ -153,7 +154,10 @@ describe('transitions', () => {
         for (const a of actions) {
           try {
             const ctx = admin(String(a));
-            state = (a === 'promote' ? promote(plan, state, ctx) : a === 'rollback' ? rollback(plan, state, ctx) : a === 'resume' ? resume(plan, state, ctx) : setWeight(plan, state, { ...ctx, weight: a })).state;
+            const t = a === 'promote' ? promote(plan, state, ctx) : a === 'rollback' ? rollback(plan, state, ctx) : a === 'resume' ? resume(plan, state, ctx) : setWeight(plan, state, { ...ctx, weight: a });
+            // Every change is recorded: the event says who, when, why, and the state before and after.
+            expect(t.event).toMatchObject({ actor: 'admin', at: T0, reason: String(a), component: 'stt', from: snapshotOf(state), to: snapshotOf(t.state) });
+            state = t.state;
           } catch (e) {
             expect(e).toBeInstanceOf(TransitionError);
           }
@@ -163,6 +167,7 @@ describe('transitions', () => {
           if (state.status === 'mvp') expect(state.weight).toBe(0);
         }
       }),
+      { numRuns: 300 },
     );
   });
 });
