@@ -108,7 +108,9 @@ export type HistoryRange = z.infer<typeof HistoryRangeSchema>;
 export const HISTORY_RANGE_MS: Readonly<Record<HistoryRange, number>> = { '1h': 3_600_000, '48h': 172_800_000, '7d': 604_800_000 };
 /**
  * Width of the buckets the gateway answers per range: the minute for 1 h (60 points), 10 minutes for 48 h
- * (288), an hour for 7 days (168): enough points for a chart, a response of tens of kilobytes at most.
+ * (288), an hour for 7 days (168): enough points for a chart. One rollup per bucket, provider and route,
+ * each with its histogram: for a busy component about 70 KiB for an hour, 200–400 KiB for 48 h or 7 days
+ * (uncompressed JSON; mostly zeros, which compress well).
  */
 export const HISTORY_BUCKET_MS: Readonly<Record<HistoryRange, number>> = { '1h': 60_000, '48h': 600_000, '7d': 3_600_000 };
 

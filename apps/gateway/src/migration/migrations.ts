@@ -43,7 +43,7 @@ import {
 import { monthOf, type Store, type StoredAuditEvent } from '../store/index.ts';
 import type { AttemptRecord, MigrationRuntime } from './runtime.ts';
 import { ActiveStudents, type ActiveStudentsOptions } from './active-students.ts';
-import { historyStart, historyView } from './history.ts';
+import { HistoryCache, historyView } from './history.ts';
 import { costsView } from './costs.ts';
 import type { CostsResponse, HistoryRange, HistoryResponse } from '@bascule/contracts';
 import { mvpCostPerRequest } from './mvp-cost.ts';
@@ -109,6 +109,7 @@ export class Migrations implements MigrationRuntime {
   private readonly breakers: BreakerRegistry;
   private readonly pending = new Map<string, MinuteRollup>();
   private readonly students: ActiveStudents;
+  private readonly historyCache = new HistoryCache({ rollupsSince: (since, component) => this.store.rollupsSince(since, component) });
   private readonly listeners = new Set<(change: RuntimeChange) => void>();
   private readonly webhook: WebhookNotifier;
   private readonly log: NonNullable<MigrationsOptions['log']>;
@@ -329,9 +330,7 @@ export class Migrations implements MigrationRuntime {
 
   /** The last hour, 48 h or 7 days of rollups, in buckets; the minutes not flushed yet included. */
   history(component: Component, range: HistoryRange, now: number = this.clock.now()): HistoryResponse {
-    const since = historyStart(range, now);
-    const unflushed = [...this.pending.values()].filter((r) => r.component === component && r.minute >= since);
-    return historyView(component, range, [...this.store.rollupsSince(since, component), ...unflushed], now);
+    return historyView(component, range, this.historyCache.rollups(component, range, now, this.pending.values()), now);
   }
 
   /** Requests and cost recorded in a UTC month (`YYYY-MM`, default the current one), unflushed minutes included. */
