@@ -37,7 +37,8 @@ export interface ImageManifest {
   user?: string;
   stopTimeoutS: number;
   env: Record<string, string>;
-  source: 'image.json' | 'fallback';
+  /** Where vramMb comes from: the image's image.json, the plan's figure, or an estimate from the config. */
+  source: 'image.json' | 'fallback' | 'estimate';
 }
 
 /**

@@ -15,6 +15,15 @@ export interface ModelServiceSpec {
 }
 
 
+/**
+ * llama.cpp's VRAM for Llama 3.1 8B at a context size: the 4-bit weights and compute buffers (about 5.5 GB)
+ * plus the fp16 KV cache, 128 KiB per token (32 layers x 8 KV heads x 128 dims x K and V x 2 bytes), so
+ * 8192 tokens give the plan's 6.5 GB and a longer context is counted in the GPU budget.
+ */
+export function llamaVramMb(contextSize: number): number {
+  return 5_632 + Math.ceil((contextSize * 128) / 1024);
+}
+
 /** The Docker health check: the image's /health answers 200 only once the model is loaded and warm. */
 const pythonHealth = (m: ImageManifest) =>
   `python3 -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:${m.port}${m.healthPath}', timeout=5).status == 200 else 1)"`;
@@ -50,7 +59,7 @@ export function modelServicesFor(config: StackConfig, images: Manifests, phase: 
     all.push({
       image: 'llama',
       phase: 'llm',
-      manifest: m,
+      manifest: { ...m, vramMb: llamaVramMb(config.llm.contextSize), source: 'estimate' },
       source: { kind: 'pull', name: config.llm.image },
       unit: {
         name: 'llama',

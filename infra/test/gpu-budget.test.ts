@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { assertGpuBudget, checkGpuBudget, PER_PROCESS_OVERHEAD_MB } from '../src/gpu-budget.ts';
 import { FALLBACK_VRAM_MB, readImageManifest, readImageManifests } from '../src/image-manifest.ts';
 import { MODEL_CACHE_VOLUME, SERVICE_IDS } from '../src/units.ts';
+import { llamaVramMb, modelServicesFor } from '../src/model-services.ts';
+import { parseStackConfig } from '../src/config.ts';
+import { fixtureConfig } from '../src/mocks/fixtures.ts';
 import { REPO_ROOT } from '../src/remote.ts';
 
 function imagesDir(manifests: Record<string, unknown>): string {
@@ -75,5 +78,27 @@ describe('the images of gpu-images/ as infra reads them', () => {
     const report = assertGpuBudget(20_480, [images.llama, images.whisper, images.tts, images.trocr]);
     expect(report.neededMb).toBe(6_656 + 4_500 + 1_000 + 1_500 + 4 * PER_PROCESS_OVERHEAD_MB);
     expect(report.lines.filter((l) => l.includes('(image.json)'))).toHaveLength(3);
+  });
+});
+
+describe('llama.cpp in the budget', () => {
+  const images = readImageManifests(join(REPO_ROOT, 'gpu-images'));
+  const config = (contextSize: number) => {
+    const values = fixtureConfig('vision', { 'bascule:llm': { selfHosted: true, contextSize } });
+    return parseStackConfig((key) => values[`bascule:${key}`]);
+  };
+
+  it('counts the KV cache of the configured context: the plan\'s 6.5 GB at 8k, more for a longer one', () => {
+    expect(llamaVramMb(8_192)).toBe(FALLBACK_VRAM_MB.llama);
+    expect(llamaVramMb(32_768) - llamaVramMb(8_192)).toBe(3_072); // 24k more tokens x 128 KiB
+    const llama = modelServicesFor(config(32_768), images).find((m) => m.image === 'llama')!;
+    expect(llama.manifest).toMatchObject({ vramMb: llamaVramMb(32_768), source: 'estimate' });
+  });
+
+  it('fits the four models at 8k on the staging card (20 GB) but not at a 64k context', () => {
+    const budget = (contextSize: number) => checkGpuBudget(20_480, modelServicesFor(config(contextSize), images).map((m) => m.manifest));
+    expect(budget(8_192).fits).toBe(true);
+    expect(budget(65_536)).toMatchObject({ fits: false });
+    expect(budget(65_536).lines[0]).toBe(`  llama: ${llamaVramMb(65_536)} MB + ${PER_PROCESS_OVERHEAD_MB} MB overhead (estimate)`);
   });
 });
