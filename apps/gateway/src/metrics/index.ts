@@ -31,7 +31,7 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
     }),
     upstreamAttempts: new Counter({
       name: 'bascule_upstream_attempts_total',
-      help: 'Upstream attempts, by provider, component, route and outcome (ok, timeout, connection, server, rate-limited, client, unknown).',
+      help: 'Upstream attempts, by provider, component, route and outcome (ok, timeout, connection, server, rate-limited, client, unknown; cancelled when the client left first).',
       labelNames: ['provider', 'component', 'route', 'outcome'],
       registers,
     }),

@@ -40,6 +40,19 @@ const systemClock: Clock = { now: () => Date.now() };
  */
 export const FIRST_ATTEMPT_SHARE = 0.6;
 
+/**
+ * The client left before its answer (its signal aborted). Not the provider's failure: the attempt is not
+ * reported to the breaker or the windows, and nothing falls back, since nobody waits for the answer.
+ * `committed` is how @bascule/routing's executeRoute is told to stop there.
+ */
+export class ClientGoneError extends Error {
+  override name = 'ClientGoneError';
+  readonly committed = true;
+  constructor(cause?: unknown) {
+    super('the client closed the connection before its answer', cause === undefined ? undefined : { cause });
+  }
+}
+
 function budgetMs(remainingMs: number, fallbackFollows: boolean): number {
   return fallbackFollows ? Math.max(1, Math.floor(remainingMs * FIRST_ATTEMPT_SHARE)) : remainingMs;
 }
@@ -108,6 +121,8 @@ export class Executor {
     const lastIndex = Math.min(this.maxAttempts, routePlan.attempts.length) - 1;
     // Usage of each successful attempt, by attempt index (at most maxAttempts entries).
     const costs: (Usage | undefined)[] = [];
+    // Attempts cut short because the client left, by attempt index.
+    const gone: boolean[] = [];
     let clientError: UpstreamError | null = null;
     let upstreamMs = 0;
     const startedAt = this.clock.now();
@@ -115,10 +130,18 @@ export class Executor {
       routePlan.attempts,
       async (provider, ctx) => {
         let priced: Priced<T>;
+        if (signal?.aborted) {
+          gone[ctx.attemptIndex] = true;
+          throw new ClientGoneError();
+        }
         const attemptStart = performance.now();
         try {
           priced = await call(provider, { route: ctx.route, timeoutMs: budgetMs(ctx.remainingMs, ctx.attemptIndex < lastIndex), signal });
         } catch (error) {
+          if (signal?.aborted) {
+            gone[ctx.attemptIndex] = true;
+            throw new ClientGoneError(error);
+          }
           if (error instanceof UpstreamError && error.status >= 400 && error.status < 500) clientError = error;
           throw error;
         } finally {
@@ -131,7 +154,10 @@ export class Executor {
       { clock: this.clock, deadlineAt: startedAt + plan.slaMs, maxAttempts: this.maxAttempts },
     );
     const records = deferLast && outcome.ok ? outcome.attempts.slice(0, -1) : outcome.attempts;
-    for (const attempt of records) this.record(component, attempt.provider, attempt.route, attempt.startedAt, attempt.latencyMs, attempt.ok, attempt.failure, costs[attempt.attemptIndex]);
+    for (const attempt of records) {
+      if (gone[attempt.attemptIndex]) this.options.metrics?.upstreamAttempts.inc({ provider: attempt.provider, component, route: attempt.route, outcome: 'cancelled' });
+      else this.record(component, attempt.provider, attempt.route, attempt.startedAt, attempt.latencyMs, attempt.ok, attempt.failure, costs[attempt.attemptIndex]);
+    }
     if (!outcome.ok) {
       const last = outcome.attempts.at(-1);
       throw Object.assign(routeError(component, outcome, clientError), { timing: { upstreamMs, provider: last?.provider, route: last?.route } });

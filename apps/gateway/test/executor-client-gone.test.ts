@@ -1,0 +1,88 @@
+// A client that leaves before its answer is not the production provider's failure: the executor neither
+// reports the cut attempt to the runtime (breaker, windows) nor falls back to the MVP for nobody; the metrics
+// count it as `cancelled`. Decision 0007.
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startLab, type Lab } from '@bascule/lab';
+import { createAdapters, type ChatAdapter } from '../src/adapters/index.ts';
+import { createGatewayMetrics } from '../src/metrics/index.ts';
+import { Executor } from '../src/proxy/index.ts';
+import { costModelOf } from '../src/public/index.ts';
+import { FakeRuntime, labConfig, LAB_PROVIDER_KEYS } from './support/public-stack.ts';
+
+let lab: Lab;
+beforeAll(async () => {
+  lab = await startLab({ latencyScale: 0 });
+});
+afterAll(async () => {
+  await lab.close();
+});
+beforeEach(async () => {
+  await lab.resetFaults();
+});
+
+const requestsTo = (name: string) => lab.state().find((u) => u.name === name)!.requests;
+
+/** Yields real event-loop turns until `done()` (no clock involved). */
+async function turnsUntil(done: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 100_000; turn += 1) {
+    if (done()) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  throw new Error('condition never met');
+}
+
+function setup() {
+  const { config } = labConfig(lab);
+  const runtime = new FakeRuntime({ llm: 100 }, 5_000);
+  const registry = new Registry();
+  const metrics = createGatewayMetrics(registry);
+  const exec = new Executor({ runtime, adapters: createAdapters(config, LAB_PROVIDER_KEYS), costModel: costModelOf(config), metrics });
+  const chat = (signal: AbortSignal) =>
+    exec.run('llm', 'eleve-1', (provider, ctx) => exec.adapterFor<ChatAdapter>(provider, 'chat').complete({ messages: [{ role: 'user', content: 'Bonjour' }] }, ctx), signal);
+  const attempts = async () => (await metrics.upstreamAttempts.get()).values.map((v) => [v.labels.provider, v.labels.outcome, v.value]);
+  return { runtime, chat, attempts };
+}
+
+describe('a client that leaves', () => {
+  it('mid-attempt: the attempt is cancelled, not a production failure, and the MVP is not called', async () => {
+    await lab.setFault('groq', { mode: 'slow', latencyMs: 4_000 });
+    const { runtime, chat, attempts } = setup();
+    const groqBefore = requestsTo('groq');
+    const mvpBefore = requestsTo('huggingface');
+    const client = new AbortController();
+    const answer = chat(client.signal).then(
+      () => 'answered',
+      (error: unknown) => error,
+    );
+    await turnsUntil(() => requestsTo('groq') > groqBefore);
+    client.abort();
+    expect(await answer).not.toBe('answered');
+    expect(runtime.attempts).toEqual([]);
+    expect(requestsTo('huggingface')).toBe(mvpBefore);
+    expect(await attempts()).toEqual([['groq', 'cancelled', 1]]);
+  });
+
+  it('before its request is routed: no upstream is called at all', async () => {
+    const { runtime, chat, attempts } = setup();
+    const groqBefore = requestsTo('groq');
+    const mvpBefore = requestsTo('huggingface');
+    const client = new AbortController();
+    client.abort();
+    await expect(chat(client.signal)).rejects.toThrow();
+    expect(runtime.attempts).toEqual([]);
+    expect([requestsTo('groq'), requestsTo('huggingface')]).toEqual([groqBefore, mvpBefore]);
+    expect(await attempts()).toEqual([['groq', 'cancelled', 1]]);
+  });
+
+  it('a provider that fails while the client still waits still falls back (unchanged)', async () => {
+    await lab.setFault('groq', { mode: 'error', rate: 1 });
+    const { runtime, chat } = setup();
+    const result = await chat(new AbortController().signal);
+    expect(result.route).toBe('fallback');
+    expect(runtime.attempts.map((a) => [a.provider, a.ok])).toEqual([
+      ['groq', false],
+      ['huggingface', true],
+    ]);
+  });
+});
