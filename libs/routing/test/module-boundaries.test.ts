@@ -28,9 +28,9 @@ describe('libs never import apps', () => {
   });
 
   it('libs/contracts importing an app is reported, by package name or by relative path', async () => {
-    // The apps depend on contracts, so the rule names the cycle first; either way it is an error.
+    // The apps depend on contracts, so the rule names the cycle before the tags; either way it is an error.
     const byName = await lint('libs/contracts/src/probe.ts', "import { x } from '@bascule/gateway';\nexport const y = x;\n");
-    expect(byName).toEqual([{ ruleId: BOUNDARIES, message: expect.stringMatching(/^Circular dependency between "contracts" and "gateway"/) }]);
+    expect(byName).toEqual([{ ruleId: BOUNDARIES, message: expect.stringMatching(/^(Circular dependency between "contracts" and "gateway"|A project tagged with "type:lib" can only depend on libs tagged with "type:lib")/) }]);
     const byPath = await lint('libs/contracts/src/probe.ts', "import { buildApp } from '../../../apps/gateway/src/app.ts';\nexport const y = buildApp;\n");
     expect(byPath).toEqual([{ ruleId: BOUNDARIES, message: expect.stringMatching(/^Projects cannot be imported by a relative or absolute path/) }]);
   });
@@ -47,7 +47,8 @@ describe('libs/routing imports nothing that does I/O', () => {
     ["import { request } from 'node:http';", 'no-restricted-imports', /'node:http' import is restricted/],
     ["import { request } from 'undici';", BOUNDARIES, /^A project tagged with "scope:pure" is not allowed to import "undici"$/],
     ["import Database from 'better-sqlite3';", BOUNDARIES, /^A project tagged with "scope:pure" is not allowed to import "better-sqlite3"$/],
-    ["import { z } from '@bascule/contracts';", BOUNDARIES, /^Circular dependency between "routing" and "contracts"/],
+    // contracts depends on routing (the vocabulary), so the cycle is named before the tags.
+    ["import { z } from '@bascule/contracts';", BOUNDARIES, /^(Circular dependency between "routing" and "contracts"|A project tagged with "scope:pure" can only depend on libs tagged with "scope:pure")/],
   ])('%s is reported by %s', async (line, ruleId, message) => {
     const messages = await lint('libs/routing/src/probe.ts', `${line}\nexport const keep = [];\n`);
     expect(messages.some((m) => m.ruleId === ruleId && message.test(m.message))).toBe(true);
