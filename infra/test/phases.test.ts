@@ -39,7 +39,15 @@ function expectNothingReplaced(before: Phase | MockRun, after: Phase | MockRun):
   for (const resource of earlier.resources) {
     const same = byKey.get(key(resource));
     expect(same, `${key(resource)} is missing in the later phase`).toBeDefined();
-    if (resource.name === 'gateway-config') continue;
+    if (resource.name === 'gateway-config') {
+      // Only its stdin (the file) changes, never `create` or `triggers`: @pulumi/command then updates the
+      // resource in place (runs `create` again), where a changed trigger would replace it.
+      const { stdin: _before, ...rest } = resource.inputs;
+      const { stdin: _after, ...restLater } = same!.inputs;
+      expect(JSON.stringify(restLater)).toBe(JSON.stringify(rest));
+      expect(resource.inputs.triggers).toBeUndefined();
+      continue;
+    }
     expect(JSON.stringify(same!.inputs), `${key(resource)} changed in the later phase`).toBe(JSON.stringify(resource.inputs));
   }
 }
