@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseStackConfig, StackConfigError } from '../src/config.ts';
+import { CONFIG_KEYS, parseStackConfig, StackConfigError } from '../src/config.ts';
+import { readStackFile } from '../src/plan.ts';
 import { gatewayConfigFor, renderGatewayConfig } from '../src/gateway-config.ts';
 import { fixtureConfig } from '../src/mocks/fixtures.ts';
 import { PHASES } from '../src/phases.ts';
@@ -84,5 +85,17 @@ describe('generated gateway config', () => {
     expect(components.vision?.providers.trocr?.baseUrl).toBe(`http://bascule-trocr:${images.trocr.port}`);
     expect(new Set([images.whisper.port, images.tts.port, images.trocr.port]).size).toBe(3);
     expect(components.vision?.providers.easyocr?.baseUrl).toBe('https://ocr.example.org');
+  });
+});
+
+describe('the stack files', () => {
+  it.each(['staging', 'production'])('Pulumi.%s.yaml sets every bascule key and is valid at every phase', (stack) => {
+    const values = readStackFile(stack);
+    for (const key of CONFIG_KEYS) expect(values, `bascule:${key}`).toHaveProperty([`bascule:${key}`]);
+    for (const phase of PHASES) {
+      const config = parseStackConfig((key) => (key === 'phase' ? phase : values[`bascule:${key}`]));
+      expect(config.host.contabo?.allowCancel).toBe(false);
+      expect(config.llm.contextSize).toBeLessThanOrEqual(8192);
+    }
   });
 });
