@@ -10,6 +10,7 @@ export const gatewayUrl = outputs.gatewayUrl;
 export const dashboardUrl = outputs.dashboardUrl;
 export const components = outputs.components;
 export const modelServices = outputs.modelServices;
+export const modelEndpoints = outputs.modelEndpoints;
 export const gpuBudget = outputs.gpuBudget;
 export const nextPhase = outputs.nextPhase;
 export const nextPhaseChecklist = outputs.nextPhaseChecklist;

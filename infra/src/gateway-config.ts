@@ -14,7 +14,7 @@ type Providers = NonNullable<GatewayConfigInput['components']['llm']>['providers
 
 const plan = (slaMs: number) => ({ version: 1, steps: DEFAULT_PLAN_STEPS.map((s) => ({ ...s })), slaMs });
 /** A model service on the internal network, at the port its image declares. */
-const internal = (m: ImageManifest, path = '') => `http://${containerName(m.image)}:${m.port}${path}`;
+export const internal = (m: ImageManifest, path = '') => `http://${containerName(m.image)}:${m.port}${path}`;
 
 /** Each component's settings once its phase is reached: MVP provider, production provider, plan. */
 function componentFor(component: Component, config: StackConfig, images: Manifests): NonNullable<GatewayConfigInput['components'][Component]> {

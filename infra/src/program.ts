@@ -7,7 +7,7 @@ import { readSecrets } from './secrets.ts';
 import { assertGpuBudget } from './gpu-budget.ts';
 import { readImageManifests } from './image-manifest.ts';
 import { NEXT_PHASE_CHECKLIST, PHASE_SUMMARY, nextPhase } from './phases.ts';
-import { renderGatewayConfig } from './gateway-config.ts';
+import { internal, renderGatewayConfig } from './gateway-config.ts';
 import { modelServicesFor } from './model-services.ts';
 import { REPO_ROOT } from './remote.ts';
 import { Host } from './components/host.ts';
@@ -61,6 +61,8 @@ export function program() {
     dashboardUrl: `https://${edge.dashboardHostname}${DASHBOARD_PATH}`,
     components: Object.keys(gatewayConfig.parsed.components),
     modelServices: models.map((m) => m.image),
+    /** Where the gateway reaches each model service, on the host's internal Docker network only. */
+    modelEndpoints: Object.fromEntries(models.map((m) => [m.image, internal(m.manifest)])),
     gpuBudget: { cardMb: budget.cardMb, usableMb: budget.usableMb, neededMb: budget.neededMb, models: budget.lines.map((l) => l.trim()) },
     nextPhase: next ?? 'none',
     nextPhaseChecklist: NEXT_PHASE_CHECKLIST[config.phase],

@@ -238,6 +238,8 @@ it('names the phase, the address and the next checklist in the outputs', () => {
   }
   expect(runs.foundation.outputs).toMatchObject({ dashboardUrl: 'https://dashboard-staging.example.org/dashboard/', components: [], modelServices: [] });
   expect(runs.vision.outputs.components).toEqual(['llm', 'stt', 'tts', 'vision']);
+  expect(runs.vision.outputs.modelEndpoints).toEqual({ whisper: 'http://bascule-whisper:8001', tts: 'http://bascule-tts:8002', trocr: 'http://bascule-trocr:8003' });
+  expect(selfHostedStt.outputs.modelEndpoints).toEqual({ llama: 'http://bascule-llama:8080', whisper: 'http://bascule-whisper:8001' });
 });
 
 it('fails the run, before any resource, with the budget message when the models do not fit the card', async () => {
