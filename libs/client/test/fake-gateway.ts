@@ -118,11 +118,13 @@ export async function startFakeGateway(bundle: string): Promise<FakeGateway> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      if (url.pathname === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>app</title><script src="/client.js"></script>');
+      // An empty icon: the browser asks no /favicon.ico, which would land, late, among the recorded calls.
+      if (url.pathname === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>app</title><link rel="icon" href="data:,"><script src="/client.js"></script>');
       if (url.pathname === '/client.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
       const [, mode = '', ...rest] = url.pathname.split('/');
       const path = `/${rest.join('/')}`;
       const body = Buffer.concat(chunks);
+      if (!/^\/[a-z]+\/v1\//.test(url.pathname)) return void res.writeHead(404).end(); // not a gateway call: not recorded
       requests.push({ method: req.method ?? '', path: url.pathname, headers: req.headers, body });
       answerGateway(mode, path, body, res);
     });
