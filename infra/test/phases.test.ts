@@ -2,7 +2,7 @@
 // nothing an earlier phase deployed is replaced or changed (except the gateway's config file, updated in place).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseGatewayConfig } from '@bascule/contracts';
-import { runWithMocks, CLOUDFLARE_IPV4, MOCK_ZONE_ID, type MockRun, type MockedResource } from '../src/mocks/run.ts';
+import { runWithMocks, CLOUDFLARE_IPV4, CLOUDFLARE_IPV6, MOCK_ZONE_ID, type MockRun, type MockedResource } from '../src/mocks/run.ts';
 import { FIXTURE_SECRETS, FIXTURE_SECRET_KEYS, fixtureConfig } from '../src/mocks/fixtures.ts';
 import { PHASES, type Phase } from '../src/phases.ts';
 
@@ -73,6 +73,7 @@ describe('phase foundation', () => {
     expect(firewall).toContain('30-firewall.sh');
     expect(firewall).toContain(`'198.51.100.7/32 2001:db8::/64'`);
     expect(firewall).toContain(`'${CLOUDFLARE_IPV4.join(' ')}'`);
+    expect(firewall).toContain(`'${CLOUDFLARE_IPV6.join(' ')}'`);
     expect(find(runs.foundation, 'bootstrap-docker').inputs.create).toContain('20-docker.sh');
     expect(find(runs.foundation, 'bootstrap-hardening').inputs.create).toMatch(/40-hardening\.sh 'bascule' '10001:10001' 'root'/);
   });
