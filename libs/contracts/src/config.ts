@@ -195,6 +195,13 @@ function checkComponent(config: ComponentConfig, ctx: z.RefinementCtx): void {
 export const VpsConfigSchema = z.strictObject({
   monthlyCostEur: nonNegative('a monthly cost in euros (>= 0)'),
   oneTimeCostEur: nonNegative('a one-time cost in euros (>= 0)').default(0),
+  /**
+   * Requests a month the self-hosted providers are expected to serve once every component is migrated (the
+   * plan's volume is about 1 130 000). Each self-hosted request is charged monthlyCostEur / this, so cost per
+   * request compares with the MVP's on the same footing; without it, self-hosted requests cost only their own
+   * pricing (usually 0) and every cost criterion passes trivially.
+   */
+  expectedMonthlyRequests: positiveInt('a whole number of requests a month (> 0)').optional(),
 });
 
 export const GatewayConfigSchema = z
@@ -309,6 +316,9 @@ export interface LocalConfigOptions {
   dataDir?: string;
 }
 
+/** The plan's monthly volume over the four components (200 000 llm, 400 000 stt, 500 000 tts, 30 000 vision). */
+export const PLAN_MONTHLY_REQUESTS = 1_130_000;
+
 /** Production provider of each component in the plan (`groq` for llm; `vps-llm` is the alternative). */
 const LOCAL_PAIRS: Record<Component, { mvp: ProviderId; production: ProviderId; slaMs: number; pricing: Pricing }> = {
   llm: { mvp: 'huggingface', production: 'groq', slaMs: 5_000, pricing: { unit: 'token', eurPerUnit: 0.0000006 } },
@@ -316,6 +326,10 @@ const LOCAL_PAIRS: Record<Component, { mvp: ProviderId; production: ProviderId; 
   tts: { mvp: 'web-speech', production: 'coqui', slaMs: 2_000, pricing: { unit: 'request', eurPerUnit: 0 } },
   vision: { mvp: 'easyocr', production: 'trocr', slaMs: 2_000, pricing: { unit: 'image', eurPerUnit: 0.001 } },
 };
+
+/** Groq bills Llama 3.1 8B per token (about 0.07 € per million); the self-hosted providers cost the VPS only. */
+const LOCAL_PRODUCTION_PRICING: Partial<Record<ProviderId, Pricing>> = { groq: { unit: 'token', eurPerUnit: 0.00000007 } };
+const FREE: Pricing = { unit: 'request', eurPerUnit: 0 };
 
 /**
  * A complete, valid config for running on one machine: every provider at a local stand-in, the env var
@@ -331,7 +345,7 @@ export function defaultLocalConfig(options: LocalConfigOptions = {}): GatewayCon
     const providers: Record<string, unknown> = {};
     for (const id of PROVIDERS_BY_COMPONENT[component]) {
       const external = id === pair.mvp && id !== 'web-speech';
-      providers[id] = id === 'web-speech' ? {} : { baseUrl: baseUrlFor(id), pricing: external ? pair.pricing : { unit: 'request', eurPerUnit: 0 } };
+      providers[id] = id === 'web-speech' ? {} : { baseUrl: baseUrlFor(id), pricing: external ? pair.pricing : (LOCAL_PRODUCTION_PRICING[id] ?? FREE) };
     }
     components[component] = {
       mvp: pair.mvp,
@@ -346,7 +360,7 @@ export function defaultLocalConfig(options: LocalConfigOptions = {}): GatewayCon
     auth: { clientKeys: [{ name: 'local', keyEnv: 'BASCULE_CLIENT_KEY' }], adminTokenEnv: 'BASCULE_ADMIN_TOKEN' },
     store: { dataDir: options.dataDir ?? './data' },
     components,
-    vps: { monthlyCostEur: 160, oneTimeCostEur: 3_600 },
+    vps: { monthlyCostEur: 160, oneTimeCostEur: 3_600, expectedMonthlyRequests: PLAN_MONTHLY_REQUESTS },
   });
 }
 

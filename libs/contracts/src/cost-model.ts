@@ -5,9 +5,11 @@ import type { GatewayConfig } from './config.ts';
 
 /**
  * Prices of every provider the config names (self-hosted ones default to 0 per request: the VPS is their
- * cost) and the VPS from `vps`. Give `vpsMonthlyRequests` to charge self-hosted requests a share of the VPS.
+ * cost) and the VPS from `vps`. Self-hosted requests are charged a share of the VPS: its monthly cost over
+ * `vpsMonthlyRequests`, by default the config's `vps.expectedMonthlyRequests` (no share when neither is set).
  */
 export function costModelFromConfig(config: GatewayConfig, options: { vpsMonthlyRequests?: number } = {}): CostModel {
+  const vpsMonthlyRequests = options.vpsMonthlyRequests ?? config.vps.expectedMonthlyRequests;
   const prices: Partial<Record<ProviderId, Pricing>> = {};
   for (const component of COMPONENTS) {
     const providers = config.components[component]?.providers ?? {};
@@ -18,6 +20,6 @@ export function costModelFromConfig(config: GatewayConfig, options: { vpsMonthly
   return {
     prices,
     vps: { monthlyCostEur: config.vps.monthlyCostEur, oneTimeCostEur: config.vps.oneTimeCostEur },
-    ...(options.vpsMonthlyRequests !== undefined ? { vpsMonthlyRequests: options.vpsMonthlyRequests } : {}),
+    ...(vpsMonthlyRequests !== undefined ? { vpsMonthlyRequests } : {}),
   };
 }

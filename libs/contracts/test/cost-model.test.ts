@@ -3,7 +3,7 @@
 // model (@bascule/routing) turns them into MVP 280 €/month, production 160 €/month, break-even in 30 months.
 import { breakEvenMonths, projectMonthlyCost, requestCost, savingsVsMvp, type MonthlyVolume } from '@bascule/routing';
 import { describe, expect, it } from 'vitest';
-import { costModelFromConfig, parseGatewayConfig, type GatewayConfigInput } from '../src/index.ts';
+import { costModelFromConfig, defaultLocalConfig, parseGatewayConfig, PLAN_MONTHLY_REQUESTS, type GatewayConfigInput } from '../src/index.ts';
 
 const plan = (slaMs: number) => ({ version: 1, steps: [{ weight: 10, duration: '48h' }, { weight: 50, duration: '48h' }, { weight: 100, duration: '7d' }], slaMs });
 const vps = (port: number) => `http://10.0.0.2:${port}`;
@@ -107,5 +107,17 @@ describe('costModelFromConfig', () => {
     expect(requestCost(model, 'faster-whisper', { audioSeconds: 3 })).toBe(0);
     const shared = costModelFromConfig(config, { vpsMonthlyRequests: 1_130_000 });
     expect(requestCost(shared, 'faster-whisper', { audioSeconds: 3 })).toBeCloseTo(160 / 1_130_000, 12);
+  });
+
+  it("charges the VPS share from the config's expected volume, and the plan's volume in the local config", () => {
+    const withVolume = parseGatewayConfig({ ...configInput, vps: { monthlyCostEur: 160, expectedMonthlyRequests: 400_000 } });
+    expect(requestCost(costModelFromConfig(withVolume), 'faster-whisper')).toBeCloseTo(160 / 400_000, 12);
+    expect(requestCost(costModelFromConfig(withVolume), 'openai-whisper', { audioSeconds: 3 })).toBeCloseTo(0.0003, 12);
+    const local = defaultLocalConfig({ baseUrlFor: () => 'http://127.0.0.1:1' });
+    expect(costModelFromConfig(local).vpsMonthlyRequests).toBe(PLAN_MONTHLY_REQUESTS);
+  });
+
+  it('names the field of a bad expected volume', () => {
+    expect(() => parseGatewayConfig({ ...configInput, vps: { monthlyCostEur: 160, expectedMonthlyRequests: 0 } })).toThrow(/vps\.expectedMonthlyRequests/);
   });
 });

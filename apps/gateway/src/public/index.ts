@@ -2,8 +2,8 @@
 // error shape for every error (Fastify's own included), and the routes of each component.
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
-import type { GatewayConfig } from '@bascule/contracts';
-import { COMPONENTS, type Clock, type CostModel, type Pricing, type ProviderId } from '@bascule/routing';
+import { costModelFromConfig, type GatewayConfig } from '@bascule/contracts';
+import type { Clock, CostModel, ProviderId } from '@bascule/routing';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createAdapters, type Adapter } from '../adapters/index.ts';
 import { createClientKeyCheck, type ClientKey } from '../http/auth.ts';
@@ -35,13 +35,9 @@ export interface PublicApiDeps {
   [extra: string]: unknown;
 }
 
-/** The cost model of the config: each provider's price, and the VPS's fixed cost. */
+/** The cost model of the config: each provider's price, the VPS's fixed cost and its share per self-hosted request. */
 export function costModelOf(config: GatewayConfig): CostModel {
-  const prices: Partial<Record<ProviderId, Pricing>> = {};
-  for (const component of COMPONENTS) {
-    for (const [id, p] of Object.entries(config.components[component]?.providers ?? {}) as [ProviderId, { pricing: Pricing }][]) prices[id] = p.pricing;
-  }
-  return { prices, vps: { monthlyCostEur: config.vps.monthlyCostEur, oneTimeCostEur: config.vps.oneTimeCostEur } };
+  return costModelFromConfig(config);
 }
 
 declare module 'fastify' {
