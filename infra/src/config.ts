@@ -1,6 +1,7 @@
 // One typed, validated view of the stack's config (`bascule:*`). Every error names the key and what was
 // expected. Secrets are never read here as plain values: they come as Pulumi secret outputs (secrets.ts).
 import { z } from 'zod';
+import { CorsConfigSchema } from '@bascule/contracts';
 import { PHASES } from './phases.ts';
 
 const CIDR = /^(?:(?:\d{1,3}\.){3}\d{1,3}\/(?:\d|[12]\d|3[0-2])|[0-9a-fA-F:]+\/\d{1,3})$/;
@@ -94,6 +95,10 @@ const GatewaySchema = z.strictObject({
   webhookUrl: z.url().optional(),
   vpsMonthlyCostEur: z.number().min(0),
   vpsOneTimeCostEur: z.number().min(0).default(0),
+  /** Requests a month the self-hosted models will serve; each is charged its share of vpsMonthlyCostEur. */
+  expectedMonthlyRequests: z.number().int().positive().optional(),
+  /** Origins of the reading app's pages allowed to call the public API from the browser (CORS). */
+  allowedOrigins: CorsConfigSchema.shape.allowedOrigins,
   /** The MVP's EasyOCR service (vision). Required from the vision phase on. */
   easyocrUrl: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of the EasyOCR service' }).optional(),
 });

@@ -60,7 +60,7 @@ export function gatewayConfigFor(config: StackConfig, images: Manifests, phase: 
     (components as Record<Component, unknown>)[component] = componentFor(component, config, images);
   }
   return {
-    server: { host: '0.0.0.0', port: GATEWAY_PORT },
+    server: { host: '0.0.0.0', port: GATEWAY_PORT, cors: { allowedOrigins: config.gateway.allowedOrigins } },
     auth: {
       clientKeys: [{ name: 'reading-app', keyEnv: GATEWAY_SECRET_ENV.clientKey }],
       adminTokenEnv: GATEWAY_SECRET_ENV.adminToken,
@@ -70,7 +70,11 @@ export function gatewayConfigFor(config: StackConfig, images: Manifests, phase: 
     store: { dataDir: '/var/lib/bascule/data' },
     webhook: config.gateway.webhookUrl ? { url: config.gateway.webhookUrl } : {},
     components,
-    vps: { monthlyCostEur: config.gateway.vpsMonthlyCostEur, oneTimeCostEur: config.gateway.vpsOneTimeCostEur },
+    vps: {
+      monthlyCostEur: config.gateway.vpsMonthlyCostEur,
+      oneTimeCostEur: config.gateway.vpsOneTimeCostEur,
+      ...(config.gateway.expectedMonthlyRequests !== undefined ? { expectedMonthlyRequests: config.gateway.expectedMonthlyRequests } : {}),
+    },
   };
 }
 

@@ -86,6 +86,21 @@ describe('generated gateway config', () => {
     expect(new Set([images.whisper.port, images.tts.port, images.trocr.port]).size).toBe(3);
     expect(components.vision?.providers.easyocr?.baseUrl).toBe('https://ocr.example.org');
   });
+
+  it("carries the reading app's origins and the expected volume that prices self-hosted requests", () => {
+    const gateway = { vpsMonthlyCostEur: 160, allowedOrigins: ['https://lire.example.fr'], expectedMonthlyRequests: 1_130_000 };
+    const parsed = parseGatewayConfig(gatewayConfigFor(parse({ 'bascule:gateway': gateway }, 'stt'), images));
+    expect(parsed.server.cors.allowedOrigins).toEqual(['https://lire.example.fr']);
+    expect(parsed.vps.expectedMonthlyRequests).toBe(1_130_000);
+    const closed = parseGatewayConfig(gatewayConfigFor(parse({}, 'stt'), images));
+    expect(closed.server.cors.allowedOrigins).toEqual([]);
+  });
+
+  it('refuses an origin the gateway would refuse, naming the key', () => {
+    expect(problems({ 'bascule:gateway': { vpsMonthlyCostEur: 160, allowedOrigins: ['https://lire.example.fr/app/'] } })).toEqual([
+      'bascule:gateway.allowedOrigins[0]: expected an origin such as "https://lire.example.fr" (no path, no trailing slash) or "*"',
+    ]);
+  });
 });
 
 describe('the stack files', () => {
