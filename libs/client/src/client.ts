@@ -19,8 +19,13 @@ export interface BasculeClientOptions {
   clientKey: string;
   /** Sent as `X-Student-Id`; the gateway keeps only a keyed hash of it. */
   studentId: string;
-  /** Per request; past it the request is abandoned (and speech falls back to the browser). Default 10 s. */
+  /** Per request; past it the request is abandoned. Default 10 s. */
   timeoutMs?: number;
+  /**
+   * For `speak()`: past it the browser speaks instead. Default 3 s: the gateway's own tts deadline is 2 s, and a
+   * child waiting in silence for a word is worse than hearing the browser's voice.
+   */
+  speechTimeoutMs?: number;
   fetch?: typeof fetch;
   /** Defaults to `globalThis.speechSynthesis` when the browser has it. */
   speechSynthesis?: SpeechSynthesisLike;
@@ -53,6 +58,7 @@ export interface BasculeClient {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_SPEECH_TIMEOUT_MS = 3_000;
 /** Statuses where the gateway could not serve speech; the browser's voice is better than silence. */
 const SPEECH_FALLBACK_STATUSES = new Set([429, 500, 502, 503, 504]);
 
@@ -62,12 +68,14 @@ function fileName(blob: Blob, fallback: string): string {
 
 export function createBasculeClient(options: BasculeClientOptions): BasculeClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const speechTimeoutMs = options.speechTimeoutMs ?? DEFAULT_SPEECH_TIMEOUT_MS;
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   const synthesis = (): SpeechSynthesisLike | undefined => options.speechSynthesis ?? globalThis.speechSynthesis;
 
   /** Sends one request; answers the Response when 2xx, throws BasculeError / BasculeNetworkError otherwise. */
-  async function send(path: string, init: { body: BodyInit; json?: boolean }): Promise<Response> {
+  async function send(path: string, init: { body: BodyInit; json?: boolean; timeoutMs?: number }): Promise<Response> {
+    const timeoutMs = init.timeoutMs ?? defaultTimeoutMs;
     const headers: Record<string, string> = { authorization: `Bearer ${options.clientKey}`, 'x-student-id': options.studentId };
     if (init.json) headers['content-type'] = 'application/json';
     let response: Response;
@@ -103,7 +111,7 @@ export function createBasculeClient(options: BasculeClientOptions): BasculeClien
     const body = { input: text, voice: speakOptions.voice ?? options.voice ?? 'default', response_format: 'wav', ...(speakOptions.speed ? { speed: speakOptions.speed } : {}) };
     let response: Response;
     try {
-      response = await send('/v1/audio/speech', { body: JSON.stringify(body), json: true });
+      response = await send('/v1/audio/speech', { body: JSON.stringify(body), json: true, timeoutMs: speechTimeoutMs });
     } catch (error) {
       const unavailable = error instanceof BasculeNetworkError || (error instanceof BasculeError && SPEECH_FALLBACK_STATUSES.has(error.status));
       if (!unavailable) throw error;

@@ -103,11 +103,11 @@ afterEach(async () => {
 });
 
 /** Runs `client.speak(text)` in the page against `baseUrl`; returns the result and the recorders. */
-async function speakInPage(baseUrl: string, text: string, timeoutMs = 5_000) {
+async function speakInPage(baseUrl: string, text: string, timeouts: { timeoutMs?: number; speechTimeoutMs?: number } = {}) {
   return page.evaluate(
-    async ({ baseUrl, text, timeoutMs }) => {
+    async ({ baseUrl, text, timeouts }) => {
       const g = globalThis as unknown as PageGlobals;
-      const client = g.Bascule.createBasculeClient({ baseUrl, clientKey: 'key-123', studentId: 'élève-7', timeoutMs });
+      const client = g.Bascule.createBasculeClient({ baseUrl, clientKey: 'key-123', studentId: 'élève-7', ...timeouts });
       try {
         const result = await client.speak(text);
         await result.finished;
@@ -118,7 +118,7 @@ async function speakInPage(baseUrl: string, text: string, timeoutMs = 5_000) {
         return { result: null, spoken: g.spoken, played: g.played, error: { name: e.name, status: e.status, code: e.code, message: e.message } };
       }
     },
-    { baseUrl, text, timeoutMs },
+    { baseUrl, text, timeouts },
   );
 }
 
@@ -153,9 +153,16 @@ describe('speak()', () => {
   });
 
   it('speaks through speechSynthesis when the gateway does not answer in time', async () => {
-    const outcome = await speakInPage(`${gateway.origin}/silent`, 'vélo', 300);
+    const outcome = await speakInPage(`${gateway.origin}/silent`, 'vélo', { speechTimeoutMs: 300 });
     expect(outcome.result).toEqual({ via: 'web-speech', reason: 'gateway-unavailable' });
     expect(outcome.spoken.map((s) => [s.text, s.lang])).toEqual([['vélo', 'fr-FR']]);
+  });
+
+  it("speech waits for its own timeout, not the other requests' longer one", async () => {
+    // With the 60 s request timeout, this test would time out; speech gives up at its own 300 ms.
+    const outcome = await speakInPage(`${gateway.origin}/silent`, 'moto', { timeoutMs: 60_000, speechTimeoutMs: 300 });
+    expect(outcome.result).toEqual({ via: 'web-speech', reason: 'gateway-unavailable' });
+    expect(outcome.spoken.map((s) => s.text)).toEqual(['moto']);
   });
 
   it('speaks through speechSynthesis when every provider failed (502)', async () => {
