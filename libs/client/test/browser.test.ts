@@ -81,7 +81,8 @@ beforeAll(async () => {
   });
   gateway = await startFakeGateway(bundled.outputFiles[0]!.text);
   browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    // Debian's chromium here and in .ci/run; CHROMIUM_PATH elsewhere (GitHub's runners have Google Chrome).
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required'],
   });
 }, 60_000);
