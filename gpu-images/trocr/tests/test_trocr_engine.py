@@ -1,15 +1,11 @@
 """The real TrOCR glue, run against fake `torch` and `transformers` modules injected into sys.modules."""
 import math
-import subprocess
-import sys
 
 import pytest
-from fastapi.testclient import TestClient
 
-from bascule_common.settings import CommonSettings
 from bascule_testkit.contracts import assert_matches
 from bascule_testkit.handwriting import draw_a, draw_o, page
-from bascule_testkit.helpers import png_bytes, wait_warm
+from bascule_testkit.helpers import common_settings, install_modules, modules_loaded_by, png_bytes, serve
 from bascule_testkit.third_party import fake_torch, fake_transformers
 from trocr_service.app import create_app
 from trocr_service.engine import TrOcrEngine, sequence_confidence
@@ -20,18 +16,13 @@ from trocr_service.settings import TrocrSettings
 def install(monkeypatch):
     def _install(script):
         transformers = fake_transformers(script)
-        monkeypatch.setitem(sys.modules, "transformers", transformers)
-        monkeypatch.setitem(sys.modules, "torch", fake_torch(cuda=True))
+        install_modules(monkeypatch, {"transformers": transformers, "torch": fake_torch(cuda=True)})
         return transformers
     return _install
 
 
 def test_importing_the_service_does_not_import_torch_or_transformers():
-    code = "import trocr_service.main, trocr_service.engine, sys; print('torch' in sys.modules, 'transformers' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                         env={"PYTHONPATH": ":".join(p for p in sys.path if p)})
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "False False"
+    assert modules_loaded_by(["trocr_service.main", "trocr_service.engine"], ["torch", "transformers"]) == []
 
 
 def test_load_uses_trocr_base_handwritten_in_fp16_on_cuda(install):
@@ -77,11 +68,10 @@ def test_sequence_confidence_stops_at_the_end_token():
 def test_real_engine_behind_http_answers_the_contract(install):
     install([("a", [-0.05, -0.02])])
     settings = TrocrSettings()
-    app = create_app(TrOcrEngine(settings), settings, CommonSettings(port=0, exit_on_load_failure=False))
+    app = create_app(TrOcrEngine(settings), settings, common_settings())
     image, d = page()
     draw_a(d, 250, 150)
-    with TestClient(app) as client:
-        wait_warm(client)
+    with serve(app) as client:
         response = client.post("/analyze_writing", files={"image": ("a.png", png_bytes(image), "image/png")},
                                data={"target_letter": "a"})
         assert response.status_code == 200, response.text

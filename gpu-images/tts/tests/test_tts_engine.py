@@ -1,16 +1,12 @@
 """The real Coqui glue, run against fake `TTS` / `TTS.api` modules injected into sys.modules."""
 import io
-import subprocess
-import sys
 import threading
 
 import pytest
 import soundfile
-from fastapi.testclient import TestClient
 
-from bascule_common.settings import CommonSettings
 from bascule_testkit.contracts import assert_matches
-from bascule_testkit.helpers import wait_warm
+from bascule_testkit.helpers import common_settings, install_modules, modules_loaded_by, serve
 from bascule_testkit.third_party import fake_coqui_tts
 from tts_service.app import create_app
 from tts_service.engine import CoquiEngine
@@ -22,8 +18,7 @@ RATES = {"tts_models/fr/css10/vits": 22050, "tts_models/fr/mai/tacotron2-DDC": 1
 @pytest.fixture
 def coqui(monkeypatch):
     modules = fake_coqui_tts(RATES)
-    for name, module in modules.items():
-        monkeypatch.setitem(sys.modules, name, module)
+    install_modules(monkeypatch, modules)
     return modules["TTS.api"]
 
 
@@ -34,11 +29,7 @@ def loaded():
 
 
 def test_importing_the_service_does_not_import_coqui_or_torch():
-    code = "import tts_service.main, tts_service.engine, sys; print('TTS' in sys.modules, 'torch' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                         env={"PYTHONPATH": ":".join(p for p in sys.path if p)})
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "False False"
+    assert modules_loaded_by(["tts_service.main", "tts_service.engine"], ["TTS", "torch"]) == []
 
 
 def test_load_opens_the_plans_two_french_voices_on_cuda(coqui):
@@ -92,9 +83,8 @@ def test_one_synthesis_at_a_time_even_when_called_from_many_threads(coqui):
 
 def test_real_engine_behind_http_returns_a_wav(coqui):
     settings = TtsSettings()
-    app = create_app(CoquiEngine(settings), settings, CommonSettings(port=0, exit_on_load_failure=False))
-    with TestClient(app) as client:
-        wait_warm(client)
+    app = create_app(CoquiEngine(settings), settings, common_settings())
+    with serve(app) as client:
         health = client.get("/health").json()
         assert_matches("common.health.response", health)
         assert health["voices"] == ["fr-female-clear", "fr-male-gentle"]

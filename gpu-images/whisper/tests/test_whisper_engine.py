@@ -1,16 +1,12 @@
 """The real faster-whisper glue, run against a fake `faster_whisper` module injected into sys.modules."""
 import io
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
 
-from bascule_common.settings import CommonSettings
 from bascule_testkit.contracts import assert_matches
-from bascule_testkit.helpers import wait_warm, wav_bytes
+from bascule_testkit.helpers import common_settings, install_modules, modules_loaded_by, serve, wav_bytes
 from bascule_testkit.third_party import FakeSegment, fake_faster_whisper
 from whisper_service.app import create_app
 from whisper_service.engine import FasterWhisperEngine
@@ -29,7 +25,7 @@ SEGMENTS = [
 @pytest.fixture
 def fake_module(monkeypatch):
     module = fake_faster_whisper(SEGMENTS)
-    monkeypatch.setitem(sys.modules, "faster_whisper", module)
+    install_modules(monkeypatch, {"faster_whisper": module})
     return module
 
 
@@ -40,12 +36,7 @@ def loaded_engine(settings=None):
 
 
 def test_importing_the_service_does_not_import_faster_whisper():
-    code = "import whisper_service.main, whisper_service.engine, sys; print('faster_whisper' in sys.modules)"
-    paths = [p for p in sys.path if p]
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                         env={"PYTHONPATH": ":".join(paths)})
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "False"
+    assert modules_loaded_by(["whisper_service.main", "whisper_service.engine"], ["faster_whisper"]) == []
 
 
 def test_load_uses_large_v3_float16_on_cuda_with_the_cache_volume(fake_module):
@@ -129,9 +120,8 @@ def test_out_of_range_numbers_are_clamped_into_the_contract():
 
 def test_real_engine_behind_http_answers_the_contract(fake_module):
     settings = WhisperSettings(model="large-v3")
-    app = create_app(FasterWhisperEngine(settings), settings, CommonSettings(port=0, exit_on_load_failure=False))
-    with TestClient(app) as client:
-        wait_warm(client)
+    app = create_app(FasterWhisperEngine(settings), settings, common_settings())
+    with serve(app) as client:
         response = client.post("/transcribe", files={"audio": ("a.wav", wav_bytes(), "audio/wav")}, data={"language": "fr"})
         assert response.status_code == 200, response.text
         assert_matches("whisper.transcribe.response", response.json())
