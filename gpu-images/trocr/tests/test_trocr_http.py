@@ -1,15 +1,17 @@
-"""POST /analyze_writing, /health and /metrics over HTTP with a fake recognizer, against libs/contracts."""
+"""POST /analyze_writing, /health and /metrics over HTTP with a fake recognizer, against libs/contracts.
+
+What every image does (health, contract fixtures, 4xx, queue, metrics) is ServiceBehaviour's; this file gives
+it trocr's requests and keeps what only trocr does (letters, analysis, image formats).
+"""
 import io
 
-import pytest
-from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw
 
-from bascule_common.settings import CommonSettings
-from bascule_testkit.contracts import assert_matches, fixtures
+from bascule_testkit.contracts import assert_matches
 from bascule_testkit.engines import GatedFakeEngine
 from bascule_testkit.handwriting import draw_a, draw_e_acute, draw_o, page
-from bascule_testkit.helpers import png_bytes, run_in_threads, wait_warm
+from bascule_testkit.helpers import common_settings, png_bytes
+from bascule_testkit.service_behaviour import ServiceBehaviour, multipart_without_file, warm_fixture
 from trocr_service.app import create_app
 from trocr_service.pipeline import analyze_writing
 from trocr_service.settings import TrocrSettings
@@ -38,7 +40,7 @@ class FakeTrocr(GatedFakeEngine):
 
 def make(engine=None, max_waiting=4):
     engine = engine or FakeTrocr()
-    return engine, create_app(engine, SETTINGS, CommonSettings(port=0, queue_max_waiting=max_waiting, exit_on_load_failure=False))
+    return engine, create_app(engine, SETTINGS, common_settings(queue_max_waiting=max_waiting))
 
 
 def letter_a_png():
@@ -53,23 +55,47 @@ def post(client, image=None, **fields):
     return client.post("/analyze_writing", files=files, data=fields)
 
 
-@pytest.fixture
-def warm():
-    engine, app = make()
-    with TestClient(app) as client:
-        wait_warm(client)
-        yield engine, client
+def with_image(image, **fields):
+    return {"files": {"image": ("x.png", image, "image/png")}, "data": fields}
 
 
-def test_health_is_503_loading_then_200_warm():
-    engine, app = make(FakeTrocr(hold_load=True))
-    with TestClient(app) as client:
-        loading = client.get("/health")
-        assert loading.status_code == 503 and loading.json()["model"] == "microsoft/trocr-base-handwritten"
-        assert_matches("common.health.response", loading.json())
-        engine.load_gate.set()
-        wait_warm(client)
-        assert_matches("common.health.response", client.get("/health").json())
+class TestTrocrService(ServiceBehaviour):
+    service, route, fake_engine = "trocr", "/analyze_writing", FakeTrocr
+    request_fixtures, answer_fixtures = "analyze_writing.fields", ("analyze_writing.response",)
+    wrong_media_type = {"json": {"image": "base64...", "target_letter": "a"}}
+
+    def make(self, engine=None, max_waiting=4):
+        return make(engine, max_waiting)
+
+    def post_valid(self, client):
+        return post(client)
+
+    def post_invalid(self, client):
+        return post(client, target_letter="4")
+
+    def post_fixture(self, client, body):
+        return client.post("/analyze_writing", **with_image(letter_a_png(), **body))
+
+    def assert_answers(self, response):
+        assert_matches("trocr.analyze_writing.response", response.json())
+
+    def bad_requests(self):
+        ok, a = letter_a_png(), {"target_letter": "a"}
+        return [
+            ("missing image", multipart_without_file("target_letter", "a"), 400, "image"),
+            ("not an image", with_image(b"GIF89a....", **a), 415, "image"),
+            ("broken png", with_image(b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, **a), 400, "image"),
+            ("too many pixels", with_image(png_bytes(Image.new("L", (2100, 2000), 255)), **a), 413, "image"),
+            ("too many bytes", with_image(b"\x89PNG\r\n\x1a\n" + bytes(300_001), **a), 413, "image"),
+            ("tiny image", with_image(png_bytes(Image.new("L", (4, 4), 255)), **a), 400, "image"),
+            ("digit target", with_image(ok, target_letter="4"), 400, "target_letter"),
+            ("sentence target", with_image(ok, target_letter="le chat"), 400, "target_letter"),
+            ("missing target", with_image(ok), 400, "target_letter"),
+            ("unknown field", with_image(ok, target_letter="a", expected="a"), 400, "expected"),
+        ]
+
+
+warm = warm_fixture(make)
 
 
 def test_a_written_a_is_a_match(warm):
@@ -123,83 +149,3 @@ def test_jpeg_and_transparent_png_are_accepted(warm):
     draw_o(ImageDraw.Draw(transparent), 100, 100, ink=(0, 0, 0, 255))
     body = post(client, image=png_bytes(transparent)).json()
     assert len(body["letters"]) == 1  # transparent pixels are paper, not black
-
-
-@pytest.mark.parametrize("label,valid,fields", fixtures("trocr", "analyze_writing.fields"))
-def test_contract_field_fixtures_are_accepted_or_refused(warm, label, valid, fields):
-    engine, client = warm
-    files = {"image": ("lettre.png", letter_a_png(), "image/png")}
-    response = client.post("/analyze_writing", files=files, data=fields)
-    if valid:
-        assert response.status_code == 200, (label, response.text)
-        assert_matches("trocr.analyze_writing.response", response.json())
-    else:
-        assert response.status_code == 400, (label, response.text)
-        assert_matches("common.error", response.json())
-
-
-def test_the_contract_response_fixtures_agree_with_the_schema():
-    for label, valid, body in fixtures("trocr", "analyze_writing.response"):
-        if valid:
-            assert_matches("trocr.analyze_writing.response", body)
-        else:
-            with pytest.raises(AssertionError):
-                assert_matches("trocr.analyze_writing.response", body)
-
-
-def big_png():
-    return png_bytes(Image.new("L", (2100, 2000), 255))
-
-
-@pytest.mark.parametrize(
-    "case,image,fields,status,field",
-    [
-        ("missing image", None, {"target_letter": "a"}, 400, "image"),
-        ("not an image", b"GIF89a....", {"target_letter": "a"}, 415, "image"),
-        ("broken png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, {"target_letter": "a"}, 400, "image"),
-        ("too many pixels", "big", {"target_letter": "a"}, 413, "image"),
-        ("too many bytes", b"\x89PNG\r\n\x1a\n" + bytes(300_001), {"target_letter": "a"}, 413, "image"),
-        ("tiny image", "tiny", {"target_letter": "a"}, 400, "image"),
-        ("digit target", "ok", {"target_letter": "4"}, 400, "target_letter"),
-        ("sentence target", "ok", {"target_letter": "le chat"}, 400, "target_letter"),
-        ("missing target", "ok", {}, 400, "target_letter"),
-        ("unknown field", "ok", {"target_letter": "a", "expected": "a"}, 400, "expected"),
-    ],
-)
-def test_bad_requests_are_clear_4xx_naming_the_field(warm, case, image, fields, status, field):
-    engine, client = warm
-    data = {"ok": letter_a_png(), "big": big_png(), "tiny": png_bytes(Image.new("L", (4, 4), 255))}.get(image, image) \
-        if isinstance(image, str) else image
-    if data is None:
-        response = client.post("/analyze_writing", headers={"content-type": "multipart/form-data; boundary=b"},
-                               content=b'--b\r\nContent-Disposition: form-data; name="target_letter"\r\n\r\na\r\n--b--\r\n')
-    else:
-        response = client.post("/analyze_writing", files={"image": ("x.png", data, "image/png")}, data=fields)
-    assert response.status_code == status, (case, response.text)
-    assert response.json()["error"]["field"] == field, case
-    assert_matches("common.error", response.json())
-    assert engine.calls == []
-
-
-def test_queue_full_is_503_with_retry_after():
-    engine, app = make(max_waiting=0)
-    with TestClient(app) as client:
-        wait_warm(client)
-        engine.inference_gate.clear()
-        results = []
-        threads = run_in_threads([lambda: results.append(post(client))])
-        assert engine.inference_started.acquire(timeout=10)
-        refused = post(client)
-        assert refused.status_code == 503 and int(refused.headers["retry-after"]) >= 1
-        assert_matches("common.error", refused.json())
-        engine.inference_gate.set()
-        threads[0].join(10)
-        assert results[0].status_code == 200
-
-
-def test_metrics_count_analyses(warm):
-    engine, client = warm
-    post(client)
-    text = client.get("/metrics").text
-    assert 'bascule_requests_total{method="POST",route="/analyze_writing",status="200"} 1.0' in text
-    assert 'bascule_model_info{model="microsoft/trocr-base-handwritten",service="trocr"} 1.0' in text

@@ -1,15 +1,17 @@
-"""POST /synthesize, /health and /metrics over HTTP with a fake engine, checked against libs/contracts."""
+"""POST /synthesize, /health and /metrics over HTTP with a fake engine, checked against libs/contracts.
+
+What every image does (health, contract fixtures, 4xx, queue, metrics) is ServiceBehaviour's; this file gives
+it tts's requests and keeps what only tts does (the WAV, voices).
+"""
 import io
 
 import numpy as np
-import pytest
 import soundfile
-from fastapi.testclient import TestClient
 
-from bascule_common.settings import CommonSettings
 from bascule_testkit.contracts import assert_matches, fixtures
 from bascule_testkit.engines import GatedFakeEngine
-from bascule_testkit.helpers import run_in_threads, wait_warm
+from bascule_testkit.helpers import common_settings
+from bascule_testkit.service_behaviour import ServiceBehaviour, warm_fixture
 from tts_service.app import create_app
 from tts_service.settings import DEFAULT_VOICES, TtsSettings
 
@@ -24,29 +26,55 @@ class FakeTts(GatedFakeEngine):
         return (0.5 * np.sin(2 * np.pi * 220 * t)).astype(np.float32), self.rate
 
 
-def make(engine=None, voices=None, max_waiting=4):
+def make(engine=None, max_waiting=4):
     engine = engine or FakeTts()
-    settings = TtsSettings(voices=voices or dict(DEFAULT_VOICES))
-    common = CommonSettings(port=0, queue_max_waiting=max_waiting, exit_on_load_failure=False)
-    return engine, create_app(engine, settings, common)
+    settings = TtsSettings(voices=dict(DEFAULT_VOICES))
+    return engine, create_app(engine, settings, common_settings(queue_max_waiting=max_waiting))
 
 
-@pytest.fixture
-def warm():
-    engine, app = make()
-    with TestClient(app) as client:
-        wait_warm(client)
-        yield engine, client
+def speak(**body):
+    return {"json": {"voice": "fr-female-clear", **body}}
 
 
-def test_health_is_503_loading_then_200_warm():
-    engine, app = make(FakeTts(hold_load=True))
-    with TestClient(app) as client:
-        assert client.get("/health").status_code == 503
-        assert_matches("common.health.response", client.get("/health").json())
-        engine.load_gate.set()
-        wait_warm(client)
-        assert_matches("common.health.response", client.get("/health").json())
+class TestTtsService(ServiceBehaviour):
+    service, route, fake_engine = "tts", "/synthesize", FakeTts
+    # The request fixtures name the plan's voices, which are the image's default catalogue: no TTS_VOICES needed.
+    request_fixtures, answer_fixtures = "synthesize.request", ("synthesize.voice_error",)
+    wrong_media_type = {"data": {"text": "maison", "voice": "fr-female-clear"}}
+
+    def make(self, engine=None, max_waiting=4):
+        return make(engine, max_waiting)
+
+    def post_valid(self, client):
+        return client.post("/synthesize", json={"text": "maison", "voice": "fr-female-clear"})
+
+    def post_invalid(self, client):
+        return client.post("/synthesize", json={"text": "maison", "voice": "nope"})
+
+    def post_fixture(self, client, body):
+        return client.post("/synthesize", json=body)
+
+    def assert_answers(self, response):
+        assert response.headers["content-type"] == "audio/wav"
+        assert soundfile.info(io.BytesIO(response.content)).subtype == "PCM_16"
+
+    def bad_requests(self):
+        return [
+            ("missing text", speak(), 400, "text"),
+            ("blank text", speak(text=" \n "), 400, "text"),
+            ("text not a string", speak(text=42), 400, "text"),
+            ("text too long", speak(text="a" * 1001), 400, "text"),
+            ("missing voice", {"json": {"text": "maison"}}, 400, "voice"),
+            ("speed too slow", speak(text="maison", speed=0.2), 400, "speed"),
+            ("speed as text", speak(text="maison", speed="fast"), 400, "speed"),
+            ("speed as boolean", speak(text="maison", speed=True), 400, "speed"),
+            ("OpenAI field names", speak(input="maison"), 400, "input"),
+            ("broken JSON", {"content": b'{"text": ', "headers": {"content-type": "application/json"}}, 400, "body"),
+            ("huge body", speak(text="a" * 20_000), 413, "body"),
+        ]
+
+
+warm = warm_fixture(make)
 
 
 def test_synthesize_returns_a_pcm16_mono_wav_at_the_model_rate(warm):
@@ -78,94 +106,9 @@ def test_unknown_voice_is_400_listing_the_voices(warm):
     assert "fr-female-clear" in response.json()["error"]["message"]
 
 
-@pytest.mark.parametrize("label,valid,body", fixtures("tts", "synthesize.request"))
-def test_contract_request_fixtures_are_accepted_or_refused(label, valid, body):
-    # The fixtures name the plan's voices, which are the image's default catalogue: no TTS_VOICES needed.
-    engine, app = make()
-    with TestClient(app) as client:
-        wait_warm(client)
-        response = client.post("/synthesize", json=body)
-    if valid:
-        assert response.status_code == 200, (label, response.text)
-        assert soundfile.info(io.BytesIO(response.content)).subtype == "PCM_16"
-    else:
-        assert response.status_code == 400, (label, response.text)
-        assert_matches("common.error", response.json())
-
-
 def test_the_contract_names_the_images_default_voices():
     # The gateway, the lab and this image agree on the plan's voice ids through the contract's fixtures.
     [body] = [b for _, valid, b in fixtures("tts", "synthesize.voice_error") if valid]
     assert body["error"]["voices"] == sorted(DEFAULT_VOICES)
     requested = {b["voice"] for _, valid, b in fixtures("tts", "synthesize.request") if valid}
     assert requested and requested <= set(DEFAULT_VOICES)
-
-
-def test_the_contract_voice_error_fixtures_agree_with_the_schema():
-    for label, valid, body in fixtures("tts", "synthesize.voice_error"):
-        if valid:
-            assert_matches("tts.synthesize.voice_error", body)
-        else:
-            with pytest.raises(AssertionError):
-                assert_matches("tts.synthesize.voice_error", body)
-
-
-@pytest.mark.parametrize(
-    "case,body,status,field",
-    [
-        ("missing text", {"voice": "fr-female-clear"}, 400, "text"),
-        ("blank text", {"text": " \n ", "voice": "fr-female-clear"}, 400, "text"),
-        ("text not a string", {"text": 42, "voice": "fr-female-clear"}, 400, "text"),
-        ("text too long", {"text": "a" * 1001, "voice": "fr-female-clear"}, 400, "text"),
-        ("missing voice", {"text": "maison"}, 400, "voice"),
-        ("speed too slow", {"text": "maison", "voice": "fr-female-clear", "speed": 0.2}, 400, "speed"),
-        ("speed as text", {"text": "maison", "voice": "fr-female-clear", "speed": "fast"}, 400, "speed"),
-        ("speed as boolean", {"text": "maison", "voice": "fr-female-clear", "speed": True}, 400, "speed"),
-        ("OpenAI field names", {"input": "maison", "voice": "fr-female-clear"}, 400, "input"),
-    ],
-)
-def test_bad_bodies_are_400_naming_the_field(warm, case, body, status, field):
-    engine, client = warm
-    response = client.post("/synthesize", json=body)
-    assert response.status_code == status, case
-    assert response.json()["error"]["field"] == field, case
-    assert_matches("common.error", response.json())
-    assert engine.calls == []
-
-
-def test_wrong_media_type_bad_json_and_huge_body(warm):
-    engine, client = warm
-    as_form = client.post("/synthesize", data={"text": "maison", "voice": "fr-female-clear"})
-    assert as_form.status_code == 415 and as_form.json()["error"]["code"] == "unsupported_media_type"
-    broken = client.post("/synthesize", content=b'{"text": ', headers={"content-type": "application/json"})
-    assert broken.status_code == 400 and broken.json()["error"]["field"] == "body"
-    huge = client.post("/synthesize", json={"text": "a" * 20_000, "voice": "fr-female-clear"})
-    assert huge.status_code == 413
-    for response in (as_form, broken, huge):
-        assert_matches("common.error", response.json())
-
-
-def test_queue_full_is_503_with_retry_after():
-    engine, app = make(max_waiting=0)
-    with TestClient(app) as client:
-        wait_warm(client)
-        engine.inference_gate.clear()
-        results = []
-        threads = run_in_threads([lambda: results.append(client.post("/synthesize", json={"text": "a", "voice": "fr-female-clear"}))])
-        assert engine.inference_started.acquire(timeout=10)
-        refused = client.post("/synthesize", json={"text": "b", "voice": "fr-female-clear"})
-        assert refused.status_code == 503 and int(refused.headers["retry-after"]) >= 1
-        assert_matches("common.error", refused.json())
-        engine.inference_gate.set()
-        threads[0].join(10)
-        assert results[0].status_code == 200
-
-
-def test_metrics_count_syntheses(warm):
-    engine, client = warm
-    client.post("/synthesize", json={"text": "maison", "voice": "fr-female-clear"})
-    client.post("/synthesize", json={"text": "maison", "voice": "nope"})
-    text = client.get("/metrics").text
-    assert 'bascule_requests_total{method="POST",route="/synthesize",status="200"} 1.0' in text
-    assert 'bascule_requests_total{method="POST",route="/synthesize",status="400"} 1.0' in text
-    assert "bascule_inference_duration_seconds_count 1.0" in text
