@@ -11,11 +11,14 @@ import type { CallContext, ChatAdapter, ChatStream, ProviderSettings } from './t
 const PREFIX: Partial<Record<ProviderId, string>> = { huggingface: '/v1', groq: '/openai/v1', 'vps-llm': '/v1' };
 const DEFAULT_MODEL: Partial<Record<ProviderId, string>> = { huggingface: 'meta-llama/Llama-3.1-8B-Instruct', groq: 'llama-3.1-8b-instant' };
 
+/** The client's sampling fields passed on as they are. */
+const PASSED_ON = ['max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'stop'] as const;
+
 /** The body sent upstream: the client's request less the gateway's own fields, with the provider's model. */
 function upstreamBody(request: ChatCompletionRequest, model: string | undefined, stream: boolean): string {
   const body: Record<string, unknown> = { messages: request.messages, stream };
   if (model) body.model = model;
-  for (const key of ['max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'stop'] as const) {
+  for (const key of PASSED_ON) {
     if (request[key] !== undefined) body[key] = request[key];
   }
   if (stream) body.stream_options = { include_usage: true };
