@@ -138,11 +138,12 @@ async function main(): Promise<void> {
   const bare = await startProcess([...tsx, here('./bare-proxy.ts')], { UPSTREAM_URL: up.url });
   const bascule = await startProcess([...tsx, here('./bascule-server.ts')], { UPSTREAM_URL: up.url });
   const portkey = await startPortkey(up.url);
+  const bascule_: Target = { name: 'bascule', url: bascule.url, pid: bascule.pid, headers: {} };
   const targets: Target[] = [
     { name: 'upstream', url: up.url, pid: up.pid, headers: {} },
     { name: 'bare-proxy', url: bare.url, pid: bare.pid, headers: {} },
     portkey,
-    { name: 'bascule', url: bascule.url, pid: bascule.pid, headers: {} },
+    bascule_,
   ];
   const live: Target[] = [];
   for (const t of targets) {
@@ -166,6 +167,7 @@ async function main(): Promise<void> {
     for (const runs of rounds_) results.push(median(runs));
   }
   report(results, live);
+  if (live.includes(bascule_)) await basculeMetrics(bascule_.url);
 }
 
 /** The run with the median throughput (the upper one of the middle two for an even count). */
@@ -199,6 +201,17 @@ function report(results: Result[], live: Target[]): void {
   }
   const mem = rssMb(bascule.pid!);
   process.stdout.write(`\nBascule RSS after the runs: ${mem.rss} MB (peak ${mem.peak} MB)\n`);
+}
+
+/** Bascule's own account of the runs: upstream attempts by route and outcome, and its mean overhead. */
+async function basculeMetrics(url: string): Promise<void> {
+  const text = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text(), () => '');
+  const lines = text.split('\n');
+  process.stdout.write('\nBascule upstream attempts (all runs, warm-ups included):\n');
+  for (const line of lines.filter((l) => l.startsWith('bascule_upstream_attempts_total{'))) process.stdout.write(`  ${line.replace('bascule_upstream_attempts_total', '')}\n`);
+  const value = (name: string) => Number(lines.find((l) => l.startsWith(`${name}{component="llm"}`))?.split(' ')[1] ?? NaN);
+  const mean = value('bascule_overhead_seconds_sum') / value('bascule_overhead_seconds_count');
+  if (Number.isFinite(mean)) process.stdout.write(`Bascule overhead (X-Bascule-Overhead-Ms): mean ${(mean * 1000).toFixed(2)} ms per request\n`);
 }
 
 try {
