@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayConfigError, defaultLocalConfig, formatPath, parseDuration, parseGatewayConfig, resolveGatewaySecrets, type GatewayConfigInput } from '../src/index.ts';
+import { issuesOf } from './support/config-issues.ts';
 
 /** A small valid config, as an operator would write it (defaults omitted, durations as text). */
 function minimalConfig(): GatewayConfigInput {
@@ -18,16 +19,6 @@ function minimalConfig(): GatewayConfigInput {
     },
     vps: { monthlyCostEur: 160 },
   };
-}
-
-function issuesOf(input: unknown): string[] {
-  try {
-    parseGatewayConfig(input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(GatewayConfigError);
-    return (error as GatewayConfigError).issues.map((i) => `${i.path}: ${i.message}`);
-  }
-  throw new Error('expected the config to be rejected');
 }
 
 describe('parseGatewayConfig', () => {

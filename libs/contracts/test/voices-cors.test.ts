@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   ComponentMetricsSchema,
-  GatewayConfigError,
   OPENAI_VOICES,
   SpeechRequestSchema,
   TTS_DEFAULT_VOICE,
@@ -17,19 +16,10 @@ import {
   parseGatewayConfig,
   resolveSpeechVoice,
 } from '../src/index.ts';
+import { issuesOf } from './support/config-issues.ts';
 
 const TTS_FIXTURES = fileURLToPath(new URL('../fixtures/tts/', import.meta.url));
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(TTS_FIXTURES, name), 'utf8'));
-
-function issuesOf(input: unknown): string[] {
-  try {
-    parseGatewayConfig(input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(GatewayConfigError);
-    return (error as GatewayConfigError).issues.map((i) => `${i.path}: ${i.message}`);
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 describe('the plan voices', () => {
   it('are the two French voices of the plan, with their Coqui models', () => {
