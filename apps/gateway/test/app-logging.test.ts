@@ -1,42 +1,30 @@
 // The gateway's logger always redacts credentials and the raw student id (LOG_REDACT), whatever logger
 // options the caller gives: a request logged with its headers shows `[redacted]` in their place.
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spokenWav, startLab, type Lab } from '@bascule/lab';
-import { startGateway, withRedaction } from '../src/app.ts';
+import { spokenWav } from '@bascule/lab';
+import { withRedaction } from '../src/app.ts';
 import { LOG_REDACT } from '../src/http/index.ts';
-import { auth, CLIENT_KEY, labConfig } from './support/public-stack.ts';
+import { startLoggedStack, type LoggedStack } from './support/logged-stack.ts';
+import { auth, CLIENT_KEY } from './support/public-stack.ts';
 
 const STUDENT = 'eleve-journal-5c1e';
 const COOKIE = 'session=biscuit-secret-91';
-let lab: Lab;
-let url: string;
-let close: () => Promise<void>;
-const lines: string[] = [];
+let stack: LoggedStack;
 
 beforeAll(async () => {
-  lab = await startLab({ latencyScale: 0 });
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  // No `redact` here: the gateway adds its own.
-  ({ url, close } = await startGateway({ loaded: labConfig(lab), storePath: ':memory:', analysisLoop: false, dashboardDir: null, logger: { level: 'trace', stream } }));
+  stack = await startLoggedStack(); // no `redact` given: the gateway adds its own
 });
 afterAll(async () => {
-  await close();
-  await lab.close();
+  await stack.close();
 });
 
 describe('log redaction', () => {
   it('a request logged with its headers shows [redacted] for Authorization, X-Student-Id and Cookie', async () => {
     const body = new FormData();
     body.append('file', new Blob([new Uint8Array(spokenWav('bonjour'))], { type: 'audio/wav' }), 'a.wav');
-    const res = await fetch(`${url}/v1/audio/transcriptions`, { method: 'POST', headers: { ...auth(), 'x-student-id': STUDENT, cookie: COOKIE }, body, signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${stack.url}/v1/audio/transcriptions`, { method: 'POST', headers: { ...auth(), 'x-student-id': STUDENT, cookie: COOKIE }, body, signal: AbortSignal.timeout(10_000) });
     expect(res.status).toBe(200);
-    const log = lines.join('');
+    const log = stack.log();
     // @fastify/multipart logs the request's headers at trace level: they are there, redacted.
     const withHeaders = log.split('\n').filter((l) => l.includes('"headers"'));
     expect(withHeaders.length).toBeGreaterThan(0);

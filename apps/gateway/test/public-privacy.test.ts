@@ -1,32 +1,20 @@
 // Nothing a child or a client key could be recognised by reaches the logs: not the raw student id, not the
 // key, not the audio or image bytes (even at trace level); metrics carry no student either.
-import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handwrittenPng, spokenWav, startLab, type Lab } from '@bascule/lab';
-import { startGateway } from '../src/app.ts';
+import { handwrittenPng, spokenWav } from '@bascule/lab';
 import { LOG_REDACT } from '../src/http/index.ts';
-import { auth, CLIENT_KEY, labConfig } from './support/public-stack.ts';
+import { startLoggedStack, type LoggedStack } from './support/logged-stack.ts';
+import { auth, CLIENT_KEY } from './support/public-stack.ts';
 
 const STUDENT = 'eleve-unique-7f3a9';
-let lab: Lab;
-let url: string;
-let close: () => Promise<void>;
-const lines: string[] = [];
+let stack: LoggedStack;
 
 beforeAll(async () => {
-  lab = await startLab({ latencyScale: 0 });
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  ({ url, close } = await startGateway({ loaded: labConfig(lab), storePath: ':memory:', analysisLoop: false, dashboardDir: null, logger: { level: 'trace', stream, redact: LOG_REDACT } }));
+  stack = await startLoggedStack(); // the gateway's own redaction, as deployed
 });
 afterAll(async () => {
-  await close();
-  await lab.close();
+  await stack.close();
 });
 
 describe('privacy', () => {
@@ -39,19 +27,19 @@ describe('privacy', () => {
     writing.append('image', new Blob([new Uint8Array(handwrittenPng('q'))], { type: 'image/png' }), 'w.png');
     writing.append('target', 'q');
     const responses = await Promise.all([
-      fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ messages: [{ role: 'user', content: 'x' }] }) }),
-      fetch(`${url}/v1/reading/check`, { method: 'POST', headers, body: reading }),
-      fetch(`${url}/v1/vision/handwriting`, { method: 'POST', headers, body: writing }),
-      fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{bad json' }),
+      fetch(`${stack.url}/v1/chat/completions`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ messages: [{ role: 'user', content: 'x' }] }) }),
+      fetch(`${stack.url}/v1/reading/check`, { method: 'POST', headers, body: reading }),
+      fetch(`${stack.url}/v1/vision/handwriting`, { method: 'POST', headers, body: writing }),
+      fetch(`${stack.url}/v1/chat/completions`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{bad json' }),
     ]);
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 400]);
-    const log = lines.join('');
+    const log = stack.log();
     expect(log.length).toBeGreaterThan(0);
     expect(log).not.toContain(STUDENT);
     expect(log).not.toContain(CLIENT_KEY);
     expect(log).not.toContain('BASCULE-SAY');
     expect(log).not.toContain('BASCULE-WROTE');
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const metrics = await (await fetch(`${stack.url}/metrics`)).text();
     expect(metrics).not.toContain(STUDENT);
   });
 
@@ -65,7 +53,7 @@ describe('privacy', () => {
   });
 
   it('reports its overhead in /metrics for routed requests', async () => {
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const metrics = await (await fetch(`${stack.url}/metrics`)).text();
     expect(metrics).toMatch(/bascule_overhead_seconds_count\{component="llm"\} [1-9]/);
     expect(metrics).toMatch(/bascule_requests_total\{component="stt",route="mvp",status="200"\} 1/);
     expect(metrics).toMatch(/bascule_cost_eur_total\{provider="huggingface",component="llm"\} \d/);
