@@ -1,39 +1,27 @@
 // `GET /admin/v1/costs`: the month's recorded requests and cost per component and provider, from a real
 // SQLite file; they outlive the minute rollups' retention and a restart.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CostsResponseSchema, ErrorBodySchema, type CostsResponse } from '@bascule/contracts';
 import { emptyHistogram, recordLatency, type MinuteRollup } from '@bascule/routing';
-import { createGateway, type Gateway } from '../src/app.ts';
+import type { Gateway } from '../src/app.ts';
 import { SCHEMA_MIGRATIONS, Store } from '../src/store/index.ts';
-import { FakeClock, adminHeaders, testConfig } from './helpers.ts';
+import { FakeClock, adminHeaders } from './helpers.ts';
+import { adminGet, fileGateway } from './support/file-gateway.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'bascule-costs-'));
-const storePath = join(dir, 'bascule.db');
 const clock = new FakeClock(Date.UTC(2026, 11, 3, 8, 0, 30)); // 3 December 2026
 const now = clock.now();
+const files = fileGateway('costs', clock);
 let gw: Gateway;
-
-const open = async (): Promise<Gateway> => {
-  const gateway = await createGateway({ loaded: testConfig(), storePath, clock, logger: false, analysisLoop: false, dashboardDir: null });
-  await gateway.app.ready();
-  return gateway;
-};
 
 function record(at: number, component: 'stt' | 'llm', provider: 'openai-whisper' | 'faster-whisper' | 'groq', n: number, costEur: number): void {
   for (let i = 0; i < n; i++) gw.runtime.recordAttempt({ at, component, provider, route: 'mvp', latencyMs: 100, ok: true, costEur });
 }
 
-async function costs(query = ''): Promise<CostsResponse> {
-  const res = await gw.app.inject({ url: `/admin/v1/costs${query}`, headers: adminHeaders });
-  expect(res.statusCode).toBe(200);
-  return CostsResponseSchema.parse(res.json());
-}
+const costs = (query = ''): Promise<CostsResponse> => adminGet(gw, `/admin/v1/costs${query}`, CostsResponseSchema);
 
 beforeAll(async () => {
-  gw = await open();
+  gw = await files.open();
   record(Date.UTC(2026, 10, 30, 23, 59), 'stt', 'openai-whisper', 10, 0.01); // November
   record(Date.UTC(2026, 11, 1, 9, 0), 'stt', 'openai-whisper', 4, 0.006); // December
   record(Date.UTC(2026, 11, 2, 9, 0), 'stt', 'faster-whisper', 2, 0.001);
@@ -42,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await gw.close();
-  rmSync(dir, { recursive: true, force: true });
+  files.remove();
 });
 
 describe('costs endpoint', () => {
@@ -80,10 +68,10 @@ describe('costs endpoint', () => {
   it('keeps the month after the minute rollups are pruned and across a restart', async () => {
     const before = await costs();
     await gw.close();
-    const store = new Store(storePath);
+    const store = new Store(files.storePath);
     expect(store.pruneRollups(now + 60_000)).toBeGreaterThan(0);
     store.close();
-    gw = await open();
+    gw = await files.open();
     expect(gw.store.rollupsSince(0)).toEqual([]);
     const after = await costs();
     // Sums may be added in another order: equal to the last cent's billionth.
@@ -94,7 +82,7 @@ describe('costs endpoint', () => {
 
 describe('monthly costs migration', () => {
   it('fills the month totals from the minutes stored before it', () => {
-    const path = join(dir, 'old.db');
+    const path = join(files.dir, 'old.db');
     const old = new Store(path, SCHEMA_MIGRATIONS.filter((m) => m.version === 1));
     const histogram = emptyHistogram();
     recordLatency(histogram, 100);

@@ -1,27 +1,18 @@
 // `GET /admin/v1/components/{component}/history`: the real gateway (Fastify inject) over a real SQLite file
 // in a temp folder; attempts go in through the runtime's request-path entry (recordAttempt), the clock is
 // fake so the 7 days of data are placed exactly.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBodySchema, HISTORY_BUCKET_MS, HistoryResponseSchema, type HistoryResponse } from '@bascule/contracts';
 import { histogramCount, MINUTE_MS, type Route } from '@bascule/routing';
-import { createGateway, type Gateway } from '../src/app.ts';
-import { FakeClock, adminHeaders, testConfig } from './helpers.ts';
+import type { Gateway } from '../src/app.ts';
+import { FakeClock, adminHeaders } from './helpers.ts';
+import { adminGet, fileGateway } from './support/file-gateway.ts';
 
 const HOUR = 3_600_000;
-const dir = mkdtempSync(join(tmpdir(), 'bascule-history-'));
-const storePath = join(dir, 'bascule.db');
 const clock = new FakeClock(Date.UTC(2026, 10, 24, 10, 35, 20));
 const now = clock.now();
+const files = fileGateway('history', clock);
 let gw: Gateway;
-
-const open = async (): Promise<Gateway> => {
-  const gateway = await createGateway({ loaded: testConfig(), storePath, clock, logger: false, analysisLoop: false, dashboardDir: null });
-  await gateway.app.ready();
-  return gateway;
-};
 
 /** `n` stt requests `ago` ms before now, on one route, each `latencyMs` long and costing 0.001 €. */
 function record(ago: number, n: number, route: Route = 'mvp', latencyMs = 200, ok = true): void {
@@ -29,16 +20,12 @@ function record(ago: number, n: number, route: Route = 'mvp', latencyMs = 200, o
   for (let i = 0; i < n; i++) gw.runtime.recordAttempt({ at: now - ago, component: 'stt', provider, route, latencyMs, ok, costEur: 0.001 });
 }
 
-async function history(query: string, gateway = gw): Promise<HistoryResponse> {
-  const res = await gateway.app.inject({ url: `/admin/v1/components/stt/history${query}`, headers: adminHeaders });
-  expect(res.statusCode).toBe(200);
-  return HistoryResponseSchema.parse(res.json());
-}
+const history = (query: string): Promise<HistoryResponse> => adminGet(gw, `/admin/v1/components/stt/history${query}`, HistoryResponseSchema);
 
 const total = (h: HistoryResponse): number => h.rollups.reduce((sum, r) => sum + r.count, 0);
 
 beforeAll(async () => {
-  gw = await open();
+  gw = await files.open();
   record(6 * 24 * HOUR, 4); // 6 days ago: 7d only
   record(30 * HOUR, 3, 'production', 900, false); // 30 h ago: 48h and 7d
   record(50 * MINUTE_MS, 2); // within the hour
@@ -49,7 +36,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await gw.close();
-  rmSync(dir, { recursive: true, force: true });
+  files.remove();
 });
 
 describe('history endpoint', () => {
@@ -113,7 +100,7 @@ describe('history endpoint', () => {
   it('keeps the history across a restart (the unflushed minute is flushed on close)', async () => {
     const before = await history('?range=7d');
     await gw.close();
-    gw = await open();
+    gw = await files.open();
     const after = await history('?range=7d');
     expect(after).toEqual(before);
     expect(total(after)).toBe(21);
