@@ -2,26 +2,12 @@
 // reports the cut attempt to the runtime (breaker, windows) nor falls back to the MVP for nobody; the metrics
 // count it as `cancelled`. Decision 0007.
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from '@bascule/lab';
-import { createAdapters, type ChatAdapter } from '../src/adapters/index.ts';
+import { describe, expect, it } from 'vitest';
 import { createGatewayMetrics } from '../src/metrics/index.ts';
-import { Executor } from '../src/proxy/index.ts';
-import { costModelOf } from '../src/public/index.ts';
-import { FakeRuntime, labConfig, LAB_PROVIDER_KEYS } from './support/public-stack.ts';
+import { labExecutor, useLab } from './support/executor-lab.ts';
 
-let lab: Lab;
-beforeAll(async () => {
-  lab = await startLab({ latencyScale: 0 });
-});
-afterAll(async () => {
-  await lab.close();
-});
-beforeEach(async () => {
-  await lab.resetFaults();
-});
-
-const requestsTo = (name: string) => lab.state().find((u) => u.name === name)!.requests;
+const world = useLab();
+const { requestsTo } = world;
 
 /** Yields real event-loop turns until `done()` (no clock involved). */
 async function turnsUntil(done: () => boolean): Promise<void> {
@@ -33,20 +19,15 @@ async function turnsUntil(done: () => boolean): Promise<void> {
 }
 
 function setup() {
-  const { config } = labConfig(lab);
-  const runtime = new FakeRuntime({ llm: 100 }, 5_000);
-  const registry = new Registry();
-  const metrics = createGatewayMetrics(registry);
-  const exec = new Executor({ runtime, adapters: createAdapters(config, LAB_PROVIDER_KEYS), costModel: costModelOf(config), metrics });
-  const chat = (signal: AbortSignal) =>
-    exec.run('llm', 'eleve-1', (provider, ctx) => exec.adapterFor<ChatAdapter>(provider, 'chat').complete({ messages: [{ role: 'user', content: 'Bonjour' }] }, ctx), signal);
+  const metrics = createGatewayMetrics(new Registry());
+  const { runtime, chat } = labExecutor(world.lab, { weights: { llm: 100 }, slaMs: 5_000, metrics });
   const attempts = async () => (await metrics.upstreamAttempts.get()).values.map((v) => [v.labels.provider, v.labels.outcome, v.value]);
   return { runtime, chat, attempts };
 }
 
 describe('a client that leaves', () => {
   it('mid-attempt: the attempt is cancelled, not a production failure, and the MVP is not called', async () => {
-    await lab.setFault('groq', { mode: 'slow', latencyMs: 4_000 });
+    await world.lab.setFault('groq', { mode: 'slow', latencyMs: 4_000 });
     const { runtime, chat, attempts } = setup();
     const groqBefore = requestsTo('groq');
     const mvpBefore = requestsTo('huggingface');
@@ -76,7 +57,7 @@ describe('a client that leaves', () => {
   });
 
   it('a provider that fails while the client still waits still falls back (unchanged)', async () => {
-    await lab.setFault('groq', { mode: 'error', rate: 1 });
+    await world.lab.setFault('groq', { mode: 'error', rate: 1 });
     const { runtime, chat } = setup();
     const result = await chat(new AbortController().signal);
     expect(result.route).toBe('fallback');

@@ -1,36 +1,17 @@
 // The executor over the lab's real wire formats: fallback on transient failures (down, slow, error, reset)
 // with no error for the client, none on a client error, the attempt cap, breakers, and the deadline.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from '@bascule/lab';
+import { describe, expect, it } from 'vitest';
 import { spokenWav } from '@bascule/lab';
-import { createAdapters, type ChatAdapter, type TranscribeAdapter } from '../src/adapters/index.ts';
+import type { TranscribeAdapter } from '../src/adapters/index.ts';
 import { PublicError } from '../src/http/errors.ts';
-import { Executor } from '../src/proxy/index.ts';
-import { costModelOf } from '../src/public/index.ts';
-import { FakeRuntime, labConfig, LAB_PROVIDER_KEYS } from './support/public-stack.ts';
+import { labExecutor, useLab } from './support/executor-lab.ts';
 
 const SLA_MS = 1_500;
-let lab: Lab;
-beforeAll(async () => {
-  lab = await startLab({ latencyScale: 0 });
-});
-afterAll(async () => {
-  await lab.close();
-});
-beforeEach(async () => {
-  await lab.resetFaults();
-});
+const world = useLab();
+const { requestsTo } = world;
 
-function executor(options: { maxAttempts?: number; weight?: number } = {}) {
-  const { config } = labConfig(lab);
-  const runtime = new FakeRuntime({ llm: options.weight ?? 100, stt: options.weight ?? 100 }, SLA_MS);
-  const exec = new Executor({ runtime, adapters: createAdapters(config, LAB_PROVIDER_KEYS), costModel: costModelOf(config), metrics: null, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) });
-  const chat = () =>
-    exec.run('llm', 'eleve-1', (provider, ctx) => exec.adapterFor<ChatAdapter>(provider, 'chat').complete({ messages: [{ role: 'user', content: 'Bonjour' }] }, ctx));
-  return { runtime, exec, chat };
-}
-
-const requestsTo = (name: string) => lab.state().find((u) => u.name === name)!.requests;
+const executor = (options: { maxAttempts?: number; weight?: number } = {}) =>
+  labExecutor(world.lab, { weights: { llm: options.weight ?? 100, stt: options.weight ?? 100 }, slaMs: SLA_MS, maxAttempts: options.maxAttempts });
 
 describe('fallback on transient failures', () => {
   it.each([
@@ -39,7 +20,7 @@ describe('fallback on transient failures', () => {
     ['error', { mode: 'error', rate: 1 }, 'status'],
     ['reset', { mode: 'reset' }, 'reset'],
   ] as const)('production %s → the MVP answers, route fallback', async (_name, fault, failure) => {
-    await lab.setFault('groq', fault);
+    await world.lab.setFault('groq', fault);
     const { runtime, chat } = executor();
     const result = await chat();
     expect(result.provider).toBe('huggingface');
@@ -70,7 +51,7 @@ describe('fallback on transient failures', () => {
 
 describe('limits', () => {
   it('caps the attempts: with a cap of 1 a production failure is a 502, the MVP is not called', async () => {
-    await lab.setFault('groq', { mode: 'error', rate: 1 });
+    await world.lab.setFault('groq', { mode: 'error', rate: 1 });
     const { runtime, chat } = executor({ maxAttempts: 1 });
     const before = requestsTo('huggingface');
     const error = await chat().then(() => null, (e: unknown) => e);
@@ -81,11 +62,11 @@ describe('limits', () => {
   });
 
   it('answers 502 when every provider failed and 504 when none answered in time', async () => {
-    await lab.setFault('groq', { mode: 'error', rate: 1 });
-    await lab.setFault('huggingface', { mode: 'error', rate: 1 });
+    await world.lab.setFault('groq', { mode: 'error', rate: 1 });
+    await world.lab.setFault('huggingface', { mode: 'error', rate: 1 });
     expect(((await executor().chat().catch((e: unknown) => e)) as PublicError).status).toBe(502);
-    await lab.setFault('groq', { mode: 'slow', latencyMs: 5_000 });
-    await lab.setFault('huggingface', { mode: 'slow', latencyMs: 5_000 });
+    await world.lab.setFault('groq', { mode: 'slow', latencyMs: 5_000 });
+    await world.lab.setFault('huggingface', { mode: 'slow', latencyMs: 5_000 });
     const error = (await executor().chat().catch((e: unknown) => e)) as PublicError;
     expect(error.status).toBe(504);
     expect(error.code).toBe('upstream_timeout');
