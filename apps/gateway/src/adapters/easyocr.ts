@@ -2,7 +2,8 @@
 // `POST /readtext` multipart `image` → `[[corners, text, confidence], ...]` as readtext returns it, the
 // corners four `[x, y]` points clockwise from top-left. Converted to `[x, y, w, h]` boxes. Billed per image.
 import { z } from 'zod';
-import { callJson, FormData, joinUrl, UpstreamProtocolError } from './http.ts';
+import { joinUrl, UpstreamProtocolError } from './http.ts';
+import { postImage } from './image-upload.ts';
 import type { HandwritingAdapter, ProviderSettings } from './types.ts';
 
 const Point = z.tuple([z.number(), z.number()]);
@@ -22,9 +23,7 @@ export function createEasyOcrAdapter(settings: ProviderSettings): HandwritingAda
     kind: 'handwriting',
     provider: settings.id,
     async analyze(input, ctx) {
-      const form = new FormData();
-      form.append('image', new Blob([new Uint8Array(input.data)], { type: input.mimetype }), input.filename);
-      const raw = await callJson<unknown>({ method: 'POST', url, body: form, timeoutMs: Math.min(ctx.timeoutMs, settings.timeoutMs), signal: ctx.signal });
+      const raw = await postImage(url, input, {}, settings, ctx);
       const parsed = ReadtextSchema.safeParse(raw);
       if (!parsed.success) throw new UpstreamProtocolError(`easyocr: not a readtext result (${parsed.error.issues[0]?.message})`);
       const boxes = parsed.data.map(([corners, text, confidence]) => ({ text, confidence, bbox: boxOf(corners) }));

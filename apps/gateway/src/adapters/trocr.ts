@@ -1,7 +1,8 @@
 // The trocr image's contract: `POST /analyze_writing`, multipart `image` + `target_letter` → letters with
 // text, confidence and bbox `[x, y, w, h]`, and an analysis (match, advice).
 import { TrocrAnalyzeResponseSchema } from '@bascule/contracts';
-import { callJson, FormData, joinUrl, UpstreamProtocolError } from './http.ts';
+import { joinUrl, UpstreamProtocolError } from './http.ts';
+import { postImage } from './image-upload.ts';
 import type { HandwritingAdapter, ProviderSettings } from './types.ts';
 
 export function createTrocrAdapter(settings: ProviderSettings): HandwritingAdapter {
@@ -10,10 +11,7 @@ export function createTrocrAdapter(settings: ProviderSettings): HandwritingAdapt
     kind: 'handwriting',
     provider: settings.id,
     async analyze(input, ctx) {
-      const form = new FormData();
-      form.append('image', new Blob([new Uint8Array(input.data)], { type: input.mimetype }), input.filename);
-      form.append('target_letter', input.target);
-      const raw = await callJson<unknown>({ method: 'POST', url, body: form, timeoutMs: Math.min(ctx.timeoutMs, settings.timeoutMs), signal: ctx.signal });
+      const raw = await postImage(url, input, { target_letter: input.target }, settings, ctx);
       const parsed = TrocrAnalyzeResponseSchema.safeParse(raw);
       if (!parsed.success) throw new UpstreamProtocolError(`trocr: not an /analyze_writing response (${parsed.error.issues[0]?.message})`);
       const { letters, analysis } = parsed.data;
