@@ -35,6 +35,23 @@ def assert_refused(response: Any, engine: Any, status: int, field: str) -> None:
     assert engine.calls == []
 
 
+def assert_health_waits_for_warm_up(engine: Any, app: Any) -> None:
+    """/health is 503 `loading` while the engine's load gate is held, then 200 `ok` and warm once released,
+    naming the engine's model both times; every body matches the contract."""
+    with TestClient(app) as client:
+        loading = client.get("/health")
+        assert loading.status_code == 503
+        assert loading.json()["status"] == "loading" and loading.json()["warm"] is False
+        assert_matches("common.health.response", loading.json())
+        engine.load_gate.set()
+        wait_warm(client)
+        ready = client.get("/health")
+        assert ready.status_code == 200
+        assert ready.json()["status"] == "ok" and ready.json()["warm"] is True
+        assert ready.json()["model"] == loading.json()["model"] == engine.model_name
+        assert_matches("common.health.response", ready.json())
+
+
 def warm_fixture(make: Any) -> Any:
     """A pytest fixture (assign it to `warm` in a test module) giving (engine, client) once make()'s app is warm."""
 
@@ -98,17 +115,7 @@ class ServiceBehaviour:
 
     def test_health_is_503_loading_then_200_warm(self):
         engine, app = self.make(self.fake_engine(hold_load=True))
-        with TestClient(app) as client:
-            loading = client.get("/health")
-            assert loading.status_code == 503
-            assert loading.json()["status"] == "loading" and loading.json()["warm"] is False
-            assert_matches("common.health.response", loading.json())
-            engine.load_gate.set()
-            wait_warm(client)
-            ready = client.get("/health").json()
-            assert ready["status"] == "ok" and ready["warm"] is True
-            assert ready["model"] == loading.json()["model"] == self.fake_engine.model_name
-            assert_matches("common.health.response", ready)
+        assert_health_waits_for_warm_up(engine, app)
 
     def test_contract_request_fixtures_are_accepted_or_refused(self, warm, request_fixture):
         engine, client = warm

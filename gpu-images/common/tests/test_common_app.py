@@ -15,6 +15,7 @@ from bascule_common.settings import CommonSettings
 from bascule_testkit.contracts import assert_matches
 from bascule_testkit.engines import GatedFakeEngine
 from bascule_testkit.helpers import run_in_threads, wait_until, wait_warm
+from bascule_testkit.service_behaviour import assert_health_waits_for_warm_up
 
 
 class EchoEngine(GatedFakeEngine):
@@ -46,18 +47,8 @@ def make(engine=None, max_waiting=1, **kw):
 
 def test_health_is_503_while_loading_then_200_once_warm():
     engine, app = make(EchoEngine(hold_load=True))
-    with TestClient(app) as client:
-        loading = client.get("/health")
-        assert loading.status_code == 503
-        assert loading.json()["status"] == "loading" and loading.json()["warm"] is False
-        assert_matches("common.health.response", loading.json())
-        engine.load_gate.set()
-        wait_warm(client)
-        ok = client.get("/health")
-        assert ok.status_code == 200
-        assert ok.json()["status"] == "ok" and ok.json()["warm"] is True and ok.json()["model"] == "echo-1"
-        assert_matches("common.health.response", ok.json())
-        assert engine.warmed
+    assert_health_waits_for_warm_up(engine, app)
+    assert engine.warmed and engine.model_name == "echo-1"
 
 
 def test_a_loaded_but_not_yet_warm_model_is_still_503():
