@@ -122,7 +122,6 @@ class JsonCall<T> implements Dispatcher.DispatchHandler {
   private reason: Error | null = null;
   private status = 0;
   private readonly chunks: Buffer[] = [];
-  private readonly onSignal = () => this.abort(signalReason(this.req.signal));
 
   constructor(
     private readonly req: UpstreamRequest,
@@ -141,7 +140,8 @@ class JsonCall<T> implements Dispatcher.DispatchHandler {
       return this.fail(error);
     }
     this.timer = setTimeout(() => this.abort(timeoutError(this.timeout)), this.timeout);
-    this.req.signal?.addEventListener('abort', this.onSignal, { once: true });
+    // The call itself listens (handleEvent): no closure to make per call.
+    this.req.signal?.addEventListener('abort', this, { once: true });
     agent.dispatch(
       {
         origin: target.origin,
@@ -167,13 +167,18 @@ class JsonCall<T> implements Dispatcher.DispatchHandler {
   private cleanup(): void {
     this.settled = true;
     if (this.timer) clearTimeout(this.timer);
-    this.req.signal?.removeEventListener('abort', this.onSignal);
+    this.req.signal?.removeEventListener('abort', this);
   }
 
   private fail(error: unknown): void {
     if (this.settled) return;
     this.cleanup();
     this.reject(error);
+  }
+
+  /** The caller's signal aborted (the client left). */
+  handleEvent(): void {
+    this.abort(signalReason(this.req.signal));
   }
 
   onConnect(abort: (reason?: Error) => void): void {
