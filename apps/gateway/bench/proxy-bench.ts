@@ -5,7 +5,8 @@
 // gets the same body, the same headers and the same connections; each server listens with the same accept
 // queue (BACKLOG) except Portkey, whose start script has no such option.
 // Env: LATENCY_MS (20), DURATION_S (8 per run), WARMUP_S (2), CONNECTIONS ("200,1000"), ROUNDS (1: with more,
-// the targets take turns round after round and the round with the median throughput is reported).
+// the targets take turns round after round, each round starting one target further along, and the round with
+// the median throughput is reported).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -160,7 +161,10 @@ async function main(): Promise<void> {
   for (const connections of connectionLevels) {
     const rounds_: Result[][] = live.map(() => []);
     for (let round = 0; round < rounds; round++) {
-      for (const [i, t] of live.entries()) {
+      // Each round starts one target further along, so that no target always runs first or last.
+      const order = live.map((_, k) => (k + round) % live.length);
+      for (const i of order) {
+        const t = live[i]!;
         await run(t, connections, warmupS);
         const r = await run(t, connections, durationS);
         rounds_[i]!.push(r);
