@@ -4,18 +4,9 @@
 // Seven days are ~30 000 stored minutes (12 MB of JSON for one component): the buckets that can no longer
 // change are merged once and kept in memory, so a chart's poll reads only the last few minutes again.
 import { HISTORY_BUCKET_MS, HISTORY_RANGE_MS, type HistoryRange, type HistoryResponse } from '@bascule/contracts';
-import { MINUTE_MS, type Component, type MinuteRollup } from '@bascule/routing';
+import type { Component, MinuteRollup } from '@bascule/routing';
+import { SETTLE_MS, type RollupSource } from './settled.ts';
 import { iso } from './views.ts';
-
-export interface RollupSource {
-  rollupsSince(since: number, component?: Component): MinuteRollup[];
-}
-
-/**
- * A minute can still grow after it ends: an attempt is recorded under the minute it started in, and
- * flushed a few seconds later. Buckets that ended longer ago than this are settled.
- */
-export const HISTORY_SETTLE_MS = 10 * MINUTE_MS;
 
 /** Start of the first bucket of a range ending at `now`: whole buckets, the current (partial) one included. */
 export function historyStart(range: HistoryRange, now: number): number {
@@ -63,7 +54,7 @@ export class HistoryCache {
 
   constructor(
     private readonly source: RollupSource,
-    private readonly settleMs = HISTORY_SETTLE_MS,
+    private readonly settleMs = SETTLE_MS,
   ) {}
 
   /** The range's rollups in buckets: settled ones from memory, the rest from the store and `unflushed`. */

@@ -4,16 +4,7 @@
 // that can no longer change are folded once into one rollup per (provider, route) and kept here; only the
 // recent minutes are read from the store again.
 import { MINUTE_MS, mergeRollups, minuteOf, type Component, type MinuteRollup } from '@bascule/routing';
-
-export interface RollupSource {
-  rollupsSince(since: number, component?: Component): MinuteRollup[];
-}
-
-/**
- * A minute can still grow after it ends: an attempt is recorded at its start, when it finishes (within the
- * deadline, or a stream's length). Minutes older than this are settled.
- */
-export const SETTLE_MS = 10 * MINUTE_MS;
+import { SETTLE_MS, type RollupSource } from './settled.ts';
 
 interface Entry {
   /** First whole minute of the step. */
