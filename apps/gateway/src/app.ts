@@ -149,8 +149,8 @@ export async function startGateway(options: StartOptions = {}): Promise<{ url: s
 
 /**
  * Every logger the gateway builds redacts credentials and the raw student id (LOG_REDACT): a caller's
- * logger options may set the level or the destination, never turn redaction off. `false` stays off; a
- * ready-made pino instance is used as given (its owner chose its redaction).
+ * logger options may set the level or the destination, never turn redaction off. `false` stays off. (Fastify 5
+ * takes a ready-made pino instance only through `loggerInstance`, which createGateway does not pass on.)
  */
 export function withRedaction(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
   if (logger === false || logger === undefined) return logger;
