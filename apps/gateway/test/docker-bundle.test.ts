@@ -17,6 +17,10 @@ const rootPackage = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8
 
 /** The `--external:` packages of the Dockerfile's esbuild step. */
 const externals = [...DOCKERFILE.matchAll(/--external:'?([^\s'\\]+)'?/g)].map((m) => m[1]!);
+/** The environment the runtime stage (after the last FROM) sets with ENV, as the container starts with it. */
+const runtimeEnv = Object.fromEntries(
+  [...DOCKERFILE.slice(DOCKERFILE.lastIndexOf('\nFROM ')).matchAll(/^ENV\s+(.+)$/gm)].flatMap((m) => m[1]!.trim().split(/\s+/).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
+);
 /** Every workspace folder (apps/x, libs/y, infra) of the root package.json. */
 const workspaces = rootPackage.workspaces.flatMap((pattern) =>
   pattern.endsWith('/*') ? readdirSync(resolve(ROOT, pattern.slice(0, -2))).map((name) => `${pattern.slice(0, -2)}/${name}`) : [pattern],
@@ -67,6 +71,11 @@ describe("the gateway's Dockerfile", () => {
     }
   });
 
+  it('starts the gateway with a 64 MB young generation (NODE_OPTIONS in the runtime stage)', () => {
+    expect(runtimeEnv.NODE_OPTIONS).toBe('--max-semi-space-size=64');
+    expect(runtimeEnv.NODE_ENV).toBe('production');
+  });
+
   it('bundles main.ts with its esbuild arguments into a module that starts from a config file and answers /healthz', async () => {
     const outfile = join(work, 'main.mjs');
     await build({ entryPoints: [resolve(ROOT, 'apps/gateway/src/main.ts')], bundle: true, platform: 'node', target: 'node20', format: 'esm', outfile, external: externals, logLevel: 'silent' });
@@ -89,7 +98,9 @@ describe("the gateway's Dockerfile", () => {
     const port = await freePort();
     let output = '';
     child = spawn(process.execPath, [outfile], {
-      env: { PATH: process.env.PATH, NODE_ENV: 'production', BASCULE_CONFIG: configPath, BASCULE_PORT: String(port), BASCULE_HOST: '127.0.0.1', BASCULE_DATA_DIR: dataDir, BUNDLE_CLIENT_KEY: 'bundle-client-key', BUNDLE_ADMIN_TOKEN: 'bundle-admin-token' },
+      // The runtime stage's environment (NODE_OPTIONS included: Node refuses to start on a flag it does not
+      // allow there), then what `docker run` would add.
+      env: { PATH: process.env.PATH, ...runtimeEnv, BASCULE_CONFIG: configPath, BASCULE_PORT: String(port), BASCULE_HOST: '127.0.0.1', BASCULE_DATA_DIR: dataDir, BUNDLE_CLIENT_KEY: 'bundle-client-key', BUNDLE_ADMIN_TOKEN: 'bundle-admin-token' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
