@@ -1,5 +1,6 @@
 // Client keys and student ids, unit by unit.
 import { describe, expect, it } from 'vitest';
+import { KEY_BYTES } from '../src/http/auth.ts';
 import { createClientKeyCheck, hmacStudentId, PublicError, readStudentId } from '../src/http/index.ts';
 
 describe('client key check', () => {
@@ -25,6 +26,38 @@ describe('client key check', () => {
     expect(error).toBeInstanceOf(PublicError);
     expect((error as PublicError).status).toBe(401);
     expect((error as PublicError).extra.field).toBe('authorization');
+  });
+
+  it('compares the whole key, its length included: a prefix, a longer key or trailing NULs never match', () => {
+    // The presented key is laid out in a zero-filled buffer; without its length in front, "k\0" would equal "k".
+    for (const header of ['Bearer key-one-012345678', 'Bearer key-one-0123456789\u0000', 'Bearer key-one-0123456789\u0000\u0000', 'Bearer key-one-01234567890']) {
+      expect(() => check(header), JSON.stringify(header)).toThrow(PublicError);
+    }
+  });
+
+  it(`accepts keys longer than ${KEY_BYTES} bytes and keys with non-ASCII characters, each only whole`, () => {
+    const long = 'L'.repeat(KEY_BYTES + 40);
+    const edge = 'E'.repeat(KEY_BYTES);
+    const accented = 'clé-élève-'.repeat(20); // fewer than KEY_BYTES characters, more than KEY_BYTES bytes
+    const withLong = createClientKeyCheck([
+      { name: 'long', key: long },
+      { name: 'edge', key: edge },
+      { name: 'accented', key: accented },
+      { name: 'short', key: 'short-key' },
+    ]);
+    expect(withLong(`Bearer ${long}`)).toBe('long');
+    expect(withLong(`Bearer ${edge}`)).toBe('edge');
+    expect(withLong(`Bearer ${accented}`)).toBe('accented');
+    expect(withLong('Bearer short-key')).toBe('short');
+    for (const wrong of [long.slice(1), `${long}L`, `${edge}E`, edge.slice(1), accented.slice(1), `${accented}x`]) {
+      expect(() => withLong(`Bearer ${wrong}`)).toThrow(/unknown client key/);
+    }
+  });
+
+  it('keeps answering right after refusals (the buffer of the presented key is rewritten each time)', () => {
+    expect(() => check('Bearer key-one-0123456789-and-more')).toThrow(PublicError);
+    expect(check('Bearer key-one-0123456789')).toBe('app');
+    expect(() => check('Bearer key-one-01234567')).toThrow(PublicError);
   });
 
   it('refuses to run without a key', () => {
