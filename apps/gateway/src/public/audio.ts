@@ -3,11 +3,11 @@
 import { resolveSpeechVoice, SpeechRequestSchema, SPEECH_AUDIO_CONTENT_TYPE, TranscriptionFieldsSchema } from '@bascule/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { SpeechAdapter, TranscribeAdapter } from '../adapters/index.ts';
+import { clientSignal } from '../http/client-signal.ts';
 import { fromZodError } from '../http/errors.ts';
 import { AUDIO_TYPES, requireMediaType } from '../http/media.ts';
 import { readMultipartOnce } from '../http/multipart.ts';
 import { readStudentId } from '../http/student.ts';
-import { abortOnClose } from './chat.ts';
 import { identifyStudent, markRouted, requireComponent, routed, type RouteContext } from './context.ts';
 
 export function registerAudio(app: FastifyInstance, ctx: RouteContext): void {
@@ -26,7 +26,7 @@ export function registerAudio(app: FastifyInstance, ctx: RouteContext): void {
         'stt',
         studentId,
         (provider, call) => ctx.executor.adapterFor<TranscribeAdapter>(provider, 'transcribe').transcribe({ data: file.data, filename: file.filename, mimetype: file.mimetype, language, ...(prompt ? { prompt } : {}) }, call),
-        abortOnClose(reply),
+        clientSignal(reply),
       ),
     );
     markRouted(request, reply, 'stt', result.provider, result.route, result.upstreamMs);
@@ -54,7 +54,7 @@ export function registerAudio(app: FastifyInstance, ctx: RouteContext): void {
     const { input, speed } = parsed.data;
     const voice = resolveSpeechVoice(parsed.data.voice);
     const result = await routed(request, reply, 'tts', () =>
-      ctx.executor.run('tts', studentId, (provider, call) => ctx.executor.adapterFor<SpeechAdapter>(provider, 'speech').synthesize({ text: input, voice, speed: speed ?? 1 }, call), abortOnClose(reply)),
+      ctx.executor.run('tts', studentId, (provider, call) => ctx.executor.adapterFor<SpeechAdapter>(provider, 'speech').synthesize({ text: input, voice, speed: speed ?? 1 }, call), clientSignal(reply)),
     );
     markRouted(request, reply, 'tts', result.provider, result.route, result.upstreamMs);
     const speech = result.value;

@@ -5,6 +5,7 @@ import { ChatCompletionRequestSchema, errorBody, STREAM_DONE, type ChatCompletio
 import { classifyFailure } from '@bascule/routing';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatAdapter, ChatStream } from '../adapters/index.ts';
+import { clientSignal } from '../http/client-signal.ts';
 import { fromZodError } from '../http/errors.ts';
 import { requireMediaType } from '../http/media.ts';
 import { readStudentId } from '../http/student.ts';
@@ -30,14 +31,14 @@ export function registerChat(app: FastifyInstance, ctx: RouteContext): void {
 
 async function completeChat(request: FastifyRequest, reply: FastifyReply, ctx: RouteContext, body: ChatCompletionRequest, studentId: string) {
   const result = await routed(request, reply, 'llm', () =>
-    ctx.executor.run('llm', studentId, (provider, call) => ctx.executor.adapterFor<ChatAdapter>(provider, 'chat').complete(body, call), abortOnClose(reply)),
+    ctx.executor.run('llm', studentId, (provider, call) => ctx.executor.adapterFor<ChatAdapter>(provider, 'chat').complete(body, call), clientSignal(reply)),
   );
   markRouted(request, reply, 'llm', result.provider, result.route, result.upstreamMs);
   return { ...result.value, model: body.model ?? result.value.model };
 }
 
 async function streamChat(request: FastifyRequest, reply: FastifyReply, ctx: RouteContext, body: ChatCompletionRequest, studentId: string) {
-  const signal = abortOnClose(reply);
+  const signal = clientSignal(reply);
   const result = await routed(request, reply, 'llm', () =>
     ctx.executor.runStreaming<OpenedStream>(
       'llm',
@@ -95,13 +96,4 @@ async function streamChat(request: FastifyRequest, reply: FastifyReply, ctx: Rou
   } finally {
     raw.end();
   }
-}
-
-/** Aborted when the client disconnects before its answer, so upstream calls stop too. */
-export function abortOnClose(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  });
-  return controller.signal;
 }

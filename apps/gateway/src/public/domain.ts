@@ -3,12 +3,12 @@
 import { HandwritingFieldsSchema, ReadingCheckFieldsSchema, type HandwritingResponse, type HandwritingVerdict, type ReadingCheckResponse } from '@bascule/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { HandwritingAdapter, TranscribeAdapter } from '../adapters/index.ts';
+import { clientSignal } from '../http/client-signal.ts';
 import { fromZodError, PublicError } from '../http/errors.ts';
 import { AUDIO_TYPES, IMAGE_TYPES, requireMediaType } from '../http/media.ts';
 import { readMultipartOnce } from '../http/multipart.ts';
 import { readStudentId } from '../http/student.ts';
 import { checkReading } from '../reading/index.ts';
-import { abortOnClose } from './chat.ts';
 import { identifyStudent, markRouted, requireComponent, routed, type RouteContext } from './context.ts';
 
 /** Below this confidence a recognised letter is not trusted: the child is asked to write it again. */
@@ -33,7 +33,7 @@ export function registerDomain(app: FastifyInstance, ctx: RouteContext): void {
         studentId,
         // Never the expected text as a prompt: the recogniser would "correct" the child towards it.
         (provider, call) => ctx.executor.adapterFor<TranscribeAdapter>(provider, 'transcribe').transcribe({ data: file.data, filename: file.filename, mimetype: file.mimetype, language }, call),
-        abortOnClose(reply),
+        clientSignal(reply),
       ),
     );
     markRouted(request, reply, 'stt', result.provider, result.route, result.upstreamMs);
@@ -57,7 +57,7 @@ export function registerDomain(app: FastifyInstance, ctx: RouteContext): void {
     if (!parsed.success) throw fromZodError(parsed.error, input, '');
     const target = parsed.data.target.normalize('NFC');
     const result = await routed(request, reply, 'vision', () =>
-      ctx.executor.run('vision', studentId, (provider, call) => ctx.executor.adapterFor<HandwritingAdapter>(provider, 'handwriting').analyze({ data: file.data, filename: file.filename, mimetype: file.mimetype, target }, call), abortOnClose(reply)),
+      ctx.executor.run('vision', studentId, (provider, call) => ctx.executor.adapterFor<HandwritingAdapter>(provider, 'handwriting').analyze({ data: file.data, filename: file.filename, mimetype: file.mimetype, target }, call), clientSignal(reply)),
     );
     markRouted(request, reply, 'vision', result.provider, result.route, result.upstreamMs);
     const h = result.value;
