@@ -6,12 +6,15 @@ import pathlib
 import re
 from typing import Any, Dict, List
 
+from bascule_common.settings import CommonSettings
+
 from .dockerfile_lint import hadolint, instructions, lint
 
 # Directories a model library downloads weights into: in an image they must point into the cache volume.
 CACHE_ENV = ("HF_HOME", "TRANSFORMERS_CACHE", "TORCH_HOME", "TTS_HOME", "WHISPER_CACHE_DIR", "XDG_CACHE_HOME")
-# BASCULE_SHUTDOWN_GRACE_S default: `docker stop` must wait longer, or in-flight requests are killed.
-SHUTDOWN_GRACE_S = 25
+# The shutdown grace a service runs with when BASCULE_SHUTDOWN_GRACE_S is not set, read from the settings
+# themselves so the check follows the default: `docker stop` must wait longer, or in-flight requests are killed.
+SHUTDOWN_GRACE_S = CommonSettings.from_env(default_port=8000, env={}).shutdown_grace_s
 
 GPU_IMAGES = pathlib.Path(__file__).resolve().parents[2]
 _PINNED = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9,._-]+\])?==[0-9][A-Za-z0-9.+!-]*$")
@@ -117,7 +120,7 @@ def manifest_problems(spec: Dict[str, Any], dockerfile: str) -> List[str]:
         if name in env and not env[name].startswith(f"{cache}/"):
             problems.append(f"{name}={env[name]} is outside the cache volume {cache}: weights would land in a layer")
     if not isinstance(spec.get("stopTimeoutS"), int) or spec["stopTimeoutS"] <= SHUTDOWN_GRACE_S:
-        problems.append(f"stopTimeoutS: expected more than the {SHUTDOWN_GRACE_S} s shutdown grace, got {spec.get('stopTimeoutS')!r}")
+        problems.append(f"stopTimeoutS: expected more than the {SHUTDOWN_GRACE_S:g} s shutdown grace, got {spec.get('stopTimeoutS')!r}")
     return problems
 
 
