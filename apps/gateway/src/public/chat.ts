@@ -1,14 +1,14 @@
 // POST /v1/chat/completions, OpenAI's shape: plain JSON, or server-sent events with `stream: true`.
 // A stream fails over only before its first event reaches the client; if it breaks after that, the client
 // gets one `data: {"error":…}` event and the stream closes (never a silent truncation, never a replay).
-import { ChatCompletionRequestSchema, errorBody, STREAM_DONE, type ChatCompletionChunk, type ChatCompletionRequest } from '@bascule/contracts';
+import { errorBody, STREAM_DONE, type ChatCompletionChunk, type ChatCompletionRequest } from '@bascule/contracts';
 import { classifyFailure } from '@bascule/routing';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatAdapter, ChatStream } from '../adapters/index.ts';
 import { clientSignal } from '../http/client-signal.ts';
-import { fromZodError } from '../http/errors.ts';
 import { requireMediaType } from '../http/media.ts';
 import { readStudentId } from '../http/student.ts';
+import { parseChatRequest } from './chat-request.ts';
 import { identifyStudent, markRouted, requireComponent, routed, type RouteContext } from './context.ts';
 
 interface OpenedStream {
@@ -20,9 +20,7 @@ interface OpenedStream {
 export function registerChat(app: FastifyInstance, ctx: RouteContext): void {
   app.post('/chat/completions', { bodyLimit: ctx.config.server.bodyLimits.jsonBytes, onRequest: async (request) => requireMediaType(request, 'json') }, async (request, reply) => {
     requireComponent(ctx.config, 'llm');
-    const parsed = ChatCompletionRequestSchema.safeParse(request.body);
-    if (!parsed.success) throw fromZodError(parsed.error, request.body);
-    const body = parsed.data;
+    const body = parseChatRequest(request.body);
     const studentId = readStudentId(request.headers['x-student-id'], body.user);
     identifyStudent(request, ctx, 'llm', studentId);
     return body.stream ? streamChat(request, reply, ctx, body, studentId) : completeChat(request, reply, ctx, body, studentId);
