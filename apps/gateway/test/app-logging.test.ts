@@ -1,5 +1,7 @@
 // The gateway's logger always redacts credentials and the raw student id (LOG_REDACT), whatever logger
 // options the caller gives: a request logged with its headers shows `[redacted]` in their place.
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spokenWav } from '@bascule/lab';
 import { withRedaction } from '../src/app.ts';
@@ -41,5 +43,18 @@ describe('log redaction', () => {
     expect(withRedaction({ level: 'debug', redact: ['nothing'] })).toEqual({ level: 'debug', redact: LOG_REDACT });
     expect(withRedaction(true)).toEqual({ level: 'info', redact: LOG_REDACT });
     expect(withRedaction(false)).toBe(false);
+  });
+
+  it('redacts the three headers alike wherever a headers object is logged: top level, or one level down', () => {
+    const lines: string[] = [];
+    const log = pino({ redact: LOG_REDACT }, new Writable({ write: (chunk: Buffer, _encoding, done) => done(void lines.push(chunk.toString('utf8'))) }));
+    const headers = { authorization: `Bearer ${CLIENT_KEY}`, 'x-student-id': STUDENT, cookie: COOKIE };
+    log.info({ headers }, 'top level');
+    log.info({ req: { headers }, options: { headers } }, 'nested');
+    const written = lines.join('');
+    expect(written.match(/"\[redacted\]"/g)).toHaveLength(9);
+    expect(written).not.toContain(CLIENT_KEY);
+    expect(written).not.toContain(STUDENT);
+    expect(written).not.toContain('biscuit-secret');
   });
 });

@@ -10,6 +10,7 @@ export const LOG_REDACT_PATHS = [
   'req.headers.cookie',
   'headers.authorization',
   'headers["x-student-id"]',
+  'headers.cookie',
   'request.headers.authorization',
   'request.headers["x-student-id"]',
 ];
