@@ -30,16 +30,34 @@ export const BodyLimitsSchema = z.strictObject({
   imageBytes: positiveInt('a size in bytes').default(5_242_880),
 });
 
-const ORIGIN = /^https?:\/\/[^/\s]+$/;
+const ORIGIN = /^https?:\/\/[^/\s]+$/i;
+
+/**
+ * `origin` as a browser writes it in its `Origin` header (scheme and host in lower case, no default port), or
+ * null when it is not an origin alone. The gateway compares origins as strings, so "https://Lire.example.fr"
+ * or "https://lire.example.fr:443" in the config would otherwise never match what the browser sends.
+ */
+function browserOrigin(origin: string): string | null {
+  if (!ORIGIN.test(origin)) return null;
+  try {
+    const url = new URL(origin);
+    return url.username === '' && url.password === '' && url.search === '' && url.hash === '' ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Browsers allowed to call the public API from another origin (the reading app's pages). */
 export const CorsConfigSchema = z.strictObject({
   /** Exact origins, e.g. "https://lire.example.fr" (scheme, host, port; no path), or "*" for any. None by default. */
   allowedOrigins: z
     .array(
-      z.string().refine((o) => o === '*' || ORIGIN.test(o), {
-        message: 'expected an origin such as "https://lire.example.fr" (no path, no trailing slash) or "*"',
-      }),
+      z
+        .string()
+        .refine((o) => o === '*' || browserOrigin(o) !== null, {
+          message: 'expected an origin such as "https://lire.example.fr" (no path, no trailing slash) or "*"',
+        })
+        .transform((o) => (o === '*' ? o : browserOrigin(o)!)),
     )
     .default([]),
 });

@@ -86,6 +86,12 @@ describe('config: CORS origins', () => {
   it('refuses what is not an origin, by path', () => {
     expect(issuesOf(withOrigins(['https://lire.example.fr/app']))[0]).toMatch(/^server\.cors\.allowedOrigins\[0\]: expected an origin/);
     expect(issuesOf(withOrigins(['lire.example.fr']))[0]).toMatch(/^server\.cors\.allowedOrigins\[0\]: expected an origin/);
+    expect(issuesOf(withOrigins(['https://lire.example.fr?x=1']))[0]).toMatch(/^server\.cors\.allowedOrigins\[0\]: expected an origin/);
+  });
+
+  it('keeps each origin as a browser sends it: lower-case host, no default port', () => {
+    const origins = ['https://Lire.Example.FR', 'https://lire.example.fr:443', 'HTTP://localhost:5173', '*'];
+    expect(parseGatewayConfig(withOrigins(origins)).server.cors.allowedOrigins).toEqual(['https://lire.example.fr', 'https://lire.example.fr', 'http://localhost:5173', '*']);
   });
 });
 
