@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseGatewayConfig } from '@bascule/contracts';
 import { Migrations, plansFromConfig, type AttemptRecord } from '../src/migration/index.ts';
 import { Store } from '../src/store/index.ts';
@@ -168,6 +168,22 @@ describe('migration runtime', () => {
     expect(second.state('stt')).toMatchObject({ weight: 50, step: 1, status: 'migrating' });
     expect(second.events({ limit: 10 })).toEqual(before);
     expect(second.summary('stt').providers.production.metrics.requests).toBe(1);
+  });
+
+  it('keeps the minutes a failed store write could not save, and writes them at the next flush', () => {
+    const clock = new FakeClock();
+    const store = new Store(':memory:');
+    const m = make(store, clock);
+    m.recordAttempt({ at: clock.now(), component: 'stt', provider: 'faster-whisper', route: 'production', latencyMs: 300, ok: true, costEur: 0.001 });
+    // A disk that fills up: the one write that cannot exist here, stood in for by a throwing call.
+    const write = vi.spyOn(store, 'addRollups').mockImplementationOnce(() => {
+      throw new Error('SQLITE_FULL: database or disk is full');
+    });
+    expect(() => m.flush()).toThrow(/SQLITE_FULL/);
+    m.flush();
+    expect(write).toHaveBeenCalledTimes(2);
+    const saved = store.rollupsSince(0, 'stt');
+    expect(saved.map((r) => [r.provider, r.count])).toEqual([['faster-whisper', 1]]);
   });
 
   it('adopts a new plan version with an event, and clears a rollback', () => {

@@ -216,9 +216,10 @@ export class Migrations implements MigrationRuntime {
   /** Writes the rollups gathered since the last flush into the store (adding to the same minutes). */
   flush(): void {
     if (this.pending.size === 0) return;
-    const rollups = [...this.pending.values()];
+    // Cleared only once written: a failed write (disk full, database busy) keeps them for the next flush.
+    // The write is one synchronous transaction, so no attempt can be recorded between the two lines.
+    this.store.addRollups([...this.pending.values()]);
     this.pending.clear();
-    this.store.addRollups(rollups);
   }
 
   // ------------------------------------------------------------------ analysis loop
