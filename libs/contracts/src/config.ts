@@ -345,8 +345,8 @@ const LOCAL_PAIRS: Record<Component, { mvp: ProviderId; production: ProviderId; 
   vision: { mvp: 'easyocr', production: 'trocr', slaMs: 2_000, pricing: { unit: 'image', eurPerUnit: 0.001 } },
 };
 
-/** Groq bills Llama 3.1 8B per token (about 0.07 € per million); the self-hosted providers cost the VPS only. */
-const LOCAL_PRODUCTION_PRICING: Partial<Record<ProviderId, Pricing>> = { groq: { unit: 'token', eurPerUnit: 0.00000007 } };
+/** Groq bills Llama 3.1 8B per token (about 0.05 € per million, as in the generated production config); the self-hosted providers cost the VPS only. */
+const LOCAL_PRODUCTION_PRICING: Partial<Record<ProviderId, Pricing>> = { groq: { unit: 'token', eurPerUnit: 0.00000005 } };
 const FREE: Pricing = { unit: 'request', eurPerUnit: 0 };
 
 /**
