@@ -32,8 +32,8 @@ describe('measureCosts', () => {
     const measured = measureCosts(month({}));
     expect(measured.monthToDate).toBe(15);
     expect(measured.projectedMonth).toBeCloseTo(45, 6);
-    expect(measured.byComponent.stt).toBeCloseTo(30, 6);
-    expect(measured.byComponent.llm).toBeCloseTo(15, 6);
+    expect(measured.projectedByComponent.stt).toBeCloseTo(30, 6);
+    expect(measured.projectedByComponent.llm).toBeCloseTo(15, 6);
     expect(measured.coveredMs).toBe(10 * day);
   });
 
@@ -45,6 +45,13 @@ describe('measureCosts', () => {
 
   it('has no projection before any request', () => {
     expect(measureCosts(month({ since: null, costEur: 0, requests: 0, byComponent: {} })).projectedMonth).toBeNull();
+  });
+
+  it('has no projection before an hour of traffic (minutes scaled to a month mislead), and one from the hour on', () => {
+    const early = measureCosts(month({ since: start + 10 * day - 59 * 60_000 }));
+    expect(early).toMatchObject({ monthToDate: 15, projectedMonth: null, projectedByComponent: {} });
+    const hour = measureCosts(month({ since: start + 10 * day - 3_600_000 }));
+    expect(hour.projectedMonth).toBeCloseTo(15 * 30 * 24, 6);
   });
 });
 

@@ -40,13 +40,16 @@ export interface MonthCostsView {
 export interface MeasuredCosts {
   /** Cost recorded since the first day of the month (UTC). */
   monthToDate: number;
-  /** Month-to-date extrapolated linearly to the whole month; null before any request. */
+  /** Month-to-date extrapolated linearly to the whole month; null until an hour of the month is covered. */
   projectedMonth: number | null;
-  /** Same extrapolation, per component. */
-  byComponent: Record<string, number>;
+  /** Same extrapolation, per component (empty while there is no projection). */
+  projectedByComponent: Record<string, number>;
   /** How much of the month the projection is based on (ms): a short span makes a rough projection. */
   coveredMs: number;
 }
+
+/** Below an hour of traffic, a linear projection multiplies a few minutes by a thousand: show none. */
+export const MIN_PROJECTION_SPAN_MS = 3_600_000;
 
 function daysInMonth(monthStart: number): number {
   const d = new Date(monthStart);
@@ -61,8 +64,8 @@ function daysInMonth(monthStart: number): number {
 export function measureCosts(costs: MonthCostsView): MeasuredCosts {
   const monthMs = daysInMonth(costs.monthStart) * 86_400_000;
   const span = costs.since === null ? 0 : costs.at - Math.max(costs.since, costs.monthStart);
-  const scale = span > 0 ? monthMs / span : null;
-  const byComponent: Record<string, number> = {};
-  for (const [component, line] of Object.entries(costs.byComponent)) byComponent[component] = scale === null ? line.costEur : line.costEur * scale;
-  return { monthToDate: costs.costEur, projectedMonth: scale === null ? null : costs.costEur * scale, byComponent, coveredMs: Math.max(0, span) };
+  const scale = span >= MIN_PROJECTION_SPAN_MS ? monthMs / span : null;
+  const projectedByComponent: Record<string, number> = {};
+  if (scale !== null) for (const [component, line] of Object.entries(costs.byComponent)) projectedByComponent[component] = line.costEur * scale;
+  return { monthToDate: costs.costEur, projectedMonth: scale === null ? null : costs.costEur * scale, projectedByComponent, coveredMs: Math.max(0, span) };
 }

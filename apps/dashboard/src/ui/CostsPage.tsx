@@ -45,9 +45,11 @@ export function CostsPage({ client, components }: { client: AdminClient; compone
           <StatTile label={t('projection')} value={formatEuro(measured?.projectedMonth ?? null, locale, 2)} testId="projection" />
           <StatTile label={t('requestsThisMonth')} value={formatNumber(costs.value?.requests ?? null, locale)} testId="month-requests" />
         </dl>
-        {measured && measured.projectedMonth !== null && (
+        {measured && (
           <p className="hint">
-            {t('projectionBasis')} {formatNumber(measured.coveredMs / 3_600_000, locale, 1)} h.
+            {measured.projectedMonth !== null
+              ? `${t('projectionBasis')} ${formatNumber(measured.coveredMs / 3_600_000, locale, 1)} h.`
+              : t('projectionPending')}
           </p>
         )}
         <div className="table-scroll">
@@ -68,7 +70,7 @@ export function CostsPage({ client, components }: { client: AdminClient; compone
                   <td>{formatEuro(c.metrics.costPerRequest, locale, 5)}</td>
                   <td>{formatEuro(c.metrics.mvpCostPerRequest, locale, 5)}</td>
                   <td>{formatEuro(costs.value?.byComponent[c.component]?.costEur ?? null, locale, 4)}</td>
-                  <td>{formatEuro(measured?.byComponent[c.component] ?? null, locale, 2)}</td>
+                  <td>{formatEuro(measured?.projectedByComponent[c.component] ?? null, locale, 2)}</td>
                 </tr>
               ))}
             </tbody>
