@@ -46,19 +46,27 @@ function readMessage(raw: unknown): ChatMessage | null {
 
 const isStop = (v: unknown) => typeof v === 'string' || (Array.isArray(v) && v.length <= 4 && v.every((s) => typeof s === 'string'));
 const isStreamOptions = (v: unknown) => isRecord(v) && optional(v, 'include_usage', (u) => typeof u === 'boolean');
+const isModel = (v: unknown) => typeof v === 'string' && v.length >= 1;
+const isBoolean = (v: unknown) => typeof v === 'boolean';
+const isTokens = (v: unknown) => isIntIn(v, 1, 8192);
+const isTemperature = (v: unknown) => isNumberIn(v, 0, 2);
+const isTopP = (v: unknown) => isNumberIn(v, 0, 1);
+const isUser = (v: unknown) => typeof v === 'string' && v.length >= 1 && v.length <= 256;
 
-/** Every optional key of the schema, in the schema's order, with its check. */
-const OPTIONAL_KEYS: readonly (readonly [keyof ChatCompletionRequest, (value: unknown) => boolean])[] = [
-  ['model', (v) => typeof v === 'string' && v.length >= 1],
-  ['stream', (v) => typeof v === 'boolean'],
-  ['stream_options', isStreamOptions],
-  ['max_tokens', (v) => isIntIn(v, 1, 8192)],
-  ['max_completion_tokens', (v) => isIntIn(v, 1, 8192)],
-  ['temperature', (v) => isNumberIn(v, 0, 2)],
-  ['top_p', (v) => isNumberIn(v, 0, 1)],
-  ['stop', isStop],
-  ['user', (v) => typeof v === 'string' && v.length >= 1 && v.length <= 256],
-];
+/** Every optional key of the schema has its check (written out, key by key: property reads V8 can cache). */
+function optionalKeysOk(raw: Record<string, unknown>): boolean {
+  return (
+    optional(raw, 'model', isModel) &&
+    optional(raw, 'stream', isBoolean) &&
+    optional(raw, 'stream_options', isStreamOptions) &&
+    optional(raw, 'max_tokens', isTokens) &&
+    optional(raw, 'max_completion_tokens', isTokens) &&
+    optional(raw, 'temperature', isTemperature) &&
+    optional(raw, 'top_p', isTopP) &&
+    optional(raw, 'stop', isStop) &&
+    optional(raw, 'user', isUser)
+  );
+}
 
 /** The fast path: the parsed request, or null when the body is not one we can vouch for without zod. */
 export function readChatRequest(raw: unknown): ChatCompletionRequest | null {
@@ -69,16 +77,19 @@ export function readChatRequest(raw: unknown): ChatCompletionRequest | null {
     if (!message) return null;
     messages.push(message);
   }
-  const request: Record<string, unknown> = { messages };
-  for (const [key, ok] of OPTIONAL_KEYS) {
-    if (!optional(raw, key, ok)) return null;
-    const value = raw[key];
-    if (value === undefined) continue;
-    // The schema copies objects and arrays (unknown keys dropped); so does the fast path.
-    if (key === 'stream_options') request[key] = streamOptionsOf(value as Record<string, unknown>);
-    else request[key] = Array.isArray(value) ? [...(value as string[])] : value;
-  }
-  return request as ChatCompletionRequest;
+  if (!optionalKeysOk(raw)) return null;
+  // The schema's key order; objects and arrays are copies (unknown keys dropped), as the schema makes them.
+  const request: ChatCompletionRequest = { messages };
+  if (raw.model !== undefined) request.model = raw.model as string;
+  if (raw.stream !== undefined) request.stream = raw.stream as boolean;
+  if (raw.stream_options !== undefined) request.stream_options = streamOptionsOf(raw.stream_options as Record<string, unknown>);
+  if (raw.max_tokens !== undefined) request.max_tokens = raw.max_tokens as number;
+  if (raw.max_completion_tokens !== undefined) request.max_completion_tokens = raw.max_completion_tokens as number;
+  if (raw.temperature !== undefined) request.temperature = raw.temperature as number;
+  if (raw.top_p !== undefined) request.top_p = raw.top_p as number;
+  if (raw.stop !== undefined) request.stop = typeof raw.stop === 'string' ? raw.stop : [...(raw.stop as string[])];
+  if (raw.user !== undefined) request.user = raw.user as string;
+  return request;
 }
 
 function streamOptionsOf(raw: Record<string, unknown>): NonNullable<ChatCompletionRequest['stream_options']> {
