@@ -53,7 +53,7 @@ describe('a client that leaves', () => {
     await expect(chat(client.signal)).rejects.toThrow();
     expect(runtime.attempts).toEqual([]);
     expect([requestsTo('groq'), requestsTo('huggingface')]).toEqual([groqBefore, mvpBefore]);
-    expect(await attempts()).toEqual([['groq', 'cancelled', 1]]);
+    expect(await attempts()).toEqual([]); // no upstream call was made: no attempt, not even a cancelled one
   });
 
   it('a provider that fails while the client still waits still falls back (unchanged)', async () => {

@@ -121,8 +121,9 @@ export class Executor {
     const lastIndex = Math.min(this.maxAttempts, routePlan.attempts.length) - 1;
     // Usage of each successful attempt, by attempt index (at most maxAttempts entries).
     const costs: (Usage | undefined)[] = [];
-    // Attempts cut short because the client left, by attempt index.
-    const gone: boolean[] = [];
+    // Attempts cut short because the client left, by attempt index: 'during' the upstream call, or
+    // 'before' it was made (no upstream was called, so there is no attempt to count).
+    const gone: ('before' | 'during')[] = [];
     let clientError: UpstreamError | null = null;
     let upstreamMs = 0;
     const startedAt = this.clock.now();
@@ -131,7 +132,7 @@ export class Executor {
       async (provider, ctx) => {
         let priced: Priced<T>;
         if (signal?.aborted) {
-          gone[ctx.attemptIndex] = true;
+          gone[ctx.attemptIndex] = 'before';
           throw new ClientGoneError();
         }
         const attemptStart = performance.now();
@@ -139,7 +140,7 @@ export class Executor {
           priced = await call(provider, { route: ctx.route, timeoutMs: budgetMs(ctx.remainingMs, ctx.attemptIndex < lastIndex), signal });
         } catch (error) {
           if (signal?.aborted) {
-            gone[ctx.attemptIndex] = true;
+            gone[ctx.attemptIndex] = 'during';
             throw new ClientGoneError(error);
           }
           if (error instanceof UpstreamError && error.status >= 400 && error.status < 500) clientError = error;
@@ -155,8 +156,9 @@ export class Executor {
     );
     const records = deferLast && outcome.ok ? outcome.attempts.slice(0, -1) : outcome.attempts;
     for (const attempt of records) {
-      if (gone[attempt.attemptIndex]) this.options.metrics?.upstreamAttempts.inc({ provider: attempt.provider, component, route: attempt.route, outcome: 'cancelled' });
-      else this.record(component, attempt.provider, attempt.route, attempt.startedAt, attempt.latencyMs, attempt.ok, attempt.failure, costs[attempt.attemptIndex]);
+      const left = gone[attempt.attemptIndex];
+      if (left === 'during') this.options.metrics?.upstreamAttempts.inc({ provider: attempt.provider, component, route: attempt.route, outcome: 'cancelled' });
+      else if (left === undefined) this.record(component, attempt.provider, attempt.route, attempt.startedAt, attempt.latencyMs, attempt.ok, attempt.failure, costs[attempt.attemptIndex]);
     }
     if (!outcome.ok) {
       const last = outcome.attempts.at(-1);
