@@ -1,7 +1,8 @@
 // End to end, in a real headless Chromium: the built dashboard against the gateway and the lab.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'vite';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -19,11 +20,23 @@ let server: DashboardServer;
 let browser: Browser;
 let page: Page;
 
+let dist: string;
+
 beforeAll(async () => {
   await mkdir(screenshots, { recursive: true });
-  await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir: join(root, 'dist'), sourcemap: false } });
-  stack = await startStack(join(root, 'dist'));
-  server = await serveDashboard(join(root, 'dist'), stack.gatewayUrl);
+  // The production build, as `npm run build` makes it and the gateway serves it. Vite takes NODE_ENV from the
+  // environment, where vitest has set "test": the build would then bundle React's development build and
+  // test a page nobody deploys. Built apart from apps/dashboard/dist, which `npm start` serves as it finds it.
+  dist = await mkdtemp(join(tmpdir(), 'bascule-dashboard-'));
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir: dist, emptyOutDir: true, sourcemap: false } });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+  stack = await startStack(dist);
+  server = await serveDashboard(dist, stack.gatewayUrl);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'en-GB' });
   page.setDefaultTimeout(TIMEOUT);
@@ -33,6 +46,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
   await stack?.close();
+  if (dist) await rm(dist, { recursive: true, force: true });
 });
 
 const card = (component: string) => page.getByTestId(`card-${component}`);
