@@ -9,12 +9,12 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import fastifyStatic from '@fastify/static';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BreakerOptions, Clock } from '@bascule/routing';
-import type { GatewayConfig } from '@bascule/contracts';
+import { costModelFromConfig, type GatewayConfig } from '@bascule/contracts';
 import { registerAdminApi, type StreamOptions } from './admin/index.ts';
 import { localConfig, type LoadedConfig } from './config/index.ts';
 import { Migrations, plansFromConfig } from './migration/index.ts';
 import { Store } from './store/index.ts';
-import { costModelOf, registerPublicApi } from './public/index.ts';
+import { registerPublicApi } from './public/index.ts';
 import { LOG_REDACT } from './http/redact.ts';
 import { registerCors } from './http/cors.ts';
 import { createGatewayMetrics } from './metrics/index.ts';
@@ -67,7 +67,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     plans: plansFromConfig(config),
     clock: options.clock,
     windowMs: options.windowMs,
-    costModel: costModelOf(config),
+    costModel: costModelFromConfig(config),
     intervalMs: config.analysis.intervalMs,
     breaker: options.breaker,
     webhook: config.webhook,

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PLAN_MONTHLY_REQUESTS, TrocrAnalyzeFieldsSchema, TtsSynthesizeRequestSchema, WhisperTranscribeFieldsSchema } from '@bascule/contracts';
+import { costModelFromConfig, PLAN_MONTHLY_REQUESTS, TrocrAnalyzeFieldsSchema, TtsSynthesizeRequestSchema, WhisperTranscribeFieldsSchema } from '@bascule/contracts';
 import { classifyFailure, requestCost } from '@bascule/routing';
 import { encodeToneWav, handwrittenPng, spokenWav, startLab, type Lab } from '@bascule/lab';
 import {
@@ -20,7 +20,6 @@ import {
   wavDurationSeconds,
   type ProviderSettings,
 } from '../src/adapters/index.ts';
-import { costModelOf } from '../src/public/index.ts';
 import { labConfig, LAB_PROVIDER_KEYS, multipartOf, startScriptedUpstream, type ScriptedUpstream } from './support/public-stack.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../../libs/contracts/fixtures/', import.meta.url));
@@ -165,7 +164,7 @@ describe('against the lab', () => {
     const { value, usage } = await createOpenAiChatAdapter(labSettings(id)).complete({ messages: [{ role: 'user', content: 'Bonjour' }] }, ctx);
     expect(value.choices[0]!.message.content).toBeTruthy();
     expect(usage.tokens).toBe(value.usage!.total_tokens);
-    const cost = requestCost(costModelOf(cfg()), id, usage);
+    const cost = requestCost(costModelFromConfig(cfg()), id, usage);
     // The self-hosted model costs its share of the VPS (the local config expects the plan's monthly volume).
     const expected = { huggingface: usage.tokens! * 0.0000006, groq: usage.tokens! * 0.00000005, 'vps-llm': 160 / PLAN_MONTHLY_REQUESTS }[id];
     expect(cost).toBeCloseTo(expected, 12);
@@ -184,7 +183,7 @@ describe('against the lab', () => {
     const { value, usage } = await createOpenAiWhisperAdapter(labSettings('openai-whisper')).transcribe({ ...audio, data: spokenWav('le loup') }, ctx);
     expect(value.text.toLowerCase()).toContain('loup');
     expect(usage.audioSeconds).toBeCloseTo(0.7, 2);
-    expect(requestCost(costModelOf(cfg()), 'openai-whisper', usage)).toBeCloseTo(0.7 * 0.0001, 8);
+    expect(requestCost(costModelFromConfig(cfg()), 'openai-whisper', usage)).toBeCloseTo(0.7 * 0.0001, 8);
   });
 
   it('easyocr: readtext corners become [x, y, w, h] boxes, billed per image', async () => {
@@ -194,7 +193,7 @@ describe('against the lab', () => {
       expect(box.bbox).toHaveLength(4);
       expect(box.bbox.every((n) => n >= 0)).toBe(true);
     }
-    expect(requestCost(costModelOf(cfg()), 'easyocr', usage)).toBe(0.001);
+    expect(requestCost(costModelFromConfig(cfg()), 'easyocr', usage)).toBe(0.001);
   });
 
   it('web-speech: a directive, no network', async () => {

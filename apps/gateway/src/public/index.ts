@@ -3,7 +3,7 @@
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import { costModelFromConfig, type GatewayConfig } from '@bascule/contracts';
-import type { Clock, CostModel, ProviderId } from '@bascule/routing';
+import type { Clock, ProviderId } from '@bascule/routing';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createAdapters, type Adapter } from '../adapters/index.ts';
 import { createClientKeyCheck, type ClientKey } from '../http/auth.ts';
@@ -35,11 +35,6 @@ export interface PublicApiDeps {
   [extra: string]: unknown;
 }
 
-/** The cost model of the config: each provider's price, the VPS's fixed cost and its share per self-hosted request. */
-export function costModelOf(config: GatewayConfig): CostModel {
-  return costModelFromConfig(config);
-}
-
 declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated client's name (from its key). */
@@ -53,7 +48,7 @@ export async function registerPublicApi(app: FastifyInstance, deps: PublicApiDep
   const executor = new Executor({
     runtime: deps.runtime,
     adapters: deps.adapters ?? createAdapters(deps.config, deps.providerApiKeys ?? {}),
-    costModel: costModelOf(deps.config),
+    costModel: costModelFromConfig(deps.config),
     metrics: deps.metrics,
     ...(deps.clock ? { clock: deps.clock } : {}),
     ...(deps.maxAttempts !== undefined ? { maxAttempts: deps.maxAttempts } : {}),

@@ -6,7 +6,7 @@ import type { Component } from '@bascule/routing';
 import { createAdapters, type ChatAdapter } from '../../src/adapters/index.ts';
 import type { GatewayMetrics } from '../../src/metrics/index.ts';
 import { Executor } from '../../src/proxy/index.ts';
-import { costModelOf } from '../../src/public/index.ts';
+import { costModelFromConfig } from '@bascule/contracts';
 import { FakeRuntime, labConfig, LAB_PROVIDER_KEYS } from './public-stack.ts';
 
 export interface LabWorld {
@@ -46,7 +46,7 @@ export interface LabExecutorOptions {
 export function labExecutor(lab: Lab, options: LabExecutorOptions) {
   const { config } = labConfig(lab);
   const runtime = new FakeRuntime(options.weights, options.slaMs);
-  const exec = new Executor({ runtime, adapters: createAdapters(config, LAB_PROVIDER_KEYS), costModel: costModelOf(config), metrics: options.metrics ?? null, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) });
+  const exec = new Executor({ runtime, adapters: createAdapters(config, LAB_PROVIDER_KEYS), costModel: costModelFromConfig(config), metrics: options.metrics ?? null, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) });
   const chat = (signal?: AbortSignal) =>
     exec.run('llm', 'eleve-1', (provider, ctx) => exec.adapterFor<ChatAdapter>(provider, 'chat').complete({ messages: [{ role: 'user', content: 'Bonjour' }] }, ctx), signal);
   return { runtime, exec, chat };
