@@ -94,6 +94,8 @@ interface Analysis {
   evaluation: Evaluation;
   criticalStreak: number;
   lastDecision: string;
+  /** The MVP's cost per request the criteria compared with (reused by the views, which poll often). */
+  mvpCostPerRequestEur: number | null;
 }
 
 const silentLog = { info() {}, warn() {}, error() {} };
@@ -260,10 +262,10 @@ export class Migrations implements MigrationRuntime {
       ...evaluateAlerts(mvp, plan.thresholds, { component, provider: plan.mvpProvider, breakerOpen: this.breakerState(plan.mvpProvider).state === 'open' }),
     ];
     const tracked = trackAlerts(previous?.alerts ?? [], alerts, now);
-    const evaluation = this.evaluate(plan, now);
+    const { evaluation, mvpCostPerRequestEur } = this.evaluate(plan, now);
     const state = this.state(component);
     const decision = decide({ plan, state, analysis: { alerts, evaluation }, criticalStreak: previous?.criticalStreak ?? 0, now });
-    this.analyses.set(component, { at: now, alerts: tracked.active, evaluation, criticalStreak: decision.criticalStreak, lastDecision: decision.reason });
+    this.analyses.set(component, { at: now, alerts: tracked.active, evaluation, criticalStreak: decision.criticalStreak, lastDecision: decision.reason, mvpCostPerRequestEur });
     for (const alert of tracked.fired) this.emit({ type: 'alert', component, state: 'firing', alert });
     for (const alert of tracked.resolved) this.emit({ type: 'alert', component, state: 'resolved', alert });
     const transition = applyDecision(plan, state, decision, now);
@@ -306,16 +308,17 @@ export class Migrations implements MigrationRuntime {
   }
 
   /** The GO/NO-GO verdict of the current step, with the MVP's cost per request as the cost reference. */
-  private evaluate(plan: RolloutPlan, now: number): Evaluation {
+  private evaluate(plan: RolloutPlan, now: number): { evaluation: Evaluation; mvpCostPerRequestEur: number | null } {
     const w = this.stepWindow(plan, now);
     const mvpCostPerRequestEur = this.mvpCost(plan, w);
-    return evaluateCriteria(plan, {
+    const evaluation = evaluateCriteria(plan, {
       production: w.production,
       mvp: w.mvp,
       quality: this.quality(plan, now),
       breakerOpen: w.breakerOpen,
       ...(mvpCostPerRequestEur === null ? {} : { mvpCostPerRequestEur }),
     });
+    return { evaluation, mvpCostPerRequestEur };
   }
 
   private mvpCost(plan: RolloutPlan, step: Windows): number | null {
@@ -434,9 +437,14 @@ export class Migrations implements MigrationRuntime {
     return { component, at: iso(now), metrics: this.componentMetrics(plan, w, now), providers: this.providerViews(plan, w), health: healthScore(w.production, plan.thresholds) };
   }
 
-  /** The short window of all the component's requests, and the MVP cost reference the criteria use. */
+  /**
+   * The short window of all the component's requests, and the MVP cost reference the criteria use: the last
+   * analysis's (every few seconds), so a view polled every second does not re-read the step from the store.
+   */
   private componentMetrics(plan: RolloutPlan, w: Windows, now: number): ComponentSummary['metrics'] {
-    return { ...windowMetrics(w.all, this.windowMs), mvpCostPerRequestEur: this.mvpCost(plan, this.stepWindow(plan, now)) };
+    const analysis = this.analyses.get(plan.component);
+    const mvpCostPerRequestEur = analysis ? analysis.mvpCostPerRequestEur : this.mvpCost(plan, this.stepWindow(plan, now));
+    return { ...windowMetrics(w.all, this.windowMs), mvpCostPerRequestEur };
   }
 
   private providerViews(plan: RolloutPlan, w: { production: WindowStats; mvp: WindowStats }): ComponentSummary['providers'] {
@@ -448,7 +456,7 @@ export class Migrations implements MigrationRuntime {
 
   criteria(component: Component, now: number = this.clock.now()): CriteriaResponse {
     const plan = this.plan(component);
-    const evaluation = this.evaluate(plan, now);
+    const { evaluation } = this.evaluate(plan, now);
     return {
       component,
       provider: plan.productionProvider,
