@@ -187,7 +187,7 @@ export class SlidingWindow {
     const minute = minuteOf(sample.at);
     this.prune();
     if (minute < this.prunedFor) return; // already outside the window: it would count for nothing
-    const key = rollupKey({ ...sample, minute });
+    const key = rollupKey({ minute, component: sample.component, provider: sample.provider, route: sample.route });
     let r = this.byKey.get(key);
     if (!r) {
       r = { minute, component: sample.component, provider: sample.provider, route: sample.route, count: 0, errors: 0, latencySumMs: 0, costEur: 0, histogram: emptyHistogram() };
