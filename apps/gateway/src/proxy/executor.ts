@@ -170,7 +170,7 @@ export class Executor {
     const pending: Pending = {
       finish: (ok, failure, usage) => this.record(component, last.provider, last.route, last.startedAt, Math.max(0, this.clock.now() - last.startedAt), ok, failure, usage ?? costs[last.attemptIndex]),
     };
-    return { ...routed, pending };
+    return { value: routed.value, component, provider: routed.provider, route: routed.route, upstreamMs, pending };
   }
 
   private record(component: Component, provider: ProviderId, route: Route, at: number, latencyMs: number, ok: boolean, failure: Failure | undefined, usage: Usage | undefined): void {

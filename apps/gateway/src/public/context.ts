@@ -24,19 +24,20 @@ export interface RequestTrace {
   upstreamMs: number;
 }
 
-const traces = new WeakMap<FastifyRequest, RequestTrace>();
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the public API's onRequest hook (a request decoration: Fastify keeps the object's shape stable). */
+    trace: RequestTrace | null;
+  }
+}
 
 export function startTrace(request: FastifyRequest): void {
-  traces.set(request, { startedAt: performance.now(), upstreamMs: 0 });
+  request.trace = { startedAt: performance.now(), upstreamMs: 0 };
 }
 
 export function traceOf(request: FastifyRequest): RequestTrace {
-  let trace = traces.get(request);
-  if (!trace) {
-    trace = { startedAt: performance.now(), upstreamMs: 0 };
-    traces.set(request, trace);
-  }
-  return trace;
+  request.trace ??= { startedAt: performance.now(), upstreamMs: 0 };
+  return request.trace;
 }
 
 /** Names the student in the request's log lines by keyed hash (never the raw id) and counts them active. */

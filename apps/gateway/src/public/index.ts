@@ -13,7 +13,7 @@ import type { MigrationRuntime } from '../migration/runtime.ts';
 import { Executor } from '../proxy/index.ts';
 import { registerAudio } from './audio.ts';
 import { registerChat } from './chat.ts';
-import { startTrace, traceOf, type RouteContext } from './context.ts';
+import { startTrace, type RouteContext } from './context.ts';
 import { registerDomain } from './domain.ts';
 
 export interface PublicApiDeps {
@@ -42,6 +42,14 @@ declare module 'fastify' {
   }
 }
 
+/** Oversized uploads are refused from their Content-Length, before a byte of them is read. */
+function refuseOversizedUpload(request: FastifyRequest, uploadLimit: number): void {
+  const length = Number(request.headers['content-length'] ?? 0);
+  if ((request.headers['content-type'] ?? '').startsWith('multipart/') && length > uploadLimit + 64 * 1024) {
+    throw new PublicError('payload_too_large', `body: ${length} bytes, more than this endpoint accepts (${uploadLimit} bytes)`, { field: 'body' });
+  }
+}
+
 export async function registerPublicApi(app: FastifyInstance, deps: PublicApiDeps): Promise<void> {
   const keys = deps.clientKeyNames ?? deps.clientKeys.map((key, i) => ({ name: `client-${i + 1}`, key }));
   const checkKey = createClientKeyCheck(keys);
@@ -60,24 +68,27 @@ export async function registerPublicApi(app: FastifyInstance, deps: PublicApiDep
 
   await app.register(
     async (api) => {
+      api.decorateRequest('trace', null);
       api.setErrorHandler(publicErrorHandler);
       api.setNotFoundHandler((request, reply) => sendPublicError(reply, new PublicError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)));
-      api.addHook('onRequest', async (request) => {
+      // One callback-style hook per stage (no promise per request): trace, client key, upload size.
+      api.addHook('onRequest', (request, _reply, done) => {
         startTrace(request);
-        request.clientName = checkKey(request.headers.authorization);
-      });
-      // Oversized uploads are refused from their Content-Length, before a byte of them is read.
-      api.addHook('onRequest', async (request) => {
-        const length = Number(request.headers['content-length'] ?? 0);
-        if ((request.headers['content-type'] ?? '').startsWith('multipart/') && length > uploadLimit + 64 * 1024) {
-          throw new PublicError('payload_too_large', `body: ${length} bytes, more than this endpoint accepts (${uploadLimit} bytes)`, { field: 'body' });
+        try {
+          request.clientName = checkKey(request.headers.authorization);
+          refuseOversizedUpload(request, uploadLimit);
+          done();
+        } catch (error) {
+          done(error as Error);
         }
       });
-      api.addHook('onResponse', async (request, reply) => {
-        const trace = traceOf(request);
-        if (!trace.component) return;
-        deps.metrics?.requests.inc({ component: trace.component, route: trace.route ?? 'none', status: String(reply.statusCode) });
-        if (trace.route) deps.metrics?.overhead.observe({ component: trace.component }, Math.max(0, performance.now() - trace.startedAt - trace.upstreamMs) / 1000);
+      api.addHook('onResponse', (request, reply, done) => {
+        const trace = request.trace;
+        if (trace?.component) {
+          deps.metrics?.requests.inc({ component: trace.component, route: trace.route ?? 'none', status: String(reply.statusCode) });
+          if (trace.route) deps.metrics?.overhead.observe({ component: trace.component }, Math.max(0, performance.now() - trace.startedAt - trace.upstreamMs) / 1000);
+        }
+        done();
       });
       await api.register(rateLimit, {
         global: true,
