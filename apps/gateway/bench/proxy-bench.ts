@@ -1,12 +1,13 @@
-// `nx run gateway:bench`: throughput and latency of Bascule beside a bare node:http proxy, the Portkey
-// gateway and the upstream itself, all on loopback against one fixed-latency OpenAI-compatible upstream,
-// at 200 and 1 000 connections. Each server runs in its own process; autocannon drives them from this one,
-// which runs nothing else (the load generator never shares a measured process's event loop). Every target
-// gets the same body, the same headers and the same connections; each server listens with the same accept
-// queue (BACKLOG) except Portkey, whose start script has no such option.
+// `nx run gateway:bench`: throughput and latency of Bascule beside a bare node:http proxy, a minimal
+// Fastify + undici JSON proxy (the floor of Bascule's own stack), the Portkey gateway and the upstream itself,
+// all on loopback against one fixed-latency OpenAI-compatible upstream, at 200 and 1 000 connections. Each
+// server runs in its own process; autocannon drives them from this one, which runs nothing else (the load
+// generator never shares a measured process's event loop). Every target gets the same body, the same headers
+// and the same connections; each server listens with the same accept queue (BACKLOG) except Portkey, whose
+// start script has no such option.
 // Env: LATENCY_MS (20), DURATION_S (8 per run), WARMUP_S (2), CONNECTIONS ("200,1000"), ROUNDS (1: with more,
 // the targets take turns round after round, each round starting one target further along, and the round with
-// the median throughput is reported).
+// the median throughput is reported), TARGETS (all: upstream,bare-proxy,fastify-undici,portkey,bascule).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -23,6 +24,7 @@ const durationS = Number(process.env.DURATION_S ?? 8);
 const warmupS = Number(process.env.WARMUP_S ?? 2);
 const connectionLevels = (process.env.CONNECTIONS ?? '200,1000').split(',').map(Number);
 const rounds = Math.max(1, Number(process.env.ROUNDS ?? 1));
+const only = process.env.TARGETS ? new Set(process.env.TARGETS.split(',')) : null;
 // V8 flags for every Node process of the bench, the same for all (the upstream, the bare proxy, Portkey,
 // Bascule). A larger young generation means fewer scavenges for a process that allocates per request;
 // docs/benchmarks.md gives the figures with and without it. NODE_FLAGS="" runs Node's defaults.
@@ -140,16 +142,21 @@ function rssMb(pid: number): { rss: number; peak: number } {
 async function main(): Promise<void> {
   const tsx = ['--import', 'tsx'];
   const up = await startProcess([...tsx, here('./upstream.ts')], { LATENCY_MS: String(latencyMs) });
-  const bare = await startProcess([...tsx, here('./bare-proxy.ts')], { UPSTREAM_URL: up.url });
-  const bascule = await startProcess([...tsx, here('./bascule-server.ts')], { UPSTREAM_URL: up.url });
-  const portkey = await startPortkey(up.url);
-  const bascule_: Target = { name: 'bascule', url: bascule.url, pid: bascule.pid, headers: {} };
-  const targets: Target[] = [
-    { name: 'upstream', url: up.url, pid: up.pid, headers: {} },
-    { name: 'bare-proxy', url: bare.url, pid: bare.pid, headers: {} },
-    portkey,
-    bascule_,
-  ];
+  const server = async (name: string, file: string, headers: Record<string, string> = {}): Promise<Target> => {
+    const started = await startProcess([...tsx, here(file)], { UPSTREAM_URL: up.url });
+    return { name, url: started.url, pid: started.pid, headers };
+  };
+  const starters: Record<string, () => Promise<Target>> = {
+    upstream: async () => ({ name: 'upstream', url: up.url, pid: up.pid, headers: {} }),
+    'bare-proxy': () => server('bare-proxy', './bare-proxy.ts'),
+    'fastify-undici': () => server('fastify-undici', './fastify-floor.ts'),
+    portkey: () => startPortkey(up.url),
+    bascule: () => server('bascule', './bascule-server.ts'),
+  };
+  const unknown = only ? [...only].filter((name) => !(name in starters)) : [];
+  if (unknown.length > 0) throw new Error(`TARGETS: unknown target ${unknown.join(', ')} (expected some of ${Object.keys(starters).join(', ')})`);
+  const targets: Target[] = [];
+  for (const [name, start] of Object.entries(starters)) if (!only || only.has(name)) targets.push(await start());
   const live: Target[] = [];
   for (const t of targets) {
     const problem = await check(t);
@@ -175,7 +182,8 @@ async function main(): Promise<void> {
     for (const runs of rounds_) results.push(median(runs));
   }
   report(results, live);
-  if (live.includes(bascule_)) await basculeMetrics(bascule_.url);
+  const bascule = live.find((t) => t.name === 'bascule');
+  if (bascule) await basculeMetrics(bascule.url);
 }
 
 /** The run with the median throughput (the upper one of the middle two for an even count). */
