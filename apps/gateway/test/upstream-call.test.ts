@@ -1,11 +1,13 @@
-// callJson (adapters/http.ts) at the wire, against a scripted node:http upstream on loopback: a body in
-// several chunks, a 2xx that is not JSON, an error status with the provider's message, the overall timeout,
-// and a caller that gives up mid-call (the upstream sees its connection dropped).
+// callJson, callUpstream and readBody (adapters/http.ts) at the wire, against a scripted node:http upstream
+// on loopback: a body in several chunks, a 2xx that is not JSON, an error status with the provider's message,
+// the overall timeout, a caller that gives up mid-call (the upstream sees its connection dropped), and
+// answers heavier than the gateway accepts.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { classifyFailure } from '@bascule/routing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callJson, UpstreamError, UpstreamProtocolError } from '../src/adapters/http.ts';
+import { callJson, callUpstream, readBody, UPSTREAM_BODY_LIMITS, UpstreamError, UpstreamProtocolError } from '../src/adapters/http.ts';
+import { sseData } from '../src/adapters/sse.ts';
 
 type Script = (req: IncomingMessage, res: ServerResponse) => void;
 const scripts = new Map<string, Script>();
@@ -84,5 +86,65 @@ describe('callJson', () => {
     caller.abort(new Error('gone'));
     await expect(post('/never', { signal: caller.signal })).rejects.toThrow('gone');
     expect(arrived).not.toContain('/never');
+  });
+});
+
+/** Writes `total` bytes of `fill` in 64 KiB pieces, then ends (or never ends, with `endless`). */
+function heavy(res: ServerResponse, status: number, total: number, fill = 'x'): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  const piece = fill.repeat(64 * 1024);
+  let sent = 0;
+  const next = (): void => {
+    while (sent < total && !res.destroyed) {
+      sent += piece.length;
+      if (!res.write(piece)) return void res.once('drain', next);
+    }
+    res.end();
+  };
+  next();
+}
+
+describe('answers heavier than the gateway accepts', () => {
+  it('a JSON answer over the limit is cut and is a protocol error naming the path and the limit', async () => {
+    scripts.set('/huge', (_req, res) => heavy(res, 200, UPSTREAM_BODY_LIMITS.json + 256 * 1024));
+    const error = await post('/huge').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamProtocolError);
+    expect((error as Error).message).toBe(`/huge: answered more than ${UPSTREAM_BODY_LIMITS.json} bytes`);
+    expect(classifyFailure(error)).toMatchObject({ class: 'transient' });
+    await expect.poll(() => closed.includes('/huge')).toBe(true);
+  });
+
+  it('an error body is read for its message only (its first 64 KiB), the status kept', async () => {
+    scripts.set('/huge-error', (_req, res) => heavy(res, 500, 4 * 1024 * 1024, 'e'));
+    const error = await callUpstream({ method: 'POST', url: `${base}/huge-error`, body: '{}', timeoutMs: 5_000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).toMatchObject({ status: 500 });
+    expect((error as Error).message).toBe(`/huge-error answered 500: ${'e'.repeat(200)}`);
+    // Not read to its end: the connection is dropped rather than drained of 4 MiB.
+    await expect.poll(() => closed.includes('/huge-error')).toBe(true);
+  });
+
+  it('readBody returns a body within the limit and refuses one over it', async () => {
+    scripts.set('/wav-ok', (_req, res) => heavy(res, 200, 128 * 1024, 'w'));
+    const ok = await callUpstream({ method: 'POST', url: `${base}/wav-ok`, body: '{}', timeoutMs: 5_000 });
+    expect((await readBody(ok.body, 256 * 1024, `${base}/wav-ok`)).length).toBe(128 * 1024);
+    ok.done();
+    scripts.set('/wav-big', (_req, res) => heavy(res, 200, 1024 * 1024, 'w'));
+    const big = await callUpstream({ method: 'POST', url: `${base}/wav-big`, body: '{}', timeoutMs: 5_000 });
+    await expect(readBody(big.body, 256 * 1024, `${base}/wav-big`)).rejects.toThrow(`/wav-big: answered more than ${256 * 1024} bytes`);
+    big.done();
+  });
+
+  it('a stream event that never ends is refused once it passes the limit', async () => {
+    async function* runaway(): AsyncGenerator<string> {
+      yield 'data: {"ok":1}\n\n';
+      for (;;) yield 'data: ' + 'x'.repeat(1000) + '\n';
+    }
+    const seen: string[] = [];
+    const read = (async () => {
+      for await (const data of sseData(runaway(), 50_000)) seen.push(data);
+    })();
+    await expect(read).rejects.toThrow('stream event longer than 50000 characters');
+    expect(seen).toEqual(['{"ok":1}']);
   });
 });

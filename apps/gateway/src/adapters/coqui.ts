@@ -1,7 +1,7 @@
 // The tts image's contract: `POST /synthesize` JSON `{text, voice, speed}` → `audio/wav`. An unknown voice
 // is a 400 (`unknown_voice`, listing the voices): the client's error, passed through, never retried.
 import { resolveSpeechVoice, TTS_DEFAULT_VOICE, TTS_SPEED_RANGE } from '@bascule/contracts';
-import { bearer, callUpstream, joinUrl, UpstreamProtocolError } from './http.ts';
+import { bearer, callUpstream, joinUrl, readBody, UPSTREAM_BODY_LIMITS, UpstreamProtocolError } from './http.ts';
 import { wavDurationSeconds } from './wav.ts';
 import type { ProviderSettings, SpeechAdapter } from './types.ts';
 
@@ -42,7 +42,7 @@ export function createCoquiAdapter(settings: ProviderSettings): SpeechAdapter {
       });
       let wav: Buffer;
       try {
-        wav = Buffer.from(await response.body.arrayBuffer());
+        wav = await readBody(response.body, UPSTREAM_BODY_LIMITS.audio, url);
       } finally {
         response.done();
       }

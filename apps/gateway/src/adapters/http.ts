@@ -25,6 +25,13 @@ export class UpstreamProtocolError extends Error {
   override name = 'UpstreamProtocolError';
 }
 
+/**
+ * The most an upstream's answer may weigh before the call is cut (a misbehaving upstream must not fill the
+ * gateway's memory): JSON answers (chat completions, transcripts, OCR) are a few KiB, a synthesised WAV a
+ * few hundred; an error body is read for its message only.
+ */
+export const UPSTREAM_BODY_LIMITS = { json: 8 * 1024 * 1024, audio: 32 * 1024 * 1024, errorText: 64 * 1024 } as const;
+
 export interface UpstreamRequest {
   method: 'GET' | 'POST';
   url: string;
@@ -77,12 +84,35 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamRespon
       signal: controller.signal,
     });
     if (response.statusCode >= 200 && response.statusCode < 300) return { statusCode: response.statusCode, headers: response.headers, body: response.body, done };
-    const text = await response.body.text().catch(() => '');
+    const text = await readBody(response.body, UPSTREAM_BODY_LIMITS.errorText, req.url, true).then((b) => b.toString('utf8'), () => '');
     throw statusError(req.url, response.statusCode, text);
   } catch (error) {
     done();
     throw error;
   }
+}
+
+/**
+ * Reads a response body into memory, at most `maxBytes` of it: beyond, the body is destroyed and the read
+ * fails with an UpstreamProtocolError (or, with `truncate`, resolves with the first `maxBytes`).
+ */
+export async function readBody(body: Dispatcher.ResponseData['body'], maxBytes: number, url: string, truncate = false): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      body.destroy();
+      if (truncate) return Buffer.concat(chunks).subarray(0, maxBytes);
+      throw tooLarge(url, maxBytes);
+    }
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+function tooLarge(url: string, maxBytes: number): UpstreamProtocolError {
+  return new UpstreamProtocolError(`${pathOf(url)}: answered more than ${maxBytes} bytes`);
 }
 
 /**
@@ -121,6 +151,7 @@ class JsonCall<T> implements Dispatcher.DispatchHandler {
   private settled = false;
   private reason: Error | null = null;
   private status = 0;
+  private size = 0;
   private readonly chunks: Buffer[] = [];
 
   constructor(
@@ -192,6 +223,11 @@ class JsonCall<T> implements Dispatcher.DispatchHandler {
   }
 
   onData(chunk: Buffer): boolean {
+    this.size += chunk.length;
+    if (this.size > UPSTREAM_BODY_LIMITS.json) {
+      this.abort(tooLarge(this.req.url, UPSTREAM_BODY_LIMITS.json));
+      return false;
+    }
     this.chunks.push(chunk);
     return true;
   }
