@@ -176,7 +176,7 @@ async function main(): Promise<void> {
         const r = await run(t, connections, durationS);
         rounds_[i]!.push(r);
         const cpu = r.cpuMsPerReq === null ? '' : `  cpu ${r.cpuMsPerReq.toFixed(3)} ms/req`;
-        process.stdout.write(`  ${t.name.padEnd(11)} c=${String(connections).padEnd(5)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  errors ${r.errors}  non-2xx ${r.non2xx}${cpu}  load ${loadavg()[0]!.toFixed(2)}\n`);
+        process.stdout.write(`  ${t.name.padEnd(14)} c=${String(connections).padEnd(5)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  errors ${r.errors}  non-2xx ${r.non2xx}${cpu}  load ${loadavg()[0]!.toFixed(2)}\n`);
       }
     }
     for (const runs of rounds_) results.push(median(runs));
