@@ -2,7 +2,7 @@
 // deadline (executeRoute: fallback on transient failures only, never after a stream committed bytes, at
 // most `maxAttempts`), reports every attempt to the runtime and the metrics, and measures how long the
 // request waited on upstreams, so the gateway's own overhead can be reported.
-import { executeRoute, planRoute, requestCost, type Clock, type Component, type CostModel, type Failure, type ProviderId, type Route, type RouteOutcome, type Usage } from '@bascule/routing';
+import { executeRoute, planRoute, requestCost, type AttemptContext, type AttemptRecord, type AttemptResult, type Clock, type Component, type CostModel, type Failure, type ProviderId, type Route, type RouteOutcome, type Usage } from '@bascule/routing';
 import { UpstreamError, type Adapter, type CallContext, type Priced } from '../adapters/index.ts';
 import { PublicError } from '../http/errors.ts';
 import type { GatewayMetrics } from '../metrics/index.ts';
@@ -73,6 +73,21 @@ export function attemptFailureOf(failure: Failure): AttemptFailure {
   }
 }
 
+/** What one upstream call of an attempt gets: the route, its timeout (its share of the deadline) and the client's signal. */
+export type AttemptCall<T> = (provider: ProviderId, ctx: CallContext & { route: Route }) => Promise<Priced<T>>;
+
+/** One request's notes across its attempts, by attempt index. */
+class Ledger {
+  /** Usage of each successful attempt. */
+  readonly costs: (Usage | undefined)[] = [];
+  /** Attempts cut short because the client left: 'during' the upstream call, or 'before' it was made (no upstream was called, so there is no attempt to count). */
+  readonly gone: ('before' | 'during')[] = [];
+  /** The upstream's 4xx, whose body may name the field at fault. */
+  clientError: UpstreamError | null = null;
+  /** Milliseconds spent waiting on upstreams, all attempts together. */
+  upstreamMs = 0;
+}
+
 export class Executor {
   private readonly clock: Clock;
   private readonly maxAttempts: number;
@@ -105,72 +120,72 @@ export class Executor {
    * Runs `call` on each planned provider until one succeeds. Throws a PublicError (502/504, or the
    * upstream's 4xx for bad input) naming the component when none did.
    */
-  async run<T>(component: Component, studentId: string, call: (provider: ProviderId, ctx: CallContext & { route: Route }) => Promise<Priced<T>>, signal?: AbortSignal): Promise<Routed<T>> {
+  run<T>(component: Component, studentId: string, call: AttemptCall<T>, signal?: AbortSignal): Promise<Routed<T>> {
     return this.execute(component, studentId, call, signal, false) as Promise<Routed<T>>;
   }
 
   /** Like `run`, but the successful attempt is reported by the caller (`pending.finish`) when its stream ends. */
-  async runStreaming<T>(component: Component, studentId: string, call: (provider: ProviderId, ctx: CallContext & { route: Route }) => Promise<Priced<T>>, signal?: AbortSignal): Promise<Routed<T> & { pending: Pending }> {
+  runStreaming<T>(component: Component, studentId: string, call: AttemptCall<T>, signal?: AbortSignal): Promise<Routed<T> & { pending: Pending }> {
     return this.execute(component, studentId, call, signal, true) as Promise<Routed<T> & { pending: Pending }>;
   }
 
-  private async execute<T>(component: Component, studentId: string, call: (provider: ProviderId, ctx: CallContext & { route: Route }) => Promise<Priced<T>>, signal: AbortSignal | undefined, deferLast: boolean): Promise<Routed<T> | (Routed<T> & { pending: Pending })> {
+  private async execute<T>(component: Component, studentId: string, call: AttemptCall<T>, signal: AbortSignal | undefined, deferLast: boolean): Promise<Routed<T> | (Routed<T> & { pending: Pending })> {
     const { runtime } = this.options;
     const plan = runtime.plan(component);
     const routePlan = planRoute({ plan, state: runtime.state(component), studentId, isAvailable: this.isAvailable });
     const lastIndex = Math.min(this.maxAttempts, routePlan.attempts.length) - 1;
-    // Usage of each successful attempt, by attempt index (at most maxAttempts entries).
-    const costs: (Usage | undefined)[] = [];
-    // Attempts cut short because the client left, by attempt index: 'during' the upstream call, or
-    // 'before' it was made (no upstream was called, so there is no attempt to count).
-    const gone: ('before' | 'during')[] = [];
-    let clientError: UpstreamError | null = null;
-    let upstreamMs = 0;
-    const startedAt = this.clock.now();
+    const ledger = new Ledger();
     const outcome: RouteOutcome<T> = await executeRoute<T>(
       routePlan.attempts,
-      async (provider, ctx) => {
-        let priced: Priced<T>;
-        if (signal?.aborted) {
-          gone[ctx.attemptIndex] = 'before';
-          throw new ClientGoneError();
-        }
-        const attemptStart = performance.now();
-        try {
-          priced = await call(provider, { route: ctx.route, timeoutMs: budgetMs(ctx.remainingMs, ctx.attemptIndex < lastIndex), signal });
-        } catch (error) {
-          if (signal?.aborted) {
-            gone[ctx.attemptIndex] = 'during';
-            throw new ClientGoneError(error);
-          }
-          if (error instanceof UpstreamError && error.status >= 400 && error.status < 500) clientError = error;
-          throw error;
-        } finally {
-          // Sub-millisecond time spent waiting on upstreams (the engine's records are in whole ms).
-          upstreamMs += performance.now() - attemptStart;
-        }
-        costs[ctx.attemptIndex] = priced.usage;
-        return { ok: true, value: priced.value };
-      },
-      { clock: this.clock, deadlineAt: startedAt + plan.slaMs, maxAttempts: this.maxAttempts },
+      (provider, ctx) => this.attempt(ledger, provider, ctx, ctx.attemptIndex < lastIndex, call, signal),
+      { clock: this.clock, deadlineAt: this.clock.now() + plan.slaMs, maxAttempts: this.maxAttempts },
     );
-    const records = deferLast && outcome.ok ? outcome.attempts.slice(0, -1) : outcome.attempts;
-    for (const attempt of records) {
-      const left = gone[attempt.attemptIndex];
-      if (left === 'during') this.options.metrics?.upstreamAttempts.inc({ provider: attempt.provider, component, route: attempt.route, outcome: 'cancelled' });
-      else if (left === undefined) this.record(component, attempt.provider, attempt.route, attempt.startedAt, attempt.latencyMs, attempt.ok, attempt.failure, costs[attempt.attemptIndex]);
-    }
+    this.report(component, deferLast && outcome.ok ? outcome.attempts.slice(0, -1) : outcome.attempts, ledger);
     if (!outcome.ok) {
       const last = outcome.attempts.at(-1);
-      throw Object.assign(routeError(component, outcome, clientError), { timing: { upstreamMs, provider: last?.provider, route: last?.route } });
+      throw Object.assign(routeError(component, outcome, ledger.clientError), { timing: { upstreamMs: ledger.upstreamMs, provider: last?.provider, route: last?.route } });
     }
-    const routed: Routed<T> = { value: outcome.value, component, provider: outcome.provider, route: outcome.route, upstreamMs };
-    if (!deferLast) return routed;
+    const { provider, route } = outcome;
+    if (!deferLast) return { value: outcome.value, component, provider, route, upstreamMs: ledger.upstreamMs };
     const last = outcome.attempts.at(-1)!;
     const pending: Pending = {
-      finish: (ok, failure, usage) => this.record(component, last.provider, last.route, last.startedAt, Math.max(0, this.clock.now() - last.startedAt), ok, failure, usage ?? costs[last.attemptIndex]),
+      finish: (ok, failure, usage) => this.record(component, provider, route, last.startedAt, Math.max(0, this.clock.now() - last.startedAt), ok, failure, usage ?? ledger.costs[last.attemptIndex]),
     };
-    return { value: routed.value, component, provider: routed.provider, route: routed.route, upstreamMs, pending };
+    return { value: outcome.value, component, provider, route, upstreamMs: ledger.upstreamMs, pending };
+  }
+
+  /** One attempt: the call within its share of the deadline, noted in the request's ledger. */
+  private async attempt<T>(ledger: Ledger, provider: ProviderId, ctx: AttemptContext, fallbackFollows: boolean, call: AttemptCall<T>, signal: AbortSignal | undefined): Promise<AttemptResult<T>> {
+    if (signal?.aborted) {
+      ledger.gone[ctx.attemptIndex] = 'before';
+      throw new ClientGoneError();
+    }
+    const attemptStart = performance.now();
+    let priced: Priced<T>;
+    try {
+      priced = await call(provider, { route: ctx.route, timeoutMs: budgetMs(ctx.remainingMs, fallbackFollows), signal });
+    } catch (error) {
+      if (signal?.aborted) {
+        ledger.gone[ctx.attemptIndex] = 'during';
+        throw new ClientGoneError(error);
+      }
+      if (error instanceof UpstreamError && error.status >= 400 && error.status < 500) ledger.clientError = error;
+      throw error;
+    } finally {
+      // Sub-millisecond time spent waiting on upstreams (the engine's records are in whole ms).
+      ledger.upstreamMs += performance.now() - attemptStart;
+    }
+    ledger.costs[ctx.attemptIndex] = priced.usage;
+    return { ok: true, value: priced.value };
+  }
+
+  /** Reports the attempts to the runtime and the metrics; one cut short by a client who left is only counted. */
+  private report(component: Component, attempts: readonly AttemptRecord[], ledger: Ledger): void {
+    for (const attempt of attempts) {
+      const left = ledger.gone[attempt.attemptIndex];
+      if (left === 'during') this.options.metrics?.upstreamAttempts.inc({ provider: attempt.provider, component, route: attempt.route, outcome: 'cancelled' });
+      else if (left === undefined) this.record(component, attempt.provider, attempt.route, attempt.startedAt, attempt.latencyMs, attempt.ok, attempt.failure, ledger.costs[attempt.attemptIndex]);
+    }
   }
 
   private record(component: Component, provider: ProviderId, route: Route, at: number, latencyMs: number, ok: boolean, failure: Failure | undefined, usage: Usage | undefined): void {
