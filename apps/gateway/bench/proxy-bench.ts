@@ -133,6 +133,21 @@ async function run(target: Target, connections: number, seconds: number): Promis
   return { target: target.name, connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, cpuMsPerReq };
 }
 
+/**
+ * Waits until none of these processes uses more than 2 % of a core over a quarter of a second (at most 20 s):
+ * a server still finishing the previous target's requests would otherwise steal the CPU of the next one.
+ */
+async function settle(pids: number[]): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  let before = pids.map(cpuMs);
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = pids.map(cpuMs);
+    if (now.every((ms, k) => ms === null || before[k] === null || ms - before[k]! <= 5)) return;
+    before = now;
+  }
+}
+
 function rssMb(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
@@ -157,6 +172,7 @@ async function main(): Promise<void> {
   if (unknown.length > 0) throw new Error(`TARGETS: unknown target ${unknown.join(', ')} (expected some of ${Object.keys(starters).join(', ')})`);
   const targets: Target[] = [];
   for (const [name, start] of Object.entries(starters)) if (!only || only.has(name)) targets.push(await start());
+  const pids = [up.pid, ...targets.map((t) => t.pid).filter((pid): pid is number => pid !== undefined)];
   const live: Target[] = [];
   for (const t of targets) {
     const problem = await check(t);
@@ -168,10 +184,13 @@ async function main(): Promise<void> {
   for (const connections of connectionLevels) {
     const rounds_: Result[][] = live.map(() => []);
     for (let round = 0; round < rounds; round++) {
-      // Each round starts one target further along, so that no target always runs first or last.
+      // Each round starts one target further along, so that no target always runs first or last. The cyclic
+      // order stays the same, so each target always follows the same one: every target starts only once the
+      // servers are idle again (Portkey goes on working through its backlog for seconds after autocannon stops).
       const order = live.map((_, k) => (k + round) % live.length);
       for (const i of order) {
         const t = live[i]!;
+        await settle(pids);
         await run(t, connections, warmupS);
         const r = await run(t, connections, durationS);
         rounds_[i]!.push(r);
