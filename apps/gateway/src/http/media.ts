@@ -1,6 +1,6 @@
 // Media-type checks, before any body is read: JSON endpoints take application/json, upload endpoints
 // multipart/form-data. Anything else is a 415 naming what was expected.
-import type { FastifyRequest } from 'fastify';
+import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import { PublicError } from './errors.ts';
 
 export type BodyKind = 'json' | 'multipart';
@@ -16,6 +16,18 @@ export function requireMediaType(request: FastifyRequest, kind: BodyKind): void 
     const expected = kind === 'json' ? 'application/json' : 'multipart/form-data';
     throw new PublicError('unsupported_media_type', `Content-Type: expected ${expected}, got ${type || 'none'}`, { field: 'content-type' });
   }
+}
+
+/** The route-level onRequest hook of an endpoint taking `kind` (callback style: no promise per request). */
+export function mediaTypeHook(kind: BodyKind): onRequestHookHandler {
+  return (request, _reply, done) => {
+    try {
+      requireMediaType(request, kind);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  };
 }
 
 /** Audio the recognisers take, by the part's declared type (browsers record WebM/Ogg, tests send WAV). */

@@ -5,15 +5,15 @@ import type { FastifyInstance } from 'fastify';
 import type { SpeechAdapter, TranscribeAdapter } from '../adapters/index.ts';
 import { clientSignal } from '../http/client-signal.ts';
 import { fromZodError } from '../http/errors.ts';
-import { AUDIO_TYPES, requireMediaType } from '../http/media.ts';
+import { AUDIO_TYPES, mediaTypeHook } from '../http/media.ts';
 import { readMultipartOnce } from '../http/multipart.ts';
 import { readStudentId } from '../http/student.ts';
 import { identifyStudent, markRouted, requireComponent, routed, type RouteContext } from './context.ts';
 
-export function registerAudio(app: FastifyInstance, ctx: RouteContext): void {
-  const { audioBytes, jsonBytes } = ctx.config.server.bodyLimits;
-
-  app.post('/audio/transcriptions', { onRequest: async (request) => requireMediaType(request, 'multipart') }, async (request, reply) => {
+/** POST /audio/transcriptions: registered where the multipart parser is (the upload routes' scope). */
+export function registerTranscription(app: FastifyInstance, ctx: RouteContext): void {
+  const { audioBytes } = ctx.config.server.bodyLimits;
+  app.post('/audio/transcriptions', { onRequest: mediaTypeHook('multipart') }, async (request, reply) => {
     requireComponent(ctx.config, 'stt');
     const studentId = readStudentId(request.headers['x-student-id']);
     identifyStudent(request, ctx, 'stt', studentId);
@@ -44,7 +44,12 @@ export function registerAudio(app: FastifyInstance, ctx: RouteContext): void {
     return { text: t.text };
   });
 
-  app.post('/audio/speech', { bodyLimit: jsonBytes, onRequest: async (request) => requireMediaType(request, 'json') }, async (request, reply) => {
+}
+
+/** POST /audio/speech: a JSON request, beside the chat route. */
+export function registerSpeech(app: FastifyInstance, ctx: RouteContext): void {
+  const { jsonBytes } = ctx.config.server.bodyLimits;
+  app.post('/audio/speech', { bodyLimit: jsonBytes, onRequest: mediaTypeHook('json') }, async (request, reply) => {
     requireComponent(ctx.config, 'tts');
     const parsed = SpeechRequestSchema.safeParse(request.body);
     if (!parsed.success) throw fromZodError(parsed.error, request.body);

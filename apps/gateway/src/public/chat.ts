@@ -6,7 +6,7 @@ import { classifyFailure } from '@bascule/routing';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatAdapter, ChatStream } from '../adapters/index.ts';
 import { clientSignal } from '../http/client-signal.ts';
-import { requireMediaType } from '../http/media.ts';
+import { mediaTypeHook } from '../http/media.ts';
 import { readStudentId } from '../http/student.ts';
 import { parseChatRequest } from './chat-request.ts';
 import { identifyStudent, markRouted, requireComponent, routed, type RouteContext } from './context.ts';
@@ -18,7 +18,7 @@ interface OpenedStream {
 }
 
 export function registerChat(app: FastifyInstance, ctx: RouteContext): void {
-  app.post('/chat/completions', { bodyLimit: ctx.config.server.bodyLimits.jsonBytes, onRequest: async (request) => requireMediaType(request, 'json') }, async (request, reply) => {
+  app.post('/chat/completions', { bodyLimit: ctx.config.server.bodyLimits.jsonBytes, onRequest: mediaTypeHook('json') }, async (request, reply) => {
     requireComponent(ctx.config, 'llm');
     const body = parseChatRequest(request.body);
     const studentId = readStudentId(request.headers['x-student-id'], body.user);

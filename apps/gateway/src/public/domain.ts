@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HandwritingAdapter, TranscribeAdapter } from '../adapters/index.ts';
 import { clientSignal } from '../http/client-signal.ts';
 import { fromZodError, PublicError } from '../http/errors.ts';
-import { AUDIO_TYPES, IMAGE_TYPES, requireMediaType } from '../http/media.ts';
+import { AUDIO_TYPES, IMAGE_TYPES, mediaTypeHook } from '../http/media.ts';
 import { readMultipartOnce } from '../http/multipart.ts';
 import { readStudentId } from '../http/student.ts';
 import { checkReading } from '../reading/index.ts';
@@ -17,7 +17,7 @@ export const UNREADABLE_BELOW = 0.3;
 export function registerDomain(app: FastifyInstance, ctx: RouteContext): void {
   const { audioBytes, imageBytes } = ctx.config.server.bodyLimits;
 
-  app.post('/reading/check', { onRequest: async (request) => requireMediaType(request, 'multipart') }, async (request, reply) => {
+  app.post('/reading/check', { onRequest: mediaTypeHook('multipart') }, async (request, reply) => {
     requireComponent(ctx.config, 'stt');
     const studentId = readStudentId(request.headers['x-student-id']);
     identifyStudent(request, ctx, 'stt', studentId);
@@ -47,7 +47,7 @@ export function registerDomain(app: FastifyInstance, ctx: RouteContext): void {
     return body;
   });
 
-  app.post('/vision/handwriting', { onRequest: async (request) => requireMediaType(request, 'multipart') }, async (request, reply) => {
+  app.post('/vision/handwriting', { onRequest: mediaTypeHook('multipart') }, async (request, reply) => {
     requireComponent(ctx.config, 'vision');
     const studentId = readStudentId(request.headers['x-student-id']);
     identifyStudent(request, ctx, 'vision', studentId);

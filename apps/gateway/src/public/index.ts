@@ -11,7 +11,7 @@ import { PublicError, publicErrorHandler, sendPublicError } from '../http/errors
 import type { GatewayMetrics } from '../metrics/index.ts';
 import type { MigrationRuntime } from '../migration/runtime.ts';
 import { Executor } from '../proxy/index.ts';
-import { registerAudio } from './audio.ts';
+import { registerSpeech, registerTranscription } from './audio.ts';
 import { registerChat } from './chat.ts';
 import { startTrace, type RouteContext } from './context.ts';
 import { registerDomain } from './domain.ts';
@@ -97,10 +97,15 @@ export async function registerPublicApi(app: FastifyInstance, deps: PublicApiDep
         keyGenerator: (request: FastifyRequest) => request.clientName ?? request.ip,
         errorResponseBuilder: (_request, context) => new PublicError('rate_limited', `too many requests for this client key: ${context.max} a minute, retry in ${Math.ceil(context.ttl / 1000)} s`),
       });
-      await api.register(multipart, { limits: { fileSize: uploadLimit, files: 2, fields: 20 } });
       registerChat(api, ctx);
-      registerAudio(api, ctx);
-      registerDomain(api, ctx);
+      registerSpeech(api, ctx);
+      // The multipart parser only where uploads are taken: the plugin adds an async onResponse hook to every
+      // route of its scope, which the JSON routes have no use for.
+      await api.register(async (uploads) => {
+        await uploads.register(multipart, { limits: { fileSize: uploadLimit, files: 2, fields: 20 } });
+        registerTranscription(uploads, ctx);
+        registerDomain(uploads, ctx);
+      });
     },
     { prefix: '/v1' },
   );
