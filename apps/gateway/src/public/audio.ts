@@ -43,7 +43,6 @@ export function registerTranscription(app: FastifyInstance, ctx: RouteContext): 
     }
     return { text: t.text };
   });
-
 }
 
 /** POST /audio/speech: a JSON request, beside the chat route. */
