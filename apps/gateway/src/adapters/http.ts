@@ -60,8 +60,9 @@ function timeoutError(ms: number): Error {
 
 /**
  * Sends the request; resolves on a 2xx (body unread: call `done()` after reading it), throws UpstreamError
- * otherwise (its first 64 KiB read for the message, the rest dropped). One plain timer per call bounds the whole exchange (cheaper under load than
- * AbortSignal.timeout, whose timers outlive the call), on top of undici's headers and body timeouts.
+ * otherwise (its first 64 KiB read for the message, the rest dropped). One plain timer per call bounds the
+ * whole exchange (cheaper under load than AbortSignal.timeout, whose timers outlive the call), on top of
+ * undici's headers and body timeouts.
  */
 export async function callUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
   const timeout = Math.max(1, Math.floor(req.timeoutMs));
