@@ -48,7 +48,7 @@ export class AdminStreams {
     raw.write(`retry: 3000\n\n`);
     sendStates();
     sendMetrics();
-    const unsubscribe = this.runtime.onChange((change: RuntimeChange) => {
+    const unsubscribe = this.runtime.feed.subscribe((change: RuntimeChange) => {
       if (change.type === 'state') sendLater('state', () => this.runtime.summary(change.component));
       else if (change.type === 'event') sendLater('event', () => this.runtime.eventView(change.event));
       else sendLater('alert', () => ({ component: change.component, state: change.state, alert: alertView(change.alert) }));

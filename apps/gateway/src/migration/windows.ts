@@ -15,7 +15,7 @@ import {
   type Usage,
   type WindowStats,
 } from '@bascule/routing';
-import type { GatewayStore } from '../store/index.ts';
+import { StoreUnavailableError, type GatewayStore } from '../store/index.ts';
 import { mvpCostPerRequest } from './mvp-cost.ts';
 import type { RoutingRuntime } from './runtime.ts';
 import { StepWindows } from './step-window.ts';
@@ -37,6 +37,8 @@ export interface WindowReaderOptions {
 
 export class WindowReader {
   private readonly stepWindows: StepWindows;
+  /** The last window read per component: what the views show while the store is away. */
+  private readonly lastStored = new Map<Component, MinuteRollup[]>();
 
   constructor(
     private readonly store: GatewayStore,
@@ -91,10 +93,17 @@ export class WindowReader {
     });
   }
 
-  /** The stored minutes of the window plus what has not been flushed yet. */
+  /** The stored minutes of the window (the last read while the store is away) plus what has not been flushed yet. */
   private async windowRollups(component: Component, now: number): Promise<MinuteRollup[]> {
     const since = minuteOf(now) - (Math.ceil(this.options.windowMs / MINUTE_MS) - 1) * MINUTE_MS;
-    const stored = await this.store.rollupsSince(since, component);
+    let stored: MinuteRollup[];
+    try {
+      stored = await this.store.rollupsSince(since, component);
+      this.lastStored.set(component, stored);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      stored = (this.lastStored.get(component) ?? []).filter((r) => r.minute >= since);
+    }
     const unflushed = [...this.runtime.rollups.values()].filter((r) => r.component === component && r.minute >= since);
     return mergeRollups([...stored, ...unflushed]);
   }
