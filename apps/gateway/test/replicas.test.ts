@@ -89,6 +89,28 @@ describe('two gateways on one PostgreSQL database', () => {
     expect(b.gateway.runtime.state('llm').weight).toBe(100);
   });
 
+  it('streams a change made through one gateway to the other’s admin stream', async () => {
+    const controller = new AbortController();
+    const stream = await fetch(`${b.url}/admin/v1/stream`, { headers: { authorization: admin.authorization }, signal: controller.signal });
+    expect(stream.status).toBe(200);
+    const reader = stream.body!.getReader();
+    let text = '';
+    const heard = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return false;
+        text += new TextDecoder().decode(value);
+        if (/event: event\ndata: .*"reason":"from gateway A"/.test(text)) return true;
+      }
+    })();
+    const res = await fetch(`${a.url}/admin/v1/components/tts/weight`, { method: 'PUT', headers: admin, body: JSON.stringify({ weight: 5, reason: 'from gateway A' }) });
+    expect(res.status).toBe(200);
+    const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 2_000));
+    const got = await Promise.race([heard, timeout]);
+    controller.abort();
+    expect(got, 'the audit event on gateway B’s stream within 2 s').toBe(true);
+  });
+
   it('decides a rollback once and records it once, though both gateways analyse', async () => {
     await a.gateway.runtime.setWeight('stt', 50, 'half of stt');
     await until('gateway B sees stt at 50 %', 2_000, () => b.gateway.runtime.state('stt').weight === 50);
