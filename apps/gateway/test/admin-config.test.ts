@@ -77,5 +77,5 @@ describe('config loading', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('surprise: unknown key');
     expect(result.stderr).toContain('auth.adminTokenEnv: missing');
-  });
+  }, 30_000); // as long as spawnSync may take: starting tsx on a busy machine takes seconds
 });
