@@ -1,7 +1,7 @@
-// The public API under /v1: client-key auth, per-key rate limits, media-type and body-size checks, the
-// error shape for every error (Fastify's own included), and the routes of each component.
+// The public API under /v1: client-key auth, rate limits (per address after failed keys, per client key,
+// per student), media-type and body-size checks, the error shape for every error (Fastify's own included),
+// and the routes of each component.
 import multipart from '@fastify/multipart';
-import rateLimit from '@fastify/rate-limit';
 import { costModelFromConfig, type GatewayConfig } from '@bascule/contracts';
 import type { Clock, ProviderId } from '@bascule/routing';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -15,6 +15,7 @@ import { registerSpeech, registerTranscription } from './audio.ts';
 import { registerChat } from './chat.ts';
 import { startTrace, type RouteContext } from './context.ts';
 import { registerDomain } from './domain.ts';
+import { createPublicLimits } from './limits.ts';
 
 export interface PublicApiDeps {
   config: GatewayConfig;
@@ -37,8 +38,8 @@ export interface PublicApiDeps {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The authenticated client's name (from its key). */
-    clientName?: string;
+    /** The authenticated client's name (from its key); null until the key is checked. */
+    clientName: string | null;
   }
 }
 
@@ -62,20 +63,22 @@ export async function registerPublicApi(app: FastifyInstance, deps: PublicApiDep
     ...(deps.maxAttempts !== undefined ? { maxAttempts: deps.maxAttempts } : {}),
   });
   const noteStudent = deps.runtime.noteStudent?.bind(deps.runtime) ?? (() => {});
-  const ctx: RouteContext = { config: deps.config, executor, metrics: deps.metrics, hashStudentId: deps.hashStudentId, noteStudent };
+  const limits = createPublicLimits(deps.config, checkKey, keys.map((k) => k.name));
+  const ctx: RouteContext = { config: deps.config, executor, metrics: deps.metrics, hashStudentId: deps.hashStudentId, noteStudent, limitStudent: limits.student };
   const { audioBytes, imageBytes } = deps.config.server.bodyLimits;
   const uploadLimit = Math.max(audioBytes, imageBytes);
 
   await app.register(
     async (api) => {
       api.decorateRequest('trace', null);
+      api.decorateRequest('clientName', null);
       api.setErrorHandler(publicErrorHandler);
       api.setNotFoundHandler((request, reply) => sendPublicError(reply, new PublicError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)));
-      // One callback-style hook per stage (no promise per request): trace, client key, upload size.
+      // One callback-style hook (no promise per request): trace, client key and its limits, upload size.
       api.addHook('onRequest', (request, _reply, done) => {
         startTrace(request);
         try {
-          request.clientName = checkKey(request.headers.authorization);
+          limits.authenticate(request);
           refuseOversizedUpload(request, uploadLimit);
           done();
         } catch (error) {
@@ -89,13 +92,6 @@ export async function registerPublicApi(app: FastifyInstance, deps: PublicApiDep
           if (trace.route) deps.metrics?.overhead.observe({ component: trace.component }, Math.max(0, performance.now() - trace.startedAt - trace.upstreamMs) / 1000);
         }
         done();
-      });
-      await api.register(rateLimit, {
-        global: true,
-        max: deps.config.auth.rateLimitPerMinute,
-        timeWindow: 60_000,
-        keyGenerator: (request: FastifyRequest) => request.clientName ?? request.ip,
-        errorResponseBuilder: (_request, context) => new PublicError('rate_limited', `too many requests for this client key: ${context.max} a minute, retry in ${Math.ceil(context.ttl / 1000)} s`),
       });
       registerChat(api, ctx);
       registerSpeech(api, ctx);
