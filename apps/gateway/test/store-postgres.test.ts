@@ -3,13 +3,17 @@
 // database reported as "unavailable" within the configured timeouts rather than hanging.
 import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { defaultPlan, initialState, setWeight } from '@bascule/routing';
+import { defaultPlan, emptyHistogram, initialState, setWeight, type MinuteRollup } from '@bascule/routing';
 import { LeaseLostError, PostgresStore, STATE_CHANNEL, StoreUnavailableError, type StateNotice } from '../src/store/index.ts';
 import { PostgresLease } from '../src/coordination/postgres-lease.ts';
 import { createPostgresDatabase } from './support/test-databases.ts';
 import { startTcpProxy } from './support/tcp-proxy.ts';
 
 const plan = defaultPlan('stt');
+
+function rollup(minute: number, provider: MinuteRollup['provider'] = 'groq'): MinuteRollup {
+  return { minute, component: 'llm', provider, route: 'production', count: 1, errors: 0, latencySumMs: 100, costEur: 0.01, histogram: emptyHistogram() };
+}
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
@@ -84,5 +88,39 @@ describe('PostgreSQL store', () => {
     await expect(store.loadStates()).rejects.toBeInstanceOf(StoreUnavailableError);
     proxy.restore();
     expect(await store.loadStates()).toEqual([]);
+  });
+
+  it('survives the server terminating a connection the store has checked out', async () => {
+    const { url, store } = await database();
+    const client = await store.pool.connect();
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    cleanup.push(() => admin.end());
+    // An administrator command (or a server restart) ends the checked-out connection: its 'error' event must
+    // not reach the process as an unhandled error (vitest fails the run on one).
+    const ended = new Promise<void>((resolve) => client.once('end', resolve));
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    await ended;
+    await expect(client.query('SELECT 1')).rejects.toThrow();
+    client.release(true);
+    await store.addRollups([rollup(60_000)]);
+    expect(await store.rollupsSince(0)).toHaveLength(1);
+  });
+
+  it('never deadlocks two replicas flushing overlapping minutes and months', async () => {
+    const { url, store: a } = await database();
+    const b = await PostgresStore.open({ connectionString: url });
+    cleanup.push(() => b.close());
+    // One replica flushes two minutes, the other only the later one, for the same month rows: a month row
+    // locked between two minute rows made a lock cycle ("deadlock detected") between such flushes.
+    for (let round = 0; round < 40; round += 1) {
+      const minute = (round * 2 + 1) * 60_000;
+      await Promise.all([
+        a.addRollups([rollup(minute), rollup(minute, 'huggingface'), rollup(minute + 60_000), rollup(minute + 60_000, 'huggingface')]),
+        b.addRollups([rollup(minute + 60_000), rollup(minute + 60_000, 'huggingface')]),
+      ]);
+    }
+    const stored = await a.rollupsSince(0, 'llm');
+    expect(stored.reduce((n, r) => n + r.count, 0)).toBe(40 * 6);
   });
 });

@@ -65,6 +65,10 @@ export class PostgresStore implements GatewayStore {
     this.pool = new pg.Pool(PostgresStore.clientConfig(options.connectionString, this.connectTimeoutMs, this.queryTimeoutMs, options.maxConnections ?? 5));
     // An idle client whose server went away emits here; without a listener it would crash the process.
     this.pool.on('error', () => {});
+    // A client checked out of the pool has no listener of the pool's: a server that terminates it then (a
+    // restart, an administrator command) would emit an unhandled 'error' and crash the gateway. The failure
+    // itself still reaches the caller as the query's rejection.
+    this.pool.on('connect', (client) => client.on('error', () => {}));
   }
 
   /** The connection settings every client of this store uses (the pool's and the change feed's). */
@@ -224,12 +228,16 @@ export class PostgresStore implements GatewayStore {
   async addRollups(rollups: readonly MinuteRollup[]): Promise<void> {
     if (rollups.length === 0) return;
     // The same key order in every replica's transaction: two flushes lock rows in one order, never in a cycle.
+    // So every minute row first, then every month row, each in key order (a month row updated between two
+    // minute rows would let a flush holding it wait on a minute row that another flush holds while it waits
+    // on the month row: PostgreSQL's "deadlock detected").
     const sorted = [...rollups].sort((a, b) => a.minute - b.minute || cmp(a.component, b.component) || cmp(a.provider, b.provider) || cmp(a.route, b.route));
+    const months = monthlyTotals(sorted);
     await this.transaction(async (c) => {
       for (const r of sorted) {
         await c.query(ADD_ROLLUP, [r.minute, r.component, r.provider, r.route, r.count, r.errors, r.latencySumMs, r.costEur, r.histogram.counts.map((n) => n ?? 0), r.histogram.min, r.histogram.max]);
-        await c.query(ADD_MONTHLY_COST, [monthOf(r.minute), r.component, r.provider, r.count, r.costEur, r.minute]);
       }
+      for (const m of months) await c.query(ADD_MONTHLY_COST, [m.month, m.component, m.provider, m.requests, m.costEur, m.firstMinute]);
     });
   }
 
@@ -295,6 +303,23 @@ export class PostgresStore implements GatewayStore {
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The month rows a flush adds to, summed per (month, component, provider), in key order. */
+function monthlyTotals(rollups: readonly MinuteRollup[]): MonthlyCost[] {
+  const byKey = new Map<string, MonthlyCost>();
+  for (const r of rollups) {
+    const month = monthOf(r.minute);
+    const key = `${month}|${r.component}|${r.provider}`;
+    const m = byKey.get(key);
+    if (m === undefined) byKey.set(key, { month, component: r.component, provider: r.provider, requests: r.count, costEur: r.costEur, firstMinute: r.minute });
+    else {
+      m.requests += r.count;
+      m.costEur += r.costEur;
+      m.firstMinute = Math.min(m.firstMinute, r.minute);
+    }
+  }
+  return [...byKey.keys()].sort(cmp).map((k) => byKey.get(k)!);
+}
 
 // Adds a replica's minute into the stored one: counts and sums added, histogram buckets added one by one
 // (the shorter array padded with zeros), min and max kept. One statement, so concurrent flushes add up.
