@@ -171,7 +171,7 @@ describe('phase llm', () => {
     expect(unit).toContain('-hf bartowski/Meta-Llama-3.1-8B-Instruct-GGUF:Q4_K_M');
     // Pinned to one build, pulled as such; non-root like the other model images; a health check on /health.
     expect(find(selfHostedLlm, 'model-llama-image').inputs).toMatchObject({ name: 'ghcr.io/ggml-org/llama.cpp:server-cuda12-b9603' });
-    expect(unit).toMatch(/ghcr\.io\/ggml-org\/llama\.cpp:server-cuda12-b\d+ /);
+    expect(unit).toMatch(/ghcr\.io\/ggml-org\/llama\.cpp@sha256:[0-9a-f]{64} /);
     expect(unit).toContain('--user 10001:10001');
     expect(unit).toMatch(/--health-cmd "curl -fsS http:\/\/127\.0\.0\.1:8080\/health"/);
     expect(unit).toContain('--network bascule');
@@ -226,6 +226,19 @@ it('uses an existing host by address, without Contabo and without its secrets', 
   expect(String(find(run, 'bootstrap-firewall').inputs.create)).toMatch(/^sudo -n bash /);
   // The SSH user joins the docker group: the Docker provider reaches the engine as that user.
   expect(String(find(run, 'bootstrap-hardening').inputs.create)).toMatch(/40-hardening\.sh 'bascule' '10001:10001' 'deploy'/);
+});
+
+describe('a rebuilt image', () => {
+  it('changes the unit of its service (run by digest), so `pulumi up` restarts it; an unchanged build changes nothing', async () => {
+    const rebuilt = await runWithMocks(fixtureConfig('stt'), FIXTURE_SECRET_KEYS, 'staging', { sourceRevision: 'r2' });
+    const same = await runWithMocks(fixtureConfig('stt'), FIXTURE_SECRET_KEYS, 'staging');
+    for (const service of ['gateway-app', 'model-whisper']) {
+      const before = unitOf(runs.stt, service);
+      expect(before, service).toMatch(/ sha256:[0-9a-f]{64}\b/);
+      expect(unitOf(rebuilt, service), service).not.toBe(before);
+      expect(unitOf(same, service), service).toBe(before);
+    }
+  });
 });
 
 it('names the phase, the address and the next checklist in the outputs', () => {

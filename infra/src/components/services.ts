@@ -33,9 +33,10 @@ export class ContainerService extends pulumi.ComponentResource {
     const { host, bootstrap, source } = args;
     const onHost = { parent: this, provider: bootstrap.docker, dependsOn: [bootstrap.network, bootstrap.modelCache] };
 
-    // The reference the unit runs, with the image's id so that a new build restarts the service.
+    // The unit runs the image by its digest, unique per build (a local build's repoDigest is its image id,
+    // sha256:…; a pulled image's is repo@sha256:…): a new build changes the unit, which restarts the service.
+    // `image.id` is the tag for @pulumi/docker 4.x and never changes, so it cannot be used for this.
     let imageRef: pulumi.Output<string>;
-    let imageId: pulumi.Output<string>;
     if (source.kind === 'build') {
       const image = new docker.Image(
         `${name}-image`,
@@ -47,16 +48,17 @@ export class ContainerService extends pulumi.ComponentResource {
         },
         onHost,
       );
-      imageRef = image.imageName;
-      imageId = image.id;
+      imageRef = image.repoDigest;
     } else {
       const image = new docker.RemoteImage(`${name}-image`, { name: source.name, keepLocally: true }, onHost);
-      imageRef = image.name;
-      imageId = image.imageId;
+      imageRef = image.repoDigest;
     }
 
     this.unitName = unitName(args.unit.name);
-    this.unitText = pulumi.all([imageRef, imageId]).apply(([ref, id]) => `# image id: ${id}\n${renderContainerUnit({ ...args.unit, image: ref })}`);
+    this.unitText = imageRef.apply((ref) => {
+      if (!/(^|@)sha256:[0-9a-f]{64}$/.test(ref)) throw new Error(`${name}: the image has no digest ("${ref}"); the unit must run one build, not a tag`);
+      return renderContainerUnit({ ...args.unit, image: ref });
+    });
     const sudo = host.sudo ? 'sudo -n ' : '';
     this.installed = new command.remote.Command(
       `${name}-unit`,

@@ -1,5 +1,6 @@
 // Runs the program in-process with Pulumi's mocks: no CLI, no cloud. The one place where the cloud is
 // faked (Cloudflare's zone and IP ranges invokes, providers' outputs), reused by the tests and the plan CLI.
+import { createHash } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
 import { program } from '../program.ts';
 
@@ -26,13 +27,30 @@ export const CLOUDFLARE_IPV6 = ['2400:cb00::/32', '2606:4700::/32', '2803:f800::
 export const MOCK_ZONE_ID = '023e105f4ecef8ad9ca31a8372d0c353';
 export const MOCK_CONTABO_IPV4 = '203.0.113.10';
 
-function outputsFor(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+export interface MockOptions {
+  /**
+   * Stands for the source tree the images are built from: the same value gives the same digests (an unchanged
+   * build), another value gives every built image a new digest, as a rebuild after a code change does.
+   */
+  sourceRevision?: string;
+}
+
+const digest = (...parts: string[]) => `sha256:${createHash('sha256').update(parts.join('\0')).digest('hex')}`;
+
+function outputsFor(type: string, inputs: Record<string, unknown>, options: MockOptions): Record<string, unknown> {
   if (type === 'pulumi-nodejs:dynamic/contabo:Instance') return { ...inputs, ipv4: MOCK_CONTABO_IPV4, status: 'running' };
   if (type === 'tls:index/privateKey:PrivateKey') return { ...inputs, privateKeyPem: 'mock-private-key-pem' };
   if (type === 'tls:index/certRequest:CertRequest') return { ...inputs, certRequestPem: 'mock-csr-pem' };
   if (type === 'cloudflare:index/originCaCertificate:OriginCaCertificate') return { ...inputs, certificate: 'mock-origin-certificate-pem' };
-  if (type === 'docker:index/image:Image') return { ...inputs, imageName: inputs.imageName };
-  if (type === 'docker:index/remoteImage:RemoteImage') return { ...inputs, imageId: `sha256:mock-${String(inputs.name)}` };
+  // A local build's repoDigest is its image id (sha256:…), new for every build of other sources.
+  if (type === 'docker:index/image:Image') return { ...inputs, imageName: inputs.imageName, repoDigest: digest(String(inputs.imageName), options.sourceRevision ?? 'r1') };
+  if (type === 'docker:index/remoteImage:RemoteImage') {
+    const name = String(inputs.name);
+    const repo = name.includes('@') ? name.slice(0, name.indexOf('@')) : name.replace(/:[^/:]+$/, '');
+    const pinned = /@(sha256:[0-9a-f]{64})$/.exec(name)?.[1];
+    const id = pinned ?? digest(name);
+    return { ...inputs, imageId: id, repoDigest: `${repo}@${id}` };
+  }
   return inputs;
 }
 
@@ -40,13 +58,13 @@ function outputsFor(type: string, inputs: Record<string, unknown>): Record<strin
  * Runs the program once with `config` (`bascule:phase` → value; objects are JSON-encoded as the CLI stores
  * them) and `secretKeys` (keys set with --secret). Resolves when every registration has completed.
  */
-export async function runWithMocks(config: Record<string, unknown>, secretKeys: readonly string[], stack = 'staging'): Promise<MockRun> {
+export async function runWithMocks(config: Record<string, unknown>, secretKeys: readonly string[], stack = 'staging', options: MockOptions = {}): Promise<MockRun> {
   const resources: MockedResource[] = [];
   await pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
         resources.push({ urn: `urn:pulumi:${stack}::bascule::${args.type}::${args.name}`, type: args.type, name: args.name, inputs: args.inputs });
-        return { id: args.custom ? `${args.name}-id` : undefined, state: outputsFor(args.type, args.inputs) };
+        return { id: args.custom ? `${args.name}-id` : undefined, state: outputsFor(args.type, args.inputs, options) };
       },
       call(args: pulumi.runtime.MockCallArgs) {
         if (args.token === 'cloudflare:index/getZone:getZone') return { id: MOCK_ZONE_ID, name: String((args.inputs.filter as { name?: string } | undefined)?.name) };
