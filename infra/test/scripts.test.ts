@@ -290,20 +290,8 @@ describe('what the workflows do', () => {
     expect(all.map((s) => s.run ?? '').join('\n')).toMatch(/shellcheck[\s\S]*python3-pytest/);
   });
 
-  it('infra-preview.yml previews every stack with the Pulumi action and comments on the pull request', () => {
-    const preview = workflow('infra-preview.yml');
-    expect(preview.on.pull_request?.paths).toEqual(expect.arrayContaining(['infra/**', 'Pulumi.yaml', 'Pulumi.*.yaml', 'gpu-images/**']));
-    expect(preview.permissions?.['pull-requests']).toBe('write');
-    const stacks = readdirSync(REPO_ROOT).filter((f) => /^Pulumi\.[a-z0-9-]+\.yaml$/.test(f)).map((f) => f.split('.')[1]).sort();
-    const job = Object.values(preview.jobs)[0]!;
-    expect([...(job.strategy?.matrix?.stack as string[])].sort()).toEqual(stacks);
-    const pulumi = steps(preview).find((s) => s.uses?.startsWith('pulumi/actions@'));
-    expect(pulumi?.with).toMatchObject({ command: 'preview', 'comment-on-pr': true });
-    expect(String(pulumi?.with?.['stack-name'])).toContain('${{ matrix.stack }}');
-  });
-
-  it('documents every secret and variable the preview reads in the first-time setup runbook', () => {
-    const text = readFileSync(join(workflowsDir, 'infra-preview.yml'), 'utf8');
+  it.each(['infra-preview.yml', 'infra-main.yml'])('documents every secret and variable %s reads in the first-time setup runbook', (file) => {
+    const text = readFileSync(join(workflowsDir, file), 'utf8');
     const names = [...text.matchAll(/\$\{\{\s*(?:secrets|vars)\.([A-Z_]+)\s*\}\}/g)].map((m) => m[1]!).filter((n) => n !== 'GITHUB_TOKEN');
     expect(names.length).toBeGreaterThanOrEqual(4);
     const runbook = readFileSync(join(REPO_ROOT, 'docs', 'runbooks', '00-first-time-setup.md'), 'utf8');
