@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs stdin as /etc/systemd/system/<unit>, enables it (start at boot) and (re)starts it when its text
-# changed; otherwise only makes sure it runs. Usage: install-unit.sh <unit>. Idempotent.
+# changed; otherwise only makes sure it runs. With --no-restart, a changed unit that is running is left to
+# its rolling restart (rolling-restart.sh); a unit that is not running is started either way.
+# Usage: install-unit.sh <unit> [--no-restart]. Idempotent.
 set -euo pipefail
-unit="${1:?usage: install-unit.sh <unit name, e.g. bascule-whisper.service>}"
+unit="${1:?usage: install-unit.sh <unit name, e.g. bascule-whisper.service> [--no-restart]}"
+mode="${2:-}"
 path="${SYSTEMD_UNIT_DIR:-/etc/systemd/system}/$unit"
 
 tmp="$(mktemp)"
@@ -17,5 +20,9 @@ fi
 install -m 0644 "$tmp" "$path"
 systemctl daemon-reload
 systemctl enable "$unit"
+if [ "$mode" = --no-restart ] && systemctl is-active --quiet "$unit"; then
+  echo "installed, restart left to the rolling restart: $unit"
+  exit 0
+fi
 systemctl restart "$unit"
 echo "installed and (re)started: $unit"

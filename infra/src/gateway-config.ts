@@ -1,20 +1,40 @@
 // The gateway's config file, generated from the stack's config and the services this phase deployed.
 // Secrets are never in it: it names the environment variables (gateway.env, a secret) that hold them.
-import { DEFAULT_PLAN_STEPS, parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from '@bascule/contracts';
+import { DEFAULT_PLAN_STEPS, GatewayConfigSchema, StoreConfigSchema, parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from '@bascule/contracts';
 import type { StackConfig } from './config.ts';
 import { PHASES, reached, type Component, type Phase } from './phases.ts';
 import { GATEWAY_SECRET_ENV } from './secrets.ts';
-import { containerName } from './units.ts';
 import type { ImageManifest, ModelImage } from './image-manifest.ts';
 
 export const GATEWAY_PORT = 8080;
+/** The gateway's /metrics listener, on its host's private address only (scraped through the tunnel). */
+export const GATEWAY_METRICS_PORT = 9464;
+export const DATABASE_URL_ENV = 'BASCULE_DATABASE_URL';
 export type Manifests = Readonly<Record<ModelImage, ImageManifest>>;
+
+/** What differs between the gateway hosts of a stack, and what Cloudflare answers (the Access AUD tag). */
+export interface GatewayPlacement {
+  /** The host's address on the private network: /metrics listens there. */
+  privateAddress: string;
+  /** The Access application's AUD tag (the gateway checks the JWT's audience against it). */
+  accessAudience: string;
+}
+
+/**
+ * The config file as deployed. `admin`, `metrics` and `store.databaseUrlEnv` are read by the gateway that
+ * verifies Cloudflare Access and shares its state in PostgreSQL.
+ */
+export type DeployedGatewayConfig = Omit<GatewayConfigInput, 'store'> & {
+  admin: { hostnames: string[]; access: { teamDomain: string; audience: string } };
+  metrics: { host: string; port: number };
+  store: { databaseUrlEnv: string };
+};
 
 type Providers = NonNullable<GatewayConfigInput['components']['llm']>['providers'];
 
 const plan = (slaMs: number) => ({ version: 1, steps: DEFAULT_PLAN_STEPS.map((s) => ({ ...s })), slaMs });
-/** A model service on the internal network, at the port its image declares. */
-export const internal = (m: ImageManifest, path = '') => `http://${containerName(m.image)}:${m.port}${path}`;
+/** A model service on the GPU host's private address (WireGuard), at the port its image declares. */
+export const modelUrl = (config: StackConfig, m: ImageManifest, path = '') => `http://${config.host.privateAddress}:${m.port}${path}`;
 
 /** Each component's settings once its phase is reached: MVP provider, production provider, plan. */
 function componentFor(component: Component, config: StackConfig, images: Manifests): NonNullable<GatewayConfigInput['components'][Component]> {
@@ -22,7 +42,7 @@ function componentFor(component: Component, config: StackConfig, images: Manifes
     case 'llm': {
       const mvp = { baseUrl: 'https://router.huggingface.co/v1', model: 'meta-llama/Llama-3.1-8B-Instruct', apiKeyEnv: GATEWAY_SECRET_ENV.huggingfaceApiKey, timeoutMs: 10_000, pricing: { unit: 'token' as const, eurPerUnit: 0.0000006 } };
       const providers: Providers = config.llm.selfHosted
-        ? { huggingface: mvp, 'vps-llm': { baseUrl: internal(images.llama, '/v1'), model: 'llama-3.1-8b-q4', timeoutMs: 10_000 } }
+        ? { huggingface: mvp, 'vps-llm': { baseUrl: modelUrl(config, images.llama, '/v1'), model: 'llama-3.1-8b-q4', timeoutMs: 10_000 } }
         : { huggingface: mvp, groq: { baseUrl: 'https://api.groq.com/openai/v1', model: config.llm.groqModel, apiKeyEnv: GATEWAY_SECRET_ENV.groqApiKey, timeoutMs: 5_000, pricing: { unit: 'token', eurPerUnit: 0.00000005 } } };
       return { mvp: 'huggingface', production: config.llm.selfHosted ? 'vps-llm' : 'groq', plan: plan(5_000), providers };
     }
@@ -33,11 +53,11 @@ function componentFor(component: Component, config: StackConfig, images: Manifes
         plan: plan(2_000),
         providers: {
           'openai-whisper': { baseUrl: 'https://api.openai.com/v1', model: 'whisper-1', apiKeyEnv: GATEWAY_SECRET_ENV.openaiApiKey, pricing: { unit: 'audio_second', eurPerUnit: 0.0001 } },
-          'faster-whisper': { baseUrl: internal(images.whisper), model: 'large-v3', timeoutMs: 2_000 },
+          'faster-whisper': { baseUrl: modelUrl(config, images.whisper), model: 'large-v3', timeoutMs: 2_000 },
         },
       };
     case 'tts':
-      return { mvp: 'web-speech', production: 'coqui', plan: plan(2_000), providers: { 'web-speech': {}, coqui: { baseUrl: internal(images.tts), timeoutMs: 2_000 } } };
+      return { mvp: 'web-speech', production: 'coqui', plan: plan(2_000), providers: { 'web-speech': {}, coqui: { baseUrl: modelUrl(config, images.tts), timeoutMs: 2_000 } } };
     case 'vision':
       return {
         mvp: 'easyocr',
@@ -45,14 +65,18 @@ function componentFor(component: Component, config: StackConfig, images: Manifes
         plan: plan(2_000),
         providers: {
           easyocr: { baseUrl: config.gateway.easyocrUrl ?? 'http://easyocr.invalid', pricing: { unit: 'image', eurPerUnit: 0.001 } },
-          trocr: { baseUrl: internal(images.trocr), timeoutMs: 2_000 },
+          trocr: { baseUrl: modelUrl(config, images.trocr), timeoutMs: 2_000 },
         },
       };
   }
 }
 
-/** The config file of the gateway at `phase`: the components whose phase is reached, and nothing else. */
-export function gatewayConfigFor(config: StackConfig, images: Manifests, phase: Phase = config.phase): GatewayConfigInput {
+export function adminHostname(config: StackConfig): string {
+  return `${config.dns.admin}.${config.dns.zone}`;
+}
+
+/** The config file of a gateway host at `phase`: the components whose phase is reached, and nothing else. */
+export function gatewayConfigFor(config: StackConfig, images: Manifests, placement: GatewayPlacement, phase: Phase = config.phase): DeployedGatewayConfig {
   const components: GatewayConfigInput['components'] = {};
   for (const p of PHASES) {
     if (p === 'foundation' || !reached(phase, p)) continue;
@@ -60,14 +84,20 @@ export function gatewayConfigFor(config: StackConfig, images: Manifests, phase: 
     (components as Record<Component, unknown>)[component] = componentFor(component, config, images);
   }
   return {
-    server: { host: '0.0.0.0', port: GATEWAY_PORT, cors: { allowedOrigins: config.gateway.allowedOrigins } },
+    // The host network: nginx (TLS, Authenticated Origin Pulls) forwards from 443 to 127.0.0.1.
+    server: { host: '127.0.0.1', port: GATEWAY_PORT, cors: { allowedOrigins: config.gateway.allowedOrigins } },
     auth: {
       clientKeys: [{ name: 'reading-app', keyEnv: GATEWAY_SECRET_ENV.clientKey }],
       adminTokenEnv: GATEWAY_SECRET_ENV.adminToken,
       studentHashKeyEnv: GATEWAY_SECRET_ENV.studentHashKey,
       rateLimitPerMinute: config.gateway.rateLimitPerMinute,
     },
-    store: { dataDir: '/var/lib/bascule/data' },
+    admin: {
+      hostnames: [adminHostname(config)],
+      access: { teamDomain: config.cloudflare.teamDomain, audience: placement.accessAudience },
+    },
+    metrics: { host: placement.privateAddress, port: GATEWAY_METRICS_PORT },
+    store: { databaseUrlEnv: DATABASE_URL_ENV },
     webhook: config.gateway.webhookUrl ? { url: config.gateway.webhookUrl } : {},
     components,
     vps: {
@@ -78,9 +108,20 @@ export function gatewayConfigFor(config: StackConfig, images: Manifests, phase: 
   };
 }
 
+/**
+ * What @bascule/contracts' schema knows of the file. The schema is strict; the keys it does not know yet
+ * (`admin`, `metrics`, `store.databaseUrlEnv`, which the gateway's Access and PostgreSQL support add) are
+ * left out of the validation only, never out of the file; once the schema has them, all is validated.
+ */
+export function schemaKnownPart(input: DeployedGatewayConfig): GatewayConfigInput {
+  const known = Object.fromEntries(Object.entries(input).filter(([key]) => key in GatewayConfigSchema.shape));
+  const store = Object.fromEntries(Object.entries(input.store).filter(([key]) => key in StoreConfigSchema.shape));
+  return { ...known, store } as GatewayConfigInput;
+}
+
 /** The file's text, validated against the gateway's own schema first (a bad file fails the preview). */
-export function renderGatewayConfig(config: StackConfig, images: Manifests): { text: string; parsed: GatewayConfig } {
-  const input = gatewayConfigFor(config, images);
-  const parsed = parseGatewayConfig(input);
+export function renderGatewayConfig(config: StackConfig, images: Manifests, placement: GatewayPlacement): { text: string; parsed: GatewayConfig } {
+  const input = gatewayConfigFor(config, images, placement);
+  const parsed = parseGatewayConfig(schemaKnownPart(input));
   return { text: `${JSON.stringify(input, null, 2)}\n`, parsed };
 }

@@ -134,5 +134,5 @@ describe('the provider as Pulumi stores it', () => {
     expect(outs).toMatchObject({ ipv4: '203.0.113.10', status: 'running' });
     expect(api.instance.displayName).toBe('restored');
     await expect(restored.delete('12345', outs)).rejects.toThrow(/refusing to cancel/);
-  });
+  }, 120_000);
 });
