@@ -176,6 +176,18 @@ const GatewaySchema = z.strictObject({
   easyocrUrl: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of the EasyOCR service' }).optional(),
 });
 
+const DIGEST_IMAGE = /^[a-z0-9.-]+(?::\d+)?\/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$/;
+const digestImage = () => z.string().regex(DIGEST_IMAGE, 'expected an image pinned by digest, e.g. "ghcr.io/<owner>/bascule-whisper@sha256:<64 hex>" (the images workflow prints it)');
+
+/**
+ * Images built and pushed by CI (.github/workflows/images.yml), pulled by digest on the hosts. An image
+ * left out is built on its host over SSH from the checked-out repo, as before.
+ */
+const ImagesSchema = z
+  .strictObject({ gateway: digestImage().optional(), whisper: digestImage().optional(), tts: digestImage().optional(), trocr: digestImage().optional() })
+  .prefault({});
+export type ImagesConfig = z.output<typeof ImagesSchema>;
+
 export const StackConfigSchema = z
   .strictObject({
     phase: z.enum(PHASES, { error: `expected one of ${PHASES.join(', ')}` }),
@@ -188,6 +200,7 @@ export const StackConfigSchema = z
     admin: AdminSchema,
     llm: LlmSchema.prefault({}),
     gateway: GatewaySchema,
+    images: ImagesSchema,
   })
   .superRefine((config, ctx) => {
     const { accessEmails, accessEmailDomain } = config.cloudflare;

@@ -38,7 +38,8 @@ function builtModel(config: StackConfig, m: ImageManifest & { image: BuiltImage 
     image: m.image,
     phase,
     manifest: m,
-    source: { kind: 'build', context: m.buildContext, dockerfile: m.dockerfile, tag: `bascule/${m.image}:local` },
+    // Pulled by digest when CI built it (bascule:images), else built on the host.
+    source: config.images[m.image] ? { kind: 'pull', name: config.images[m.image]! } : { kind: 'build', context: m.buildContext, dockerfile: m.dockerfile, tag: `bascule/${m.image}:local` },
     unit: {
       name: m.image,
       description,

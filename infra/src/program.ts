@@ -80,6 +80,7 @@ export function program() {
         // One gateway restarts at a time, and none routes a component before its model answers /health.
         after: previous?.restarted,
         modelsReady: gpu.modelsReady,
+        image: config.images.gateway,
       },
     });
     previous = node.gateway;

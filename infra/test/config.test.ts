@@ -99,6 +99,15 @@ describe('stack config', () => {
     expect(problems({ 'bascule:host': { ...host, contabo: { ...host.contabo, powerState: 'off' } } })).toEqual(['bascule:host.contabo.powerState: expected "running" or "stopped"']);
   });
 
+  it('takes CI-built images pinned by digest only', () => {
+    expect(parse().images).toEqual({});
+    const pinned = `ghcr.io/example/bascule-whisper@sha256:${'b'.repeat(64)}`;
+    expect(parse({ 'bascule:images': { whisper: pinned } }).images.whisper).toBe(pinned);
+    expect(problems({ 'bascule:images': { whisper: 'ghcr.io/example/bascule-whisper:latest' } })).toEqual([
+      'bascule:images.whisper: expected an image pinned by digest, e.g. "ghcr.io/<owner>/bascule-whisper@sha256:<64 hex>" (the images workflow prints it)',
+    ]);
+  });
+
   it('requires the EasyOCR URL from the vision phase on', () => {
     const values = fixtureConfig('vision', { 'bascule:gateway': { vpsMonthlyCostEur: 160 } });
     expect(() => parseStackConfig((key) => values[`bascule:${key}`])).toThrow(/bascule:gateway\.easyocrUrl: missing/);

@@ -393,6 +393,17 @@ it('uses existing hosts by address, without Contabo and without its secrets', as
   expect((plain(find(run, 'gw-2-bootstrap-ssh').inputs.connection) as { hostKey: string }).hostKey).toBe(fixtureHostKey(22));
 });
 
+describe('images built in CI', () => {
+  it('are pulled by digest instead of built on the hosts', async () => {
+    const digest = (n: string) => `ghcr.io/example/bascule-${n}@sha256:${n.charCodeAt(0).toString(16).padStart(2, '0').repeat(32)}`;
+    const run = await runWithMocks(fixtureConfig('stt', { 'bascule:images': { gateway: digest('gateway'), whisper: digest('whisper') } }), FIXTURE_SECRET_KEYS);
+    expect(find(run, 'model-whisper-image')).toMatchObject({ type: 'docker:index/remoteImage:RemoteImage', inputs: { name: digest('whisper') } });
+    expect(find(run, 'gw-1-gateway-app-image')).toMatchObject({ type: 'docker:index/remoteImage:RemoteImage', inputs: { name: digest('gateway') } });
+    expect(unitOf(run, 'model-whisper')).toContain(` ${digest('whisper')}`);
+    expect(run.resources.some((r) => r.type === 'docker:index/image:Image')).toBe(false);
+  });
+});
+
 describe('a rebuilt image', () => {
   it('changes the unit of its service (run by digest), so `pulumi up` restarts it; an unchanged build changes nothing', async () => {
     const rebuilt = await runWithMocks(fixtureConfig('stt'), FIXTURE_SECRET_KEYS, 'staging', { sourceRevision: 'r2' });

@@ -108,3 +108,23 @@ describe('infra-main.yml (protected branch and drift)', () => {
     expect(script.indexOf('pulumi config rm cloudflare:apiToken')).toBeLessThan(script.indexOf('pulumi preview'));
   });
 });
+
+describe('images.yml (images built in CI, pulled by digest)', () => {
+  const { workflow } = read('images.yml');
+
+  it('builds on main and by hand only, never for a pull request', () => {
+    expect(Object.keys(workflow.on).sort()).toEqual(['push', 'workflow_dispatch']);
+    expect((workflow.on.push as { branches: string[]; paths: string[] }).paths).toEqual(expect.arrayContaining(['apps/gateway/**', 'libs/**', 'gpu-images/**']));
+  });
+
+  it('pushes every image the hosts run and prints its digest reference for bascule:images', () => {
+    const job = workflow.jobs.build!;
+    const images = (job.strategy!.matrix!.include as { image: string; dockerfile: string }[]).map((i) => i.image);
+    expect(images.sort()).toEqual(['gateway', 'trocr', 'tts', 'whisper']);
+    const push = job.steps.find((s) => s.uses?.startsWith('docker/build-push-action@'));
+    expect(push?.with).toMatchObject({ push: true, platforms: 'linux/amd64' });
+    const summary = job.steps.map((s) => s.run ?? '').join('\n');
+    expect(summary).toContain(`pulumi config set --path 'bascule:images.$IMAGE' $ref`);
+    expect(summary).toContain('@$DIGEST');
+  });
+});

@@ -30,6 +30,8 @@ export interface GatewayArgs {
   after?: pulumi.Resource;
   /** What must be healthy before this gateway routes to it (the phase's model services). */
   modelsReady: pulumi.Resource[];
+  /** The gateway's image built by CI, by digest; left out, it is built on the host. */
+  image?: string;
 }
 
 export const GATEWAY_CONFIG_PATH = '/etc/bascule/gateway.json';
@@ -134,7 +136,7 @@ export class Gateway extends pulumi.ComponentResource {
       {
         host,
         bootstrap,
-        source: { kind: 'build', context: '.', dockerfile: 'apps/gateway/Dockerfile', tag: 'bascule/gateway:local' },
+        source: args.image ? { kind: 'pull', name: args.image } : { kind: 'build', context: '.', dockerfile: 'apps/gateway/Dockerfile', tag: 'bascule/gateway:local' },
         unit: {
           name: 'gateway',
           description: 'Bascule gateway (API, admin API, dashboard)',
