@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Housekeeping on every host: journald capped (the containers log there, once), a weekly prune of Docker's
-# unused images and build cache (a digest per build leaves the old ones behind), and a timer that restarts a
-# container Docker marks unhealthy (Docker's health check only marks it). Usage: 55-housekeeping.sh.
+# unused images and build cache (a digest per build leaves the old ones behind), a timer that restarts a
+# container Docker marks unhealthy (Docker's health check only marks it), and an hourly drift check of the
+# files Bascule installed (drift-check.sh). Usage: 55-housekeeping.sh.
 # Idempotent: each file is written, and systemd reloaded, only when its text changes.
 set -euo pipefail
 # Overridable for tests only; the defaults are the host's paths.
@@ -59,9 +60,25 @@ OnUnitActiveSec=1min
 [Install]
 WantedBy=timers.target"
 
+write "$systemd_dir/bascule-drift.service" "[Unit]
+Description=Bascule: compare the files Bascule installed with the disk
+
+[Service]
+Type=oneshot
+ExecStart=/usr/bin/bash $scripts_dir/drift-check.sh"
+write "$systemd_dir/bascule-drift.timer" "[Unit]
+Description=Bascule: drift check every hour
+
+[Timer]
+OnBootSec=10min
+OnUnitActiveSec=1h
+
+[Install]
+WantedBy=timers.target"
+
 if [ "$changed" = 1 ]; then systemctl daemon-reload; fi
 if [ "$journald_changed" = 1 ]; then systemctl restart systemd-journald; fi
-for timer in bascule-docker-prune.timer bascule-health-watch.timer; do
+for timer in bascule-docker-prune.timer bascule-health-watch.timer bascule-drift.timer; do
   systemctl is-enabled --quiet "$timer" || systemctl enable --now "$timer"
 done
-echo "housekeeping: journald capped, weekly prune and health watch timers on"
+echo "housekeeping: journald capped, weekly prune, health watch and drift check timers on"

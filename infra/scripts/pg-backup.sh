@@ -18,4 +18,9 @@ pg_dump --format=custom --no-owner --dbname "$DATABASE_URL" |
   restic backup --stdin --stdin-filename bascule.dump --tag bascule-db --host "${BACKUP_HOST:-$(hostname)}"
 restic forget --tag bascule-db --group-by tags --prune \
   --keep-hourly "${KEEP_HOURLY:-24}" --keep-daily "${KEEP_DAILY:-14}" --keep-weekly "${KEEP_WEEKLY:-8}" --keep-monthly "${KEEP_MONTHLY:-12}"
+# For the BackupMissing alert (node-exporter's textfile collector).
+metrics_dir="${BASCULE_METRICS_DIR:-/var/lib/bascule/metrics}"
+install -d -m 0755 "$metrics_dir"
+printf '# HELP bascule_backup_last_success_timestamp_seconds When the last database backup succeeded.\n# TYPE bascule_backup_last_success_timestamp_seconds gauge\nbascule_backup_last_success_timestamp_seconds %d\n' "$(date +%s)" >"$metrics_dir/backup.prom.tmp"
+mv "$metrics_dir/backup.prom.tmp" "$metrics_dir/backup.prom"
 echo "pg-backup: done"

@@ -58,12 +58,15 @@ afterAll(() => {
   for (const database of [source, target]) psql(ADMIN_URL, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
 });
 
-const run = (script: string, args: string[]) => execFileSync('bash', [join(SCRIPTS_DIR, script), ...args], { encoding: 'utf8', env: { ...process.env, RESTIC_CACHE_DIR: join(dir, 'cache') } });
+const run = (script: string, args: string[]) =>
+  execFileSync('bash', [join(SCRIPTS_DIR, script), ...args], { encoding: 'utf8', env: { ...process.env, RESTIC_CACHE_DIR: join(dir, 'cache'), BASCULE_METRICS_DIR: join(dir, 'metrics') } });
 
 describe('database backups', () => {
   it('pg-backup.sh stores an encrypted dump off the database; pg-restore.sh brings back the same state', () => {
     const before = psql(urlOf(source), SNAPSHOT_SQL);
     expect(run('pg-backup.sh', [envFile])).toContain('pg-backup: done');
+    // The BackupMissing alert reads this metric.
+    expect(readFileSync(join(dir, 'metrics', 'backup.prom'), 'utf8')).toMatch(/^bascule_backup_last_success_timestamp_seconds \d{10}$/m);
     // Encrypted at rest: the repository's files never hold the state in clear.
     const packs = execFileSync('find', [join(dir, 'repository', 'data'), '-type', 'f'], { encoding: 'utf8' }).trim().split('\n');
     expect(packs.length).toBeGreaterThan(0);

@@ -278,7 +278,8 @@ describe('phase foundation', () => {
       models: ['10.77.0.1:8001'],
     });
     const rules = String(plain(find(runs.foundation, 'monitoring-alert-rules').inputs.stdin));
-    for (const alert of ['HostDown', 'GatewayDown', 'GpuMemoryHigh', 'DiskAlmostFull', 'ComponentRolledBack', 'BackupMissing']) expect(rules).toContain(`alert: ${alert}`);
+    for (const alert of ['HostDown', 'GatewayDown', 'GpuMemoryHigh', 'DiskAlmostFull', 'ComponentRolledBack', 'HostDrift', 'BackupMissing']) expect(rules).toContain(`alert: ${alert}`);
+    expect(unitOf(runs.foundation, 'gw-1-node-exporter')).toContain('--collector.textfile.directory=/host/var/lib/bascule/metrics');
     expect(String(plain(find(runs.foundation, 'monitoring-alertmanager-config').inputs.stdin))).toContain('"url": "https://alerts.example.org/hooks/bascule"');
     expect(connectionHost(find(runs.foundation, 'monitoring-prometheus-unit'))).toBe(GATEWAY_ADDRESSES[1]);
     expect(unitOf(runs.foundation, 'gpu-dcgm-exporter')).toContain('-p 10.77.0.1:9400:9400');

@@ -50,7 +50,8 @@ describe('bootstrap scripts', () => {
     const dir = execFileSync('mktemp', ['-d'], { encoding: 'utf8' }).trim();
     const target = join(dir, 'gateway.json');
     const group = execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim();
-    const run = () => execFileSync('bash', [join(SCRIPTS_DIR, 'install-file.sh'), target, '0640', group], { input: '{"a":1}\n', encoding: 'utf8' });
+    const env = { ...process.env, BASCULE_MANIFEST: join(dir, 'manifest.sha256') };
+    const run = () => execFileSync('bash', [join(SCRIPTS_DIR, 'install-file.sh'), target, '0640', group], { input: '{"a":1}\n', encoding: 'utf8', env });
     expect(run()).toContain(`installed: ${target}`);
     expect(run()).toContain(`unchanged: ${target}`);
     expect(readFileSync(target, 'utf8')).toBe('{"a":1}\n');
@@ -89,6 +90,8 @@ esac`);
     APT_CONF_DIR: join(root, 'apt.conf.d'),
     APT_KEYRING_DIR: join(root, 'keyrings'),
     DOCKER_DAEMON_JSON: join(root, 'daemon.json'),
+    BASCULE_MANIFEST: join(root, 'manifest.sha256'),
+    BASCULE_METRICS_DIR: join(root, 'metrics'),
   };
   mkdirSync(env.SYSTEMD_UNIT_DIR);
   mkdirSync(env.APT_CONF_DIR);
@@ -337,9 +340,31 @@ esac`);
     expect(readFileSync(join(dirs.JOURNALD_CONF_DIR, '10-bascule.conf'), 'utf8')).toContain('SystemMaxUse=2G');
     expect(readFileSync(join(box.env.SYSTEMD_UNIT_DIR, 'bascule-docker-prune.service'), 'utf8')).toContain('docker image prune --all --force --filter until=168h');
     expect(first.calls).toContain('systemctl enable --now bascule-health-watch.timer');
+    expect(first.calls).toContain('systemctl enable --now bascule-drift.timer');
     expect(first.calls).toContain('systemctl restart systemd-journald');
     const second = box.run('55-housekeeping.sh', []);
     expect(second.calls.filter((c) => CHANGING.test(c) || c.includes('restart'))).toEqual([]);
+  });
+
+  it('drift-check.sh counts the installed files changed by hand, as a metric for the HostDrift alert', () => {
+    const box = sandbox();
+    const etc = box.env.BASCULE_ETC_DIR;
+    mkdirSync(etc, { recursive: true });
+    for (const name of ['gateway.json', 'gateway.json.bak']) box.run('install-file.sh', [join(etc, name), '0640', execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim()], `{"n":"${name}"}\n`);
+    box.run('install-unit.sh', ['bascule-x.service'], '[Unit]\n');
+    const metric = () => readFileSync(join(box.env.BASCULE_METRICS_DIR, 'drift.prom'), 'utf8');
+    expect(box.run('drift-check.sh', []).out).toContain('drift-check: 0 file(s) changed');
+    expect(metric()).toContain('bascule_host_drift_files 0\n');
+    expect(readFileSync(box.env.BASCULE_MANIFEST, 'utf8').trim().split('\n')).toHaveLength(3);
+
+    writeFileSync(join(etc, 'gateway.json'), '{"n":"by hand"}\n');
+    const drifted = box.run('drift-check.sh', []);
+    expect(drifted.out).toContain(`drift: ${join(etc, 'gateway.json')}: FAILED`);
+    expect(metric()).toContain('bascule_host_drift_files 1\n');
+    // Installing it again (pulumi up after the drift was reported) brings it back, and the manifest keeps one line per file.
+    box.run('install-file.sh', [join(etc, 'gateway.json'), '0640', execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim()], '{"n":"gateway.json"}\n');
+    expect(box.run('drift-check.sh', []).out).toContain('0 file(s) changed');
+    expect(readFileSync(box.env.BASCULE_MANIFEST, 'utf8').trim().split('\n')).toHaveLength(3);
   });
 
   it('health-watch.sh restarts the unit of an unhealthy container only', () => {

@@ -25,7 +25,8 @@ export function nodeExporter(name: string, host: Host, bootstrap: Bootstrap, opt
         network: 'host',
         user: '65534:65534',
         extraFlags: ['--pid host', '-v /:/host:ro,rslave'],
-        args: ['--path.rootfs=/host', `--web.listen-address=${host.privateAddress}:${NODE_EXPORTER_PORT}`],
+        // The textfile collector publishes drift-check.sh's and pg-backup.sh's metrics.
+        args: ['--path.rootfs=/host', '--collector.textfile.directory=/host/var/lib/bascule/metrics', `--web.listen-address=${host.privateAddress}:${NODE_EXPORTER_PORT}`],
         memory: '128m',
         cpus: '0.5',
       },

@@ -79,12 +79,19 @@ export const ALERT_RULES = `groups:
         annotations:
           summary: "{{ $labels.component }} was rolled back to its MVP provider"
           description: "docs/runbooks/rollback.md"
+      - alert: HostDrift
+        expr: max by (instance) (bascule_host_drift_files) > 0
+        for: 1h
+        labels: { severity: warning }
+        annotations:
+          summary: "{{ $value }} file(s) Bascule installed on {{ $labels.instance }} were changed by hand"
+          description: "journalctl -u bascule-drift shows which; pulumi up cannot see it: put the change in the program, or restore the files"
       - alert: BackupMissing
-        expr: time() - max(node_systemd_timer_last_trigger_seconds{name="bascule-backup.timer"}) > 2 * 3600
+        expr: (time() - max(bascule_backup_last_success_timestamp_seconds) > 2 * 3600) or absent(bascule_backup_last_success_timestamp_seconds)
         for: 30m
         labels: { severity: warning }
         annotations:
-          summary: "no database backup ran in the last two hours"
+          summary: "no database backup succeeded in the last two hours"
           description: "docs/runbooks/backups-and-restore.md"
 `;
 
