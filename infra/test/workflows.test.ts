@@ -119,8 +119,10 @@ describe('images.yml (images built in CI, pulled by digest)', () => {
 
   it('pushes every image the hosts run and prints its digest reference for bascule:images', () => {
     const job = workflow.jobs.build!;
-    const images = (job.strategy!.matrix!.include as { image: string; dockerfile: string }[]).map((i) => i.image);
+    const images = [...(job.strategy!.matrix!.image as string[])];
     expect(images.sort()).toEqual(['gateway', 'trocr', 'tts', 'whisper']);
+    // Built as each image declares itself (image.json), like the hosts' builds.
+    expect(job.steps.map((s) => s.run ?? '').join('\n')).toContain(`jq -r '.build.dockerfile' "$manifest"`);
     const push = job.steps.find((s) => s.uses?.startsWith('docker/build-push-action@'));
     expect(push?.with).toMatchObject({ push: true, platforms: 'linux/amd64' });
     const summary = job.steps.map((s) => s.run ?? '').join('\n');
