@@ -6,6 +6,7 @@ const outputs = program();
 export const phase = outputs.phase;
 export const phaseSummary = outputs.phaseSummary;
 export const hostAddress = outputs.hostAddress;
+export const gatewayHosts = outputs.gatewayHosts;
 export const gatewayUrl = outputs.gatewayUrl;
 export const dashboardUrl = outputs.dashboardUrl;
 export const components = outputs.components;

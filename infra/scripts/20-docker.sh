@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Docker Engine (Docker's apt repository) and the NVIDIA container toolkit, then a check that a container
-# sees the GPU. Idempotent: installed packages and an already configured runtime are left as they are.
+# Docker Engine (Docker's apt repository) and, on the GPU host, the NVIDIA container toolkit with a check that
+# a container sees the GPU. Usage: 20-docker.sh <gpu|gateway>. Idempotent: installed packages and an already
+# configured runtime are left as they are.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
+role="${1:?usage: 20-docker.sh <gpu|gateway>}"
 CUDA_CHECK_IMAGE="${CUDA_CHECK_IMAGE:-nvidia/cuda:12.4.1-base-ubuntu22.04}"
 
 # Overridable for tests only; the defaults are the host's paths.
@@ -21,6 +23,11 @@ if ! command -v docker >/dev/null 2>&1; then
   apt-get update -qq
   apt-get install -y -qq docker-ce docker-ce-cli containerd.io docker-buildx-plugin
   systemctl enable --now docker
+fi
+
+if [ "$role" != gpu ]; then
+  echo "docker: ready ($(docker --version))"
+  exit 0
 fi
 
 if ! command -v nvidia-ctk >/dev/null 2>&1; then

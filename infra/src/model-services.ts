@@ -24,21 +24,30 @@ export function llamaVramMb(contextSize: number): number {
   return 5_632 + Math.ceil((contextSize * 128) / 1024);
 }
 
+/** Each model container's RAM limit (its VRAM is counted by the GPU budget): weights load through RAM. */
+export const MODEL_MEMORY: Readonly<Record<ModelImage, string>> = { llama: '8g', whisper: '8g', tts: '6g', trocr: '6g' };
+/** Published on the GPU host's private address only: the gateways reach it through the tunnel. */
+const publishOn = (config: StackConfig, port: number) => [`${config.host.privateAddress}:${port}:${port}`];
+
 /** The Docker health check: the image's /health answers 200 only once the model is loaded and warm. */
 const pythonHealth = (m: ImageManifest) =>
   `python3 -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:${m.port}${m.healthPath}', timeout=5).status == 200 else 1)"`;
 
-function builtModel(m: ImageManifest & { image: BuiltImage }, phase: Phase, description: string): ModelServiceSpec {
+function builtModel(config: StackConfig, m: ImageManifest & { image: BuiltImage }, phase: Phase, description: string): ModelServiceSpec {
   return {
     image: m.image,
     phase,
     manifest: m,
-    source: { kind: 'build', context: m.buildContext, dockerfile: m.dockerfile, tag: `bascule/${m.image}:local` },
+    // Pulled by digest when CI built it (bascule:images), else built on the host.
+    source: config.images[m.image] ? { kind: 'pull', name: config.images[m.image]! } : { kind: 'build', context: m.buildContext, dockerfile: m.dockerfile, tag: `bascule/${m.image}:local` },
     unit: {
       name: m.image,
       description,
       gpu: true,
       network: DOCKER_NETWORK,
+      publish: publishOn(config, m.port),
+      memory: MODEL_MEMORY[m.image],
+      cpus: '4',
       // The weights live in a named volume: a restart does not download them again.
       volumes: [`${MODEL_CACHE_VOLUME}:${m.cachePath}`],
       env: { ...m.env, HF_HOME: `${m.cachePath}/huggingface` },
@@ -66,6 +75,9 @@ export function modelServicesFor(config: StackConfig, images: Manifests, phase: 
         description: 'llama.cpp server (Llama 3.1 8B, 4-bit GGUF)',
         gpu: true,
         network: DOCKER_NETWORK,
+        publish: publishOn(config, m.port),
+        memory: MODEL_MEMORY.llama,
+        cpus: '4',
         // The same user as the other model images: the shared cache stays writable by all of them.
         user: SERVICE_IDS,
         volumes: [`${MODEL_CACHE_VOLUME}:/models`],
@@ -78,8 +90,8 @@ export function modelServicesFor(config: StackConfig, images: Manifests, phase: 
       },
     });
   }
-  all.push(builtModel({ ...images.whisper, image: 'whisper' }, 'stt', 'faster-whisper large-v3 (fp16)'));
-  all.push(builtModel({ ...images.tts, image: 'tts' }, 'tts', 'Coqui TTS (French voices)'));
-  all.push(builtModel({ ...images.trocr, image: 'trocr' }, 'vision', 'TrOCR (handwritten)'));
+  all.push(builtModel(config, { ...images.whisper, image: 'whisper' }, 'stt', 'faster-whisper large-v3 (fp16)'));
+  all.push(builtModel(config, { ...images.tts, image: 'tts' }, 'tts', 'Coqui TTS (French voices)'));
+  all.push(builtModel(config, { ...images.trocr, image: 'trocr' }, 'vision', 'TrOCR (handwritten)'));
   return all.filter((spec) => reached(phase, spec.phase)).sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase));
 }

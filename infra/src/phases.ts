@@ -18,7 +18,8 @@ export const COMPONENT_OF_PHASE: Readonly<Record<Phase, Component | undefined>> 
 
 /** What each phase adds, in words: the plan CLI, the runbooks and the stack outputs print it. */
 export const PHASE_SUMMARY: Readonly<Record<Phase, string>> = {
-  foundation: 'GPU host (adopted), bootstrap (driver check, Docker + NVIDIA toolkit, firewall, upgrades, service user), gateway, TLS proxy, Cloudflare edge',
+  foundation:
+    'GPU host and gateway hosts (adopted), bootstrap (SSH hardening, held NVIDIA driver, Docker, WireGuard tunnel, firewall, housekeeping), gateways with their TLS proxy, PostgreSQL with backups, monitoring, Cloudflare load balancer and Access',
   llm: 'llm routed through the gateway: Groq by default, or llama.cpp server (4-bit Llama 3.1 8B) on the host',
   stt: 'faster-whisper (large-v3, fp16) on the host; stt routed through the gateway',
   tts: 'Coqui TTS (French voices) on the host; tts routed through the gateway',
@@ -28,9 +29,10 @@ export const PHASE_SUMMARY: Readonly<Record<Phase, string>> = {
 /** What to check before running the next phase (the stack output `nextPhaseChecklist`). */
 export const NEXT_PHASE_CHECKLIST: Readonly<Record<Phase, readonly string[]>> = {
   foundation: [
-    'GET https://<gateway>/readyz answers 200 through Cloudflare',
-    'the dashboard asks for a Cloudflare Access login',
-    'port 443 is closed to non-Cloudflare addresses, port 22 to non-admin addresses',
+    'GET https://<gateway>/readyz answers 200 through Cloudflare, and both origins are healthy in the load balancer\'s pool',
+    'the admin host name asks for a Cloudflare Access login; /admin/v1 and /dashboard/ answer 404 on the API host name',
+    'port 443 is closed to non-Cloudflare addresses (and to Cloudflare without the origin-pull certificate), port 22 to non-admin addresses; the GPU host has no public port but 22',
+    'the first database backup is in the restic repository (restic snapshots), and Prometheus shows every target up',
     'then: pulumi config set bascule:phase llm && pulumi up (docs/runbooks/02-phase-llm.md)',
   ],
   llm: [

@@ -1,4 +1,5 @@
-// The Pulumi program: the stack's config → host, bootstrap, edge, gateway and the phase's model services.
+// The Pulumi program: the stack's config → the GPU host (model services only), the gateway hosts (gateway,
+// TLS proxy, PostgreSQL, monitoring), the private network between them, and Cloudflare in front.
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import * as cloudflare from '@pulumi/cloudflare';
@@ -7,19 +8,30 @@ import { readSecrets } from './secrets.ts';
 import { assertGpuBudget } from './gpu-budget.ts';
 import { readImageManifests } from './image-manifest.ts';
 import { NEXT_PHASE_CHECKLIST, PHASE_SUMMARY, nextPhase } from './phases.ts';
-import { internal, renderGatewayConfig } from './gateway-config.ts';
+import { DATABASE_URL_ENV, GATEWAY_METRICS_PORT, modelUrl, renderGatewayConfig } from './gateway-config.ts';
 import { modelServicesFor } from './model-services.ts';
 import { REPO_ROOT } from './remote.ts';
-import { Host } from './components/host.ts';
-import { Bootstrap } from './components/bootstrap.ts';
+import type { Host } from './components/host.ts';
+import type { Peer } from './components/bootstrap.ts';
 import { Edge } from './components/edge.ts';
-import { DASHBOARD_PATH, Gateway } from './components/gateway.ts';
-import { ContainerService } from './components/services.ts';
+import { DASHBOARD_PATH, type Gateway } from './components/gateway.ts';
+import { GpuNode } from './components/gpu-node.ts';
+import { GatewayNode } from './components/gateway-node.ts';
+import { Database, databaseUrl } from './components/database.ts';
+import { Monitoring } from './components/monitoring.ts';
+import { DCGM_EXPORTER_PORT } from './components/exporters.ts';
 
 /** Reads `bascule:*` from the running stack and validates it. */
 export function readStackConfig(): StackConfig {
   const bascule = new pulumi.Config('bascule');
   return parseStackConfig((key) => decodeConfigValue(bascule.get(key)));
+}
+
+/** Every other host of the stack, as a WireGuard peer of `self`. */
+function peersOf(self: Host, members: Host[]): Peer[] {
+  return members
+    .filter((m) => m !== self)
+    .map((m) => ({ name: m.privateAddress, publicKey: m.wireguardPublicKey, address: m.address, privateAddress: m.privateAddress }));
 }
 
 export function program() {
@@ -29,40 +41,85 @@ export function program() {
   const models = modelServicesFor(config, images);
   // Fails the preview before anything changes when the models do not fit the card.
   const budget = assertGpuBudget(config.host.gpu.vramMb, models.map((m) => m.manifest));
-  const gatewayConfig = renderGatewayConfig(config, images);
 
   const zone = cloudflare.getZoneOutput({ filter: { name: config.dns.zone, account: { id: config.cloudflare.accountId } } });
   const ranges = cloudflare.getIpRangesOutput({});
 
-  const host = new Host('host', config, secrets);
-  const bootstrap = new Bootstrap('bootstrap', { host, config, cloudflareIpv4: ranges.ipv4Cidrs, cloudflareIpv6: ranges.ipv6Cidrs });
+  // The hosts first: each one's WireGuard key is an input of every other one's tunnel.
+  const gpu = new GpuNode('gpu', { host: config.host, sshPrivateKey: secrets.sshPrivateKey, contabo: secrets.contabo });
+  const gateways = config.gatewayHosts.map((h) => new GatewayNode(h.name, { host: h, sshPrivateKey: secrets.sshPrivateKey, contabo: secrets.contabo }));
+  const members = [gpu.host, ...gateways.map((g) => g.host)];
+  const adminCidrs = config.admin.sshCidrs;
+
+  gpu.serve({ adminCidrs, peers: peersOf(gpu.host, members), models });
+
   // The zone's `id` (its `zoneId` is only the lookup input, empty when searching by filter).
-  const edge = new Edge('edge', { config, zoneId: zone.id, originAddress: host.address });
-  new Gateway('gateway', {
-    host,
-    bootstrap,
-    configText: gatewayConfig.text,
-    env: secrets.gatewayEnv,
-    originCertificatePem: edge.originCertificatePem,
-    originPrivateKeyPem: edge.originPrivateKeyPem,
-    gatewayHostname: edge.gatewayHostname,
-    dashboardHostname: edge.dashboardHostname,
-  });
-  for (const model of models) {
-    new ContainerService(`model-${model.image}`, { host, bootstrap, source: model.source, unit: model.unit });
+  const edge = new Edge('edge', { config, zoneId: zone.id, origins: gateways.map((g) => ({ name: g.nodeName, address: g.host.address })) });
+
+  const primary = gateways.find((g) => g.nodeName === config.database.primary)!;
+  const url = pulumi.secret(secrets.database.password.apply((password) => databaseUrl(password, primary.host.privateAddress)));
+  const envText = pulumi.secret(
+    pulumi.all({ ...secrets.gatewayEnv, [DATABASE_URL_ENV]: url }).apply((env) => `${Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n')}\n`),
+  );
+  let previous: Gateway | undefined;
+  for (const node of gateways) {
+    const placement = { privateAddress: node.host.privateAddress };
+    node.serve({
+      adminCidrs,
+      cloudflareIpv4: ranges.ipv4Cidrs,
+      cloudflareIpv6: ranges.ipv6Cidrs,
+      peers: peersOf(node.host, members),
+      gateway: {
+        configText: edge.accessAudience.apply((accessAudience) => renderGatewayConfig(config, images, { ...placement, accessAudience }).text),
+        envText,
+        originCertificatePem: edge.originCertificatePem,
+        originPrivateKeyPem: edge.originPrivateKeyPem,
+        originPullCaPem: edge.originPullCaPem,
+        gatewayHostname: edge.gatewayHostname,
+        adminHostname: edge.adminHostname,
+        // One gateway restarts at a time, and none routes a component before its model answers /health.
+        after: previous?.restarted,
+        modelsReady: gpu.modelsReady,
+        image: config.images.gateway,
+      },
+    });
+    previous = node.gateway;
   }
 
+  const nodeOf = (name: string | undefined) => gateways.find((g) => g.nodeName === name);
+  const standby = nodeOf(config.database.standby);
+  new Database('database', {
+    primary: { host: primary.host, bootstrap: primary.bootstrap! },
+    standby: standby ? { host: standby.host, bootstrap: standby.bootstrap! } : undefined,
+    config: config.database,
+    secrets,
+  });
+  const watcher = nodeOf(config.monitoring.host) ?? gateways[gateways.length - 1]!;
+  new Monitoring('monitoring', {
+    host: watcher.host,
+    bootstrap: watcher.bootstrap!,
+    alertWebhookUrl: config.monitoring.alertWebhookUrl,
+    targets: {
+      nodes: Object.fromEntries([['gpu', gpu.host.privateAddress], ...gateways.map((g) => [g.nodeName, g.host.privateAddress])]),
+      gateways: Object.fromEntries(gateways.map((g) => [g.nodeName, `${g.host.privateAddress}:${GATEWAY_METRICS_PORT}`])),
+      gpu: `${gpu.host.privateAddress}:${DCGM_EXPORTER_PORT}`,
+      models: Object.fromEntries(models.map((m) => [m.image, `${gpu.host.privateAddress}:${m.manifest.port}`])),
+    },
+  });
+
+  const gatewayConfig = renderGatewayConfig(config, images, { privateAddress: primary.host.privateAddress, accessAudience: 'unknown-until-deployed' });
   const next = nextPhase(config.phase);
   return {
     phase: config.phase,
     phaseSummary: PHASE_SUMMARY[config.phase],
-    hostAddress: host.address,
+    hostAddress: gpu.host.address,
+    gatewayHosts: Object.fromEntries(gateways.map((g) => [g.nodeName, g.host.address])),
     gatewayUrl: `https://${edge.gatewayHostname}`,
-    dashboardUrl: `https://${edge.dashboardHostname}${DASHBOARD_PATH}`,
+    dashboardUrl: `https://${edge.adminHostname}${DASHBOARD_PATH}`,
     components: Object.keys(gatewayConfig.parsed.components),
     modelServices: models.map((m) => m.image),
-    /** Where the gateway reaches each model service, on the host's internal Docker network only. */
-    modelEndpoints: Object.fromEntries(models.map((m) => [m.image, internal(m.manifest)])),
+    /** Where the gateways reach each model service: the GPU host's private address, through the tunnel. */
+    modelEndpoints: Object.fromEntries(models.map((m) => [m.image, modelUrl(config, m.manifest)])),
     gpuBudget: { cardMb: budget.cardMb, usableMb: budget.usableMb, neededMb: budget.neededMb, models: budget.lines.map((l) => l.trim()) },
     nextPhase: next ?? 'none',
     nextPhaseChecklist: NEXT_PHASE_CHECKLIST[config.phase],

@@ -8,6 +8,14 @@ export interface StackSecrets {
   /** Keys handed to the gateway in its environment file, by environment variable name. */
   gatewayEnv: Record<string, pulumi.Output<string>>;
   contabo?: { clientSecret: pulumi.Output<string>; apiUser: pulumi.Output<string>; apiPassword: pulumi.Output<string> };
+  database: {
+    /** The gateway's PostgreSQL role `bascule`. */
+    password: pulumi.Output<string>;
+    /** The standby's replication role (only with a standby). */
+    replicationPassword?: pulumi.Output<string>;
+  };
+  /** restic: the repository's password (it encrypts the dumps) and the object storage's S3 keys. */
+  backup: { password: pulumi.Output<string>; accessKeyId: pulumi.Output<string>; secretAccessKey: pulumi.Output<string> };
 }
 
 /** Secret config keys and the environment variable the gateway reads each from. */
@@ -21,11 +29,13 @@ export const GATEWAY_SECRET_ENV = {
 } as const;
 
 export const CONTABO_SECRET_KEYS = ['contaboClientSecret', 'contaboApiUser', 'contaboApiPassword'] as const;
+export const DATABASE_SECRET_KEYS = ['databasePassword', 'backupPassword', 'backupAccessKeyId', 'backupSecretAccessKey'] as const;
 
 /** Every secret key the stack needs; a missing one fails with its name and how to set it. */
 export function requiredSecretKeys(config: StackConfig): string[] {
-  const keys: string[] = ['sshPrivateKey', ...Object.keys(GATEWAY_SECRET_ENV)];
-  if (config.host.provider === 'contabo') keys.push(...CONTABO_SECRET_KEYS);
+  const keys: string[] = ['sshPrivateKey', ...Object.keys(GATEWAY_SECRET_ENV), ...DATABASE_SECRET_KEYS];
+  if (config.database.standby !== undefined) keys.push('replicationPassword');
+  if ([config.host, ...config.gatewayHosts].some((h) => h.provider === 'contabo')) keys.push(...CONTABO_SECRET_KEYS);
   return keys;
 }
 
@@ -40,9 +50,13 @@ export function readSecrets(config: StackConfig, bascule: pulumi.Config): StackS
   return {
     sshPrivateKey: secret('sshPrivateKey'),
     gatewayEnv,
-    contabo:
-      config.host.provider === 'contabo'
-        ? { clientSecret: secret('contaboClientSecret'), apiUser: secret('contaboApiUser'), apiPassword: secret('contaboApiPassword') }
-        : undefined,
+    contabo: requiredSecretKeys(config).includes('contaboClientSecret')
+      ? { clientSecret: secret('contaboClientSecret'), apiUser: secret('contaboApiUser'), apiPassword: secret('contaboApiPassword') }
+      : undefined,
+    database: {
+      password: secret('databasePassword'),
+      replicationPassword: config.database.standby !== undefined ? secret('replicationPassword') : undefined,
+    },
+    backup: { password: secret('backupPassword'), accessKeyId: secret('backupAccessKeyId'), secretAccessKey: secret('backupSecretAccessKey') },
   };
 }

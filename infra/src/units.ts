@@ -8,7 +8,7 @@ export interface ContainerUnit {
   gpu: boolean;
   /** `--network` value: the internal bridge ("bascule") or "host" for the TLS proxy. */
   network: string;
-  /** `-p` values; only ever bound to 127.0.0.1 (the proxy uses the host network instead). */
+  /** `-p` values; only ever bound to 127.0.0.1 or to the host's private (WireGuard) address. */
   publish?: string[];
   volumes?: string[];
   env?: Record<string, string>;
@@ -22,9 +22,19 @@ export interface ContainerUnit {
   stopTimeoutS?: number;
   /** Seconds before a failing health check counts (a first start may download gigabytes of weights). */
   healthStartPeriodS?: number;
+  /** `--memory` (e.g. "12g"): the kernel kills the container, not the host, when it is exceeded. */
+  memory: string;
+  /** `--cpus` (e.g. "4"). */
+  cpus: string;
+  /** Capabilities given back after `--cap-drop ALL` (none for most services). */
+  capAdd?: string[];
+  /** `--pid host` and the like, for the host's exporters only. */
+  extraFlags?: string[];
 }
 
 export const SERVICE_USER = 'bascule';
+/** Where a unit may publish a port: loopback, or the host's address on the private network (WireGuard). */
+const PUBLISH = /^(?:127\.0\.0\.1|10\.77\.0\.\d{1,3}):\d+:\d+$/;
 export const DOCKER_NETWORK = 'bascule';
 export const MODEL_CACHE_VOLUME = 'bascule-models';
 /**
@@ -54,7 +64,7 @@ export function q(value: string): string {
 export function renderContainerUnit(unit: ContainerUnit): string {
   const container = containerName(unit.name);
   for (const publish of unit.publish ?? []) {
-    if (!publish.startsWith('127.0.0.1:')) throw new Error(`unit ${unit.name}: published port "${publish}" must be bound to 127.0.0.1`);
+    if (!PUBLISH.test(publish)) throw new Error(`unit ${unit.name}: published port "${publish}" must be bound to 127.0.0.1 or to the host's private address (10.77.0.x)`);
   }
   const run = [
     '/usr/bin/docker run --rm',
@@ -63,10 +73,16 @@ export function renderContainerUnit(unit: ContainerUnit): string {
     '--log-driver journald',
     unit.gpu ? '--gpus all' : '',
     unit.user ? `--user ${unit.user}` : '',
+    // Limits, and no way to gain privileges inside the container.
+    `--memory ${unit.memory} --memory-swap ${unit.memory} --cpus ${unit.cpus} --pids-limit 4096`,
+    '--security-opt no-new-privileges --cap-drop ALL',
+    ...(unit.capAdd ?? []).map((c) => `--cap-add ${c}`),
+    ...(unit.extraFlags ?? []),
     ...(unit.publish ?? []).map((p) => `-p ${p}`),
     ...(unit.volumes ?? []).map((v) => `-v ${v}`),
     ...Object.entries(unit.env ?? {}).map(([k, v]) => `-e ${q(`${k}=${v}`)}`),
     unit.envFile ? `--env-file ${unit.envFile}` : '',
+    // An unhealthy container is restarted by bascule-health-watch.timer (Docker only marks it).
     unit.healthCmd ? `--health-cmd ${q(unit.healthCmd)} --health-interval 30s --health-retries 3 --health-start-period ${unit.healthStartPeriodS ?? 300}s` : '',
     [unit.image, ...(unit.args ?? []).map(q)].join(' '),
   ].filter((part) => part !== '');
@@ -88,8 +104,11 @@ export function renderContainerUnit(unit: ContainerUnit): string {
     'RestartSec=5',
     // Model downloads on a first start can take minutes.
     'TimeoutStartSec=0',
-    'StandardOutput=journal',
+    // The container's output reaches journald once, through Docker's journald driver
+    // (journalctl CONTAINER_NAME=<container>); the attached client's copy is dropped.
+    'StandardOutput=null',
     'StandardError=journal',
+    `SyslogIdentifier=${container}`,
     '',
     '[Install]',
     'WantedBy=multi-user.target',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CONFIG_KEYS, parseStackConfig, StackConfigError } from '../src/config.ts';
 import { readStackFile } from '../src/plan.ts';
 import { gatewayConfigFor, renderGatewayConfig } from '../src/gateway-config.ts';
-import { fixtureConfig } from '../src/mocks/fixtures.ts';
+import { fixtureConfig, fixtureHostKey } from '../src/mocks/fixtures.ts';
 import { PHASES } from '../src/phases.ts';
 import { parseGatewayConfig } from '@bascule/contracts';
 import { join } from 'node:path';
@@ -21,7 +21,7 @@ function problems(overrides: Record<string, unknown>): string[] {
   try {
     parse(overrides);
   } catch (error) {
-    if (error instanceof StackConfigError) return [...error.problems];
+    if (error instanceof StackConfigError) return [...error.problems].sort();
     throw error;
   }
   throw new Error('expected the config to be refused');
@@ -38,17 +38,54 @@ describe('stack config', () => {
     expect(problems({ 'bascule:phase': 'production' })).toEqual(['bascule:phase: expected one of foundation, llm, stt, tts, vision']);
     expect(problems({ 'bascule:admin': { sshCidrs: ['everyone'] } })).toEqual(['bascule:admin.sshCidrs[0]: expected a CIDR block such as "198.51.100.7/32"']);
     expect(problems({ 'bascule:dns': undefined })[0]).toMatch(/^bascule:dns: missing/);
-    expect(problems({ 'bascule:host': { provider: 'contabo', gpu: { model: 'x', vramMb: 1 } } })).toEqual([
+    const reach = { sshHostKey: fixtureHostKey(1), privateAddress: '10.77.0.1' };
+    expect(problems({ 'bascule:host': { provider: 'contabo', gpu: { model: 'x', vramMb: 1 }, ...reach } })).toEqual([
       'bascule:host.contabo: missing (expected { instanceId, clientId } when provider is "contabo")',
     ]);
-    expect(problems({ 'bascule:host': { provider: 'existing', gpu: { model: 'x', vramMb: 1 }, adress: '1.2.3.4' } })).toEqual([
+    expect(problems({ 'bascule:host': { provider: 'existing', gpu: { model: 'x', vramMb: 1 }, adress: '1.2.3.4', ...reach } })).toEqual([
       'bascule:host.adress: unknown key',
       'bascule:host.address: missing (expected the IPv4 address when provider is "existing")',
-    ]);
-    expect(problems({ 'bascule:cloudflare': { accountId: 'abc' } })).toEqual([
+    ].sort());
+    expect(problems({ 'bascule:cloudflare': { accountId: 'abc', teamDomain: 'bascule.cloudflareaccess.com' } })).toEqual([
       'bascule:cloudflare.accountId: expected the 32-hex-digit Cloudflare account id',
       'bascule:cloudflare.accessEmails: expected at least one e-mail (or accessEmailDomain) allowed to open the dashboard',
+    ].sort());
+  });
+
+  it('requires a pinned SSH host key in the form ssh-keyscan | cut prints, and a non-root SSH user', () => {
+    const host = fixtureConfig('foundation')['bascule:host'] as Record<string, unknown>;
+    const { sshHostKey: _key, ...withoutKey } = host;
+    expect(problems({ 'bascule:host': withoutKey })).toEqual([`bascule:host.sshHostKey: missing (expected the host's SSH key: ssh-keyscan -t ed25519 <address> | cut -d' ' -f2-)`]);
+    // ssh-keyscan's own line starts with the address: the runbook cuts it off.
+    expect(problems({ 'bascule:host': { ...host, sshHostKey: `203.0.113.10 ${fixtureHostKey(1)}` } })).toEqual([
+      `bascule:host.sshHostKey: expected "<type> <base64>" as printed by: ssh-keyscan -t ed25519 <address> | cut -d' ' -f2-`,
     ]);
+    expect(problems({ 'bascule:host': { ...host, sshUser: 'root' } })).toEqual([
+      'bascule:host.sshUser: expected a non-root user with sudo (the bootstrap turns root login off); see docs/runbooks/00-first-time-setup.md',
+    ]);
+    expect(parse({ 'bascule:host': { ...host, sshUser: undefined } }).host.sshUser).toBe('deploy');
+  });
+
+  it('requires two gateway hosts with distinct names and private addresses, and names the database and monitoring hosts among them', () => {
+    const gateways = fixtureConfig('foundation')['bascule:gatewayHosts'] as Record<string, unknown>[];
+    expect(problems({ 'bascule:gatewayHosts': [gateways[0]] })).toEqual([
+      'bascule:database.standby: expected the name of a gateway host (gw-1)',
+      'bascule:gatewayHosts: expected at least two gateway hosts (the load balancer needs a second one when one is down)',
+      'bascule:monitoring.host: expected the name of a gateway host (gw-1)',
+    ]);
+    expect(problems({ 'bascule:gatewayHosts': [gateways[0], { ...gateways[1], name: 'gw-1', privateAddress: '10.77.0.1' }] })).toEqual([
+      'bascule:gatewayHosts[1].name: "gw-1" is used by two gateway hosts',
+      "bascule:gatewayHosts[1].privateAddress: 10.77.0.1 is already another host's",
+      'bascule:monitoring.host: expected the name of a gateway host (gw-1, gw-1)',
+      'bascule:database.standby: expected the name of a gateway host (gw-1, gw-1)',
+    ].sort());
+    expect(problems({ 'bascule:gatewayHosts': [gateways[0], { ...gateways[1], privateAddress: '192.168.1.2' }] })).toEqual([
+      'bascule:gatewayHosts[1].privateAddress: expected an address of the private network 10.77.0.0/24, e.g. "10.77.0.1"',
+    ]);
+    expect(problems({ 'bascule:database': { primary: 'gw-1', standby: 'gw-1', backup: { repository: '/var/backups' } } })).toEqual([
+      'bascule:database.backup.repository: expected a restic repository off the hosts, e.g. "s3:https://eu2.contabostorage.com/bascule-backups/production"',
+      'bascule:database.standby: expected another gateway host than the primary',
+    ].sort());
   });
 
   it('refuses a floating llama.cpp image tag and a power state other than running or stopped', () => {
@@ -62,37 +99,60 @@ describe('stack config', () => {
     expect(problems({ 'bascule:host': { ...host, contabo: { ...host.contabo, powerState: 'off' } } })).toEqual(['bascule:host.contabo.powerState: expected "running" or "stopped"']);
   });
 
+  it('takes CI-built images pinned by digest only', () => {
+    expect(parse().images).toEqual({});
+    const pinned = `ghcr.io/example/bascule-whisper@sha256:${'b'.repeat(64)}`;
+    expect(parse({ 'bascule:images': { whisper: pinned } }).images.whisper).toBe(pinned);
+    expect(problems({ 'bascule:images': { whisper: 'ghcr.io/example/bascule-whisper:latest' } })).toEqual([
+      'bascule:images.whisper: expected an image pinned by digest, e.g. "ghcr.io/<owner>/bascule-whisper@sha256:<64 hex>" (the images workflow prints it)',
+    ]);
+  });
+
   it('requires the EasyOCR URL from the vision phase on', () => {
     const values = fixtureConfig('vision', { 'bascule:gateway': { vpsMonthlyCostEur: 160 } });
     expect(() => parseStackConfig((key) => values[`bascule:${key}`])).toThrow(/bascule:gateway\.easyocrUrl: missing/);
   });
 });
 
+const placement = { privateAddress: '10.77.0.11', accessAudience: 'aud-tag' };
+
 describe('generated gateway config', () => {
   it.each(PHASES)('is valid for the gateway at phase %s and holds no secret value', (phase) => {
     const config = parse({}, phase);
-    const { text } = renderGatewayConfig(config, images);
+    const { text } = renderGatewayConfig(config, images, placement);
     const parsed = parseGatewayConfig(JSON.parse(text));
     expect(Object.keys(parsed.components)).toEqual(PHASES.slice(1, PHASES.indexOf(phase) + 1));
     expect(text).not.toMatch(/SECRET-/);
     expect(parsed.auth.adminTokenEnv).toBe('BASCULE_ADMIN_TOKEN');
   });
 
-  it('points the production providers at the services on the internal network', () => {
-    const components = parseGatewayConfig(gatewayConfigFor(parse({}, 'vision'), images)).components;
-    expect(components.stt?.providers['faster-whisper']?.baseUrl).toBe(`http://bascule-whisper:${images.whisper.port}`);
-    expect(components.tts?.providers.coqui?.baseUrl).toBe(`http://bascule-tts:${images.tts.port}`);
-    expect(components.vision?.providers.trocr?.baseUrl).toBe(`http://bascule-trocr:${images.trocr.port}`);
+  it('has exactly the keys the gateway reads for Cloudflare Access, its /metrics listener and its PostgreSQL store', () => {
+    const file = gatewayConfigFor(parse({}, 'stt'), images, placement);
+    expect(file.admin).toMatchObject({ hostnames: ['admin-staging.example.org'], access: { teamDomain: 'bascule.cloudflareaccess.com', audience: 'aud-tag' } });
+    expect(file.metrics).toEqual({ host: '10.77.0.11', port: 9464 });
+    expect(file.store).toEqual({ databaseUrlEnv: 'BASCULE_DATABASE_URL' });
+    // The gateway's own schema reads them all: nothing of the file is left unvalidated.
+    const parsed = parseGatewayConfig(file);
+    expect(parsed.admin.access).toEqual({ teamDomain: 'bascule.cloudflareaccess.com', audience: 'aud-tag' });
+    expect(parsed.metrics).toMatchObject({ host: '10.77.0.11', port: 9464 });
+    expect(parsed.store.databaseUrlEnv).toBe('BASCULE_DATABASE_URL');
+  });
+
+  it('points the production providers at the GPU host\'s private address', () => {
+    const components = parseGatewayConfig(gatewayConfigFor(parse({}, 'vision'), images, placement)).components;
+    expect(components.stt?.providers['faster-whisper']?.baseUrl).toBe(`http://10.77.0.1:${images.whisper.port}`);
+    expect(components.tts?.providers.coqui?.baseUrl).toBe(`http://10.77.0.1:${images.tts.port}`);
+    expect(components.vision?.providers.trocr?.baseUrl).toBe(`http://10.77.0.1:${images.trocr.port}`);
     expect(new Set([images.whisper.port, images.tts.port, images.trocr.port]).size).toBe(3);
     expect(components.vision?.providers.easyocr?.baseUrl).toBe('https://ocr.example.org');
   });
 
   it("carries the reading app's origins and the expected volume that prices self-hosted requests", () => {
     const gateway = { vpsMonthlyCostEur: 160, allowedOrigins: ['https://lire.example.fr'], expectedMonthlyRequests: 1_130_000 };
-    const parsed = parseGatewayConfig(gatewayConfigFor(parse({ 'bascule:gateway': gateway }, 'stt'), images));
+    const parsed = parseGatewayConfig(gatewayConfigFor(parse({ 'bascule:gateway': gateway }, 'stt'), images, placement));
     expect(parsed.server.cors.allowedOrigins).toEqual(['https://lire.example.fr']);
     expect(parsed.vps.expectedMonthlyRequests).toBe(1_130_000);
-    const closed = parseGatewayConfig(gatewayConfigFor(parse({}, 'stt'), images));
+    const closed = parseGatewayConfig(gatewayConfigFor(parse({}, 'stt'), images, placement));
     expect(closed.server.cors.allowedOrigins).toEqual([]);
   });
 
@@ -110,6 +170,7 @@ describe('the stack files', () => {
     for (const phase of PHASES) {
       const config = parseStackConfig((key) => (key === 'phase' ? phase : values[`bascule:${key}`]));
       expect(config.host.contabo?.allowCancel).toBe(false);
+      expect(config.gatewayHosts.length).toBeGreaterThanOrEqual(2);
       expect(config.llm.contextSize).toBeLessThanOrEqual(8192);
     }
   });

@@ -36,9 +36,17 @@ export class FakeContabo {
     region: 'EU',
     ipConfig: { v4: { ip: '203.0.113.10', netmaskCidr: 22, gateway: '203.0.113.1' } },
   };
+  /** Tokens the fake has issued and still accepts (`revokeTokens` empties it, as an expiry would). */
+  private readonly validTokens = new Set<string>();
+  private issued = 0;
+  /** GETs after a reinstall's PUT that still show "running" (Contabo is slow to show the reinstall). */
+  reinstallLag = 0;
+  /** The status each instance GET answered, in order. */
+  readonly statusesSeen: string[] = [];
   /** GETs left before a reinstall, start or stop reaches `pendingStatus`. */
   private pendingPolls = 0;
   private pendingStatus = 'running';
+  private lagLeft = 0;
   private server?: Server;
   baseUrl = '';
 
@@ -51,6 +59,11 @@ export class FakeContabo {
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.baseUrl = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  /** Every token issued so far is refused from now on (HTTP 401), as after its expiry. */
+  revokeTokens(): void {
+    this.validTokens.clear();
   }
 
   async stop(): Promise<void> {
@@ -69,14 +82,21 @@ export class FakeContabo {
     if (path === '/auth/token' && req.method === 'POST') {
       const form = new URLSearchParams(body);
       const ok = form.get('grant_type') === 'password' && form.get('client_id') === 'INT-1' && form.get('client_secret') === 'cs' && form.get('username') === 'api@example.org' && form.get('password') === 'pw';
-      return ok ? { status: 200, body: { access_token: 'token-1', expires_in: 300, token_type: 'Bearer' } } : { status: 401, body: { error: 'invalid_grant' } };
+      if (!ok) return { status: 401, body: { error: 'invalid_grant' } };
+      const token = `token-${++this.issued}`;
+      this.validTokens.add(token);
+      return { status: 200, body: { access_token: token, expires_in: 300, token_type: 'Bearer' } };
     }
-    if (header(req, 'authorization') !== 'Bearer token-1') return { status: 401, body: { message: 'Unauthorized' } };
+    const bearer = header(req, 'authorization')?.replace(/^Bearer /, '') ?? '';
+    if (!this.validTokens.has(bearer)) return { status: 401, body: { message: 'Unauthorized' } };
     const match = /^\/v1\/compute\/instances\/(\d+)(\/.*)?$/.exec(path);
     if (!match || Number(match[1]) !== this.instance.instanceId) return { status: 404, body: { statusCode: 404, message: 'Entry Instance not found' } };
     const rest = match[2] ?? '';
     if (req.method === 'GET' && rest === '') {
-      if (this.pendingPolls > 0 && --this.pendingPolls === 0) this.instance.status = this.pendingStatus;
+      if (this.lagLeft > 0) {
+        if (--this.lagLeft === 0) this.instance.status = 'installing';
+      } else if (this.pendingPolls > 0 && --this.pendingPolls === 0) this.instance.status = this.pendingStatus;
+      this.statusesSeen.push(this.instance.status);
       return { status: 200, body: { data: [this.instance], _links: { self: path } } };
     }
     if (req.method === 'PATCH' && rest === '') {
@@ -86,7 +106,8 @@ export class FakeContabo {
     }
     if (req.method === 'PUT' && rest === '') {
       const reinstall = JSON.parse(body) as { imageId: string };
-      this.instance = { ...this.instance, imageId: reinstall.imageId, status: 'installing' };
+      this.instance = { ...this.instance, imageId: reinstall.imageId, status: this.reinstallLag > 0 ? 'running' : 'installing' };
+      this.lagLeft = this.reinstallLag;
       this.pendingPolls = 2;
       this.pendingStatus = 'running';
       return { status: 200, body: { data: [{ tenantId: 'DE', customerId: '1', instanceId: this.instance.instanceId }], _links: { self: path } } };

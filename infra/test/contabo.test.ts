@@ -28,6 +28,8 @@ afterAll(() => api.stop());
 beforeEach(() => {
   api.calls.length = 0;
   api.failures.length = 0;
+  api.statusesSeen.length = 0;
+  api.reinstallLag = 0;
   api.instance = { ...api.instance, displayName: '', status: 'running', imageId: 'image-ubuntu-22' };
 });
 
@@ -67,6 +69,110 @@ describe('Contabo provider', () => {
     expect(JSON.parse(put!.body)).toMatchObject({ imageId: 'image-ubuntu-24' });
     expect(api.calls.filter((c) => c.method === 'GET').length).toBeGreaterThanOrEqual(3);
     expect(outs).toMatchObject({ status: 'running', currentImageId: 'image-ubuntu-24' });
+  });
+
+  it('after a reinstall\'s PUT, waits for the status to leave "running" before waiting for "running"', async () => {
+    const olds = (await provider.create(inputs({ imageId: 'image-ubuntu-22' }))).outs;
+    api.reinstallLag = 2;
+    api.statusesSeen.length = 0;
+    const { outs } = await provider.update('12345', olds, inputs({ imageId: 'image-ubuntu-24', allowReinstall: true }));
+    // The first GETs after the PUT still say "running" (the old system): only the one after "installing" counts.
+    expect(api.statusesSeen).toEqual(['running', 'running', 'installing', 'installing', 'running']);
+    expect(outs.status).toBe('running');
+  });
+
+  it('renews its token when Contabo refuses it (401) and sends the call again', async () => {
+    const olds = (await provider.create(inputs({ powerState: 'running' }))).outs;
+    api.calls.length = 0;
+    api.instance.status = 'stopped';
+    // The token expires between the read and the start action.
+    const fetchWithExpiry = makeContaboProvider({
+      sleep: async () => {},
+      pollIntervalMs: 0,
+      maxAttempts: 4,
+      fetch: async (url, init) => {
+        if (String(url).endsWith('/actions/start') && api.calls.filter((c) => c.path.endsWith('/actions/start')).length === 0) api.revokeTokens();
+        return fetch(url, init);
+      },
+    });
+    const { outs } = await fetchWithExpiry.update('12345', olds, inputs());
+    expect(outs.status).toBe('running');
+    const sequence = api.calls.map((c) => `${c.method} ${c.path} ${c.authorization ?? ''}`);
+    expect(sequence.filter((c) => c.startsWith('POST /auth/token'))).toHaveLength(2);
+    const starts = api.calls.filter((c) => c.path.endsWith('/actions/start'));
+    expect(starts.map((c) => c.authorization)).toEqual([starts[0]!.authorization, expect.not.stringMatching(new RegExp(`^${starts[0]!.authorization}$`))]);
+  });
+
+  it('renews its token before it expires (300 s) during a long poll', async () => {
+    let now = 1_000_000;
+    const realNow = Date.now;
+    Date.now = () => now;
+    try {
+      // A stop goes through "stopping": one poll interval of 300 s on this clock passes before "stopped".
+      const slow = makeContaboProvider({ sleep: async () => void (now += 300_000), pollIntervalMs: 0, maxAttempts: 4 });
+      api.calls.length = 0;
+      const { outs } = await slow.create(inputs({ powerState: 'stopped' }));
+      expect(outs.status).toBe('stopped');
+    } finally {
+      Date.now = realNow;
+    }
+    const tokens = api.calls.filter((c) => c.path === '/auth/token');
+    expect(tokens).toHaveLength(2);
+    const lastGet = api.calls.filter((c) => c.method === 'GET').at(-1)!;
+    expect(lastGet.authorization).toBe(`Bearer token-${Number(api.calls.find((c) => c.method === 'GET')!.authorization!.slice(13)) + 1}`);
+  });
+
+  it('reads a deleted instance (404) as gone, not as an error', async () => {
+    const { props, id } = (await provider.read('99999', { ...inputs({ instanceId: 99999 }), status: '', ipv4: '', name: '', productId: '', region: '', currentImageId: '' })) as { id?: string; props?: unknown };
+    expect(id).toBeUndefined();
+    expect(props).toBeUndefined();
+  });
+
+  it('never sends a reinstall again after a 5xx or a lost answer (it may have run), but retries it after a 429', async () => {
+    const olds = (await provider.create(inputs({ imageId: 'image-ubuntu-22' }))).outs;
+    let putSeen = 0;
+    const failingPut = makeContaboProvider({
+      sleep: async () => {},
+      pollIntervalMs: 0,
+      maxAttempts: 4,
+      fetch: async (url, init) => {
+        if (init?.method === 'PUT' && putSeen++ === 0) return new Response('{"message":"Bad Gateway"}', { status: 502 });
+        return fetch(url, init);
+      },
+    });
+    await expect(failingPut.update('12345', olds, inputs({ imageId: 'image-ubuntu-24', allowReinstall: true }))).rejects.toThrow(/PUT \/v1\/compute\/instances\/12345 answered HTTP 502/);
+    expect(putSeen).toBe(1);
+
+    let lost = 0;
+    const lostAnswer = makeContaboProvider({
+      sleep: async () => {},
+      maxAttempts: 4,
+      fetch: async (url, init) => {
+        if (init?.method === 'POST' && String(url).endsWith('/cancel')) {
+          lost++;
+          throw new TypeError('fetch failed');
+        }
+        return fetch(url, init);
+      },
+    });
+    await expect(lostAnswer.delete('12345', { ...olds, allowCancel: true })).rejects.toThrow(/not retried, as it may have run/);
+    expect(lost).toBe(1);
+
+    api.calls.length = 0;
+    api.failures.length = 0;
+    let rateLimited = 0;
+    const limited = makeContaboProvider({
+      sleep: async () => {},
+      pollIntervalMs: 0,
+      maxAttempts: 4,
+      fetch: async (url, init) => {
+        if (init?.method === 'PUT' && rateLimited++ === 0) return new Response('{}', { status: 429, headers: { 'retry-after': '0' } });
+        return fetch(url, init);
+      },
+    });
+    const { outs } = await limited.update('12345', olds, inputs({ imageId: 'image-ubuntu-24', allowReinstall: true }));
+    expect(rateLimited).toBe(2);
+    expect(outs.currentImageId).toBe('image-ubuntu-24');
   });
 
   it('starts a stopped instance with the start action', async () => {
@@ -134,5 +240,5 @@ describe('the provider as Pulumi stores it', () => {
     expect(outs).toMatchObject({ ipv4: '203.0.113.10', status: 'running' });
     expect(api.instance.displayName).toBe('restored');
     await expect(restored.delete('12345', outs)).rejects.toThrow(/refusing to cancel/);
-  });
+  }, 120_000);
 });

@@ -16,15 +16,15 @@ const PLAN_PEAK_PER_MINUTE = 1_000 * 25;
 function generated(stack: string) {
   const values = readStackFile(stack);
   const config = parseStackConfig((key) => values[`bascule:${key}`]);
-  return { stack: config.gateway, gateway: parseGatewayConfig(gatewayConfigFor(config, images)) };
+  return { stack: config.gateway, hosts: config.gatewayHosts.length, gateway: parseGatewayConfig(gatewayConfigFor(config, images, { privateAddress: '10.77.0.11', accessAudience: 'aud-tag' })) };
 }
 
 describe('rate limits in the generated gateway config', () => {
-  it.each(['staging', 'production'])('%s: carries every limit and the replica count, and counts addresses by CF-Connecting-IP', (name) => {
-    const { stack, gateway } = generated(name);
+  it.each(['staging', 'production'])('%s: carries every limit and the number of gateway hosts as the replica count, and counts addresses by CF-Connecting-IP', (name) => {
+    const { stack, hosts, gateway } = generated(name);
     expect(gateway.auth).toMatchObject({ rateLimitPerMinute: stack.rateLimitPerMinute, studentRateLimitPerMinute: stack.studentRateLimitPerMinute, failedAuthPerMinute: stack.failedAuthPerMinute });
     expect(gateway.admin.rateLimitPerMinute).toBe(stack.adminRateLimitPerMinute);
-    expect(gateway.server).toMatchObject({ replicas: stack.replicas, clientAddressHeader: 'cf-connecting-ip' });
+    expect(gateway.server).toMatchObject({ replicas: hosts, clientAddressHeader: 'cf-connecting-ip' });
   });
 
   it("production: the gateways left when one is down still carry the plan's peak", () => {

@@ -1,5 +1,5 @@
-// A containerised service on the host: its image (built from the repo against the host's Docker engine
-// over SSH, or pulled) and the systemd unit that runs it.
+// A containerised service on a host: its image (built from the repo against the host's Docker engine over
+// SSH, or pulled) and the systemd unit that runs it, by digest.
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import * as command from '@pulumi/command';
@@ -12,7 +12,7 @@ import { renderContainerUnit, unitName, type ContainerUnit } from '../units.ts';
 export type ImageSource =
   /** Built from a Dockerfile of the repo (context relative to the repo root). */
   | { kind: 'build'; context: string; dockerfile?: string; tag: string }
-  /** A published image, pulled on the host. */
+  /** A published image, pulled on the host (a tag pinned to one build, or a digest). */
   | { kind: 'pull'; name: string };
 
 export interface ContainerServiceArgs {
@@ -20,7 +20,12 @@ export interface ContainerServiceArgs {
   bootstrap: Bootstrap;
   source: ImageSource;
   unit: Omit<ContainerUnit, 'image'>;
-  dependsOn?: pulumi.Resource[];
+  dependsOn?: pulumi.Input<pulumi.Resource>[];
+  /**
+   * "on-change" (default): installing a changed unit restarts the service. "rolling": the unit is installed
+   * without a restart (a first install still starts it); the caller restarts it in its own order.
+   */
+  restart?: 'on-change' | 'rolling';
 }
 
 export class ContainerService extends pulumi.ComponentResource {
@@ -31,11 +36,12 @@ export class ContainerService extends pulumi.ComponentResource {
   constructor(name: string, args: ContainerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super('bascule:infra:ContainerService', name, {}, opts);
     const { host, bootstrap, source } = args;
-    const onHost = { parent: this, provider: bootstrap.docker, dependsOn: [bootstrap.network, bootstrap.modelCache] };
+    const onHost = { parent: this, provider: bootstrap.docker, dependsOn: [bootstrap.network, ...(bootstrap.modelCache ? [bootstrap.modelCache] : [])] };
 
-    // The reference the unit runs, with the image's id so that a new build restarts the service.
+    // The unit runs the image by its digest, unique per build (a local build's repoDigest is its image id,
+    // sha256:…; a pulled image's is repo@sha256:…): a new build changes the unit, which restarts the service.
+    // `image.id` is the tag for @pulumi/docker 4.x and never changes, so it cannot be used for this.
     let imageRef: pulumi.Output<string>;
-    let imageId: pulumi.Output<string>;
     if (source.kind === 'build') {
       const image = new docker.Image(
         `${name}-image`,
@@ -47,26 +53,27 @@ export class ContainerService extends pulumi.ComponentResource {
         },
         onHost,
       );
-      imageRef = image.imageName;
-      imageId = image.id;
+      imageRef = image.repoDigest;
     } else {
       const image = new docker.RemoteImage(`${name}-image`, { name: source.name, keepLocally: true }, onHost);
-      imageRef = image.name;
-      imageId = image.imageId;
+      imageRef = image.repoDigest;
     }
 
     this.unitName = unitName(args.unit.name);
-    this.unitText = pulumi.all([imageRef, imageId]).apply(([ref, id]) => `# image id: ${id}\n${renderContainerUnit({ ...args.unit, image: ref })}`);
-    const sudo = host.sudo ? 'sudo -n ' : '';
+    this.unitText = imageRef.apply((ref) => {
+      if (!/(^|@)sha256:[0-9a-f]{64}$/.test(ref)) throw new Error(`${name}: the image has no digest ("${ref}"); the unit must run one build, not a tag`);
+      return renderContainerUnit({ ...args.unit, image: ref });
+    });
+    const flag = args.restart === 'rolling' ? ' --no-restart' : '';
     this.installed = new command.remote.Command(
       `${name}-unit`,
       {
         connection: host.connection,
-        create: `${sudo}bash ${REMOTE_SCRIPTS}/install-unit.sh ${shellQuote(this.unitName)}`,
-        delete: `${sudo}bash ${REMOTE_SCRIPTS}/remove-unit.sh ${shellQuote(this.unitName)}`,
+        create: `sudo -n bash ${REMOTE_SCRIPTS}/install-unit.sh ${shellQuote(this.unitName)}${flag}`,
+        delete: `sudo -n bash ${REMOTE_SCRIPTS}/remove-unit.sh ${shellQuote(this.unitName)}`,
         stdin: this.unitText,
       },
-      { parent: this, dependsOn: [bootstrap.ready, bootstrap.modelCacheOwner, ...(args.dependsOn ?? [])] },
+      { parent: this, dependsOn: [bootstrap.ready, ...(bootstrap.modelCacheOwner ? [bootstrap.modelCacheOwner] : []), ...(args.dependsOn ?? [])] },
     );
     this.registerOutputs({ unitName: this.unitName });
   }

@@ -87,8 +87,12 @@ export function makeContaboProvider(options: ContaboProviderOptions = {}) {
     return Math.min(settings.baseDelayMs * 2 ** attempt, 30_000);
   }
 
-  /** One call with retries on 429, 5xx and network errors; a fresh x-request-id for each attempt. */
-  async function send(url: string, init: RequestInit, what: string): Promise<Response> {
+  /**
+   * One call with a fresh x-request-id per attempt. Safe calls (GET, PATCH, the token request) are retried on
+   * 429, 5xx and network errors; calls that act (a reinstall's PUT, an action's or a cancel's POST) only on
+   * 429, which Contabo answers before doing anything: after a 5xx or a lost answer the action may have run.
+   */
+  async function send(url: string, init: RequestInit, what: string, retry: 'safe' | 'acts' = 'safe'): Promise<Response> {
     let lastProblem = '';
     for (let attempt = 0; attempt < settings.maxAttempts; attempt++) {
       let response: Response | undefined;
@@ -98,79 +102,115 @@ export function makeContaboProvider(options: ContaboProviderOptions = {}) {
         response = await doFetch(url, { ...init, headers, signal: AbortSignal.timeout(settings.requestTimeoutMs) });
       } catch (error) {
         lastProblem = error instanceof Error ? error.message : String(error);
+        if (retry === 'acts') throw new Error(`Contabo API: ${what} got no answer (${lastProblem}); not retried, as it may have run: check the instance in the customer panel`);
       }
-      if (response && response.status !== 429 && response.status < 500) return response;
+      if (response && response.status !== 429 && (response.status < 500 || retry === 'acts')) return response;
       if (response) lastProblem = `HTTP ${response.status} ${(await response.text().catch(() => '')).slice(0, 200)}`;
       if (attempt + 1 < settings.maxAttempts) await sleep(delayFor(attempt, response));
     }
     throw new Error(`Contabo API: ${what} failed after ${settings.maxAttempts} attempts: ${lastProblem}`);
   }
 
-  async function token(inputs: ContaboInstanceInputs): Promise<string> {
+  /** An access token, kept until shortly before it expires (Contabo's live about 300 s) or until refused. */
+  interface Session {
+    inputs: ContaboInstanceInputs;
+    bearer: string;
+    expiresAt: number;
+  }
+
+  async function login(inputs: ContaboInstanceInputs): Promise<Session> {
     const c = inputs.credentials;
     const body = new URLSearchParams({ client_id: c.clientId, client_secret: c.clientSecret, username: c.apiUser, password: c.apiPassword, grant_type: 'password' });
     const response = await send(inputs.authUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }, 'token request');
     if (!response.ok) throw new Error(`Contabo API: token request refused (HTTP ${response.status}); check bascule:host.contabo.clientId and the contabo* secrets`);
-    const json = (await response.json()) as { access_token?: string };
+    const json = (await response.json()) as { access_token?: string; expires_in?: number };
     if (!json.access_token) throw new Error('Contabo API: token response has no access_token');
-    return json.access_token;
+    // Renewed 30 s before it expires, so that no call starts with a token about to lapse.
+    const lifetimeMs = (Number.isFinite(json.expires_in) && json.expires_in! > 0 ? json.expires_in! : 300) * 1_000;
+    return { inputs, bearer: json.access_token, expiresAt: Date.now() + lifetimeMs - 30_000 };
   }
 
-  async function call(inputs: ContaboInstanceInputs, bearer: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  async function call(session: Session, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+    const inputs = session.inputs;
     const url = `${inputs.apiUrl.replace(/\/+$/, '')}${path}`;
-    const headers: Record<string, string> = { authorization: `Bearer ${bearer}`, accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await send(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, `${method} ${path}`);
-    const text = await response.text();
-    if (!response.ok) throw new Error(`Contabo API: ${method} ${path} answered HTTP ${response.status}: ${text.slice(0, 300)}`);
-    return text === '' ? {} : JSON.parse(text);
+    const acts = method === 'PUT' || method === 'POST';
+    for (let renewed = false; ; renewed = true) {
+      if (Date.now() >= session.expiresAt) Object.assign(session, await login(inputs));
+      const headers: Record<string, string> = { authorization: `Bearer ${session.bearer}`, accept: 'application/json' };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const response = await send(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, `${method} ${path}`, acts ? 'acts' : 'safe');
+      const text = await response.text();
+      // A refused token (expired early, revoked) is renewed once; the call did not run, so it is sent again.
+      if (response.status === 401 && !renewed) {
+        Object.assign(session, await login(inputs));
+        continue;
+      }
+      if (response.status === 404 && method === 'GET') return { status: 404, json: {} };
+      if (!response.ok) throw new Error(`Contabo API: ${method} ${path} answered HTTP ${response.status}: ${text.slice(0, 300)}`);
+      return { status: response.status, json: text === '' ? {} : JSON.parse(text) };
+    }
   }
 
-  async function getInstance(inputs: ContaboInstanceInputs, bearer: string): Promise<ContaboInstance> {
-    const json = (await call(inputs, bearer, 'GET', `/v1/compute/instances/${inputs.instanceId}`)) as { data?: ContaboInstance[] };
-    const instance = json.data?.[0];
-    if (!instance) throw new Error(`Contabo API: instance ${inputs.instanceId} not found in the answer`);
+  /** The instance, or undefined when Contabo answers 404 (it no longer exists). */
+  async function findInstance(session: Session): Promise<ContaboInstance | undefined> {
+    const id = session.inputs.instanceId;
+    const { status, json } = await call(session, 'GET', `/v1/compute/instances/${id}`);
+    if (status === 404) return undefined;
+    const instance = (json as { data?: ContaboInstance[] }).data?.[0];
+    if (!instance) throw new Error(`Contabo API: instance ${id} not found in the answer`);
     return instance;
   }
 
-  async function waitFor(status: 'running' | 'stopped', inputs: ContaboInstanceInputs, bearer: string): Promise<ContaboInstance> {
+  async function getInstance(session: Session): Promise<ContaboInstance> {
+    const instance = await findInstance(session);
+    if (!instance) throw new Error(`Contabo API: instance ${session.inputs.instanceId} does not exist (HTTP 404); check bascule:host.contabo.instanceId`);
+    return instance;
+  }
+
+  /** Polls until the status is `status` (or, with `leave`, until it is anything else). */
+  async function waitFor(session: Session, status: string, leave = false): Promise<ContaboInstance> {
     const deadline = Date.now() + settings.pollTimeoutMs;
+    const id = session.inputs.instanceId;
     for (;;) {
-      const instance = await getInstance(inputs, bearer);
-      if (instance.status === status) return instance;
-      if (instance.status === 'error') throw new Error(`Contabo API: instance ${inputs.instanceId} is in status "error"`);
-      if (Date.now() > deadline) throw new Error(`Contabo API: instance ${inputs.instanceId} not ${status} after ${settings.pollTimeoutMs} ms (status "${instance.status}")`);
+      const instance = await getInstance(session);
+      if ((instance.status === status) !== leave) return instance;
+      if (instance.status === 'error') throw new Error(`Contabo API: instance ${id} is in status "error"`);
+      if (Date.now() > deadline) throw new Error(`Contabo API: instance ${id} ${leave ? 'still' : 'not'} ${status} after ${settings.pollTimeoutMs} ms (status "${instance.status}")`);
       await sleep(settings.pollIntervalMs);
     }
   }
 
   /** The start or stop action when the power state differs from the wanted one, then a poll until it is reached. */
-  async function power(inputs: ContaboInstanceInputs, bearer: string, instance: ContaboInstance): Promise<ContaboInstance> {
+  async function power(session: Session, instance: ContaboInstance): Promise<ContaboInstance> {
+    const inputs = session.inputs;
     const wanted = inputs.powerState ?? 'running';
     const other = wanted === 'running' ? 'stopped' : 'running';
     if (instance.status !== other) return instance;
-    await call(inputs, bearer, 'POST', `/v1/compute/instances/${inputs.instanceId}/actions/${wanted === 'running' ? 'start' : 'stop'}`, {});
-    return waitFor(wanted, inputs, bearer);
+    await call(session, 'POST', `/v1/compute/instances/${inputs.instanceId}/actions/${wanted === 'running' ? 'start' : 'stop'}`, {});
+    return waitFor(session, wanted);
   }
 
   /** Brings the instance to the inputs: image (if allowed), display name, power state. */
   async function converge(inputs: ContaboInstanceInputs, previous: ContaboInstanceInputs | undefined): Promise<ContaboInstanceOutputs> {
-    const bearer = await token(inputs);
-    let instance = await getInstance(inputs, bearer);
+    const session = await login(inputs);
+    let instance = await getInstance(session);
     const id = inputs.instanceId;
     const wantsImage = inputs.imageId !== undefined && inputs.imageId !== (previous ? previous.imageId : instance.imageId);
     if (wantsImage) {
       if (!inputs.allowReinstall) {
         throw new Error(`Contabo instance ${id}: imageId changed to "${inputs.imageId}", which reinstalls (wipes) the disk; set bascule:host.contabo.allowReinstall to true to allow it`);
       }
-      await call(inputs, bearer, 'PUT', `/v1/compute/instances/${id}`, { imageId: inputs.imageId, sshKeys: inputs.sshKeys, userData: inputs.userData });
-      instance = await waitFor('running', inputs, bearer);
+      await call(session, 'PUT', `/v1/compute/instances/${id}`, { imageId: inputs.imageId, sshKeys: inputs.sshKeys, userData: inputs.userData });
+      // The instance may still say "running" for a while after the PUT: wait for the reinstall to start,
+      // then for it to end (else the old system's "running" would be taken for the new one's).
+      if (instance.status === 'running') await waitFor(session, 'running', true);
+      instance = await waitFor(session, 'running');
     }
     if (inputs.displayName !== undefined && inputs.displayName !== instance.displayName) {
-      await call(inputs, bearer, 'PATCH', `/v1/compute/instances/${id}`, { displayName: inputs.displayName });
+      await call(session, 'PATCH', `/v1/compute/instances/${id}`, { displayName: inputs.displayName });
       instance = { ...instance, displayName: inputs.displayName };
     }
-    instance = await power(inputs, bearer, instance);
+    instance = await power(session, instance);
     return outputsOf(inputs, instance);
   }
 
@@ -200,7 +240,9 @@ export function makeContaboProvider(options: ContaboProviderOptions = {}) {
 
     async read(id: string, props: ContaboInstanceOutputs) {
       const inputs = { ...props, instanceId: Number(id) };
-      const instance = await getInstance(inputs, await token(inputs));
+      const instance = await findInstance(await login(inputs));
+      // Gone (cancelled, or deleted in the panel): no state, so a refresh drops the resource.
+      if (!instance) return {};
       return { id, props: outputsOf(inputs, instance) };
     },
 
@@ -221,8 +263,7 @@ export function makeContaboProvider(options: ContaboProviderOptions = {}) {
             'to cancel it, or run `pulumi state delete <urn>` to stop managing it and keep the machine',
         );
       }
-      const bearer = await token(props);
-      await call(props, bearer, 'POST', `/v1/compute/instances/${id}/cancel`, {});
+      await call(await login(props), 'POST', `/v1/compute/instances/${id}/cancel`, {});
     },
   };
 }

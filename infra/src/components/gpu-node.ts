@@ -1,0 +1,88 @@
+// The GPU host and what runs on it: its bootstrap (driver, Docker with the NVIDIA toolkit, tunnel, firewall
+// with no public port but SSH), the phase's model services published on its private address only, each
+// checked on /health before any gateway routes to it, and its exporters. Made in two steps: the host (its
+// WireGuard key is every peer's input), then, once every host exists, the rest.
+import * as pulumi from '@pulumi/pulumi';
+import * as command from '@pulumi/command';
+import type { GpuHostConfig } from '../config.ts';
+import type { ModelServiceSpec } from '../model-services.ts';
+import { Bootstrap, type Peer } from './bootstrap.ts';
+import { Host, type ContaboSecrets } from './host.ts';
+import { ContainerService } from './services.ts';
+import { dcgmExporter, nodeExporter } from './exporters.ts';
+import { scriptCommand } from '../remote.ts';
+
+export interface GpuNodeArgs {
+  host: GpuHostConfig;
+  sshPrivateKey: pulumi.Output<string>;
+  contabo?: ContaboSecrets;
+}
+
+export interface GpuNodeServices {
+  adminCidrs: string[];
+  peers: Peer[];
+  models: ModelServiceSpec[];
+}
+
+/** Seconds a model service may take to answer /health after its unit is installed (a first start downloads the weights). */
+export const MODEL_READY_TIMEOUT_S = 1800;
+
+/**
+ * The GPU host was the stack's only host: its resources were at the stack's root, as "host", "bootstrap"
+ * and "model-<image>". These aliases keep their URNs, so that nothing is replaced, the Contabo instance above all.
+ */
+export function legacyAlias(name: string, type: string): pulumi.Output<string> {
+  return pulumi.createUrn(name, type);
+}
+
+export class GpuNode extends pulumi.ComponentResource {
+  readonly host: Host;
+  bootstrap?: Bootstrap;
+  /** One per model service: done once it answers /health with its model loaded. */
+  readonly modelsReady: command.remote.Command[] = [];
+
+  constructor(name: string, args: GpuNodeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('bascule:infra:GpuNode', name, args, opts);
+    const hostUrn = legacyAlias('host', 'bascule:infra:Host');
+    this.host = new Host(
+      'host',
+      {
+        host: args.host,
+        sshPrivateKey: args.sshPrivateKey,
+        contabo: args.contabo,
+        aliases: { component: [hostUrn], instance: [pulumi.createUrn('host-contabo', 'pulumi-nodejs:dynamic/contabo:Instance', hostUrn)] },
+      },
+      { parent: this },
+    );
+  }
+
+  /** The bootstrap, the model services and the exporters (after every host of the stack exists). */
+  serve(services: GpuNodeServices): this {
+    const host = this.host;
+    this.bootstrap = new Bootstrap(
+      'bootstrap',
+      { host, role: 'gpu', adminCidrs: services.adminCidrs, peers: services.peers },
+      { parent: this, aliases: [legacyAlias('bootstrap', 'bascule:infra:Bootstrap')] },
+    );
+    for (const model of services.models) {
+      const service = new ContainerService(
+        `model-${model.image}`,
+        { host, bootstrap: this.bootstrap, source: model.source, unit: model.unit },
+        { parent: this, aliases: [legacyAlias(`model-${model.image}`, 'bascule:infra:ContainerService')] },
+      );
+      const url = `http://${host.privateAddress}:${model.manifest.port}${model.manifest.healthPath}`;
+      this.modelsReady.push(
+        new command.remote.Command(
+          `model-${model.image}-ready`,
+          // The unit's text in the trigger: a new build waits for /health again.
+          { connection: host.connection, create: scriptCommand('wait-http.sh', [url, String(MODEL_READY_TIMEOUT_S)], false), triggers: [service.unitText] },
+          { parent: this, dependsOn: [service.installed] },
+        ),
+      );
+    }
+    nodeExporter('gpu-node-exporter', host, this.bootstrap, { parent: this });
+    dcgmExporter('gpu-dcgm-exporter', host, this.bootstrap, { parent: this });
+    this.registerOutputs({ address: host.address });
+    return this;
+  }
+}
