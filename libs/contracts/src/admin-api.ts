@@ -265,7 +265,7 @@ export const RolloutStateSchema = z.object({
 });
 export type RolloutState = z.infer<typeof RolloutStateSchema>;
 
-export const AUDIT_ACTIONS = ['set-weight', 'promote', 'rollback', 'resume', 'plan-deployed', 'quality-recorded'] as const;
+export const AUDIT_ACTIONS = ['set-weight', 'promote', 'rollback', 'resume', 'plan-deployed', 'quality-recorded', 'candidate-fallback'] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

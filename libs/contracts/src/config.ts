@@ -120,6 +120,12 @@ export const ProviderConfigSchema = z.strictObject({
   apiKeyEnv: envName().optional(),
   timeoutMs: positiveInt('a whole number of milliseconds').default(10_000),
   pricing: PricingSchema.default({ unit: 'request', eurPerUnit: 0 }),
+  /**
+   * A component's production provider only: it is deployed and warm, so it serves as the MVP's fallback
+   * (when the MVP fails and its breaker is closed) even while the component's status is still `mvp`. Once
+   * the migration has started (any other status) it does so whatever this says. Default false.
+   */
+  fallbackForMvp: z.boolean({ error: 'expected true or false' }).optional(),
 });
 export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
 
@@ -364,6 +370,8 @@ export function defaultLocalConfig(options: LocalConfigOptions = {}): GatewayCon
     for (const id of PROVIDERS_BY_COMPONENT[component]) {
       const external = id === pair.mvp && id !== 'web-speech';
       providers[id] = id === 'web-speech' ? {} : { baseUrl: baseUrlFor(id), pricing: external ? pair.pricing : (LOCAL_PRODUCTION_PRICING[id] ?? FREE) };
+      // Every local stand-in is up from the start: the candidate backs the MVP up before the migration starts.
+      if (id === pair.production) (providers[id] as Record<string, unknown>).fallbackForMvp = true;
     }
     components[component] = {
       mvp: pair.mvp,

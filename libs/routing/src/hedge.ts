@@ -13,6 +13,7 @@ export class LatencyTracker {
   private next = 0;
   private sinceSort = 0;
   private cached: number | null = null;
+  private lagging = false;
 
   constructor(
     size = 256,
@@ -23,13 +24,27 @@ export class LatencyTracker {
     this.sorted = new Float64Array(size);
   }
 
-  /** One successful call's latency, in ms (non-finite or negative values are ignored). */
+  /** One successful call's latency, in ms (non-finite or negative values are ignored). It ends a lag. */
   observe(latencyMs: number): void {
     if (!(latencyMs >= 0) || !Number.isFinite(latencyMs)) return;
+    this.lagging = false;
     this.ring[this.next] = latencyMs;
     this.next = (this.next + 1) % this.ring.length;
     if (this.count < this.ring.length) this.count++;
     if (++this.sinceSort >= this.every) this.cached = null;
+  }
+
+  /**
+   * A call was overtaken by its hedge or timed out: the provider is slow now, and its past p95 no longer
+   * says when it answers. Until its next success, hedges start at the floor.
+   */
+  lag(): void {
+    this.lagging = true;
+  }
+
+  /** Whether the last call settled was overtaken or timed out (see `lag`). */
+  get isLagging(): boolean {
+    return this.lagging;
   }
 
   /** How many samples the ring holds. */
@@ -58,15 +73,20 @@ export interface HedgePolicy {
   floorShare: number;
   /** Before enough samples, hedge at this share of the deadline (default 0.25). */
   defaultShare: number;
-  /** The second provider's time to answer when it has no samples either: this share of the deadline (default 0.4). */
+  /**
+   * The second provider's time to answer before it has `minSamples`: this share of the deadline (default
+   * 0.75, so an unmeasured fallback is hedged no later than `defaultShare`). A fixed 40 % reserve is what
+   * left an MVP with a 1 s median 800 ms of a 2 s deadline.
+   */
   reserveShare: number;
 }
 
-export const DEFAULT_HEDGE_POLICY: Readonly<HedgePolicy> = { minSamples: 20, floorShare: 0.1, defaultShare: 0.25, reserveShare: 0.4 };
+export const DEFAULT_HEDGE_POLICY: Readonly<HedgePolicy> = { minSamples: 20, floorShare: 0.1, defaultShare: 0.25, reserveShare: 0.75 };
 
 /**
  * Milliseconds after the first attempt starts at which the second one starts:
- * the first provider's p95 (or `defaultShare` of the deadline before `minSamples`), no later than the
+ * the first provider's p95 (or `defaultShare` of the deadline before `minSamples`; the floor while it
+ * lags, i.e. since its last call was overtaken or timed out), no later than the
  * deadline minus the second provider's p95 (the time it needs), and no earlier than `floorShare` of the
  * deadline. The floor wins over the ceiling: a fallback slower than the whole deadline still gets a try.
  */
@@ -74,6 +94,21 @@ export function hedgeDelayMs(deadlineMs: number, first: LatencyTracker | undefin
   const floor = deadlineMs * policy.floorShare;
   const secondNeeds = second !== undefined && second.samples >= policy.minSamples ? second.p95()! : deadlineMs * policy.reserveShare;
   const ceiling = Math.max(floor, deadlineMs - secondNeeds);
+  if (first?.isLagging === true) return Math.round(Math.min(ceiling, floor));
   const wanted = first !== undefined && first.samples >= policy.minSamples ? first.p95()! : deadlineMs * policy.defaultShare;
   return Math.round(Math.min(ceiling, Math.max(floor, wanted)));
+}
+
+/** The candidate's time to answer, as a share of the deadline, before it is measured (the MVP's fallback). */
+export const LAST_MOMENT_RESERVE_SHARE = 0.4;
+
+/**
+ * When the MVP's fallback (the candidate) starts: at the last moment that leaves it its measured p95 (40 %
+ * of the deadline before it is measured), never before the floor. Not at the MVP's p95: the MVP is slower
+ * than the candidate by design, so a hedge at its p95 would hand the MVP cohort to the candidate; this
+ * fallback is for an MVP that fails or hangs, not for its tail.
+ */
+export function lastMomentDelayMs(deadlineMs: number, second: LatencyTracker | undefined, policy: Readonly<HedgePolicy> = DEFAULT_HEDGE_POLICY): number {
+  const secondNeeds = second !== undefined && second.samples >= policy.minSamples ? second.p95()! : deadlineMs * LAST_MOMENT_RESERVE_SHARE;
+  return Math.round(Math.max(deadlineMs * policy.floorShare, deadlineMs - secondNeeds));
 }

@@ -31,20 +31,22 @@ export interface PlanRouteInput {
    * breaker makes it the MVP's fallback. Absent: the MVP has no fallback.
    */
   isHealthy?: (provider: ProviderId) => boolean;
+  /** The candidate is deployed and warm: it backs the MVP up even before the migration starts (status `mvp`). */
+  candidateStandby?: boolean;
 }
 
 /**
  * Production cohort, production available: [production (`production`), MVP (`fallback`)].
  * Production cohort, production unavailable (breaker open): [MVP (`fallback`)], no added latency.
  * MVP cohort (or weight 0, or rollback): [MVP (`mvp`)], then, once the component's migration has started
- * (status not `mvp`) and the production provider's breaker is closed, [production (`fallback`)]: an MVP
- * outage is then served by the candidate rather than failing every request.
+ * (status not `mvp`, or the candidate on standby) and the production provider's breaker is closed,
+ * [production (`fallback`)]: an MVP outage is then served by the candidate rather than failing every request.
  */
-export function planRoute({ plan, state, studentId, isAvailable, isHealthy }: PlanRouteInput): RoutePlan {
+export function planRoute({ plan, state, studentId, isAvailable, isHealthy, candidateStandby }: PlanRouteInput): RoutePlan {
   const inProduction = state.weight > 0 && state.status !== 'rollback' && isInProductionCohort(plan.component, studentId, state.weight);
   if (!inProduction) {
     const mvp: PlannedAttempt = { provider: plan.mvpProvider, route: 'mvp' };
-    if (state.status === 'mvp' || isHealthy === undefined || !isHealthy(plan.productionProvider)) return { cohort: 'mvp', attempts: [mvp] };
+    if ((state.status === 'mvp' && candidateStandby !== true) || isHealthy === undefined || !isHealthy(plan.productionProvider)) return { cohort: 'mvp', attempts: [mvp] };
     return { cohort: 'mvp', attempts: [mvp, { provider: plan.productionProvider, route: 'fallback' }] };
   }
   const fallback: PlannedAttempt = { provider: plan.mvpProvider, route: 'fallback' };

@@ -104,6 +104,14 @@ describe('hedgeDelayMs', () => {
     expect(hedgeDelayMs(2_000, tracker(900), tracker(1_600))).toBe(400);
   });
 
+  it('hedges at the floor while the first provider lags (its last call overtaken or timed out), until it answers again', () => {
+    const first = tracker(450);
+    first.lag();
+    expect(hedgeDelayMs(2_000, first, tracker(1_000))).toBe(200);
+    first.observe(400);
+    expect(hedgeDelayMs(2_000, first, tracker(1_000))).toBe(450);
+  });
+
   it('never hedges below the floor (a tenth of the deadline), even for a fallback slower than the deadline', () => {
     expect(hedgeDelayMs(2_000, tracker(20), tracker(1_000))).toBe(200);
     expect(hedgeDelayMs(2_000, tracker(900), tracker(2_500))).toBe(200);
@@ -249,5 +257,13 @@ describe('planRoute, the candidate as the MVP fallback', () => {
     expect(planRoute({ plan, state: state('migrating', 0), studentId: mvpStudent, isAvailable: always, isHealthy: (p) => (asked.push(p), false) }).attempts).toEqual(mvpOnly);
     expect(asked).toEqual(['faster-whisper']);
     expect(planRoute({ plan, state: state('migrating', 0), studentId: mvpStudent, isAvailable: always }).attempts).toEqual(mvpOnly);
+  });
+
+  it('adds it before the migration starts when the candidate is on standby (deployed and warm)', () => {
+    expect(planRoute({ plan, state: state('mvp', 0), studentId: mvpStudent, isAvailable: always, isHealthy: always, candidateStandby: true }).attempts).toEqual([
+      { provider: 'openai-whisper', route: 'mvp' },
+      { provider: 'faster-whisper', route: 'fallback' },
+    ]);
+    expect(planRoute({ plan, state: state('mvp', 0), studentId: mvpStudent, isAvailable: always, isHealthy: () => false, candidateStandby: true }).attempts).toHaveLength(1);
   });
 });

@@ -54,6 +54,13 @@ export interface UpstreamResponse {
   done(): void;
 }
 
+/**
+ * undici runs timeouts over one second on a coarse clock that ticks every ~half second, so they can fire up
+ * to ~0.5 s early: a fallback given its last 1.5 s was cut at 1.2 s. The call's own plain timer is the
+ * exact bound; undici's headers and body timeouts get this much slack and only back it up.
+ */
+const UNDICI_TIMER_SLACK_MS = 1_000;
+
 function timeoutError(ms: number): Error {
   return new DOMException(`no answer within ${ms} ms`, 'TimeoutError');
 }
@@ -80,8 +87,8 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamRespon
       headers: req.headers,
       body: req.body,
       dispatcher: agent,
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
+      headersTimeout: req.streaming ? timeout : timeout + UNDICI_TIMER_SLACK_MS,
+      bodyTimeout: req.streaming ? timeout : timeout + UNDICI_TIMER_SLACK_MS,
       signal: controller.signal,
     });
     if (response.statusCode >= 200 && response.statusCode < 300) return { statusCode: response.statusCode, headers: response.headers, body: response.body, done };
@@ -181,8 +188,8 @@ class JsonCall<T> implements Dispatcher.DispatchHandler {
         method: this.req.method,
         headers: this.req.headers ?? null,
         body: this.req.body ?? null,
-        headersTimeout: this.timeout,
-        bodyTimeout: this.timeout,
+        headersTimeout: this.timeout + UNDICI_TIMER_SLACK_MS,
+        bodyTimeout: this.timeout + UNDICI_TIMER_SLACK_MS,
       },
       this,
     );

@@ -41,7 +41,8 @@ import {
   type WindowStats,
 } from '@bascule/routing';
 import { monthOf, type Store, type StoredAuditEvent } from '../store/index.ts';
-import type { AttemptRecord, MigrationRuntime } from './runtime.ts';
+import type { AttemptRecord, CandidateFallback, MigrationRuntime } from './runtime.ts';
+import { CandidateFallbackEpisodes, episodeReason } from './candidate-fallback.ts';
 import { ActiveStudents, type ActiveStudentsOptions } from './active-students.ts';
 import { HistoryCache, historyView } from './history.ts';
 import { costsView } from './costs.ts';
@@ -120,6 +121,7 @@ export class Migrations implements MigrationRuntime {
   private readonly costModel: CostModel | undefined;
   private readonly typicalUsage: Partial<Record<Component, Usage>>;
   private readonly stepWindows: StepWindows;
+  private readonly fallbackEpisodes = new CandidateFallbackEpisodes();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(options: MigrationsOptions) {
@@ -186,6 +188,24 @@ export class Migrations implements MigrationRuntime {
 
   isAvailable(provider: ProviderId): boolean {
     return this.breakers.get(provider).allowRequest();
+  }
+
+  isHealthy(provider: ProviderId): boolean {
+    return this.breakers.get(provider).state() === 'closed';
+  }
+
+  /** The first request of an MVP outage served by the candidate: one audit event and an alert (see candidate-fallback.ts). */
+  candidateServedAsFallback(o: CandidateFallback): void {
+    const episode = this.fallbackEpisodes.note(o, this.plan(o.component).productionProvider);
+    if (!episode) return;
+    const snap = snapshotOf(this.state(o.component));
+    try {
+      const event = this.store.appendEvent({ at: o.at, component: o.component, actor: 'gateway', action: 'candidate-fallback', reason: episodeReason(episode, o.failure), from: snap, to: snap });
+      this.emit({ type: 'event', event });
+    } catch (error) {
+      this.log.error({ err: error instanceof Error ? error.message : String(error), component: o.component }, 'could not record the candidate-fallback event');
+    }
+    this.log.warn({ component: o.component, provider: episode.mvpProvider }, 'MVP provider failing: the candidate serves as its fallback');
   }
 
   breakerState(provider: ProviderId) {
@@ -426,7 +446,7 @@ export class Migrations implements MigrationRuntime {
       providers: this.providerViews(plan, w),
       health: healthScore(w.production, plan.thresholds),
       metrics: this.componentMetrics(plan, w, now),
-      alerts: (this.analyses.get(component)?.alerts ?? []).map(alertView),
+      alerts: [...(this.analyses.get(component)?.alerts ?? []).map(alertView), ...this.fallbackEpisodes.alerts(component, now)],
       activeStudents: this.students.count(component, now),
     };
   }

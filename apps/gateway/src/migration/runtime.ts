@@ -20,6 +20,16 @@ export interface AttemptRecord {
   costEur: number;
 }
 
+/** The MVP failed and the component's candidate (production provider) served the request instead. */
+export interface CandidateFallback {
+  /** When the MVP attempt started, ms since epoch. */
+  at: number;
+  component: Component;
+  mvpProvider: ProviderId;
+  /** How the MVP failed. */
+  failure: AttemptFailure | undefined;
+}
+
 export interface MigrationRuntime {
   /** The deployed plan of a component (from the config). */
   plan(component: Component): RolloutPlan;
@@ -27,6 +37,13 @@ export interface MigrationRuntime {
   state(component: Component): RolloutState;
   /** Whether the provider's breaker lets a request through now (reserves a probe when half-open). */
   isAvailable(provider: ProviderId): boolean;
+  /**
+   * Whether the provider's breaker is closed now (reserves nothing). Asked for the candidate of a live
+   * component when the MVP serves the student: a healthy candidate is the MVP's fallback. Absent: never.
+   */
+  isHealthy?(provider: ProviderId): boolean;
+  /** The candidate served a request the MVP failed: an audit event and an alert, once per outage episode. */
+  candidateServedAsFallback?(o: CandidateFallback): void;
   /** Every upstream attempt: feeds the breaker, the sliding windows and the per-minute rollups. */
   recordAttempt(o: AttemptRecord): void;
   /** A student's request, by keyed hash (never the raw id), for the active-students count. */

@@ -10,7 +10,7 @@ import { SCHEMA_MIGRATIONS, type SchemaMigration } from './schema.ts';
 /** An audit event as stored: the engine's event (or a quality record) with the id the store assigned. */
 export interface StoredAuditEvent extends Omit<AuditEvent, 'action'> {
   id: number;
-  action: AuditEvent['action'] | 'quality-recorded';
+  action: AuditEvent['action'] | 'quality-recorded' | 'candidate-fallback';
 }
 
 export interface QualityRecord {
