@@ -15,6 +15,7 @@ import { localConfig, type LoadedConfig } from './config/index.ts';
 import { Migrations, plansFromConfig } from './migration/index.ts';
 import { Store } from './store/index.ts';
 import { registerPublicApi } from './public/index.ts';
+import { createAdapters, createHostPools } from './adapters/index.ts';
 import { LOG_REDACT } from './http/redact.ts';
 import { registerCors } from './http/cors.ts';
 import { createGatewayMetrics } from './metrics/index.ts';
@@ -62,6 +63,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     return503OnClosing: true,
   });
   let closing = false;
+  // One pool of hosts per provider, shared by the adapters, /metrics and the admin views.
+  const hostPools = createHostPools(config, options.clock);
   const runtime = new Migrations({
     store,
     plans: plansFromConfig(config),
@@ -72,12 +75,14 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     breaker: options.breaker,
     webhook: config.webhook,
     log: app.log,
+    hostHealth: (provider) => hostPools.get(provider)?.health(),
   });
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registerRolloutGauges(registry, runtime);
   const metrics = createGatewayMetrics(registry);
+  metrics.watchHosts(hostPools.values());
 
   // While closing, answers end their keep-alive connection so the server can close once they are sent.
   app.addHook('onSend', (_request, reply, payload, done) => {
@@ -105,6 +110,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       clientKeys: secrets.clientKeys.map((k) => k.key),
       clientKeyNames: secrets.clientKeys,
       providerApiKeys: secrets.providerApiKeys,
+      adapters: createAdapters(config, secrets.providerApiKeys, hostPools),
     });
   }
 
@@ -118,6 +124,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   app.addHook('onClose', async () => {
     await runtime.stop();
     store.close();
+    await Promise.all([...hostPools.values()].map((pool) => pool.close()));
   });
 
   let closed: Promise<void> | null = null;

@@ -112,8 +112,17 @@ export const PricingSchema = z.strictObject({
 export type Pricing = z.infer<typeof PricingSchema>;
 
 export const ProviderConfigSchema = z.strictObject({
-  /** Required except for `web-speech`, which runs in the browser. */
+  /** Required (or `baseUrls`) except for `web-speech`, which runs in the browser. */
   baseUrl: httpUrl().optional(),
+  /**
+   * Several hosts of a self-hosted provider, instead of `baseUrl`: the gateway balances calls by least
+   * outstanding requests, with a circuit breaker per host.
+   */
+  baseUrls: z
+    .array(httpUrl(), { error: 'expected a list of http(s) URLs' })
+    .min(1, 'expected at least one URL')
+    .refine((urls) => new Set(urls.map((u) => u.replace(/\/+$/, ''))).size === urls.length, 'expected distinct URLs (a host listed twice would get twice its share)')
+    .optional(),
   model: z.string().min(1).optional(),
   /** Default voice (tts providers): for coqui one of the plan's voices (TTS_VOICES); for web-speech a browser voice name. */
   voice: z.string().min(1).optional(),
@@ -206,8 +215,11 @@ function checkComponent(config: ComponentConfig, ctx: z.RefinementCtx): void {
     ctx.addIssue({ code: 'custom', path: ['production'], message: 'expected a provider different from mvp' });
   }
   for (const [id, provider] of Object.entries(config.providers) as [ProviderId, ProviderConfig][]) {
-    if (id !== 'web-speech' && provider.baseUrl === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['providers', id, 'baseUrl'], message: 'missing (expected an http(s) URL, e.g. "http://127.0.0.1:8000")' });
+    if (provider.baseUrl !== undefined && provider.baseUrls !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['providers', id, 'baseUrls'], message: 'set either baseUrl (one host) or baseUrls (several), not both' });
+    }
+    if (id !== 'web-speech' && provider.baseUrl === undefined && provider.baseUrls === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['providers', id, 'baseUrl'], message: 'missing (expected an http(s) URL, e.g. "http://127.0.0.1:8000", or baseUrls: a list of them)' });
     }
     // The public API names the plan's voices; a default the gateway cannot be asked for would be a typo.
     if (id === 'coqui' && provider.voice !== undefined && !(TTS_VOICE_IDS as readonly string[]).includes(provider.voice)) {

@@ -39,6 +39,8 @@ export interface UpstreamRequest {
   body?: string | Buffer | FormData;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** The host's agent (hosts.ts); default: the shared one. */
+  dispatcher?: Dispatcher;
   /**
    * Streams: `timeoutMs` bounds only the wait for the response headers and the gap between two body
    * chunks, not the whole body (the caller bounds the time to the first event with `signal`).
@@ -86,7 +88,7 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamRespon
       method: req.method,
       headers: req.headers,
       body: req.body,
-      dispatcher: agent,
+      dispatcher: req.dispatcher ?? agent,
       headersTimeout: req.streaming ? timeout : timeout + UNDICI_TIMER_SLACK_MS,
       bodyTimeout: req.streaming ? timeout : timeout + UNDICI_TIMER_SLACK_MS,
       signal: controller.signal,
@@ -181,7 +183,7 @@ class JsonCall<T> implements Dispatcher.DispatchHandler {
     this.timer = setTimeout(() => this.abort(timeoutError(this.timeout)), this.timeout);
     // The call itself listens (handleEvent): no closure to make per call.
     this.req.signal?.addEventListener('abort', this, { once: true });
-    agent.dispatch(
+    (this.req.dispatcher ?? agent).dispatch(
       {
         origin: target.origin,
         path: target.path,

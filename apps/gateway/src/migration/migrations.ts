@@ -46,7 +46,7 @@ import { CandidateFallbackEpisodes, episodeReason } from './candidate-fallback.t
 import { ActiveStudents, type ActiveStudentsOptions } from './active-students.ts';
 import { HistoryCache, historyView } from './history.ts';
 import { costsView } from './costs.ts';
-import type { CostsResponse, HistoryRange, HistoryResponse } from '@bascule/contracts';
+import type { CostsResponse, HistoryRange, HistoryResponse, HostHealth } from '@bascule/contracts';
 import { mvpCostPerRequest } from './mvp-cost.ts';
 import { StepWindows } from './step-window.ts';
 import { alertView, eventView, iso, windowMetrics } from './views.ts';
@@ -73,6 +73,8 @@ export interface MigrationsOptions {
   /** Active students' window and bound (default 5 min, 20 000 per component). */
   activeStudents?: Partial<ActiveStudentsOptions>;
   webhook?: { url?: string; timeoutMs: number };
+  /** A provider's hosts' health for the component views (adapters/hosts.ts); absent: no `hosts`. */
+  hostHealth?: (provider: ProviderId) => HostHealth[] | undefined;
   log?: WebhookLogger & { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -122,6 +124,7 @@ export class Migrations implements MigrationRuntime {
   private readonly typicalUsage: Partial<Record<Component, Usage>>;
   private readonly stepWindows: StepWindows;
   private readonly fallbackEpisodes = new CandidateFallbackEpisodes();
+  private readonly hostHealth: MigrationsOptions['hostHealth'];
   private timer: NodeJS.Timeout | null = null;
 
   constructor(options: MigrationsOptions) {
@@ -137,6 +140,7 @@ export class Migrations implements MigrationRuntime {
     this.costModel = options.costModel;
     this.typicalUsage = options.typicalUsage ?? {};
     this.stepWindows = new StepWindows(this.store);
+    this.hostHealth = options.hostHealth;
     this.webhook = createWebhookNotifier(options.webhook?.url, options.webhook?.timeoutMs ?? 3_000, this.log);
     this.breakers = new BreakerRegistry(this.clock, {
       ...options.breaker,
@@ -468,10 +472,11 @@ export class Migrations implements MigrationRuntime {
   }
 
   private providerViews(plan: RolloutPlan, w: { production: WindowStats; mvp: WindowStats }): ComponentSummary['providers'] {
-    return {
-      production: { id: plan.productionProvider, breaker: this.breakerState(plan.productionProvider).state, metrics: windowMetrics(w.production, this.windowMs) },
-      mvp: { id: plan.mvpProvider, breaker: this.breakerState(plan.mvpProvider).state, metrics: windowMetrics(w.mvp, this.windowMs) },
+    const view = (id: ProviderId, stats: WindowStats) => {
+      const hosts = this.hostHealth?.(id);
+      return { id, breaker: this.breakerState(id).state, metrics: windowMetrics(stats, this.windowMs), ...(hosts ? { hosts } : {}) };
     };
+    return { production: view(plan.productionProvider, w.production), mvp: view(plan.mvpProvider, w.mvp) };
   }
 
   criteria(component: Component, now: number = this.clock.now()): CriteriaResponse {
