@@ -2,7 +2,7 @@
 // audit event per outage (not per request) and an alert in the admin API. Over the lab at weight 0.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEventSchema, ComponentSummarySchema } from '@bascule/contracts';
-import { spokenWav } from '@bascule/lab';
+import { handwrittenPng, spokenWav } from '@bascule/lab';
 import { ADMIN_TOKEN, auth, startPublicStack, type PublicStack } from './support/public-stack.ts';
 
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -21,6 +21,15 @@ async function chat(url: string, student: string): Promise<{ status: number; pro
     headers: { ...auth(), 'content-type': 'application/json', 'x-student-id': student },
     body: JSON.stringify({ messages: [{ role: 'user', content: 'Bonjour' }] }),
   });
+  await res.arrayBuffer();
+  return { status: res.status, provider: res.headers.get('x-bascule-provider'), route: res.headers.get('x-bascule-route') };
+}
+
+async function handwriting(url: string, student: string): Promise<{ status: number; provider: string | null; route: string | null }> {
+  const body = new FormData();
+  body.append('image', new Blob([new Uint8Array(handwrittenPng('a'))], { type: 'image/png' }), 'a.png');
+  body.append('target', 'a');
+  const res = await fetch(`${url}/v1/vision/handwriting`, { method: 'POST', headers: { ...auth(), 'x-student-id': student }, body });
   await res.arrayBuffer();
   return { status: res.status, provider: res.headers.get('x-bascule-provider'), route: res.headers.get('x-bascule-route') };
 }
@@ -45,6 +54,7 @@ describe('an MVP outage at weight 0, the candidate on standby', () => {
   it.each([
     ['stt', 'openai-whisper', 'faster-whisper', transcribe],
     ['llm', 'huggingface', 'groq', chat],
+    ['vision', 'easyocr', 'trocr', handwriting],
   ] as const)('%s: %s down → %s serves every request (route fallback), one audit event, an alert', async (component, mvp, candidate, send) => {
     expect(stack.gateway.runtime.state(component)).toMatchObject({ weight: 0, status: 'mvp' });
     await stack.lab.setFault(mvp, { mode: 'down' });
