@@ -92,11 +92,20 @@ export const DEFAULT_HEDGE_POLICY: Readonly<HedgePolicy> = { minSamples: 20, flo
  */
 export function hedgeDelayMs(deadlineMs: number, first: LatencyTracker | undefined, second: LatencyTracker | undefined, policy: Readonly<HedgePolicy> = DEFAULT_HEDGE_POLICY): number {
   const floor = deadlineMs * policy.floorShare;
-  const secondNeeds = second !== undefined && second.samples >= policy.minSamples ? second.p95()! : deadlineMs * policy.reserveShare;
-  const ceiling = Math.max(floor, deadlineMs - secondNeeds);
+  const ceiling = hedgeCeilingMs(deadlineMs, second, policy);
   if (first?.isLagging === true) return Math.round(Math.min(ceiling, floor));
   const wanted = first !== undefined && first.samples >= policy.minSamples ? first.p95()! : deadlineMs * policy.defaultShare;
   return Math.round(Math.min(ceiling, Math.max(floor, wanted)));
+}
+
+/**
+ * The latest a hedge may start: the deadline minus the second provider's p95 (`reserveShare` of the
+ * deadline before it is measured), never below the floor. A first attempt overtaken after running this
+ * long was slow by any measure (without a hedge it would have had to be abandoned by then): a timeout.
+ */
+export function hedgeCeilingMs(deadlineMs: number, second: LatencyTracker | undefined, policy: Readonly<HedgePolicy> = DEFAULT_HEDGE_POLICY): number {
+  const secondNeeds = second !== undefined && second.samples >= policy.minSamples ? second.p95()! : deadlineMs * policy.reserveShare;
+  return Math.round(Math.max(deadlineMs * policy.floorShare, deadlineMs - secondNeeds));
 }
 
 /** The candidate's time to answer, as a share of the deadline, before it is measured (the MVP's fallback). */

@@ -85,8 +85,9 @@ export interface AttemptRecord {
   committed: boolean;
   /**
    * Hedged routes only, an attempt aborted because another one settled the request first: `overtaken` when
-   * it had started first and a later one answered before it (the provider was slow: a timeout for the
-   * breaker and the windows), `cancelled` when it had started later (cut short, not judged).
+   * it had started first and a later one answered before it (its failure reads as a timeout; whether it
+   * counts against the provider is the caller's call, see the gateway's executor), `cancelled` when it had
+   * started later (cut short, not judged).
    */
   lostRace?: 'overtaken' | 'cancelled';
 }

@@ -3,8 +3,10 @@ import {
   cohortBucket,
   defaultPlan,
   executeRoute,
+  hedgeCeilingMs,
   hedgeDelayMs,
   initialState,
+  lastMomentDelayMs,
   LatencyTracker,
   planRoute,
   type AttemptContext,
@@ -115,6 +117,27 @@ describe('hedgeDelayMs', () => {
   it('never hedges below the floor (a tenth of the deadline), even for a fallback slower than the deadline', () => {
     expect(hedgeDelayMs(2_000, tracker(20), tracker(1_000))).toBe(200);
     expect(hedgeDelayMs(2_000, tracker(900), tracker(2_500))).toBe(200);
+  });
+});
+
+describe('hedgeCeilingMs and lastMomentDelayMs', () => {
+  const tracker = (ms: number, n = 40) => {
+    const t = new LatencyTracker(256, 1);
+    for (let i = 0; i < n; i++) t.observe(ms);
+    return t;
+  };
+
+  it('leaves the second provider its p95 (a quarter of the deadline before it is measured), never below the floor', () => {
+    expect(hedgeCeilingMs(2_000, tracker(1_600))).toBe(400);
+    expect(hedgeCeilingMs(2_000, tracker(1))).toBe(1_999);
+    expect(hedgeCeilingMs(2_000, undefined)).toBe(500);
+    expect(hedgeCeilingMs(2_000, tracker(3_000))).toBe(200);
+  });
+
+  it("starts the MVP's fallback at the last moment that leaves the candidate its p95 (40 % of the deadline unmeasured)", () => {
+    expect(lastMomentDelayMs(2_000, tracker(450))).toBe(1_550);
+    expect(lastMomentDelayMs(2_000, undefined)).toBe(1_200);
+    expect(lastMomentDelayMs(2_000, tracker(1_950))).toBe(200);
   });
 });
 

@@ -5,6 +5,7 @@
 // gateway's own overhead can be reported.
 import {
   executeRoute,
+  hedgeCeilingMs,
   hedgeDelayMs,
   lastMomentDelayMs,
   LatencyTracker,
@@ -201,15 +202,17 @@ export class Executor {
     const hedged = lastIndex >= 1;
     const ledger = new Ledger();
     const options: ExecuteOptions = { clock: this.clock, deadlineAt: this.clock.now() + plan.slaMs, maxAttempts: this.maxAttempts };
+    let slowAfterMs = 0;
     if (hedged) {
       options.hedgeAfterMs = this.hedgeAfterMs(attempts[0]!, attempts[1]!, plan.slaMs);
+      slowAfterMs = attempts[0]!.route === 'mvp' ? options.hedgeAfterMs : hedgeCeilingMs(plan.slaMs, this.latencies.get(attempts[1]!.provider));
       options.timers = systemTimers;
       if (signal) options.signal = signal;
     }
     const outcome: RouteOutcome<T> = await executeRoute<T>(attempts, (provider, ctx) => this.attempt(ledger, provider, ctx, call, signal), options);
     const winner = outcome.ok ? outcome.attempts.find((a) => a.ok)! : null;
-    if (hedged && attempts[0]!.route === 'production') this.noteLag(outcome.attempts[0]!);
-    this.report(component, outcome.attempts, deferLast ? winner : null, ledger);
+    if (hedged && attempts[0]!.route === 'production') this.noteLag(outcome.attempts[0]!, slowAfterMs);
+    this.report(component, outcome.attempts, deferLast ? winner : null, ledger, slowAfterMs);
     if (!outcome.ok) {
       const last = outcome.attempts.at(-1);
       throw Object.assign(routeError(component, outcome, ledger.clientError), { timing: { upstreamMs: ledger.upstreamMs, provider: last?.provider, route: last?.route } });
@@ -227,9 +230,10 @@ export class Executor {
     return { value: outcome.value, component, provider, route, upstreamMs: ledger.upstreamMs, pending };
   }
 
-  /** A hedged first attempt overtaken or timed out: its provider lags, the next hedges start early. */
-  private noteLag(first: AttemptRecord): void {
-    if (first.lostRace === 'overtaken' || (first.failure?.kind === 'timeout' && first.lostRace === undefined)) this.latencyOf(first.provider).lag();
+  /** A hedged first attempt judged slow (overtaken past `slowAfterMs`) or timed out: its provider lags, the next hedges start early. */
+  private noteLag(first: AttemptRecord, slowAfterMs: number): void {
+    const slow = first.lostRace === 'overtaken' ? first.latencyMs >= slowAfterMs : first.lostRace === undefined && first.failure?.kind === 'timeout';
+    if (slow) this.latencyOf(first.provider).lag();
   }
 
   /** The MVP failed and the candidate served: the runtime keeps the audit event and the alert (once per outage). */
@@ -268,16 +272,19 @@ export class Executor {
 
   /**
    * Reports the attempts to the runtime and the metrics, but `deferred` (a stream's, reported when it ends).
-   * One cut short by a client who left, or a hedge cut because the first attempt answered, is only counted;
-   * one overtaken by its hedge is a timeout (the provider was slower than the other's whole answer).
+   * One cut short by a client who left, or a hedge cut because the first attempt answered, is only counted.
+   * One overtaken by its hedge is a timeout once it had run `slowAfterMs` (the latest the hedge could
+   * start: without it, the attempt would have had to be abandoned by then); overtaken sooner, by a fallback
+   * that answers at once (the browser's speech), it is only counted: nothing says it was slow.
    */
-  private report(component: Component, attempts: readonly AttemptRecord[], deferred: AttemptRecord | null, ledger: Ledger): void {
+  private report(component: Component, attempts: readonly AttemptRecord[], deferred: AttemptRecord | null, ledger: Ledger, slowAfterMs: number): void {
     for (const attempt of attempts) {
       if (attempt === deferred) continue;
       const left = ledger.gone[attempt.attemptIndex];
-      if (attempt.lostRace === 'cancelled') this.options.metrics?.upstreamAttempts.inc({ provider: attempt.provider, component, route: attempt.route, outcome: 'superseded' });
+      const unjudged = attempt.lostRace === 'cancelled' || (attempt.lostRace === 'overtaken' && attempt.latencyMs < slowAfterMs);
+      if (unjudged) this.options.metrics?.upstreamAttempts.inc({ provider: attempt.provider, component, route: attempt.route, outcome: attempt.lostRace === 'cancelled' ? 'superseded' : 'overtaken' });
       else if (left === 'during') this.options.metrics?.upstreamAttempts.inc({ provider: attempt.provider, component, route: attempt.route, outcome: 'cancelled' });
-      else if (left === undefined) this.record(component, attempt.provider, attempt.route, attempt.startedAt, attempt.latencyMs, attempt.ok, attempt.failure, ledger.costs[attempt.attemptIndex], attempt.lostRace);
+      else if (left === undefined) this.record(component, attempt.provider, attempt.route, attempt.startedAt, attempt.latencyMs, attempt.ok, attempt.failure, ledger.costs[attempt.attemptIndex], attempt.lostRace === 'overtaken' ? 'overtaken' : undefined);
     }
   }
 
