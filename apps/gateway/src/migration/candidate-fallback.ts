@@ -50,7 +50,7 @@ export class CandidateFallbackEpisodes {
         threshold: null,
         provider: e.candidate,
         since: new Date(e.since).toISOString(),
-        evaluations: e.served,
+        evaluations: 1,
       },
     ];
   }
