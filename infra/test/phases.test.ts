@@ -219,7 +219,7 @@ describe('phase foundation', () => {
   it('writes each gateway\'s config with the admin host names, the Access audience, /metrics on its private address, and the store', () => {
     for (const [gw, address] of [['gw-1', '10.77.0.11'], ['gw-2', '10.77.0.12']]) {
       const file = rawGatewayConfigOf(runs.foundation, gw);
-      expect(file.admin).toEqual({ hostnames: ['admin-staging.example.org'], access: { teamDomain: 'bascule.cloudflareaccess.com', audience: MOCK_ACCESS_AUD } });
+      expect(file.admin).toMatchObject({ hostnames: ['admin-staging.example.org'], access: { teamDomain: 'bascule.cloudflareaccess.com', audience: MOCK_ACCESS_AUD } });
       expect(file.metrics).toEqual({ host: address, port: 9464 });
       expect(file.store).toEqual({ databaseUrlEnv: 'BASCULE_DATABASE_URL' });
       expect(file.server).toMatchObject({ host: '127.0.0.1', port: 8080 });

@@ -20,6 +20,7 @@ import { LocalLease, type Lease } from './coordination/lease.ts';
 import { PostgresLease } from './coordination/postgres-lease.ts';
 import { PostgresStateSync } from './coordination/state-sync.ts';
 import { registerPublicApi } from './public/index.ts';
+import { createAdapters, createHostPools } from './adapters/index.ts';
 import { LOG_REDACT } from './http/redact.ts';
 import { registerCors } from './http/cors.ts';
 import { createGatewayMetrics } from './metrics/index.ts';
@@ -94,6 +95,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   registerRootErrors(app);
   let closing = false;
   const lease: Lease = raw instanceof PostgresStore ? new PostgresLease({ pool: raw.pool, ttlMs: config.store.lease.ttlMs, renewMs: config.store.lease.renewMs, log: app.log }) : new LocalLease();
+  // One pool of hosts per provider, shared by the adapters, /metrics and the admin views.
+  const hostPools = createHostPools(config, options.clock);
   const runtime = await Migrations.create({
     store,
     fence: () => lease.fence(),
@@ -107,6 +110,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     breaker: options.breaker,
     webhook: config.webhook,
     log: app.log,
+    hostHealth: (provider) => hostPools.get(provider)?.health(),
   });
 
   const registry = new Registry();
@@ -114,6 +118,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   registerRolloutGauges(registry, runtime);
   registerStoreMetrics(registry, runtime, storeHealth, lease);
   const metrics = createGatewayMetrics(registry);
+  metrics.watchHosts(hostPools.values());
 
   // While closing, answers end their keep-alive connection so the server can close once they are sent.
   app.addHook('onSend', (_request, reply, payload, done) => {
@@ -146,6 +151,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       clientKeys: secrets.clientKeys.map((k) => k.key),
       clientKeyNames: secrets.clientKeys,
       providerApiKeys: secrets.providerApiKeys,
+      adapters: createAdapters(config, secrets.providerApiKeys, hostPools),
     });
   }
 
@@ -176,6 +182,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       app.log.error({ err: error instanceof Error ? error.message : String(error), pending: runtime.dropped }, 'last rollups not written: store unreachable');
     }
     await store.close();
+    await Promise.all([...hostPools.values()].map((pool) => pool.close()));
   });
 
   let closed: Promise<void> | null = null;

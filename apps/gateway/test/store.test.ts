@@ -38,6 +38,17 @@ describe.each(ENGINES)('store on %s', (engine) => {
     expect(await (await open()).schemaVersions()).toEqual(expected);
   });
 
+  it('records an audit event that changes no state, kept across a reopen', async () => {
+    const store = await open();
+    await store.initState(initialState(plan, 0), 0);
+    const event = { at: 7, component: 'llm' as const, actor: 'gateway', action: 'candidate-fallback' as const, reason: 'huggingface failing', from: snap, to: snap };
+    const stored = await store.recordEvent(event);
+    expect(stored).toEqual({ ...event, id: expect.any(Number) });
+    await store.close();
+    expect(await (await open()).events({ limit: 10 })).toEqual([stored]);
+    expect((await (await open()).loadStates())[0]!.revision).toBe(0);
+  });
+
   it('keeps state, audit log, rollups and quality results across a reopen', async () => {
     const store = await open();
     const first = await store.initState(initialState(plan, 0), 0);

@@ -41,10 +41,23 @@ export const ComponentMetricsSchema = WindowMetricsSchema.extend({
 });
 export type ComponentMetrics = z.infer<typeof ComponentMetricsSchema>;
 
+/** One host of a provider with several (`baseUrls`): its own breaker, its calls in flight, its recent error rate. */
+export const HostHealthSchema = z.object({
+  /** `host:port`, never credentials. */
+  host: z.string().min(1),
+  state: BreakerStateSchema,
+  outstanding: z.number().int().min(0),
+  /** Transient failures / calls over the host breaker's window (0..1). */
+  errorRate: z.number().min(0).max(1),
+});
+export type HostHealth = z.infer<typeof HostHealthSchema>;
+
 export const ProviderSummarySchema = z.object({
   id: ProviderIdSchema,
   breaker: BreakerStateSchema,
   metrics: WindowMetricsSchema,
+  /** The provider's hosts, when the gateway calls it over HTTP (absent for web-speech, and from older gateways). */
+  hosts: z.array(HostHealthSchema).optional(),
 });
 export type ProviderSummary = z.infer<typeof ProviderSummarySchema>;
 
@@ -265,7 +278,7 @@ export const RolloutStateSchema = z.object({
 });
 export type RolloutState = z.infer<typeof RolloutStateSchema>;
 
-export const AUDIT_ACTIONS = ['set-weight', 'promote', 'rollback', 'resume', 'plan-deployed', 'quality-recorded'] as const;
+export const AUDIT_ACTIONS = ['set-weight', 'promote', 'rollback', 'resume', 'plan-deployed', 'quality-recorded', 'candidate-fallback'] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

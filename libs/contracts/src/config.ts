@@ -169,14 +169,29 @@ export const PricingSchema = z.strictObject({
 export type Pricing = z.infer<typeof PricingSchema>;
 
 export const ProviderConfigSchema = z.strictObject({
-  /** Required except for `web-speech`, which runs in the browser. */
+  /** Required (or `baseUrls`) except for `web-speech`, which runs in the browser. */
   baseUrl: httpUrl().optional(),
+  /**
+   * Several hosts of a self-hosted provider, instead of `baseUrl`: the gateway balances calls by least
+   * outstanding requests, with a circuit breaker per host.
+   */
+  baseUrls: z
+    .array(httpUrl(), { error: 'expected a list of http(s) URLs' })
+    .min(1, 'expected at least one URL')
+    .refine((urls) => new Set(urls.map((u) => u.replace(/\/+$/, ''))).size === urls.length, 'expected distinct URLs (a host listed twice would get twice its share)')
+    .optional(),
   model: z.string().min(1).optional(),
   /** Default voice (tts providers): for coqui one of the plan's voices (TTS_VOICES); for web-speech a browser voice name. */
   voice: z.string().min(1).optional(),
   apiKeyEnv: envName().optional(),
   timeoutMs: positiveInt('a whole number of milliseconds').default(10_000),
   pricing: PricingSchema.default({ unit: 'request', eurPerUnit: 0 }),
+  /**
+   * A component's production provider only: it is deployed and warm, so it serves as the MVP's fallback
+   * (when the MVP fails and its breaker is closed) even while the component's status is still `mvp`. Once
+   * the migration has started (any other status) it does so whatever this says. Default false.
+   */
+  fallbackForMvp: z.boolean({ error: 'expected true or false' }).optional(),
 });
 export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
 
@@ -257,8 +272,11 @@ function checkComponent(config: ComponentConfig, ctx: z.RefinementCtx): void {
     ctx.addIssue({ code: 'custom', path: ['production'], message: 'expected a provider different from mvp' });
   }
   for (const [id, provider] of Object.entries(config.providers) as [ProviderId, ProviderConfig][]) {
-    if (id !== 'web-speech' && provider.baseUrl === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['providers', id, 'baseUrl'], message: 'missing (expected an http(s) URL, e.g. "http://127.0.0.1:8000")' });
+    if (provider.baseUrl !== undefined && provider.baseUrls !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['providers', id, 'baseUrls'], message: 'set either baseUrl (one host) or baseUrls (several), not both' });
+    }
+    if (id !== 'web-speech' && provider.baseUrl === undefined && provider.baseUrls === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['providers', id, 'baseUrl'], message: 'missing (expected an http(s) URL, e.g. "http://127.0.0.1:8000", or baseUrls: a list of them)' });
     }
     // The public API names the plan's voices; a default the gateway cannot be asked for would be a typo.
     if (id === 'coqui' && provider.voice !== undefined && !(TTS_VOICE_IDS as readonly string[]).includes(provider.voice)) {
@@ -471,6 +489,8 @@ export function defaultLocalConfig(options: LocalConfigOptions = {}): GatewayCon
     for (const id of PROVIDERS_BY_COMPONENT[component]) {
       const external = id === pair.mvp && id !== 'web-speech';
       providers[id] = id === 'web-speech' ? {} : { baseUrl: baseUrlFor(id), pricing: external ? pair.pricing : (LOCAL_PRODUCTION_PRICING[id] ?? FREE) };
+      // Every local stand-in is up from the start: the candidate backs the MVP up before the migration starts.
+      if (id === pair.production) (providers[id] as Record<string, unknown>).fallbackForMvp = true;
     }
     components[component] = {
       mvp: pair.mvp,

@@ -55,6 +55,22 @@ describe('parseGatewayConfig', () => {
     ]);
   });
 
+  it('takes several hosts for a provider (baseUrls), and names what is wrong with them', () => {
+    const input = minimalConfig();
+    input.components.stt!.providers['faster-whisper'] = { baseUrls: ['http://10.0.0.2:8001', 'http://10.0.0.3:8001'], fallbackForMvp: true };
+    const config = parseGatewayConfig(input);
+    expect(config.components.stt?.providers['faster-whisper']).toMatchObject({ baseUrls: ['http://10.0.0.2:8001', 'http://10.0.0.3:8001'], fallbackForMvp: true });
+
+    input.components.stt!.providers['faster-whisper'] = { baseUrl: 'http://10.0.0.2:8001', baseUrls: ['http://10.0.0.3:8001'] };
+    expect(issuesOf(input)).toEqual(['components.stt.providers.faster-whisper.baseUrls: set either baseUrl (one host) or baseUrls (several), not both']);
+    input.components.stt!.providers['faster-whisper'] = { baseUrls: ['http://10.0.0.2:8001', 'http://10.0.0.2:8001/'] };
+    expect(issuesOf(input)).toEqual([expect.stringMatching(/^components\.stt\.providers\.faster-whisper\.baseUrls: expected distinct URLs/)]);
+    input.components.stt!.providers['faster-whisper'] = { baseUrls: [] };
+    expect(issuesOf(input)).toEqual(['components.stt.providers.faster-whisper.baseUrls: expected at least one URL']);
+    input.components.stt!.providers['faster-whisper'] = { baseUrls: ['ftp://10.0.0.2'], fallbackForMvp: 'yes' as never };
+    expect(issuesOf(input)).toEqual([expect.stringMatching(/^components\.stt\.providers\.faster-whisper\.baseUrls\[0\]: /), 'components.stt.providers.faster-whisper.fallbackForMvp: expected true or false, got the string "yes"']);
+  });
+
   it('refuses a secret written as a value instead of an env var name', () => {
     const input = minimalConfig();
     (input.components.stt!.providers['openai-whisper'] as Record<string, unknown>).apiKey = 'sk-abc';

@@ -1,7 +1,8 @@
 // The tts image's contract: `POST /synthesize` JSON `{text, voice, speed}` → `audio/wav`. An unknown voice
 // is a 400 (`unknown_voice`, listing the voices): the client's error, passed through, never retried.
 import { resolveSpeechVoice, TTS_DEFAULT_VOICE, TTS_SPEED_RANGE } from '@bascule/contracts';
-import { bearer, callUpstream, joinUrl, readBody, UPSTREAM_BODY_LIMITS, UpstreamProtocolError } from './http.ts';
+import { onHost, poolOf } from './hosts.ts';
+import { bearer, callUpstream, readBody, UPSTREAM_BODY_LIMITS, UpstreamProtocolError } from './http.ts';
 import { wavDurationSeconds } from './wav.ts';
 import type { ProviderSettings, SpeechAdapter } from './types.ts';
 
@@ -26,26 +27,25 @@ export function coquiVoice(requested: string, configured: string | undefined): s
 }
 
 export function createCoquiAdapter(settings: ProviderSettings): SpeechAdapter {
-  const url = joinUrl(settings.baseUrl, '/synthesize');
+  const hosts = poolOf(settings);
+  const headers = { 'content-type': 'application/json', accept: 'audio/wav', ...bearer(settings.apiKey) };
   return {
     kind: 'speech',
     provider: settings.id,
     async synthesize(input, ctx) {
       const voice = coquiVoice(input.voice, settings.voice);
-      const response = await callUpstream({
-        method: 'POST',
-        url,
-        headers: { 'content-type': 'application/json', accept: 'audio/wav', ...bearer(settings.apiKey) },
-        body: JSON.stringify({ text: input.text, voice, speed: clampSpeed(input.speed) }),
-        timeoutMs: Math.min(ctx.timeoutMs, settings.timeoutMs),
-        signal: ctx.signal,
+      const body = JSON.stringify({ text: input.text, voice, speed: clampSpeed(input.speed) });
+      const timeoutMs = Math.min(ctx.timeoutMs, settings.timeoutMs);
+      // The host's call lasts until the WAV is read: that is what its outstanding count balances.
+      const wav = await onHost(hosts, ctx.signal, async (host) => {
+        const url = host.url('/synthesize');
+        const response = await callUpstream({ method: 'POST', url, dispatcher: host.agent, headers, body, timeoutMs, signal: ctx.signal });
+        try {
+          return await readBody(response.body, UPSTREAM_BODY_LIMITS.audio, url);
+        } finally {
+          response.done();
+        }
       });
-      let wav: Buffer;
-      try {
-        wav = await readBody(response.body, UPSTREAM_BODY_LIMITS.audio, url);
-      } finally {
-        response.done();
-      }
       const seconds = wavDurationSeconds(wav);
       if (seconds === null) throw new UpstreamProtocolError('coqui: /synthesize did not answer a WAV file');
       return { value: { kind: 'audio', wav, seconds }, usage: { audioSeconds: seconds, characters: input.text.length } };

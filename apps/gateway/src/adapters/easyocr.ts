@@ -2,7 +2,8 @@
 // `POST /readtext` multipart `image` → `[[corners, text, confidence], ...]` as readtext returns it, the
 // corners four `[x, y]` points clockwise from top-left. Converted to `[x, y, w, h]` boxes. Billed per image.
 import { z } from 'zod';
-import { joinUrl, UpstreamProtocolError } from './http.ts';
+import { poolOf } from './hosts.ts';
+import { UpstreamProtocolError } from './http.ts';
 import { postImage } from './image-upload.ts';
 import type { HandwritingAdapter, ProviderSettings } from './types.ts';
 
@@ -18,12 +19,12 @@ function boxOf(corners: [number, number][]): [number, number, number, number] {
 }
 
 export function createEasyOcrAdapter(settings: ProviderSettings): HandwritingAdapter {
-  const url = joinUrl(settings.baseUrl, '/readtext');
+  const hosts = poolOf(settings);
   return {
     kind: 'handwriting',
     provider: settings.id,
     async analyze(input, ctx) {
-      const raw = await postImage(url, input, {}, settings, ctx);
+      const raw = await postImage(hosts, '/readtext', input, {}, settings, ctx);
       const parsed = ReadtextSchema.safeParse(raw);
       if (!parsed.success) throw new UpstreamProtocolError(`easyocr: not a readtext result (${parsed.error.issues[0]?.message})`);
       const boxes = parsed.data.map(([corners, text, confidence]) => ({ text, confidence, bbox: boxOf(corners) }));

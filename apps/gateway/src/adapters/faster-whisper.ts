@@ -1,12 +1,13 @@
 // The whisper image's contract (libs/contracts services.ts): `POST /transcribe`, multipart `audio`,
 // `language`, optional `initial_prompt` → `{text, language, confidence, segments, latency_ms}`.
 import { WhisperTranscribeResponseSchema } from '@bascule/contracts';
-import { callJson, FormData, joinUrl, UpstreamProtocolError } from './http.ts';
+import { onHost, poolOf } from './hosts.ts';
+import { callJson, FormData, UpstreamProtocolError } from './http.ts';
 import { wavDurationSeconds } from './wav.ts';
 import type { ProviderSettings, TranscribeAdapter } from './types.ts';
 
 export function createFasterWhisperAdapter(settings: ProviderSettings): TranscribeAdapter {
-  const url = joinUrl(settings.baseUrl, '/transcribe');
+  const hosts = poolOf(settings);
   return {
     kind: 'transcribe',
     provider: settings.id,
@@ -15,7 +16,8 @@ export function createFasterWhisperAdapter(settings: ProviderSettings): Transcri
       form.append('audio', new Blob([new Uint8Array(input.data)], { type: input.mimetype }), input.filename);
       form.append('language', input.language);
       if (input.prompt) form.append('initial_prompt', input.prompt);
-      const raw = await callJson<unknown>({ method: 'POST', url, body: form, timeoutMs: Math.min(ctx.timeoutMs, settings.timeoutMs), signal: ctx.signal });
+      const timeoutMs = Math.min(ctx.timeoutMs, settings.timeoutMs);
+      const raw = await onHost(hosts, ctx.signal, (host) => callJson<unknown>({ method: 'POST', url: host.url('/transcribe'), dispatcher: host.agent, body: form, timeoutMs, signal: ctx.signal }));
       const parsed = WhisperTranscribeResponseSchema.safeParse(raw);
       if (!parsed.success) throw new UpstreamProtocolError(`faster-whisper: not a /transcribe response (${parsed.error.issues[0]?.message})`);
       const { text, language, segments, confidence } = parsed.data;

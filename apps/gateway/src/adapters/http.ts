@@ -39,6 +39,8 @@ export interface UpstreamRequest {
   body?: string | Buffer | FormData;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** The host's agent (hosts.ts); default: the shared one. */
+  dispatcher?: Dispatcher;
   /**
    * Streams: `timeoutMs` bounds only the wait for the response headers and the gap between two body
    * chunks, not the whole body (the caller bounds the time to the first event with `signal`).
@@ -53,6 +55,13 @@ export interface UpstreamResponse {
   /** Stops the overall timer once the body has been read (the timer is cleared on failure already). */
   done(): void;
 }
+
+/**
+ * undici runs timeouts over one second on a coarse clock that ticks every ~half second, so they can fire up
+ * to ~0.5 s early: a fallback given its last 1.5 s was cut at 1.2 s. The call's own plain timer is the
+ * exact bound; undici's headers and body timeouts get this much slack and only back it up.
+ */
+const UNDICI_TIMER_SLACK_MS = 1_000;
 
 function timeoutError(ms: number): Error {
   return new DOMException(`no answer within ${ms} ms`, 'TimeoutError');
@@ -79,9 +88,9 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamRespon
       method: req.method,
       headers: req.headers,
       body: req.body,
-      dispatcher: agent,
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
+      dispatcher: req.dispatcher ?? agent,
+      headersTimeout: req.streaming ? timeout : timeout + UNDICI_TIMER_SLACK_MS,
+      bodyTimeout: req.streaming ? timeout : timeout + UNDICI_TIMER_SLACK_MS,
       signal: controller.signal,
     });
     if (response.statusCode >= 200 && response.statusCode < 300) return { statusCode: response.statusCode, headers: response.headers, body: response.body, done };
@@ -174,15 +183,15 @@ class JsonCall<T> implements Dispatcher.DispatchHandler {
     this.timer = setTimeout(() => this.abort(timeoutError(this.timeout)), this.timeout);
     // The call itself listens (handleEvent): no closure to make per call.
     this.req.signal?.addEventListener('abort', this, { once: true });
-    agent.dispatch(
+    (this.req.dispatcher ?? agent).dispatch(
       {
         origin: target.origin,
         path: target.path,
         method: this.req.method,
         headers: this.req.headers ?? null,
         body: this.req.body ?? null,
-        headersTimeout: this.timeout,
-        bodyTimeout: this.timeout,
+        headersTimeout: this.timeout + UNDICI_TIMER_SLACK_MS,
+        bodyTimeout: this.timeout + UNDICI_TIMER_SLACK_MS,
       },
       this,
     );

@@ -4,7 +4,8 @@
 import { ChatCompletionChunkSchema, type ChatCompletionChunk, type ChatCompletionRequest } from '@bascule/contracts';
 import type { ProviderId, Usage } from '@bascule/routing';
 import { parseChatCompletion } from './chat-response.ts';
-import { bearer, callJson, callUpstream, joinUrl, UpstreamProtocolError, type UpstreamResponse } from './http.ts';
+import { onHost, poolOf } from './hosts.ts';
+import { bearer, callJson, callUpstream, UpstreamProtocolError, type UpstreamResponse } from './http.ts';
 import { sseData } from './sse.ts';
 import type { CallContext, ChatAdapter, ChatStream, ProviderSettings } from './types.ts';
 
@@ -31,7 +32,8 @@ function tokens(usage: { total_tokens?: number; prompt_tokens?: number; completi
 }
 
 export function createOpenAiChatAdapter(settings: ProviderSettings): ChatAdapter {
-  const url = joinUrl(settings.baseUrl, `${PREFIX[settings.id] ?? '/v1'}/chat/completions`);
+  const hosts = poolOf(settings);
+  const path = `${PREFIX[settings.id] ?? '/v1'}/chat/completions`;
   const model = settings.model ?? DEFAULT_MODEL[settings.id];
   const headers = { 'content-type': 'application/json', accept: 'application/json', ...bearer(settings.apiKey) };
   const timeoutOf = (ctx: CallContext) => Math.min(ctx.timeoutMs, settings.timeoutMs);
@@ -40,7 +42,9 @@ export function createOpenAiChatAdapter(settings: ProviderSettings): ChatAdapter
     kind: 'chat',
     provider: settings.id,
     async complete(request, ctx) {
-      const raw = await callJson<unknown>({ method: 'POST', url, headers, body: upstreamBody(request, model, false), timeoutMs: timeoutOf(ctx), signal: ctx.signal });
+      const body = upstreamBody(request, model, false);
+      const timeoutMs = timeoutOf(ctx);
+      const raw = await onHost(hosts, ctx.signal, (host) => callJson<unknown>({ method: 'POST', url: host.url(path), dispatcher: host.agent, headers, body, timeoutMs, signal: ctx.signal }));
       const parsed = parseChatCompletion(raw);
       if (!parsed.ok) throw new UpstreamProtocolError(`${settings.id}: not a chat completion (${parsed.message})`);
       return { value: parsed.value, usage: tokens(parsed.value.usage) };
@@ -50,11 +54,20 @@ export function createOpenAiChatAdapter(settings: ProviderSettings): ChatAdapter
       const firstEvent = new AbortController();
       const timer = setTimeout(() => firstEvent.abort(new DOMException('no first event before the deadline', 'TimeoutError')), Math.max(1, ctx.timeoutMs));
       const signal = ctx.signal ? AbortSignal.any([firstEvent.signal, ctx.signal]) : firstEvent.signal;
+      // The host's call lasts until the stream is closed (its outstanding count); a failure to open it counts against it.
+      const host = hosts.acquire();
+      let released = false;
+      const release = (error: unknown) => {
+        if (released) return;
+        released = true;
+        hosts.release(host, error, ctx.signal);
+      };
       let response: UpstreamResponse;
       try {
         response = await callUpstream({
           method: 'POST',
-          url,
+          url: host.url(path),
+          dispatcher: host.agent,
           headers: { ...headers, accept: 'text/event-stream' },
           body: upstreamBody(request, model, true),
           timeoutMs: timeoutOf(ctx),
@@ -63,6 +76,7 @@ export function createOpenAiChatAdapter(settings: ProviderSettings): ChatAdapter
         });
       } catch (error) {
         clearTimeout(timer);
+        release(error);
         throw error;
       }
       let usage: Usage = { tokens: 0 };
@@ -95,6 +109,7 @@ export function createOpenAiChatAdapter(settings: ProviderSettings): ChatAdapter
         started: () => clearTimeout(timer),
         close: () => {
           clearTimeout(timer);
+          release(null);
           response.done();
           body.destroy();
         },

@@ -1,12 +1,14 @@
 // OpenAI's transcriptions API (`POST /v1/audio/transcriptions`, multipart `file` + `model`), asked for
 // `verbose_json` so the gateway gets segments and the audio's duration. Billed per audio second.
 import { TranscriptionVerboseResponseSchema } from '@bascule/contracts';
-import { bearer, callJson, FormData, joinUrl, UpstreamProtocolError } from './http.ts';
+import { onHost, poolOf } from './hosts.ts';
+import { bearer, callJson, FormData, UpstreamProtocolError } from './http.ts';
 import { wavDurationSeconds } from './wav.ts';
 import type { ProviderSettings, TranscribeAdapter } from './types.ts';
 
 export function createOpenAiWhisperAdapter(settings: ProviderSettings): TranscribeAdapter {
-  const url = joinUrl(settings.baseUrl, '/v1/audio/transcriptions');
+  const hosts = poolOf(settings);
+  const headers = bearer(settings.apiKey);
   return {
     kind: 'transcribe',
     provider: settings.id,
@@ -18,7 +20,10 @@ export function createOpenAiWhisperAdapter(settings: ProviderSettings): Transcri
       form.append('language', input.language);
       form.append('response_format', 'verbose_json');
       if (input.prompt) form.append('prompt', input.prompt);
-      const raw = await callJson<unknown>({ method: 'POST', url, headers: bearer(settings.apiKey), body: form, timeoutMs: Math.min(ctx.timeoutMs, settings.timeoutMs), signal: ctx.signal });
+      const timeoutMs = Math.min(ctx.timeoutMs, settings.timeoutMs);
+      const raw = await onHost(hosts, ctx.signal, (host) =>
+        callJson<unknown>({ method: 'POST', url: host.url('/v1/audio/transcriptions'), dispatcher: host.agent, headers, body: form, timeoutMs, signal: ctx.signal }),
+      );
       const parsed = TranscriptionVerboseResponseSchema.safeParse(raw);
       if (!parsed.success) throw new UpstreamProtocolError(`openai-whisper: not a verbose transcription (${parsed.error.issues[0]?.message})`);
       const duration = wavDurationSeconds(input.data) ?? parsed.data.duration;

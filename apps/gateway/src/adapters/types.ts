@@ -1,6 +1,7 @@
 // What the executor gives an adapter for one attempt, and what each kind of adapter answers.
 import type { ChatCompletionChunk, ChatCompletionRequest, ChatCompletionResponse, WebSpeechDirective } from '@bascule/contracts';
 import type { ProviderId, Usage } from '@bascule/routing';
+import type { HostPool } from './hosts.ts';
 
 export interface CallContext {
   /** Time left for this attempt (the request's deadline minus now); every call times out within it. */
@@ -18,6 +19,8 @@ export interface ProviderSettings {
   apiKey: string | undefined;
   /** The provider's own timeout cap (config `timeoutMs`); the attempt's remaining time may be shorter. */
   timeoutMs: number;
+  /** Its hosts (config `baseUrls`, or `baseUrl`); default: one pool of `baseUrl` made by the adapter. */
+  hosts?: HostPool;
 }
 
 export interface Priced<T> {

@@ -1,5 +1,6 @@
 // The request path's Prometheus metrics. Labels carry provider ids, components and routes, never a student.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { HostPool } from '../adapters/hosts.ts';
 
 const LATENCY_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10];
 const OVERHEAD_BUCKETS_S = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
@@ -17,11 +18,41 @@ export interface GatewayMetrics {
   overhead: Histogram<'component'>;
   /** 1 when a provider's breaker refused a production request (open), 0 when it let one through. */
   breakerOpen: Gauge<'provider'>;
+  /** Reports these pools' hosts on every scrape (bascule_upstream_host_up, bascule_upstream_host_outstanding). */
+  watchHosts(pools: Iterable<HostPool>): void;
 }
+
+/** A host's breaker as a gauge value: up (closed), probing (half-open), down (open). */
+const HOST_UP = { closed: 1, 'half-open': 0.5, open: 0 } as const;
 
 export function createGatewayMetrics(registry: Registry): GatewayMetrics {
   const registers = [registry];
+  const pools: HostPool[] = [];
+  // Read at scrape time from the pools, not written per request.
+  new Gauge({
+    name: 'bascule_upstream_host_up',
+    help: "Each upstream host's circuit breaker: 1 closed, 0.5 half-open (probing), 0 open. Labelled by provider and host (host:port).",
+    labelNames: ['provider', 'host'],
+    registers,
+    collect() {
+      this.reset();
+      for (const pool of pools) for (const host of pool.hosts) this.set({ provider: pool.provider, host: host.label }, HOST_UP[host.breaker.state()]);
+    },
+  });
+  new Gauge({
+    name: 'bascule_upstream_host_outstanding',
+    help: 'Calls in flight on each upstream host (what least-outstanding balancing compares).',
+    labelNames: ['provider', 'host'],
+    registers,
+    collect() {
+      this.reset();
+      for (const pool of pools) for (const host of pool.hosts) this.set({ provider: pool.provider, host: host.label }, host.outstanding);
+    },
+  });
   return {
+    watchHosts: (more) => {
+      for (const pool of more) pools.push(pool);
+    },
     upstreamLatency: new Histogram({
       name: 'bascule_upstream_latency_seconds',
       help: 'Latency of each upstream attempt, by provider, component, route and outcome.',

@@ -7,6 +7,7 @@ import {
   BreakerRegistry,
   MINUTE_MS,
   TransitionError,
+  snapshotOf,
   type BreakerOptions,
   type Clock,
   type Component,
@@ -16,7 +17,7 @@ import {
   type RolloutState,
   type Usage,
 } from '@bascule/routing';
-import type { CostsResponse, HistoryRange, HistoryResponse } from '@bascule/contracts';
+import type { CostsResponse, HistoryRange, HistoryResponse, HostHealth } from '@bascule/contracts';
 import { monthOf, type Fence, type GatewayStore, type StoredAuditEvent, type VersionedState } from '../store/index.ts';
 import { ChangeFeed, type RuntimeChange } from '../coordination/feed.ts';
 import type { StateSyncTarget } from '../coordination/state-sync.ts';
@@ -27,7 +28,8 @@ import { RollupFlusher } from './flush.ts';
 import { HistoryCache, historyView } from './history.ts';
 import { Notifier } from './notify.ts';
 import { RollupBuffer } from './rollup-buffer.ts';
-import { RoutingRuntime, type AttemptRecord, type MigrationRuntime } from './runtime.ts';
+import { RoutingRuntime, type AttemptRecord, type CandidateFallback, type MigrationRuntime } from './runtime.ts';
+import { episodeReason, type Episode } from './candidate-fallback.ts';
 import { Transitions } from './transitions.ts';
 import { Views, eventView } from './views.ts';
 import type { ComponentSummary, CriteriaResponse, MetricsStreamPayload, QualityResult } from './view-types.ts';
@@ -62,6 +64,8 @@ export interface MigrationsOptions {
   webhook?: { url?: string; timeoutMs: number };
   /** The lease ticket the analysis loop's commits are fenced with (default none: one process). */
   fence?: () => Fence | undefined;
+  /** A provider's hosts' health for the component views (adapters/hosts.ts); absent: no `hosts`. */
+  hostHealth?: (provider: ProviderId) => HostHealth[] | undefined;
   log?: WebhookLogger & { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -118,7 +122,8 @@ export class Migrations implements MigrationRuntime, StateSyncTarget {
       flush: () => this.flush(),
       log,
     });
-    this.views = new Views(this.routing, windows, this.loop.analyses, this.windowMs);
+    this.views = new Views(this.routing, windows, this.loop.analyses, this.windowMs, options.hostHealth);
+    this.routing.onCandidateFallback = (episode, o) => this.recordCandidateFallback(episode, o, log);
     this.historyCache = new HistoryCache(this.store);
   }
 
@@ -139,6 +144,20 @@ export class Migrations implements MigrationRuntime, StateSyncTarget {
   breakerState = (provider: ProviderId) => this.routing.breakerState(provider);
   recordAttempt = (o: AttemptRecord): void => this.routing.recordAttempt(o);
   noteStudent = (component: Component, studentHash: string): void => this.routing.noteStudent(component, studentHash);
+
+  isHealthy = (provider: ProviderId): boolean => this.routing.isHealthy(provider);
+  candidateServedAsFallback = (o: CandidateFallback): void => this.routing.candidateServedAsFallback(o);
+
+  /** An MVP outage the candidate covers: one audit event (written off the request path) and a warning. */
+  private recordCandidateFallback(episode: Episode, o: CandidateFallback, log: NonNullable<MigrationsOptions['log']>): void {
+    const snap = snapshotOf(this.state(o.component));
+    const event = { at: o.at, component: o.component, actor: 'gateway', action: 'candidate-fallback' as const, reason: episodeReason(episode, o.failure), from: snap, to: snap };
+    this.store
+      .recordEvent(event)
+      .then((stored) => this.notifier.event(stored))
+      .catch((error: unknown) => log.error({ err: error instanceof Error ? error.message : String(error), component: o.component }, 'could not record the candidate-fallback event'));
+    log.warn({ component: o.component, provider: episode.mvpProvider }, 'MVP provider failing: the candidate serves as its fallback');
+  }
 
   // ------------------------------------------------------------------ loops
 

@@ -4,6 +4,7 @@
 import type { BreakerRegistry, Clock, Component, ProviderId, Route, RolloutPlan, RolloutState } from '@bascule/routing';
 import type { VersionedState } from '../store/index.ts';
 import type { ActiveStudents } from './active-students.ts';
+import { CandidateFallbackEpisodes, type Episode } from './candidate-fallback.ts';
 import type { RollupBuffer } from './rollup-buffer.ts';
 
 export type AttemptFailure = 'timeout' | 'connection' | 'reset' | 'status' | 'client';
@@ -23,6 +24,16 @@ export interface AttemptRecord {
   costEur: number;
 }
 
+/** The MVP failed and the component's candidate (production provider) served the request instead. */
+export interface CandidateFallback {
+  /** When the MVP attempt started, ms since epoch. */
+  at: number;
+  component: Component;
+  mvpProvider: ProviderId;
+  /** How the MVP failed. */
+  failure: AttemptFailure | undefined;
+}
+
 export interface MigrationRuntime {
   /** The deployed plan of a component (from the config). */
   plan(component: Component): RolloutPlan;
@@ -30,6 +41,13 @@ export interface MigrationRuntime {
   state(component: Component): RolloutState;
   /** Whether the provider's breaker lets a request through now (reserves a probe when half-open). */
   isAvailable(provider: ProviderId): boolean;
+  /**
+   * Whether the provider's breaker is closed now (reserves nothing). Asked for the candidate of a live
+   * component when the MVP serves the student: a healthy candidate is the MVP's fallback. Absent: never.
+   */
+  isHealthy?(provider: ProviderId): boolean;
+  /** The candidate served a request the MVP failed: an audit event and an alert, once per outage episode. */
+  candidateServedAsFallback?(o: CandidateFallback): void;
   /** Every upstream attempt: feeds the breaker, the sliding windows and the per-minute rollups. */
   recordAttempt(o: AttemptRecord): void;
   /** A student's request, by keyed hash (never the raw id), for the active-students count. */
@@ -43,6 +61,10 @@ export interface MigrationRuntime {
  */
 export class RoutingRuntime implements MigrationRuntime {
   private readonly states = new Map<Component, VersionedState>();
+  /** MVP outages during which the candidate served as its fallback (their alerts are in the views). */
+  readonly fallbackEpisodes = new CandidateFallbackEpisodes();
+  /** Told when such an outage starts (the audit event is written off the request path). */
+  onCandidateFallback: ((episode: Episode, o: CandidateFallback) => void) | null = null;
 
   constructor(
     private readonly plans: Map<Component, RolloutPlan>,
@@ -87,6 +109,15 @@ export class RoutingRuntime implements MigrationRuntime {
 
   isAvailable(provider: ProviderId): boolean {
     return this.breakers.get(provider).allowRequest();
+  }
+
+  isHealthy(provider: ProviderId): boolean {
+    return this.breakers.get(provider).state() === 'closed';
+  }
+
+  candidateServedAsFallback(o: CandidateFallback): void {
+    const episode = this.fallbackEpisodes.note(o, this.plan(o.component).productionProvider);
+    if (episode) this.onCandidateFallback?.(episode, o);
   }
 
   breakerState(provider: ProviderId) {

@@ -1,6 +1,7 @@
 // The admin API's shapes (libs/contracts) built from the engine's values: ISO times, string ids.
 import type { AdminAlert, AdminAuditEvent, ComponentSummary, CriteriaResponse, MetricsStreamPayload, WindowMetrics } from './view-types.ts';
-import { healthScore, type Component, type RolloutPlan, type TrackedAlert, type WindowStats } from '@bascule/routing';
+import { healthScore, type Component, type ProviderId, type RolloutPlan, type TrackedAlert, type WindowStats } from '@bascule/routing';
+import type { HostHealth } from '@bascule/contracts';
 import type { StoredAuditEvent } from '../store/index.ts';
 import type { Analysis } from './analysis-loop.ts';
 import type { RoutingRuntime } from './runtime.ts';
@@ -43,6 +44,8 @@ export class Views {
     private readonly windows: WindowReader,
     private readonly analyses: ReadonlyMap<Component, Analysis>,
     private readonly windowMs: number,
+    /** A provider's hosts' health (adapters/hosts.ts); absent: no `hosts` in the views. */
+    private readonly hostHealth?: (provider: ProviderId) => HostHealth[] | undefined,
   ) {}
 
   async summary(component: Component, now: number): Promise<ComponentSummary> {
@@ -59,7 +62,7 @@ export class Views {
       providers: this.providerViews(plan, w),
       health: healthScore(w.production, plan.thresholds),
       metrics: await this.componentMetrics(plan, w, now),
-      alerts: (this.analyses.get(component)?.alerts ?? []).map(alertView),
+      alerts: [...(this.analyses.get(component)?.alerts ?? []).map(alertView), ...this.runtime.fallbackEpisodes.alerts(component, now)],
       activeStudents: this.runtime.students.count(component, now),
     };
   }
@@ -94,9 +97,10 @@ export class Views {
   }
 
   private providerViews(plan: RolloutPlan, w: { production: WindowStats; mvp: WindowStats }): ComponentSummary['providers'] {
-    return {
-      production: { id: plan.productionProvider, breaker: this.runtime.breakerState(plan.productionProvider).state, metrics: windowMetrics(w.production, this.windowMs) },
-      mvp: { id: plan.mvpProvider, breaker: this.runtime.breakerState(plan.mvpProvider).state, metrics: windowMetrics(w.mvp, this.windowMs) },
+    const view = (id: ProviderId, stats: WindowStats) => {
+      const hosts = this.hostHealth?.(id);
+      return { id, breaker: this.runtime.breakerState(id).state, metrics: windowMetrics(stats, this.windowMs), ...(hosts ? { hosts } : {}) };
     };
+    return { production: view(plan.productionProvider, w.production), mvp: view(plan.mvpProvider, w.mvp) };
   }
 }

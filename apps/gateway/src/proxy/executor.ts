@@ -1,8 +1,31 @@
 // The request executor: plans a student's route (planRoute), runs the attempts within the component's
 // deadline (executeRoute: fallback on transient failures only, never after a stream committed bytes, at
-// most `maxAttempts`), reports every attempt to the runtime and the metrics, and measures how long the
-// request waited on upstreams, so the gateway's own overhead can be reported.
-import { executeRoute, planRoute, requestCost, type AttemptContext, type AttemptRecord, type AttemptResult, type Clock, type Component, type CostModel, type Failure, type ProviderId, type Route, type RouteOutcome, type Usage } from '@bascule/routing';
+// most `maxAttempts`; the second provider hedged at the first one's measured p95), reports every
+// attempt to the runtime and the metrics, and measures how long the request waited on upstreams, so the
+// gateway's own overhead can be reported.
+import {
+  executeRoute,
+  hedgeCeilingMs,
+  hedgeDelayMs,
+  lastMomentDelayMs,
+  LatencyTracker,
+  planRoute,
+  requestCost,
+  type AttemptContext,
+  type AttemptRecord,
+  type AttemptResult,
+  type Clock,
+  type Component,
+  type CostModel,
+  type ExecuteOptions,
+  type Failure,
+  type PlannedAttempt,
+  type ProviderId,
+  type Route,
+  type RouteOutcome,
+  type Timers,
+  type Usage,
+} from '@bascule/routing';
 import { UpstreamError, type Adapter, type CallContext, type Priced } from '../adapters/index.ts';
 import { PublicError } from '../http/errors.ts';
 import type { GatewayMetrics } from '../metrics/index.ts';
@@ -17,6 +40,8 @@ export interface ExecutorOptions {
   clock?: Clock;
   /** Attempts per request at most (no retry storms): default 2, production then MVP. */
   maxAttempts?: number;
+  /** Production providers that back their MVP up even before the migration starts (see standby.ts). */
+  standby?: ReadonlySet<ProviderId>;
 }
 
 export interface Routed<T> {
@@ -34,12 +59,7 @@ export interface Pending {
 }
 
 const systemClock: Clock = { now: () => Date.now() };
-
-/**
- * Share of the remaining deadline an attempt may use when another one follows it: a production provider
- * that hangs must leave the MVP fallback enough time to answer within the same deadline.
- */
-export const FIRST_ATTEMPT_SHARE = 0.6;
+const systemTimers: Timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (handle) => clearTimeout(handle as NodeJS.Timeout) };
 
 /**
  * The client left before its answer (its signal aborted). Not the provider's failure: the attempt is not
@@ -52,10 +72,6 @@ export class ClientGoneError extends Error {
   constructor(cause?: unknown) {
     super('the client closed the connection before its answer', cause === undefined ? undefined : { cause });
   }
-}
-
-function budgetMs(remainingMs: number, fallbackFollows: boolean): number {
-  return fallbackFollows ? Math.max(1, Math.floor(remainingMs * FIRST_ATTEMPT_SHARE)) : remainingMs;
 }
 
 export function attemptFailureOf(failure: Failure): AttemptFailure {
@@ -74,7 +90,7 @@ export function attemptFailureOf(failure: Failure): AttemptFailure {
   }
 }
 
-/** What one upstream call of an attempt gets: the route, its timeout (its share of the deadline) and the client's signal. */
+/** What one upstream call of an attempt gets: the route, its timeout (the time left before the deadline) and its signal (the client's, or the hedged route's). */
 export type AttemptCall<T> = (provider: ProviderId, ctx: CallContext & { route: Route }) => Promise<Priced<T>>;
 
 /** One request's notes across its attempts, by attempt index. */
@@ -85,8 +101,23 @@ class Ledger {
   readonly gone: ('before' | 'during')[] = [];
   /** The upstream's 4xx, whose body may name the field at fault. */
   clientError: UpstreamError | null = null;
-  /** Milliseconds spent waiting on upstreams, all attempts together. */
-  upstreamMs = 0;
+  /** Milliseconds during which at least one upstream call was in flight (hedged attempts overlap). */
+  private waitedMs = 0;
+  private inFlight = 0;
+  private since = 0;
+
+  begin(): void {
+    if (this.inFlight++ === 0) this.since = performance.now();
+  }
+
+  end(): void {
+    if (--this.inFlight === 0) this.waitedMs += performance.now() - this.since;
+  }
+
+  /** Milliseconds spent waiting on upstreams, all attempts together (an aborted loser still in flight counts until now). */
+  get upstreamMs(): number {
+    return this.inFlight > 0 ? this.waitedMs + performance.now() - this.since : this.waitedMs;
+  }
 }
 
 export class Executor {
@@ -94,6 +125,8 @@ export class Executor {
   private readonly maxAttempts: number;
   /** The breaker gauge's last value per provider: the gauge is written when it changes, not per request. */
   private readonly breakerGauge = new Map<ProviderId, number>();
+  /** Each provider's recent answer times (time to the answer, or to a stream's first event): the hedge's trigger. */
+  private readonly latencies = new Map<ProviderId, LatencyTracker>();
 
   constructor(private readonly options: ExecutorOptions) {
     this.clock = options.clock ?? systemClock;
@@ -110,6 +143,28 @@ export class Executor {
     }
     return available;
   };
+
+  /** Asked by planRoute for the candidate of an MVP-cohort request: may it be the MVP's fallback? */
+  private readonly isHealthy = (provider: ProviderId): boolean => this.options.runtime.isHealthy?.(provider) ?? false;
+
+  private latencyOf(provider: ProviderId): LatencyTracker {
+    let tracker = this.latencies.get(provider);
+    if (!tracker) {
+      tracker = new LatencyTracker();
+      this.latencies.set(provider, tracker);
+    }
+    return tracker;
+  }
+
+  /**
+   * When a fallback starts (ms after the first attempt), for a deadline of `slaMs`: the production cohort's
+   * MVP at production's p95 (hedgeDelayMs), the MVP cohort's candidate at the last moment that leaves it
+   * time to answer (lastMomentDelayMs).
+   */
+  hedgeAfterMs(first: PlannedAttempt, second: PlannedAttempt, slaMs: number): number {
+    if (first.route === 'mvp') return lastMomentDelayMs(slaMs, this.latencies.get(second.provider));
+    return hedgeDelayMs(slaMs, this.latencies.get(first.provider), this.latencies.get(second.provider));
+  }
 
   adapterFor<A extends Adapter>(provider: ProviderId, kind: A['kind']): A {
     const adapter = this.options.adapters.get(provider);
@@ -133,38 +188,74 @@ export class Executor {
   private async execute<T>(component: Component, studentId: string, call: AttemptCall<T>, signal: AbortSignal | undefined, deferLast: boolean): Promise<Routed<T> | (Routed<T> & { pending: Pending })> {
     const { runtime } = this.options;
     const plan = runtime.plan(component);
-    const routePlan = planRoute({ plan, state: runtime.state(component), studentId, isAvailable: this.isAvailable });
-    const lastIndex = Math.min(this.maxAttempts, routePlan.attempts.length) - 1;
+    const routePlan = planRoute({
+      plan,
+      state: runtime.state(component),
+      studentId,
+      isAvailable: this.isAvailable,
+      isHealthy: this.isHealthy,
+      candidateStandby: this.options.standby?.has(plan.productionProvider) === true,
+    });
+    const attempts = routePlan.attempts;
+    const lastIndex = Math.min(this.maxAttempts, attempts.length) - 1;
+    // A fallback is hedged: it starts when the first provider passes its p95, or at once if the first fails;
+    // the first keeps the whole deadline (it may still answer first).
+    const hedged = lastIndex >= 1;
     const ledger = new Ledger();
-    const outcome: RouteOutcome<T> = await executeRoute<T>(
-      routePlan.attempts,
-      (provider, ctx) => this.attempt(ledger, provider, ctx, ctx.attemptIndex < lastIndex, call, signal),
-      { clock: this.clock, deadlineAt: this.clock.now() + plan.slaMs, maxAttempts: this.maxAttempts },
-    );
-    this.report(component, deferLast && outcome.ok ? outcome.attempts.slice(0, -1) : outcome.attempts, ledger);
+    const options: ExecuteOptions = { clock: this.clock, deadlineAt: this.clock.now() + plan.slaMs, maxAttempts: this.maxAttempts };
+    let slowAfterMs = 0;
+    if (hedged) {
+      options.hedgeAfterMs = this.hedgeAfterMs(attempts[0]!, attempts[1]!, plan.slaMs);
+      slowAfterMs = attempts[0]!.route === 'mvp' ? options.hedgeAfterMs : hedgeCeilingMs(plan.slaMs, this.latencies.get(attempts[1]!.provider));
+      options.timers = systemTimers;
+      if (signal) options.signal = signal;
+    }
+    const outcome: RouteOutcome<T> = await executeRoute<T>(attempts, (provider, ctx) => this.attempt(ledger, provider, ctx, call, signal), options);
+    const winner = outcome.ok ? outcome.attempts.find((a) => a.ok)! : null;
+    if (hedged && attempts[0]!.route === 'production') this.noteLag(outcome.attempts[0]!, slowAfterMs);
+    this.report(component, outcome.attempts, deferLast ? winner : null, ledger, slowAfterMs);
     if (!outcome.ok) {
       const last = outcome.attempts.at(-1);
       throw Object.assign(routeError(component, outcome, ledger.clientError), { timing: { upstreamMs: ledger.upstreamMs, provider: last?.provider, route: last?.route } });
     }
     const { provider, route } = outcome;
+    this.latencyOf(provider).observe(winner!.latencyMs);
+    const mvpAttempt = outcome.attempts[0]!;
+    // The MVP failed (not merely overtaken at its tail) and the candidate served: an MVP outage.
+    if (route === 'fallback' && provider === plan.productionProvider && mvpAttempt.lostRace === undefined) this.noteCandidateFallback(component, attempts[0]!, mvpAttempt);
     if (!deferLast) return { value: outcome.value, component, provider, route, upstreamMs: ledger.upstreamMs };
-    const last = outcome.attempts.at(-1)!;
+    const served = winner!;
     const pending: Pending = {
-      finish: (ok, failure, usage) => this.record(component, provider, route, last.startedAt, Math.max(0, this.clock.now() - last.startedAt), ok, failure, usage ?? ledger.costs[last.attemptIndex]),
+      finish: (ok, failure, usage) => this.record(component, provider, route, served.startedAt, Math.max(0, this.clock.now() - served.startedAt), ok, failure, usage ?? ledger.costs[served.attemptIndex]),
     };
     return { value: outcome.value, component, provider, route, upstreamMs: ledger.upstreamMs, pending };
   }
 
-  /** One attempt: the call within its share of the deadline, noted in the request's ledger. */
-  private async attempt<T>(ledger: Ledger, provider: ProviderId, ctx: AttemptContext, fallbackFollows: boolean, call: AttemptCall<T>, signal: AbortSignal | undefined): Promise<AttemptResult<T>> {
+  /** A hedged first attempt judged slow (overtaken past `slowAfterMs`) or timed out: its provider lags, the next hedges start early. */
+  private noteLag(first: AttemptRecord, slowAfterMs: number): void {
+    const slow = first.lostRace === 'overtaken' ? first.latencyMs >= slowAfterMs : first.lostRace === undefined && first.failure?.kind === 'timeout';
+    if (slow) this.latencyOf(first.provider).lag();
+  }
+
+  /** The MVP failed and the candidate served: the runtime keeps the audit event and the alert (once per outage). */
+  private noteCandidateFallback(component: Component, mvp: PlannedAttempt, failed: AttemptRecord): void {
+    const failure = failed.failure ? attemptFailureOf(failed.failure) : undefined;
+    this.options.runtime.candidateServedAsFallback?.({ at: failed.startedAt, component, mvpProvider: mvp.provider, failure });
+  }
+
+  /**
+   * One attempt: the call within the time left before the deadline, noted in the request's ledger. A hedged
+   * attempt's call gets the route's signal (aborted when another attempt won, or when the client left).
+   */
+  private async attempt<T>(ledger: Ledger, provider: ProviderId, ctx: AttemptContext, call: AttemptCall<T>, signal: AbortSignal | undefined): Promise<AttemptResult<T>> {
     if (signal?.aborted) {
       ledger.gone[ctx.attemptIndex] = 'before';
       throw new ClientGoneError();
     }
-    const attemptStart = performance.now();
+    ledger.begin();
     let priced: Priced<T>;
     try {
-      priced = await call(provider, { route: ctx.route, timeoutMs: budgetMs(ctx.remainingMs, fallbackFollows), signal });
+      priced = await call(provider, { route: ctx.route, timeoutMs: ctx.remainingMs, signal: ctx.signal ?? signal });
     } catch (error) {
       if (signal?.aborted) {
         ledger.gone[ctx.attemptIndex] = 'during';
@@ -174,22 +265,31 @@ export class Executor {
       throw error;
     } finally {
       // Sub-millisecond time spent waiting on upstreams (the engine's records are in whole ms).
-      ledger.upstreamMs += performance.now() - attemptStart;
+      ledger.end();
     }
     ledger.costs[ctx.attemptIndex] = priced.usage;
     return { ok: true, value: priced.value };
   }
 
-  /** Reports the attempts to the runtime and the metrics; one cut short by a client who left is only counted. */
-  private report(component: Component, attempts: readonly AttemptRecord[], ledger: Ledger): void {
+  /**
+   * Reports the attempts to the runtime and the metrics, but `deferred` (a stream's, reported when it ends).
+   * One cut short by a client who left, or a hedge cut because the first attempt answered, is only counted.
+   * One overtaken by its hedge is a timeout once it had run `slowAfterMs` (the latest the hedge could
+   * start: without it, the attempt would have had to be abandoned by then); overtaken sooner, by a fallback
+   * that answers at once (the browser's speech), it is only counted: nothing says it was slow.
+   */
+  private report(component: Component, attempts: readonly AttemptRecord[], deferred: AttemptRecord | null, ledger: Ledger, slowAfterMs: number): void {
     for (const attempt of attempts) {
+      if (attempt === deferred) continue;
       const left = ledger.gone[attempt.attemptIndex];
-      if (left === 'during') this.options.metrics?.upstreamAttempts.inc({ provider: attempt.provider, component, route: attempt.route, outcome: 'cancelled' });
-      else if (left === undefined) this.record(component, attempt.provider, attempt.route, attempt.startedAt, attempt.latencyMs, attempt.ok, attempt.failure, ledger.costs[attempt.attemptIndex]);
+      const unjudged = attempt.lostRace === 'cancelled' || (attempt.lostRace === 'overtaken' && attempt.latencyMs < slowAfterMs);
+      if (unjudged) this.options.metrics?.upstreamAttempts.inc({ provider: attempt.provider, component, route: attempt.route, outcome: attempt.lostRace === 'cancelled' ? 'superseded' : 'overtaken' });
+      else if (left === 'during') this.options.metrics?.upstreamAttempts.inc({ provider: attempt.provider, component, route: attempt.route, outcome: 'cancelled' });
+      else if (left === undefined) this.record(component, attempt.provider, attempt.route, attempt.startedAt, attempt.latencyMs, attempt.ok, attempt.failure, ledger.costs[attempt.attemptIndex], attempt.lostRace === 'overtaken' ? 'overtaken' : undefined);
     }
   }
 
-  private record(component: Component, provider: ProviderId, route: Route, at: number, latencyMs: number, ok: boolean, failure: Failure | undefined, usage: Usage | undefined): void {
+  private record(component: Component, provider: ProviderId, route: Route, at: number, latencyMs: number, ok: boolean, failure: Failure | undefined, usage: Usage | undefined, lostRace?: 'overtaken'): void {
     let costEur = 0;
     if (ok) {
       try {
@@ -210,7 +310,7 @@ export class Executor {
       ...(failure?.status !== undefined ? { status: failure.status } : {}),
       costEur,
     });
-    const outcome = ok ? 'ok' : (failure?.kind ?? 'unknown');
+    const outcome = ok ? 'ok' : (lostRace ?? failure?.kind ?? 'unknown');
     this.options.metrics?.upstreamLatency.observe({ provider, component, route, outcome }, latencyMs / 1000);
     this.options.metrics?.upstreamAttempts.inc({ provider, component, route, outcome });
     if (costEur > 0) this.options.metrics?.costEur.inc({ provider, component }, costEur);

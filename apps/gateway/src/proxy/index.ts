@@ -1,2 +1,3 @@
 export * from './executor.ts';
 export * from './headers.ts';
+export * from './standby.ts';

@@ -10,7 +10,7 @@ import { createClientKeyCheck, type ClientKey } from '../http/auth.ts';
 import { PublicError, publicErrorHandler, sendPublicError } from '../http/errors.ts';
 import type { GatewayMetrics } from '../metrics/index.ts';
 import type { MigrationRuntime } from '../migration/runtime.ts';
-import { Executor } from '../proxy/index.ts';
+import { Executor, standbyCandidates } from '../proxy/index.ts';
 import { registerSpeech, registerTranscription } from './audio.ts';
 import { registerChat } from './chat.ts';
 import { startTrace, type RouteContext } from './context.ts';
@@ -59,6 +59,7 @@ export async function registerPublicApi(app: FastifyInstance, deps: PublicApiDep
     adapters: deps.adapters ?? createAdapters(deps.config, deps.providerApiKeys ?? {}),
     costModel: costModelFromConfig(deps.config),
     metrics: deps.metrics,
+    standby: standbyCandidates(deps.config),
     ...(deps.clock ? { clock: deps.clock } : {}),
     ...(deps.maxAttempts !== undefined ? { maxAttempts: deps.maxAttempts } : {}),
   });

@@ -54,6 +54,7 @@ export function trackHealth(store: GatewayStore, health: StoreHealth): GatewaySt
     loadStates: track(() => store.loadStates()),
     initState: track((state, at) => store.initState(state, at)),
     saveTransition: track((state, event, guard) => store.saveTransition(state, event, guard)),
+    recordEvent: track((event) => store.recordEvent(event)),
     events: track((query) => store.events(query)),
     recordQuality: track((q, event) => store.recordQuality(q, event)),
     qualitySince: track((component, provider, since) => store.qualitySince(component, provider, since)),

@@ -7,7 +7,7 @@ import type { AuditEvent, Component, MinuteRollup, ProviderId, RolloutState } fr
 /** An audit event as stored: the engine's event (or a quality record) with the id the store assigned. */
 export interface StoredAuditEvent extends Omit<AuditEvent, 'action'> {
   id: number;
-  action: AuditEvent['action'] | 'quality-recorded';
+  action: AuditEvent['action'] | 'quality-recorded' | 'candidate-fallback';
 }
 
 export type StoredAuditEventInput = Omit<StoredAuditEvent, 'id'>;
@@ -96,6 +96,8 @@ export interface GatewayStore {
   /** A transition: the new state and its audit event, both or neither; refused when stale or unfenced. */
   saveTransition(state: RolloutState, event: StoredAuditEventInput, guard: TransitionGuard): Promise<{ event: StoredAuditEvent; revision: number }>;
 
+  /** An audit event that changes no state (the candidate serving as the MVP's fallback, say). */
+  recordEvent(event: StoredAuditEventInput): Promise<StoredAuditEvent>;
   /** Newest first. */
   events(query: EventQuery): Promise<StoredAuditEvent[]>;
   /** A benchmark's result and its audit event, both or neither. */

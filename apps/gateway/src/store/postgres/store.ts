@@ -204,6 +204,10 @@ export class PostgresStore implements GatewayStore {
     return { ...event, id: rows[0]!.id };
   }
 
+  async recordEvent(event: StoredAuditEventInput): Promise<StoredAuditEvent> {
+    return this.transaction((c) => this.insertEvent(c, event));
+  }
+
   async events(query: EventQuery): Promise<StoredAuditEvent[]> {
     const where: string[] = [];
     const args: unknown[] = [];

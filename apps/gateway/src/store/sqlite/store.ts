@@ -164,6 +164,10 @@ export class SqliteStore implements GatewayStore {
 
   // ------------------------------------------------------------------------------ quality
 
+  async recordEvent(event: StoredAuditEventInput): Promise<StoredAuditEvent> {
+    return this.appendEvent(event);
+  }
+
   async recordQuality(q: Omit<QualityRecord, 'id'>, event: StoredAuditEventInput): Promise<{ quality: QualityRecord; event: StoredAuditEvent }> {
     return this.db.transaction(() => {
       const info = this.db
