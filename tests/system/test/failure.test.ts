@@ -1,0 +1,242 @@
+// The whole-system failure test: the GPU host, the MVP host, two gateways on one PostgreSQL and HAProxy, each
+// on its own network namespace, under steady traffic from a class of students on all four components at
+// 50 %. Each scenario prints its figures; the run ends with a table of them all. Needs root (see README).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRng, handwrittenPng, startTraffic } from '@bascule/lab';
+import { backendServers } from '../src/haproxy.ts';
+import { Figures } from '../src/figures.ts';
+import { countWindow, startLoad, type Load } from '../src/load.ts';
+import { sleep, waitFor } from '../src/shell.ts';
+import { COMPONENTS, components, events, rollupTotals, routingState, setWeight } from '../src/state.ts';
+import { startSystem, type System } from '../src/system.ts';
+import { setLink } from '../src/topology.ts';
+import type { Replica } from '../src/client.ts';
+
+const env = (name: string, fallback: number) => (process.env[name] === undefined ? fallback : Number(process.env[name]));
+/** The class: 500 students, 50 requests a second in all (one every 10 s each). */
+const STUDENTS = env('BASCULE_SYSTEM_STUDENTS', 500);
+const RATE = env('BASCULE_SYSTEM_RATE', 50);
+/** How long the GPU host's link and PostgreSQL stay away. */
+const OUTAGE_MS = env('BASCULE_SYSTEM_OUTAGE_S', 60) * 1_000;
+const WEIGHT = 50;
+
+const figures = new Figures();
+let system: System | undefined;
+let load: Load | undefined;
+const log = (line: string) => console.log(`[system] ${line}`);
+
+/** Sets every component's weight through A; where B does not follow within 2 s, through B too. */
+async function weightsEverywhere(sys: System, reason: string): Promise<string> {
+  for (const c of COMPONENTS) {
+    for (const replica of ['a', 'b'] as const) {
+      const summary = (await components(sys.clients, replica)).find((s) => s.component === c)!;
+      if (summary.status === 'rollback') await sys.clients.admin(replica, 'POST', `/components/${c}/resume`, { reason });
+    }
+    const answer = await setWeight(sys.clients, 'a', c, WEIGHT, reason);
+    if (answer.status !== 200) throw new Error(`setting ${c} to ${WEIGHT} % through gateway a: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+  }
+  const expected = await routingState(sys.clients, 'a');
+  try {
+    await waitFor('gateway b to route as gateway a', async () => ((await routingState(sys.clients, 'b')) === expected ? true : undefined), 2_000, 100);
+    return 'through gateway a';
+  } catch {
+    for (const c of COMPONENTS) await setWeight(sys.clients, 'b', c, WEIGHT, `${reason} (gateway b did not follow gateway a)`);
+    return 'through gateway a, then b (b did not follow a)';
+  }
+}
+
+function assertScenario(scenario: string): void {
+  expect(figures.failures(scenario), `${scenario}: figures off target`).toEqual([]);
+}
+
+describe('Bascule survives the loss of any one machine', () => {
+  beforeAll(async () => {
+    system = await startSystem({ latencyScale: env('BASCULE_SYSTEM_LATENCY_SCALE', 0.2), classRequestsPerMinute: RATE * 60, log });
+    const how = await weightsEverywhere(system, 'system test: every component at 50 %');
+    log(`weights set ${how}: ${await routingState(system.clients, 'a')}`);
+    load = startLoad({ students: STUDENTS, ratePerSecond: RATE, seed: 13 });
+    const from = Date.now();
+    await sleep(8_000);
+    const warm = countWindow(load.results, from, Date.now());
+    figures.add('steady traffic', `requests in 8 s (${STUDENTS} students, ${RATE}/s)`, `${warm.requests}, routes ${JSON.stringify(warm.byRoute)}`, '> 0, no failure', warm.requests > 0 && warm.failed === 0);
+    if (warm.failed > 0) log(`warm-up errors: ${warm.errors.join(' | ')}`);
+  });
+
+  afterAll(async () => {
+    await load?.stop().catch(() => undefined);
+    await system?.close();
+    console.log(`\nWhole-system failure test: figures\n\n${figures.table()}\n`);
+  });
+
+  it('a weight change through gateway A routes on gateway B within 2 s', async () => {
+    const sys = system!;
+    const scenario = 'weight change A → B';
+    // Students of vision's production cohort: the same on every replica (a stable hash of the student id).
+    const cohort = [...new Set(load!.results.filter((r) => r.activity === 'writing' && r.route === 'production').map((r) => r.studentId))].slice(0, 4);
+    expect(cohort.length, 'students of the vision production cohort seen in the warm-up').toBeGreaterThan(0);
+    const png = handwrittenPng('a');
+    const routesOnB = async () => Promise.all(cohort.map((id) => sys.clients.handwriting('b', id, png, 'a')));
+    const before = await routesOnB();
+    expect(before.map((r) => r.route), 'gateway b routes the cohort to production before the change').toEqual(cohort.map(() => 'production'));
+
+    const timeToRoute = async (weight: number, route: string): Promise<number | null> => {
+      const answer = await setWeight(sys.clients, 'a', 'vision', weight, `system test: vision to ${weight} % through gateway a`);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      const t0 = Date.now();
+      while (Date.now() - t0 < 10_000) {
+        const routes = await routesOnB();
+        if (routes.every((r) => r.route === route)) return Date.now() - t0;
+        await sleep(50);
+      }
+      return null;
+    };
+    const down = await timeToRoute(0, 'mvp');
+    figures.add(scenario, 'vision 50 → 0 % on A: B routes the cohort to mvp after', down === null ? 'not within 10 000 ms' : `${down} ms`, '≤ 2 000 ms', down !== null && down <= 2_000);
+    const up = await timeToRoute(WEIGHT, 'production');
+    figures.add(scenario, 'vision 0 → 50 % on A: B routes the cohort to production after', up === null ? 'not within 10 000 ms' : `${up} ms`, '≤ 2 000 ms', up !== null && up <= 2_000);
+    assertScenario(scenario);
+  });
+
+  it('one noisy student at 100× the normal rate: the others see no 429', async () => {
+    const scenario = 'noisy student';
+    const noisyRate = (RATE / STUDENTS) * 100;
+    const noisyId = 'eleve-001'; // startTraffic's one student of a class of one; also a member of the class
+    const noisyResults: { status: number }[] = [];
+    const from = Date.now();
+    const noisy = startTraffic({
+      gatewayUrl: 'http://bascule.test',
+      clientKey: 'system-test-client-key',
+      students: 1,
+      ratePerSecond: noisyRate,
+      rng: createRng(99),
+      maxInFlight: 200,
+      onResult: (r) => noisyResults.push(r),
+    });
+    await sleep(20_000);
+    await noisy.stop();
+    const others = countWindow(load!.results, from, Date.now(), (r) => r.studentId !== noisyId);
+    const noisy429 = noisyResults.filter((r) => r.status === 429).length;
+    figures.add(scenario, `noisy student (${noisyRate}/s for 20 s): requests, 429s`, `${noisyResults.length}, ${noisy429}`, '≥ 1 429 (limited)', noisy429 >= 1);
+    figures.add(scenario, 'other students: requests, 429s', `${others.requests}, ${others.byStatus[429] ?? 0}`, '0 429', (others.byStatus[429] ?? 0) === 0);
+    figures.add(scenario, 'other students: failed requests', others.failed, '0', others.failed === 0);
+    assertScenario(scenario);
+  });
+
+  it('one gateway killed with kill -9: failed requests ≤ those in flight on it, the others and the state intact', async () => {
+    const sys = system!;
+    const scenario = 'kill -9 gateway B';
+    const stateBefore = await routingState(sys.clients, 'a');
+    const eventsBefore = (await Promise.all(COMPONENTS.map((c) => events(sys.clients, 'a', c)))).flat().length;
+    // HAProxy's count of requests on gateway b, read just before the signal.
+    const inFlight = (await backendServers(sys.balancer.statsSocket)).b?.current ?? 0;
+    const killedAt = Date.now();
+    process.kill(sys.gateways.b.pid, 'SIGKILL');
+    await sys.waitForBalancer('b', 'DOWN', 10_000);
+    const downAfter = Date.now() - killedAt;
+    await sleep(8_000);
+    const window = countWindow(load!.results, killedAt, Date.now());
+    figures.add(scenario, 'requests in flight on B at the kill (HAProxy scur)', inFlight, '—', true);
+    figures.add(scenario, 'failed requests in the 8 s after', `${window.failed} of ${window.requests} ${JSON.stringify(window.byStatus)}`, `≤ ${inFlight}`, window.failed <= inFlight);
+    figures.add(scenario, 'HAProxy marked B down after', `${downAfter} ms`, '—', true);
+    const stateAfter = await routingState(sys.clients, 'a');
+    const eventsAfter = (await Promise.all(COMPONENTS.map((c) => events(sys.clients, 'a', c)))).flat().length;
+    figures.add(scenario, 'state on A before / after', stateBefore === stateAfter ? 'unchanged' : `${stateBefore} → ${stateAfter}`, 'unchanged', stateBefore === stateAfter);
+    figures.add(scenario, 'audit events on A before / after', `${eventsBefore} / ${eventsAfter}`, 'equal', eventsBefore === eventsAfter);
+    const restartedAt = Date.now();
+    await sys.startGateway('b');
+    await sys.waitForBalancer('b', 'UP', 60_000);
+    const stateOnB = await routingState(sys.clients, 'b');
+    figures.add(scenario, 'B restarted and back behind HAProxy after', `${Date.now() - restartedAt} ms`, '—', true);
+    figures.add(scenario, 'state on restarted B', stateOnB === stateAfter ? 'same as A' : stateOnB, 'same as A', stateOnB === stateAfter);
+    if (window.failed > 0) log(`kill -9 errors: ${window.errors.join(' | ')}`);
+    assertScenario(scenario);
+  });
+
+  it('PostgreSQL stopped for 60 s: 0 failed requests, no rollup lost, admin writes 503 then fine', async () => {
+    const sys = system!;
+    const scenario = 'PostgreSQL stopped';
+    // Quiet boundaries so every request of the scenario is counted: the class pauses while totals are read.
+    await load!.stop();
+    await sleep(2_500);
+    const totalsBefore = await rollupTotals(sys.clients, 'a');
+    load = startLoad({ students: STUDENTS, ratePerSecond: RATE, seed: 14 });
+    const from = Date.now();
+    await sleep(3_000);
+    await sys.postgres.stop();
+    const stoppedAt = Date.now();
+    await sleep(5_000);
+    const during = await setWeight(sys.clients, 'a', 'llm', WEIGHT, 'system test: admin write while the database is away');
+    const health = await sys.clients.health('a').catch(() => ({ status: 0, body: 'no answer' }));
+    const servers = await backendServers(sys.balancer.statsSocket);
+    await sleep(Math.max(0, OUTAGE_MS - (Date.now() - stoppedAt)));
+    await sys.postgres.start();
+    const restartedAt = Date.now();
+    let after = { status: 0, body: undefined as unknown };
+    let firstOkAfter: number | null = null;
+    while (Date.now() - restartedAt < 20_000) {
+      after = await setWeight(sys.clients, 'a', 'llm', WEIGHT, 'system test: admin write once the database is back');
+      if (after.status === 200) {
+        firstOkAfter = Date.now() - restartedAt;
+        break;
+      }
+      await sleep(500);
+    }
+    await sleep(3_000);
+    await load!.stop();
+    const to = Date.now();
+    const window = countWindow(load!.results, from, to);
+    await sleep(3_000); // two flush intervals and more
+    const totalsAfter = await rollupTotals(sys.clients, 'a');
+    const recorded = COMPONENTS.reduce((sum, c) => sum + totalsAfter[c] - totalsBefore[c], 0);
+    const answered = window.requests - (window.byStatus[0] ?? 0);
+    load = startLoad({ students: STUDENTS, ratePerSecond: RATE, seed: 15 });
+
+    figures.add(scenario, `failed requests (${Math.round(OUTAGE_MS / 1000)} s outage, ${window.requests} requests)`, `${window.failed} ${JSON.stringify(window.byStatus)}`, '0', window.failed === 0);
+    figures.add(scenario, 'requests in the rollups / answered by the gateways', `${recorded} / ${answered}`, 'equal', recorded === answered);
+    figures.add(scenario, 'admin write while the database is away', `HTTP ${during.status}`, '503', during.status === 503);
+    figures.add(scenario, 'admin write after the restart: first 200 after', firstOkAfter === null ? `none in 20 s (last HTTP ${after.status})` : `${firstOkAfter} ms`, '200', firstOkAfter !== null);
+    figures.add(scenario, 'HAProxy view of the gateways while it was away', `a ${servers.a?.status}, b ${servers.b?.status}`, 'both UP', servers.a?.status === 'UP' && servers.b?.status === 'UP');
+    figures.add(scenario, '/healthz on A while it was away', `HTTP ${health.status} ${JSON.stringify(health.body).slice(0, 120)}`, 'degraded', JSON.stringify(health.body).includes('degraded'));
+    if (window.failed > 0) log(`PostgreSQL outage errors: ${window.errors.join(' | ')}`);
+    assertScenario(scenario);
+  });
+
+  it('the GPU host cut off for 60 s: 0 client-visible errors, breakers open, one automatic rollback per component, audited once', async () => {
+    const sys = system!;
+    const scenario = 'GPU host cut off';
+    const how = await weightsEverywhere(sys, 'system test: every component at 50 % before the GPU host is cut off');
+    log(`weights before the cut ${how}: ${await routingState(sys.clients, 'a')}`);
+    const cutAt = Date.now();
+    await setLink('gpu', 'down');
+    const breakersSeen: Record<string, Set<string>> = {};
+    const rolledBackAfter: Record<string, number> = {};
+    while (Date.now() - cutAt < OUTAGE_MS) {
+      for (const replica of ['a', 'b'] as Replica[]) {
+        for (const c of await components(sys.clients, replica).catch(() => [])) {
+          (breakersSeen[`${replica}:${c.component}`] ??= new Set()).add(c.providers.production.breaker);
+          if (c.status === 'rollback' && rolledBackAfter[`${replica}:${c.component}`] === undefined) rolledBackAfter[`${replica}:${c.component}`] = Date.now() - cutAt;
+        }
+      }
+      await sleep(1_000);
+    }
+    await setLink('gpu', 'up');
+    await sleep(5_000);
+    const window = countWindow(load!.results, cutAt, Date.now());
+    figures.add(scenario, `client-visible errors (${Math.round(OUTAGE_MS / 1000)} s cut, ${window.requests} requests)`, `${window.failed} ${JSON.stringify(window.byStatus)}`, '0', window.failed === 0);
+    figures.add(scenario, 'routes during the cut', JSON.stringify(window.byRoute), '—', true);
+    for (const c of COMPONENTS) {
+      const opened = ['a', 'b'].filter((r) => breakersSeen[`${r}:${c}`]?.has('open'));
+      figures.add(scenario, `${c}: production breaker seen open on`, opened.length ? opened.join(', ') : 'neither', 'a, b', opened.length === 2);
+      const ids = new Set<string>();
+      for (const replica of ['a', 'b'] as Replica[]) {
+        for (const e of await events(sys.clients, replica, c)) {
+          if (e.action === 'rollback' && e.actor === 'analysis' && Date.parse(e.at) >= cutAt - 1_000) ids.add(`${e.at}|${e.reason}`);
+        }
+      }
+      const after = ['a', 'b'].map((r) => `${r} ${rolledBackAfter[`${r}:${c}`] ?? '—'} ms`).join(', ');
+      figures.add(scenario, `${c}: automatic rollbacks in the audit log (distinct events over a and b; status seen after)`, `${ids.size} (${after})`, '1', ids.size === 1);
+    }
+    if (window.failed > 0) log(`GPU cut errors: ${window.errors.join(' | ')}`);
+    assertScenario(scenario);
+  });
+});
