@@ -19,15 +19,19 @@ export function haproxyConfig(runDir: string, gateways: { a: string; b: string }
   const statsSocket = join(runDir, 'haproxy-stats.sock');
   const config = `
 global
+  log stdout format raw local0 info
   stats socket ${statsSocket} mode 600 level admin
   maxconn 4000
 
 defaults
   mode http
+  log global
+  option httplog
   timeout connect 1s
   timeout client 30s
   timeout server 30s
   timeout queue 5s
+  timeout check 2s
   retries 2
   option redispatch 1
   retry-on conn-failure
@@ -49,7 +53,7 @@ backend gateways
   balance roundrobin
   option httpchk GET /readyz
   http-check expect status 200
-  default-server check inter 500ms fall 2 rise 2
+  default-server check inter 500ms fall 3 rise 2
   server a ${gateways.a}
   server b ${gateways.b}
 
@@ -81,9 +85,20 @@ export function haproxyCommand(statsSocket: string, command: string, timeoutMs =
   });
 }
 
+/**
+ * Requests the balancer has handed to one gateway and not yet finished (its streams bound to that server,
+ * from `show sess`): what a crash of that gateway can cost at most.
+ */
+export async function requestsOn(statsSocket: string, server: string): Promise<number> {
+  const sessions = await haproxyCommand(statsSocket, 'show sess');
+  return sessions.split('\n').filter((line) => line.includes(' be=gateways ') && line.includes(` srv=${server} `)).length;
+}
+
 export interface ServerStat {
   /** Requests being served by that server now (HAProxy's `scur`). */
   current: number;
+  /** Requests handed to that server since the start (`stot`). */
+  total: number;
   /** `UP`, `DOWN`, ... */
   status: string;
 }
@@ -98,7 +113,7 @@ export async function backendServers(statsSocket: string): Promise<Record<string
   for (const line of lines.slice(1)) {
     const fields = line.split(',');
     if (fields[col('pxname')] !== 'gateways' || ['FRONTEND', 'BACKEND'].includes(fields[col('svname')] ?? '')) continue;
-    out[fields[col('svname')] ?? '?'] = { current: Number(fields[col('scur')] ?? 0), status: fields[col('status')] ?? '?' };
+    out[fields[col('svname')] ?? '?'] = { current: Number(fields[col('scur')] ?? 0), total: Number(fields[col('stot')] ?? 0), status: fields[col('status')] ?? '?' };
   }
   return out;
 }

@@ -51,7 +51,7 @@ export function countWindow(results: readonly TimedResult[], from: number, to: n
     counts.requests += 1;
     if (failed(r)) {
       counts.failed += 1;
-      if (counts.errors.length < 5 && r.error) counts.errors.push(r.error.slice(0, 200));
+      if (counts.errors.length < 10 && r.error) counts.errors.push(r.error.slice(0, 200));
     } else counts.ok += 1;
     counts.byStatus[r.status] = (counts.byStatus[r.status] ?? 0) + 1;
     if (r.route) counts.byRoute[r.route] = (counts.byRoute[r.route] ?? 0) + 1;

@@ -11,7 +11,7 @@ import { backendServers, haproxyConfig, type Balancer } from './haproxy.ts';
 import { createPostgres, type TestPostgres } from './postgres.ts';
 import { preflight } from './preflight.ts';
 import { startIn, stop, stopAll, type HostProcess } from './processes.ts';
-import { waitFor } from './shell.ts';
+import { sh, waitFor } from './shell.ts';
 import { HOSTS, createTopology, sweep } from './topology.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -56,6 +56,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
   let postgres: TestPostgres | undefined;
   let clients: Clients | undefined;
   const close = async () => {
+    if (process.env.BASCULE_SYSTEM_KEEP_LOGS) await sh('cp', ['-r', logDir, process.env.BASCULE_SYSTEM_KEEP_LOGS]).catch(() => undefined);
     await clients?.close().catch(() => undefined);
     await stopAll().catch(() => undefined);
     await postgres?.destroy().catch(() => undefined);
