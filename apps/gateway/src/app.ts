@@ -19,6 +19,9 @@ import { LOG_REDACT } from './http/redact.ts';
 import { registerCors } from './http/cors.ts';
 import { createGatewayMetrics } from './metrics/index.ts';
 import { createStudentHasher } from './http/student.ts';
+import { registerRootErrors, ROOT_ERROR_OPTIONS } from './http/root-errors.ts';
+import { registerMetricsEndpoint } from './http/metrics-endpoint.ts';
+import type { AccessOptions } from './admin/access.ts';
 
 export interface GatewayOptions {
   /** Config and secrets (from `loadConfigFile` or `localConfig`); the lab defaults when omitted. */
@@ -38,6 +41,8 @@ export interface GatewayOptions {
   stream?: Partial<StreamOptions>;
   /** Built dashboard to serve at /dashboard/ (default apps/dashboard/dist when it exists). */
   dashboardDir?: string | null;
+  /** Where the Cloudflare Access certificates are fetched (tests); default the configured team domain's. */
+  access?: AccessOptions;
 }
 
 export interface Gateway {
@@ -46,6 +51,8 @@ export interface Gateway {
   store: Store;
   registry: Registry;
   config: GatewayConfig;
+  /** The separate /metrics listener's URL when `metrics.host`/`port` are set and it listens; else null. */
+  metricsUrl(): string | null;
   close(): Promise<void>;
 }
 
@@ -60,7 +67,9 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     logger: withRedaction(options.logger ?? { level: 'info' }),
     bodyLimit: config.server.bodyLimits.jsonBytes,
     return503OnClosing: true,
+    ...ROOT_ERROR_OPTIONS,
   });
+  registerRootErrors(app);
   let closing = false;
   const runtime = new Migrations({
     store,
@@ -90,9 +99,9 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     const ready = store.open && !closing;
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', store: store.open ? 'open' : 'closed', config: loaded.source });
   });
-  app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  const metricsEndpoint = registerMetricsEndpoint(app, registry, config.metrics);
 
-  await registerAdminApi(app, { runtime, adminToken: secrets.adminToken, stream: options.stream });
+  await registerAdminApi(app, { runtime, adminToken: secrets.adminToken, config, stream: options.stream, ...(options.access ? { access: options.access } : {}) });
 
   {
     // Without a configured key, a per-process one: hashes stay unlinkable to ids, but change on restart.
@@ -127,6 +136,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     store,
     registry,
     config,
+    metricsUrl: metricsEndpoint.url,
     close: () => {
       closing = true;
       closed ??= app.close();

@@ -39,7 +39,12 @@ interface Case {
   init: () => RequestInit;
   status: number;
   field?: RegExp;
+  message?: RegExp;
 }
+
+const deep = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+/** A multipart body written by hand, to cut it short or leave its boundary out. */
+const rawMultipart = (body: string, contentType = 'multipart/form-data; boundary=XyZ') => ({ method: 'POST', headers: { ...auth(), ...student, 'content-type': contentType }, body });
 
 const cases: Case[] = [
   { name: 'no client key', path: '/v1/chat/completions', init: () => ({ method: 'POST', headers: { 'content-type': 'application/json', ...student }, body: JSON.stringify(goodChat) }), status: 401, field: /authorization/ },
@@ -66,6 +71,14 @@ const cases: Case[] = [
   { name: 'empty speech input', path: '/v1/audio/speech', init: () => ({ method: 'POST', headers: jsonHeaders, body: JSON.stringify({ input: '  ', voice: 'default' }) }), status: 400, field: /^input$/ },
   { name: 'speech in mp3', path: '/v1/audio/speech', init: () => ({ method: 'POST', headers: jsonHeaders, body: JSON.stringify({ input: 'maison', voice: 'default', response_format: 'mp3' }) }), status: 400, field: /^response_format$/ },
   { name: 'unknown voice', path: '/v1/audio/speech', init: () => ({ method: 'POST', headers: jsonHeaders, body: JSON.stringify({ input: 'maison', voice: 'fr-female-1' }) }), status: 400, field: /^voice$/ },
+  { name: 'deeply nested JSON', path: '/v1/chat/completions', init: () => ({ method: 'POST', headers: jsonHeaders, body: `{"messages":[{"role":"user","content":${deep(100_000)}}]}` }), status: 400, field: /^messages\[0\]\.content/, message: /nested too deeply to show|expected/ },
+  { name: 'a +json media type the parser does not take', path: '/v1/chat/completions', init: () => ({ method: 'POST', headers: { ...jsonHeaders, 'content-type': 'application/vnd.foo+json' }, body: JSON.stringify(goodChat) }), status: 415, field: /content-type/, message: /expected application\/json, got application\/vnd\.foo\+json/ },
+  { name: 'a UTF-16 JSON body', path: '/v1/audio/speech', init: () => ({ method: 'POST', headers: { ...jsonHeaders, 'content-type': 'application/json; charset=utf-16' }, body: new Uint8Array(Buffer.from(JSON.stringify({ input: 'maison', voice: 'default' }), 'utf16le')) }), status: 415, field: /content-type/, message: /UTF-8.*charset=utf-16/ },
+  { name: 'multipart without a boundary', path: '/v1/audio/transcriptions', init: () => rawMultipart('--XyZ\r\n', 'multipart/form-data'), status: 400, field: /^body$/, message: /malformed multipart/ },
+  { name: 'multipart cut short in a part', path: '/v1/audio/transcriptions', init: () => rawMultipart('--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\nContent-Type: audio/wav\r\n\r\nRIFF....WAVE'), status: 400, field: /^body$/, message: /malformed multipart/ },
+  { name: 'a PNG declared as audio/wav', path: '/v1/audio/transcriptions', init: () => ({ method: 'POST', headers: { ...auth(), ...student }, body: form({ file: { ...png, type: 'audio/wav', name: 'a.wav' } }) }), status: 415, field: /^file$/, message: /declared audio\/wav, but its bytes are a PNG image/ },
+  { name: 'a WAV declared as image/png', path: '/v1/vision/handwriting', init: () => ({ method: 'POST', headers: { ...auth(), ...student }, body: form({ image: { ...wav, type: 'image/png', name: 'a.png' }, target: 'a' }) }), status: 415, field: /^image$/, message: /declared image\/png, but its bytes are a WAV audio/ },
+  { name: 'a PNG as an untyped upload to reading check', path: '/v1/reading/check', init: () => ({ method: 'POST', headers: { ...auth(), ...student }, body: form({ audio: { ...png, type: 'application/octet-stream', name: 'a.bin' }, expected: 'le chat' }) }), status: 415, field: /^audio$/, message: /declared application\/octet-stream, but its bytes are a PNG image/ },
   { name: 'unknown route', path: '/v1/embeddings', init: () => ({ method: 'POST', headers: jsonHeaders, body: '{}' }), status: 404 },
 ];
 
@@ -76,6 +89,7 @@ describe('bad public inputs', () => {
     expect({ status: res.status, code: body.error.code }).toEqual({ status: c.status, code: (Object.entries(ERROR_STATUS).find(([, s]) => s === c.status) ?? ['?'])[0] });
     expect(body.error.message.length).toBeGreaterThan(5);
     if (c.field) expect(body.error.field).toMatch(c.field);
+    if (c.message) expect(body.error.message).toMatch(c.message);
     const health = await fetch(`${stack.url}/healthz`);
     expect(health.status).toBe(200);
   });

@@ -72,6 +72,22 @@ export const ServerConfigSchema = z.strictObject({
     .default(8080),
   bodyLimits: BodyLimitsSchema.prefault({}),
   cors: CorsConfigSchema.prefault({}),
+  /**
+   * How many gateways share the rate limits below (behind one load balancer). Each enforces its share,
+   * `ceil(limit / replicas)`, from counters in its own memory: no shared counter on the request path.
+   */
+  replicas: positiveInt('a whole number of gateways (>= 1)').default(1),
+  /**
+   * The request header that carries the client's address when a proxy you trust sets it (behind Cloudflare:
+   * "cf-connecting-ip", which Cloudflare overwrites). The failed-authentication and admin limits count per
+   * address; without this header they count per socket address, which behind a proxy is the proxy's.
+   * Set it only when nothing but that proxy can reach the gateway: anyone else could forge the header.
+   */
+  clientAddressHeader: z
+    .string()
+    .regex(/^[a-z0-9-]+$/i, 'expected a header name such as "cf-connecting-ip"')
+    .transform((h) => h.toLowerCase())
+    .optional(),
 });
 
 export const ClientKeyConfigSchema = z.strictObject({
@@ -85,7 +101,15 @@ export const AuthConfigSchema = z.strictObject({
   adminTokenEnv: envName(),
   /** Key of the keyed hash that replaces student ids in storage and logs. */
   studentHashKeyEnv: envName().optional(),
-  rateLimitPerMinute: positiveInt('a whole number of requests per minute').default(600),
+  /**
+   * Requests a minute per client key, all students together: a ceiling that protects the gateways and the
+   * paid providers' bills from a runaway client or a leaked key. See the gateway README for the arithmetic.
+   */
+  rateLimitPerMinute: positiveInt('a whole number of requests per minute').default(40_000),
+  /** Requests a minute per student (`X-Student-Id`, or chat's `user`) and client key: one child cannot starve a class. */
+  studentRateLimitPerMinute: positiveInt('a whole number of requests per minute').default(60),
+  /** Requests with a missing or unknown key a minute from one address before every request from it gets a 429. */
+  failedAuthPerMinute: positiveInt('a whole number of attempts per minute').default(10),
 });
 
 export const StoreConfigSchema = z.strictObject({
@@ -222,10 +246,60 @@ export const VpsConfigSchema = z.strictObject({
   expectedMonthlyRequests: positiveInt('a whole number of requests a month (> 0)').optional(),
 });
 
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+const hostname = () =>
+  z
+    .string({ error: 'expected a host name such as "admin.example.fr"' })
+    .regex(HOSTNAME, 'expected a host name such as "admin.example.fr" (no scheme, no port, no path)')
+    .transform((h) => h.toLowerCase());
+
+/** Cloudflare Access in front of the admin API and the dashboard: the gateway verifies the JWT Access adds. */
+export const AccessConfigSchema = z.strictObject({
+  /** The Zero Trust team domain, e.g. "bascule.cloudflareaccess.com": certificates at https://<teamDomain>/cdn-cgi/access/certs. */
+  teamDomain: hostname(),
+  /** The Access application's AUD tag. */
+  audience: z.string({ error: "expected the Access application's AUD tag" }).min(1, "expected the Access application's AUD tag"),
+});
+
+export const AdminConfigSchema = z.strictObject({
+  /** When set, /admin/v1 and /dashboard/ answer only on these Host names (404 elsewhere, e.g. on the API hostname). */
+  hostnames: z.array(hostname()).min(1, 'expected at least one host name, or leave hostnames out').optional(),
+  /** When set, a valid Cf-Access-Jwt-Assertion is required on /admin/v1 and /dashboard/, besides the admin token. */
+  access: AccessConfigSchema.optional(),
+  /** Admin API requests a minute per client address. */
+  rateLimitPerMinute: positiveInt('a whole number of requests per minute').default(300),
+  /** Open `/admin/v1/stream` connections at most: per caller (the Access e-mail, else the admin token) and in all. */
+  streams: z
+    .strictObject({
+      perCaller: positiveInt('a whole number of connections').default(4),
+      total: positiveInt('a whole number of connections').default(32),
+    })
+    .prefault({}),
+});
+
+/** `/metrics` on a separate listener (the private monitoring path) instead of the public port. */
+export const MetricsConfigSchema = z
+  .strictObject({
+    host: z.string().min(1, 'expected an address to listen on, e.g. "10.8.0.2"').optional(),
+    port: z
+      .number({ error: 'expected a port between 0 and 65535 (0: any free port)' })
+      .int('expected a port between 0 and 65535 (0: any free port)')
+      .min(0, 'expected a port between 0 and 65535 (0: any free port)')
+      .max(65535, 'expected a port between 0 and 65535 (0: any free port)')
+      .optional(),
+  })
+  .superRefine((m, ctx) => {
+    if ((m.host === undefined) !== (m.port === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [m.host === undefined ? 'host' : 'port'], message: 'missing (expected host and port together, or neither)' });
+    }
+  });
+
 export const GatewayConfigSchema = z
   .strictObject({
     server: ServerConfigSchema.prefault({}),
     auth: AuthConfigSchema,
+    admin: AdminConfigSchema.prefault({}),
+    metrics: MetricsConfigSchema.prefault({}),
     store: StoreConfigSchema.prefault({}),
     analysis: AnalysisConfigSchema.prefault({}),
     webhook: WebhookConfigSchema.prefault({}),

@@ -10,10 +10,12 @@ export const ERROR_STATUS = {
   unauthorized: 401, // missing or unknown client key / admin token
   forbidden: 403, // authenticated, but not allowed to do this
   not_found: 404, // unknown route, component or resource
+  request_timeout: 408, // the request's headers or body did not arrive in time
   conflict: 409, // the request contradicts the current state (e.g. resume while not in rollback)
   payload_too_large: 413, // body over the endpoint's limit
-  unsupported_media_type: 415, // wrong Content-Type for the endpoint
-  rate_limited: 429, // too many requests for this client key
+  unsupported_media_type: 415, // wrong Content-Type for the endpoint, or an upload whose bytes are not its declared type
+  rate_limited: 429, // too many requests (per student, per client key, per address after failed keys, admin)
+  headers_too_large: 431, // the request's headers are over the server's limit
   internal_error: 500, // a bug in the gateway; never caused by the client
   upstream_failed: 502, // every provider of the component failed
   unavailable: 503, // not ready (starting, shutting down)

@@ -2,6 +2,7 @@
 import { ERROR_STATUS, errorBody, type ErrorCode } from '@bascule/contracts';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
+import { showValue } from '../http/show-value.ts';
 
 export class AdminError extends Error {
   constructor(
@@ -24,6 +25,6 @@ export function fromZod(error: z.ZodError, input: unknown): AdminError {
   let value: unknown = input;
   for (const key of issue.path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
   const message = issue.path.length === 0 ? 'expected a JSON object' : issue.message.replace(/^Invalid input: /, '');
-  const text = value === undefined && issue.path.length > 0 ? `missing (${message})` : `${message}, got ${JSON.stringify(value) ?? String(value)}`;
+  const text = value === undefined && issue.path.length > 0 ? `missing (${message})` : `${message}, got ${showValue(value)}`;
   return new AdminError('invalid_request', `${field}: ${text}`, field);
 }

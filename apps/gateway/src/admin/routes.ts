@@ -1,19 +1,25 @@
 // The admin API of the design, under /admin/v1: components, weight, promote / rollback / resume,
 // criteria, history, costs, quality results, the audit log and the event stream. Bearer admin token on every route.
 import { COMPONENTS, TransitionError, type Component } from '@bascule/routing';
-import { ActionRequestSchema, PROVIDERS_BY_COMPONENT, QualityResultRequestSchema, WeightRequestSchema } from '@bascule/contracts';
+import { ActionRequestSchema, PROVIDERS_BY_COMPONENT, QualityResultRequestSchema, WeightRequestSchema, type GatewayConfig } from '@bascule/contracts';
 import { historyRange } from './history.ts';
 import { monthParam } from './month.ts';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Migrations } from '../migration/index.ts';
-import { createTokenCheck } from './auth.ts';
+import { jsonContentTypeProblem } from '../http/media.ts';
+import type { AccessOptions } from './access.ts';
+import { createAdminGate } from './auth.ts';
 import { AdminError, fromZod, sendError } from './errors.ts';
 import { AdminStreams, type StreamOptions } from './stream.ts';
 
 export interface AdminApiOptions {
   runtime: Migrations;
   adminToken: string;
+  /** Host names, Cloudflare Access, limits and stream caps (`admin`), replicas and the client address header (`server`). */
+  config: Pick<GatewayConfig, 'admin' | 'server' | 'auth'>;
+  /** Where the Access certificates are fetched from (tests); default the team domain's. */
+  access?: AccessOptions;
   stream?: Partial<StreamOptions>;
 }
 
@@ -25,11 +31,6 @@ function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   return result.data;
 }
 
-function isJson(request: FastifyRequest): boolean {
-  const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  return type === 'application/json' || type.endsWith('+json');
-}
-
 function hasBody(request: FastifyRequest): boolean {
   const length = request.headers['content-length'];
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
@@ -38,8 +39,12 @@ function hasBody(request: FastifyRequest): boolean {
 /** Registers the admin API as an encapsulated plugin; returns the stream registry (closed on shutdown). */
 export async function registerAdminApi(app: FastifyInstance, options: AdminApiOptions): Promise<AdminStreams> {
   const { runtime } = options;
-  const streams = new AdminStreams(runtime, { metricsIntervalMs: options.stream?.metricsIntervalMs ?? 5_000, heartbeatMs: options.stream?.heartbeatMs ?? 15_000 });
-  const tokenOk = createTokenCheck(options.adminToken);
+  const { streams: caps } = options.config.admin;
+  const streams = new AdminStreams(runtime, { metricsIntervalMs: options.stream?.metricsIntervalMs ?? 5_000, heartbeatMs: options.stream?.heartbeatMs ?? 15_000, perCaller: caps.perCaller, total: caps.total });
+  const gate = createAdminGate({ config: options.config, adminToken: options.adminToken, ...(options.access ? { access: options.access } : {}) });
+  // At the root, so it also covers the dashboard's files; it returns at once for every other path.
+  app.decorateRequest('adminActor', null);
+  app.addHook('onRequest', gate.edge);
   app.addHook('preClose', (done) => {
     streams.closeAll();
     done();
@@ -47,16 +52,11 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
 
   await app.register(
     async (admin) => {
+      admin.addHook('onRequest', gate.token);
+      // Before the body is parsed: the JSON parser would read a UTF-16 body as UTF-8 and call it malformed.
       admin.addHook('onRequest', async (request, reply) => {
-        if (!tokenOk(request.headers.authorization)) {
-          reply.header('www-authenticate', 'Bearer realm="bascule-admin"');
-          return sendError(reply, 'unauthorized', 'expected Authorization: Bearer <admin token>');
-        }
-      });
-      admin.addHook('preValidation', async (request, reply) => {
-        if ((request.method === 'PUT' || request.method === 'POST') && hasBody(request) && !isJson(request)) {
-          return sendError(reply, 'unsupported_media_type', `expected Content-Type: application/json, got ${request.headers['content-type'] ?? 'none'}`);
-        }
+        const problem = (request.method === 'PUT' || request.method === 'POST') && hasBody(request) ? jsonContentTypeProblem(request.headers['content-type']) : null;
+        if (problem !== null) return sendError(reply, 'unsupported_media_type', problem, 'content-type');
       });
       admin.setErrorHandler((error: FastifyError, request, reply) => {
         if (error instanceof AdminError) return sendError(reply, error.code, error.message, error.field);
@@ -93,14 +93,14 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
       admin.put('/components/:component/weight', async (request) => {
         const c = component(request);
         const body = parse(WeightRequestSchema, request.body);
-        runtime.setWeight(c, body.weight, body.reason);
+        runtime.setWeight(c, body.weight, body.reason, request.adminActor ?? 'admin');
         return runtime.summary(c);
       });
       for (const action of ACTIONS) {
         admin.post(`/components/:component/${action}`, async (request) => {
           const c = component(request);
           const body = parse(ActionRequestSchema, request.body);
-          runtime.act(c, action, body.reason);
+          runtime.act(c, action, body.reason, request.adminActor ?? 'admin');
           return runtime.summary(c);
         });
       }

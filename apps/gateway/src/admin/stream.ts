@@ -1,19 +1,30 @@
 // `GET /admin/v1/stream`: server-sent events of state, metrics, alerts and audit events. On connect: one
 // `state` per component; then every change as it happens, `state` + `metrics` snapshots every few seconds, and a comment line
 // as heartbeat so proxies keep the connection open. Everything is released when the client goes away.
+// Streams are capped per caller and in all (each holds a socket, timers and buffers: about 200 kB): past a
+// cap the request gets a 429 in the error shape before anything is sent.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Migrations, RuntimeChange } from '../migration/index.ts';
 import { alertView } from '../migration/index.ts';
+import { sendError } from './errors.ts';
 
 export interface StreamOptions {
   /** Metrics snapshot period (default 5 s). */
   metricsIntervalMs: number;
   /** Heartbeat comment period (default 15 s). */
   heartbeatMs: number;
+  /** Open streams at most per caller (the Access e-mail, else everyone holding the admin token). */
+  perCaller: number;
+  /** Open streams at most in all. */
+  total: number;
 }
+
+/** Who a stream counts against: the person from Cloudflare Access, else the admin token's holders together. */
+const callerOf = (request: FastifyRequest): string => request.adminActor ?? 'admin-token';
 
 export class AdminStreams {
   private readonly open = new Set<() => void>();
+  private readonly perCaller = new Map<string, number>();
 
   constructor(
     private readonly runtime: Migrations,
@@ -25,6 +36,17 @@ export class AdminStreams {
   }
 
   handle(request: FastifyRequest, reply: FastifyReply): void {
+    const caller = callerOf(request);
+    const mine = this.perCaller.get(caller) ?? 0;
+    if (this.open.size >= this.options.total) {
+      sendError(reply, 'rate_limited', `too many open event streams on this gateway: ${this.options.total} at most; close one (another dashboard tab) and retry`);
+      return;
+    }
+    if (mine >= this.options.perCaller) {
+      sendError(reply, 'rate_limited', `too many open event streams for this caller: ${this.options.perCaller} at most; close one (another dashboard tab) and retry`);
+      return;
+    }
+    this.perCaller.set(caller, mine + 1);
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
@@ -54,6 +76,10 @@ export class AdminStreams {
     }, this.options.metricsIntervalMs);
     const heartbeat = setInterval(() => raw.writableEnded || raw.write(`: heartbeat ${new Date().toISOString()}\n\n`), this.options.heartbeatMs);
     const close = () => {
+      if (!this.open.has(close)) return;
+      const left = (this.perCaller.get(caller) ?? 1) - 1;
+      if (left > 0) this.perCaller.set(caller, left);
+      else this.perCaller.delete(caller);
       clearInterval(metricsTimer);
       clearInterval(heartbeat);
       unsubscribe();

@@ -4,10 +4,13 @@ import { ERROR_STATUS, errorBody, type ErrorCode } from '@bascule/contracts';
 import type { Component, ProviderId, Route } from '@bascule/routing';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { showValue } from './show-value.ts';
 
 export class PublicError extends Error {
   /** Set by the executor on a routed failure: what the X-Bascule-* headers report. */
   timing?: { upstreamMs: number; provider?: ProviderId; route?: Route };
+  /** Set on a 429: the Retry-After header, in seconds. */
+  retryAfterS?: number;
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -25,6 +28,7 @@ export function sendPublicError(reply: FastifyReply, error: PublicError): Fastif
   const extra: { field?: string; component?: Component } = {};
   if (error.extra.component) extra.component = error.extra.component;
   if (error.extra.field) extra.field = error.extra.field;
+  if (error.retryAfterS !== undefined) reply.header('retry-after', String(error.retryAfterS));
   return reply.code(error.status).send(errorBody(error.code, error.message, extra));
 }
 
@@ -37,12 +41,8 @@ export function fromZodError(error: z.ZodError, input: unknown, prefix = ''): Pu
   for (const key of issue.path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
   const message = issue.message.replace(/^Invalid input: /, '');
   if (issue.path.length === 0 && prefix === '') return new PublicError('invalid_request', `body: expected a JSON object (${message})`, { field: 'body' });
-  const text = value === undefined ? `missing (${message})` : `${message}, got ${truncate(JSON.stringify(value) ?? String(value))}`;
+  const text = value === undefined ? `missing (${message})` : `${message}, got ${showValue(value)}`;
   return new PublicError('invalid_request', `${field}: ${text}`, { field });
-}
-
-function truncate(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
 /** Maps any error thrown while serving a public route to the shared shape; never leaks internals. */

@@ -1,5 +1,8 @@
-// Media-type checks, before any body is read: JSON endpoints take application/json, upload endpoints
-// multipart/form-data. Anything else is a 415 naming what was expected.
+// Media-type checks, before any body is read: JSON endpoints take application/json in UTF-8, upload
+// endpoints multipart/form-data. Anything else is a 415 naming what was expected. Only application/json
+// itself: Fastify's JSON parser takes no `+json` type, so letting `application/vnd.foo+json` through here
+// only moved the refusal to the parser. Only UTF-8: JSON between systems must be UTF-8 (RFC 8259 §8.1), and
+// the parser reads every body as UTF-8, so a `charset=utf-16` body would be read as garbage; it is refused.
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import { PublicError } from './errors.ts';
 
@@ -9,12 +12,26 @@ export function mediaTypeOf(request: FastifyRequest): string {
   return (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
+
+/** What is wrong with a JSON request's Content-Type, or null when it is application/json in UTF-8. */
+export function jsonContentTypeProblem(contentType: string | undefined): string | null {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') return `Content-Type: expected application/json, got ${type || 'none'}`;
+  const charset = CHARSET.exec(contentType!)?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') return `Content-Type: expected a UTF-8 JSON body (charset=utf-8 or none), got charset=${charset}`;
+  return null;
+}
+
 export function requireMediaType(request: FastifyRequest, kind: BodyKind): void {
+  if (kind === 'json') {
+    const problem = jsonContentTypeProblem(request.headers['content-type']);
+    if (problem !== null) throw new PublicError('unsupported_media_type', problem, { field: 'content-type' });
+    return;
+  }
   const type = mediaTypeOf(request);
-  const ok = kind === 'json' ? type === 'application/json' || type.endsWith('+json') : type === 'multipart/form-data';
-  if (!ok) {
-    const expected = kind === 'json' ? 'application/json' : 'multipart/form-data';
-    throw new PublicError('unsupported_media_type', `Content-Type: expected ${expected}, got ${type || 'none'}`, { field: 'content-type' });
+  if (type !== 'multipart/form-data') {
+    throw new PublicError('unsupported_media_type', `Content-Type: expected multipart/form-data, got ${type || 'none'}`, { field: 'content-type' });
   }
 }
 

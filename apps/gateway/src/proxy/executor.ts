@@ -7,6 +7,7 @@ import { UpstreamError, type Adapter, type CallContext, type Priced } from '../a
 import { PublicError } from '../http/errors.ts';
 import type { GatewayMetrics } from '../metrics/index.ts';
 import type { AttemptFailure, MigrationRuntime } from '../migration/runtime.ts';
+import { attemptsText } from './failure-text.ts';
 
 export interface ExecutorOptions {
   runtime: MigrationRuntime;
@@ -224,7 +225,7 @@ function upstreamField(error: UpstreamError | null): string | undefined {
 }
 
 function routeError(component: Component, outcome: Extract<RouteOutcome<unknown>, { ok: false }>, clientError: UpstreamError | null): PublicError {
-  const tried = outcome.attempts.map((a) => `${a.provider}: ${a.failure?.message ?? 'failed'}`).join('; ') || 'no attempt in time';
+  const tried = attemptsText(outcome.attempts);
   if (outcome.code === 'client_error') {
     const field = upstreamField(clientError);
     if (outcome.httpStatus === 413) return new PublicError('payload_too_large', `${outcome.provider} refused the body as too large`, { component });

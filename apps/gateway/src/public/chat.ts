@@ -10,6 +10,7 @@ import { mediaTypeHook } from '../http/media.ts';
 import { readStudentId } from '../http/student.ts';
 import { parseChatRequest } from './chat-request.ts';
 import { identifyStudent, markRouted, requireComponent, routed, type RouteContext } from './context.ts';
+import { failureKindText } from '../proxy/failure-text.ts';
 
 interface OpenedStream {
   stream: ChatStream;
@@ -89,7 +90,7 @@ async function streamChat(request: FastifyRequest, reply: FastifyReply, ctx: Rou
     // After the first byte there is no failover: tell the client explicitly, then close.
     const failure = classifyFailure(error);
     request.log.warn({ provider: result.provider, failure: failure.kind }, 'upstream stream broke after its first event');
-    if (!raw.destroyed) send(JSON.stringify(errorBody('upstream_failed', `the ${result.provider} stream broke: ${failure.message}`, { component: 'llm' })));
+    if (!raw.destroyed) send(JSON.stringify(errorBody('upstream_failed', `the ${result.provider} stream broke: ${failureKindText(failure)}`, { component: 'llm' })));
     result.pending.finish(false, failure);
   } finally {
     raw.end();

@@ -14,6 +14,8 @@ export interface RouteContext {
   hashStudentId(id: string): string;
   /** Counts the student (by hash) as active on the component; a no-op when the runtime does not count. */
   noteStudent(component: Component, studentHash: string): void;
+  /** Counts a request of the student (by hash) for the client; throws a 429 past the per-student limit. */
+  limitStudent(clientName: string | null, studentHash: string): void;
 }
 
 /** Per request: when it arrived and, once routed, where it went (read by the onResponse hook). */
@@ -40,10 +42,14 @@ export function traceOf(request: FastifyRequest): RequestTrace {
   return request.trace;
 }
 
-/** Names the student in the request's log lines by keyed hash (never the raw id) and counts them active. */
+/**
+ * Names the student in the request's log lines by keyed hash (never the raw id), applies the per-student
+ * rate limit (keyed by the same hash: no raw id in the counters) and counts them active.
+ */
 export function identifyStudent(request: FastifyRequest, ctx: RouteContext, component: Component, studentId: string): void {
   const hash = ctx.hashStudentId(studentId);
   request.log = request.log.child({ student: hash });
+  ctx.limitStudent(request.clientName, hash);
   ctx.noteStudent(component, hash);
 }
 

@@ -1,7 +1,7 @@
-// The public API under /v1: client-key auth, per-key rate limits, media-type and body-size checks, the
-// error shape for every error (Fastify's own included), and the routes of each component.
+// The public API under /v1: client-key auth, rate limits (per address after failed keys, per client key,
+// per student), media-type and body-size checks, the error shape for every error (Fastify's own included),
+// and the routes of each component.
 import multipart from '@fastify/multipart';
-import rateLimit from '@fastify/rate-limit';
 import { costModelFromConfig, type GatewayConfig } from '@bascule/contracts';
 import type { Clock, ProviderId } from '@bascule/routing';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -11,6 +11,7 @@ import { PublicError, publicErrorHandler, sendPublicError } from '../http/errors
 import type { GatewayMetrics } from '../metrics/index.ts';
 import type { MigrationRuntime } from '../migration/runtime.ts';
 import { Executor } from '../proxy/index.ts';
+import { clientAddress, RateLimiter, retryAfterSeconds } from '../rate-limit/index.ts';
 import { registerSpeech, registerTranscription } from './audio.ts';
 import { registerChat } from './chat.ts';
 import { startTrace, type RouteContext } from './context.ts';
@@ -37,9 +38,36 @@ export interface PublicApiDeps {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The authenticated client's name (from its key). */
-    clientName?: string;
+    /** The authenticated client's name (from its key); null until the key is checked. */
+    clientName: string | null;
   }
+}
+
+/** A 429 in the error shape with its Retry-After. */
+export function rateLimited(message: string, waitMs: number): PublicError {
+  const error = new PublicError('rate_limited', `${message}, retry in ${retryAfterSeconds(waitMs)} s`);
+  error.retryAfterS = retryAfterSeconds(waitMs);
+  return error;
+}
+
+/**
+ * The three limits of the public API, each this gateway's share of the configured one (decision 0010):
+ * failed authentications per address, requests per client key, requests per student and client key.
+ */
+function createPublicLimits(config: GatewayConfig, clientNames: readonly string[]) {
+  const replicas = config.server.replicas;
+  const { rateLimitPerMinute, studentRateLimitPerMinute, failedAuthPerMinute } = config.auth;
+  const perStudent = new Map(clientNames.map((name) => [name, new RateLimiter({ perMinute: studentRateLimitPerMinute, replicas })]));
+  return {
+    failedAuth: new RateLimiter({ perMinute: failedAuthPerMinute, replicas }),
+    perClient: new RateLimiter({ perMinute: rateLimitPerMinute, replicas }),
+    /** Throws a 429 when the student (by keyed hash) is past their share of the limit. */
+    student(clientName: string | null, studentHash: string): void {
+      const limiter = clientName === null ? undefined : perStudent.get(clientName);
+      const wait = limiter === undefined ? 0 : limiter.take(studentHash, Date.now());
+      if (wait > 0) throw rateLimited(`too many requests for this student: ${studentRateLimitPerMinute} a minute`, wait);
+    },
+  };
 }
 
 /** Oversized uploads are refused from their Content-Length, before a byte of them is read. */
@@ -62,20 +90,38 @@ export async function registerPublicApi(app: FastifyInstance, deps: PublicApiDep
     ...(deps.maxAttempts !== undefined ? { maxAttempts: deps.maxAttempts } : {}),
   });
   const noteStudent = deps.runtime.noteStudent?.bind(deps.runtime) ?? (() => {});
-  const ctx: RouteContext = { config: deps.config, executor, metrics: deps.metrics, hashStudentId: deps.hashStudentId, noteStudent };
+  const limits = createPublicLimits(deps.config, keys.map((k) => k.name));
+  const { clientAddressHeader } = deps.config.server;
+  const ctx: RouteContext = { config: deps.config, executor, metrics: deps.metrics, hashStudentId: deps.hashStudentId, noteStudent, limitStudent: limits.student };
   const { audioBytes, imageBytes } = deps.config.server.bodyLimits;
+  /** An address past its failed attempts is refused before its key is even compared; then the key's own limit. */
+  const authenticate = (request: FastifyRequest): void => {
+    const now = Date.now();
+    const address = clientAddress(request, clientAddressHeader);
+    const blocked = limits.failedAuth.exhausted(address, now);
+    if (blocked > 0) throw rateLimited(`too many requests with a missing or unknown client key from this address: ${deps.config.auth.failedAuthPerMinute} a minute`, blocked);
+    try {
+      request.clientName = checkKey(request.headers.authorization);
+    } catch (error) {
+      limits.failedAuth.take(address, now);
+      throw error;
+    }
+    const wait = limits.perClient.take(request.clientName, now);
+    if (wait > 0) throw rateLimited(`too many requests for this client key: ${deps.config.auth.rateLimitPerMinute} a minute`, wait);
+  };
   const uploadLimit = Math.max(audioBytes, imageBytes);
 
   await app.register(
     async (api) => {
       api.decorateRequest('trace', null);
+      api.decorateRequest('clientName', null);
       api.setErrorHandler(publicErrorHandler);
       api.setNotFoundHandler((request, reply) => sendPublicError(reply, new PublicError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)));
-      // One callback-style hook per stage (no promise per request): trace, client key, upload size.
+      // One callback-style hook (no promise per request): trace, client key and its limits, upload size.
       api.addHook('onRequest', (request, _reply, done) => {
         startTrace(request);
         try {
-          request.clientName = checkKey(request.headers.authorization);
+          authenticate(request);
           refuseOversizedUpload(request, uploadLimit);
           done();
         } catch (error) {
@@ -89,13 +135,6 @@ export async function registerPublicApi(app: FastifyInstance, deps: PublicApiDep
           if (trace.route) deps.metrics?.overhead.observe({ component: trace.component }, Math.max(0, performance.now() - trace.startedAt - trace.upstreamMs) / 1000);
         }
         done();
-      });
-      await api.register(rateLimit, {
-        global: true,
-        max: deps.config.auth.rateLimitPerMinute,
-        timeWindow: 60_000,
-        keyGenerator: (request: FastifyRequest) => request.clientName ?? request.ip,
-        errorResponseBuilder: (_request, context) => new PublicError('rate_limited', `too many requests for this client key: ${context.max} a minute, retry in ${Math.ceil(context.ttl / 1000)} s`),
       });
       registerChat(api, ctx);
       registerSpeech(api, ctx);
