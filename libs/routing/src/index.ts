@@ -5,6 +5,7 @@ export * from './cohort.ts';
 export * from './plan.ts';
 export * from './failure.ts';
 export * from './router.ts';
+export * from './hedge.ts';
 export * from './breaker.ts';
 export * from './metrics.ts';
 export * from './analysis.ts';

@@ -1,9 +1,10 @@
 // The router: which provider serves a student's request, what to fall back to, and the fallback loop
-// itself, bounded by one deadline (the component's SLA).
+// itself, bounded by one deadline (the component's SLA): in turn, or hedged (the second attempt starts
+// while the first still runs; the first answer wins and the other is aborted).
 import { isInProductionCohort } from './cohort.ts';
 import { classifyFailure, type Failure } from './failure.ts';
 import type { RolloutPlan, RolloutState } from './plan.ts';
-import type { Clock, ProviderId, Route } from './types.ts';
+import type { Clock, ProviderId, Route, Timers } from './types.ts';
 
 export type Cohort = 'production' | 'mvp';
 
@@ -24,16 +25,28 @@ export interface PlanRouteInput {
   studentId: string;
   /** Whether a provider may be called now: usually `breakers.allowRequest(provider)`. Asked for production only. */
   isAvailable: (provider: ProviderId) => boolean;
+  /**
+   * Whether a provider's breaker is closed now, without reserving a probe. Asked for the production
+   * provider of a live component (status other than `mvp`) when the student is in the MVP cohort: a closed
+   * breaker makes it the MVP's fallback. Absent: the MVP has no fallback.
+   */
+  isHealthy?: (provider: ProviderId) => boolean;
 }
 
 /**
  * Production cohort, production available: [production (`production`), MVP (`fallback`)].
  * Production cohort, production unavailable (breaker open): [MVP (`fallback`)], no added latency.
- * MVP cohort (or weight 0, or rollback): [MVP (`mvp`)]. The MVP provider is the last resort and always tried.
+ * MVP cohort (or weight 0, or rollback): [MVP (`mvp`)], then, once the component's migration has started
+ * (status not `mvp`) and the production provider's breaker is closed, [production (`fallback`)]: an MVP
+ * outage is then served by the candidate rather than failing every request.
  */
-export function planRoute({ plan, state, studentId, isAvailable }: PlanRouteInput): RoutePlan {
+export function planRoute({ plan, state, studentId, isAvailable, isHealthy }: PlanRouteInput): RoutePlan {
   const inProduction = state.weight > 0 && state.status !== 'rollback' && isInProductionCohort(plan.component, studentId, state.weight);
-  if (!inProduction) return { cohort: 'mvp', attempts: [{ provider: plan.mvpProvider, route: 'mvp' }] };
+  if (!inProduction) {
+    const mvp: PlannedAttempt = { provider: plan.mvpProvider, route: 'mvp' };
+    if (state.status === 'mvp' || isHealthy === undefined || !isHealthy(plan.productionProvider)) return { cohort: 'mvp', attempts: [mvp] };
+    return { cohort: 'mvp', attempts: [mvp, { provider: plan.productionProvider, route: 'fallback' }] };
+  }
   const fallback: PlannedAttempt = { provider: plan.mvpProvider, route: 'fallback' };
   if (!isAvailable(plan.productionProvider)) return { cohort: 'production', attempts: [fallback] };
   return { cohort: 'production', attempts: [{ provider: plan.productionProvider, route: 'production' }, fallback] };
@@ -44,6 +57,11 @@ export interface AttemptContext {
   /** Time left before the request's deadline; the adapter must time its call out within it. */
   remainingMs: number;
   attemptIndex: number;
+  /**
+   * Hedged routes only: aborted when the request no longer needs this attempt (another one answered
+   * first, or the client left); the call must then drop its connection.
+   */
+  signal?: AbortSignal;
 }
 
 /** What an attempt answers: a value, or a failure (`committed` when a stream already sent bytes to the client). */
@@ -63,6 +81,12 @@ export interface AttemptRecord {
   ok: boolean;
   failure?: Failure;
   committed: boolean;
+  /**
+   * Hedged routes only, an attempt aborted because another one settled the request first: `overtaken` when
+   * it had started first and a later one answered before it (the provider was slow: a timeout for the
+   * breaker and the windows), `cancelled` when it had started later (cut short, not judged).
+   */
+  lostRace?: 'overtaken' | 'cancelled';
 }
 
 export type RouteOutcome<T> =
@@ -84,6 +108,14 @@ export interface ExecuteOptions {
   deadlineAt: number;
   /** At most this many attempts (default: all planned). */
   maxAttempts?: number;
+  /**
+   * Hedge: start the second attempt this many ms after the first if the first has not settled by then
+   * (needs `timers`). Without it, attempts run in turn.
+   */
+  hedgeAfterMs?: number;
+  timers?: Timers;
+  /** The client's signal (hedged routes): aborting it aborts every attempt's signal. */
+  signal?: AbortSignal;
 }
 
 /** Client errors the gateway passes through; another 4xx from an upstream is the gateway's problem (502). */
@@ -98,6 +130,7 @@ export async function executeRoute<T>(attempts: PlannedAttempt[], attempt: Attem
   if (!Number.isFinite(options.deadlineAt)) throw new TypeError('deadlineAt: expected a time in ms since the epoch');
   const { clock, deadlineAt } = options;
   const max = Math.min(options.maxAttempts ?? attempts.length, attempts.length);
+  if (max >= 2 && options.hedgeAfterMs !== undefined && options.timers !== undefined) return new HedgedRoute<T>(attempts, attempt, options, max).run();
   const records: AttemptRecord[] = [];
   for (let i = 0; i < max; i++) {
     const planned = attempts[i]!;
@@ -124,6 +157,125 @@ export async function executeRoute<T>(attempts: PlannedAttempt[], attempt: Attem
   const outOfTime = clock.now() >= deadlineAt || last === undefined || last.failure?.kind === 'timeout';
   const failure: Failure = last?.failure ?? { class: 'transient', kind: 'timeout', message: 'deadline reached before any attempt' };
   return failed(outOfTime ? 'timeout' : 'upstream_failed', failure, last ?? null, records);
+}
+
+/** Why the route gave up, from the attempt that settled last. */
+function endOf<T>(records: AttemptRecord[], last: AttemptRecord | undefined, clock: Clock, deadlineAt: number): RouteOutcome<T> {
+  const outOfTime = clock.now() >= deadlineAt || last === undefined || last.failure?.kind === 'timeout';
+  const failure: Failure = last?.failure ?? { class: 'transient', kind: 'timeout', message: 'deadline reached before any attempt' };
+  return failed(outOfTime ? 'timeout' : 'upstream_failed', failure, last ?? null, records);
+}
+
+const OVERTAKEN: Failure = { class: 'transient', kind: 'timeout', message: 'slower than the hedged attempt, aborted' };
+
+/**
+ * A route whose attempts may overlap: the first starts now, the next one when the hedge delay passes or as
+ * soon as the one in flight fails (whichever comes first). The first success wins, and a client error or a
+ * committed failure ends the route; either way every other attempt in flight is aborted and marked
+ * (`lostRace`). Records are kept by attempt index.
+ */
+class HedgedRoute<T> {
+  private readonly records: AttemptRecord[] = [];
+  private readonly controllers: AbortController[] = [];
+  private readonly clock: Clock;
+  private readonly timers: Timers;
+  private resolve!: (outcome: RouteOutcome<T>) => void;
+  private started = 0;
+  private inFlight = 0;
+  private done = false;
+  private hedge: unknown = null;
+  private lastSettled: AttemptRecord | undefined;
+
+  constructor(
+    private readonly planned: PlannedAttempt[],
+    private readonly attempt: AttemptFn<T>,
+    private readonly options: ExecuteOptions,
+    private readonly max: number,
+  ) {
+    this.clock = options.clock;
+    this.timers = options.timers!;
+  }
+
+  run(): Promise<RouteOutcome<T>> {
+    return new Promise<RouteOutcome<T>>((resolve) => {
+      this.resolve = resolve;
+      this.options.signal?.addEventListener('abort', this, { once: true });
+      if (!this.startNext()) return this.finish(endOf<T>(this.records, undefined, this.clock, this.options.deadlineAt));
+      const delay = this.options.hedgeAfterMs!;
+      if (delay < this.options.deadlineAt - this.clock.now()) this.hedge = this.timers.set(() => this.onHedge(), Math.max(0, delay));
+    });
+  }
+
+  /** The client's signal aborted: every attempt's signal follows. */
+  handleEvent(): void {
+    for (const c of this.controllers) c.abort(this.options.signal?.reason);
+  }
+
+  private onHedge(): void {
+    this.hedge = null;
+    if (!this.done) this.startNext();
+  }
+
+  /** Starts the next planned attempt if one is left and time remains; false otherwise. */
+  private startNext(): boolean {
+    if (this.started >= this.max) return false;
+    const startedAt = this.clock.now();
+    const remainingMs = this.options.deadlineAt - startedAt;
+    if (remainingMs <= 0) return false;
+    const i = this.started++;
+    const planned = this.planned[i]!;
+    const controller = new AbortController();
+    if (this.options.signal?.aborted) controller.abort(this.options.signal.reason);
+    this.controllers[i] = controller;
+    this.records[i] = { provider: planned.provider, route: planned.route, attemptIndex: i, startedAt, latencyMs: 0, ok: false, committed: false };
+    this.inFlight++;
+    let call: Promise<AttemptResult<T>>;
+    try {
+      call = this.attempt(planned.provider, { route: planned.route, remainingMs, attemptIndex: i, signal: controller.signal });
+    } catch (error) {
+      call = Promise.reject(error);
+    }
+    call.then(
+      (result) => this.settle(i, result),
+      (error: unknown) => this.settle(i, { ok: false, failure: classifyFailure(error), committed: (error as { committed?: unknown } | null)?.committed === true }),
+    );
+    return true;
+  }
+
+  private settle(i: number, result: AttemptResult<T>): void {
+    this.inFlight--;
+    if (this.done) return;
+    const record = this.records[i]!;
+    record.latencyMs = Math.max(0, this.clock.now() - record.startedAt);
+    record.ok = result.ok;
+    this.lastSettled = record;
+    const planned = this.planned[i]!;
+    if (result.ok) return this.finish({ ok: true, value: result.value, provider: planned.provider, route: planned.route, attempts: this.records }, i);
+    record.failure = result.failure;
+    record.committed = result.committed === true;
+    if (result.failure.class === 'client') return this.finish(failed('client_error', result.failure, planned, this.records), i);
+    if (record.committed) return this.finish(failed(result.failure.kind === 'timeout' ? 'timeout' : 'upstream_failed', result.failure, planned, this.records), i);
+    // A transient failure: the next attempt starts now rather than at the hedge; the route fails when none is left.
+    if (this.startNext() || this.inFlight > 0) return;
+    this.finish(endOf<T>(this.records, this.lastSettled, this.clock, this.options.deadlineAt));
+  }
+
+  /** Ends the route: the other attempts in flight are aborted and marked as lost. */
+  private finish(outcome: RouteOutcome<T>, settledBy = -1): void {
+    this.done = true;
+    if (this.hedge !== null) this.timers.clear(this.hedge);
+    this.options.signal?.removeEventListener('abort', this);
+    const now = this.clock.now();
+    for (let j = 0; j < this.started; j++) {
+      const record = this.records[j]!;
+      if (j === settledBy || record.ok || record.failure !== undefined) continue;
+      record.latencyMs = Math.max(0, now - record.startedAt);
+      record.lostRace = j < settledBy && outcome.ok ? 'overtaken' : 'cancelled';
+      if (record.lostRace === 'overtaken') record.failure = OVERTAKEN;
+      this.controllers[j]!.abort(new DOMException('another attempt settled the request', 'AbortError'));
+    }
+    this.resolve(outcome);
+  }
 }
 
 function failed<T>(code: 'timeout' | 'upstream_failed' | 'client_error', failure: Failure, at: PlannedAttempt | null, attempts: AttemptRecord[]): RouteOutcome<T> {

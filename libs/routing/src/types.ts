@@ -30,3 +30,9 @@ export interface Clock {
 
 /** A uniform number in [0, 1). Injected for the same reason as the clock. */
 export type RandomSource = () => number;
+
+/** Timers, injected like the clock: the hedge of a route is scheduled through them. */
+export interface Timers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
