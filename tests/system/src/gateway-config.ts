@@ -1,6 +1,7 @@
 // The config file both gateways read (as infra would generate it): the self-hosted providers on the GPU
 // host, the paid ones on the MVP host, every component on a plan whose first step is 50 %, the analysis
-// every second so a rollback is decided within seconds, and a client-key ceiling sized from the class's rate.
+// every second so a rollback is decided within seconds. The rate limits are the stack's defaults, each
+// gateway enforcing its share of two.
 import type { GatewayConfigInput } from '@bascule/contracts';
 
 export const GATEWAY_PORT = 8080;
@@ -20,8 +21,6 @@ export interface GatewayConfigOptions {
   gpuHost: string;
   mvpHost: string;
   dataDir: string;
-  /** Requests a minute the class sends in total: the client key's ceiling is twice that. */
-  classRequestsPerMinute: number;
 }
 
 const plan = (slaMs: number) => ({
@@ -36,12 +35,11 @@ export function gatewayConfig(options: GatewayConfigOptions): GatewayConfigInput
   const mvp = (port: number) => `http://${options.mvpHost}:${port}`;
   const timeoutMs = 3_000;
   return {
-    server: { host: '0.0.0.0', port: GATEWAY_PORT },
+    server: { host: '0.0.0.0', port: GATEWAY_PORT, replicas: 2 },
     auth: {
       clientKeys: [{ name: 'reading-app', keyEnv: 'BASCULE_CLIENT_KEY' }],
       adminTokenEnv: 'BASCULE_ADMIN_TOKEN',
       studentHashKeyEnv: 'BASCULE_STUDENT_HASH_KEY',
-      rateLimitPerMinute: Math.ceil(options.classRequestsPerMinute * 2),
     },
     store: { dataDir: options.dataDir },
     analysis: { intervalMs: 1_000 },

@@ -1,5 +1,6 @@
 // Steady traffic through the load balancer: the lab's simulated class (startTraffic), every result kept
 // with the time it completed, so each scenario counts what happened in its own window.
+import { fetch } from 'undici';
 import { createRng, startTraffic, type Activity, type Traffic, type TrafficResult } from '@bascule/lab';
 import { ORIGIN } from './client.ts';
 import { SECRETS } from './gateway-config.ts';
@@ -57,4 +58,50 @@ export function countWindow(results: readonly TimedResult[], from: number, to: n
     if (r.route) counts.byRoute[r.route] = (counts.byRoute[r.route] ?? 0) + 1;
   }
   return counts;
+}
+
+export interface NoisyStudent {
+  /** Answers by status (0: no answer). */
+  byStatus: Record<string, number>;
+  sent(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * One student outside the class asking for exercises as fast as `ratePerSecond`: a child tapping the button
+ * again and again (or a script with a student's id). Each request has a timeout; stop() waits for them.
+ */
+export function startNoisyStudent(options: { studentId: string; ratePerSecond: number }): NoisyStudent {
+  const byStatus: Record<string, number> = {};
+  const pending = new Set<Promise<void>>();
+  let sent = 0;
+  const send = async () => {
+    let status = 0;
+    try {
+      const response = await fetch(`${ORIGIN}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SECRETS.BASCULE_CLIENT_KEY}`, 'x-student-id': options.studentId, 'content-type': 'application/json' },
+        body: JSON.stringify({ messages: [{ role: 'user', content: 'Encore un texte de lecture, s’il te plaît !' }], max_tokens: 40 }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      await response.arrayBuffer();
+      status = response.status;
+    } catch {
+      status = 0;
+    }
+    byStatus[status] = (byStatus[status] ?? 0) + 1;
+  };
+  const timer = setInterval(() => {
+    sent += 1;
+    const p = send().finally(() => pending.delete(p));
+    pending.add(p);
+  }, 1000 / options.ratePerSecond);
+  return {
+    byStatus,
+    sent: () => sent,
+    stop: async () => {
+      clearInterval(timer);
+      await Promise.allSettled([...pending]);
+    },
+  };
 }

@@ -19,12 +19,17 @@ async function onPath(command: string): Promise<boolean> {
   return stdout.trim() !== '';
 }
 
-/** Throws one error listing every missing requirement. */
-export async function preflight(): Promise<void> {
+/**
+ * Throws one error listing every missing requirement. `uid` (this process's by default) and `postgresBin`
+ * (POSTGRES_BIN) are what is judged.
+ */
+export async function preflight(options: { uid?: number; postgresBin?: string } = {}): Promise<void> {
   const problems: string[] = [];
+  const uid = options.uid ?? process.getuid?.();
+  const postgresBin = options.postgresBin ?? POSTGRES_BIN;
   if (process.platform !== 'linux') problems.push(`Linux network namespaces are needed; this is ${process.platform}`);
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    problems.push(`root is needed to create network namespaces (ip netns add); running as uid ${process.getuid()}: run as root (CI does) or with sudo`);
+  if (uid !== 0) {
+    problems.push(`root is needed to create network namespaces (ip netns add); running as uid ${uid}: run as root (CI does) or with sudo`);
   }
   if (!(await onPath('ip'))) problems.push('`ip` is missing: install Debian\'s iproute2 (apt-get install iproute2)');
   else if (problems.length === 0) {
@@ -41,8 +46,8 @@ export async function preflight(): Promise<void> {
   }
   if (!(await onPath('haproxy'))) problems.push('`haproxy` is missing: install Debian\'s haproxy (apt-get install haproxy); it stands in for the edge load balancer');
   for (const tool of ['initdb', 'pg_ctl', 'postgres']) {
-    if (!(await executable(`${POSTGRES_BIN}/${tool}`))) {
-      problems.push(`${POSTGRES_BIN}/${tool} is missing: install Debian's postgresql-15 (or set BASCULE_SYSTEM_PG_BIN to the folder of initdb and pg_ctl)`);
+    if (!(await executable(`${postgresBin}/${tool}`))) {
+      problems.push(`${postgresBin}/${tool} is missing: install Debian's postgresql-15 (or set BASCULE_SYSTEM_PG_BIN to the folder of initdb and pg_ctl)`);
     }
   }
   if (!(await onPath('runuser'))) problems.push('`runuser` is missing (util-linux): PostgreSQL runs as the non-root user postgres');

@@ -20,7 +20,6 @@ const RUN_DIR_PREFIX = 'bascule-system-test-';
 export interface SystemOptions {
   /** Multiplies the lab's simulated processing times. */
   latencyScale: number;
-  classRequestsPerMinute: number;
   log(line: string): void;
 }
 
@@ -79,7 +78,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     ];
 
     const configPath = join(runDir, 'gateway.json');
-    await writeFile(configPath, JSON.stringify(gatewayConfig({ gpuHost: HOSTS.gpu.ip, mvpHost: HOSTS.mvp.ip, dataDir: join(runDir, 'data'), classRequestsPerMinute: options.classRequestsPerMinute }), null, 2));
+    await writeFile(configPath, JSON.stringify(gatewayConfig({ gpuHost: HOSTS.gpu.ip, mvpHost: HOSTS.mvp.ip, dataDir: join(runDir, 'data') }), null, 2));
     const gatewayMain = join(REPO_ROOT, 'apps/gateway/src/main.ts');
     const hostOf = { a: HOSTS.gatewayA, b: HOSTS.gatewayB } as const;
     const gateways = {} as Record<Replica, HostProcess>;
