@@ -1,19 +1,24 @@
 // Composition root: Fastify + the public API (src/public) + the admin API + /healthz, /readyz, /metrics,
-// over one store and one migration runtime. `close()` stops taking requests, lets in-flight ones finish,
-// flushes the rollups and closes the store.
+// over one store (SQLite, or PostgreSQL shared by replicas) and one migration runtime. The lease starts the
+// analysis loop on this gateway when it wins it and stops it when it loses it; the state sync routes other
+// replicas' changes. `close()` stops taking requests, lets in-flight ones finish, writes the rollups, hands
+// the lease back and closes the store.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BreakerOptions, Clock } from '@bascule/routing';
 import { costModelFromConfig, type GatewayConfig } from '@bascule/contracts';
 import { registerAdminApi, type StreamOptions } from './admin/index.ts';
 import { localConfig, type LoadedConfig } from './config/index.ts';
 import { Migrations, plansFromConfig } from './migration/index.ts';
-import { Store } from './store/index.ts';
+import { PostgresStore, StoreHealth, openStore, trackHealth, type GatewayStore } from './store/index.ts';
+import { LocalLease, type Lease } from './coordination/lease.ts';
+import { PostgresLease } from './coordination/postgres-lease.ts';
+import { PostgresStateSync } from './coordination/state-sync.ts';
 import { registerPublicApi } from './public/index.ts';
 import { LOG_REDACT } from './http/redact.ts';
 import { registerCors } from './http/cors.ts';
@@ -28,6 +33,11 @@ export interface GatewayOptions {
   loaded?: LoadedConfig;
   /** SQLite file, or `:memory:`. Default: `<dataDir>/bascule.db`. */
   storePath?: string;
+  /**
+   * PostgreSQL URL: several gateways share the state. Default: BASCULE_DATABASE_URL, else the variable
+   * the config's store.databaseUrlEnv names; without one, the SQLite file. `null` forces SQLite.
+   */
+  databaseUrl?: string | null;
   /** Default: BASCULE_DATA_DIR, else the config's store.dataDir. */
   dataDir?: string;
   clock?: Clock;
@@ -48,7 +58,9 @@ export interface GatewayOptions {
 export interface Gateway {
   app: FastifyInstance;
   runtime: Migrations;
-  store: Store;
+  store: GatewayStore;
+  storeHealth: StoreHealth;
+  lease: Lease;
   registry: Registry;
   config: GatewayConfig;
   /** The separate /metrics listener's URL when `metrics.host`/`port` are set and it listens; else null. */
@@ -62,7 +74,17 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const loaded = options.loaded ?? localConfig();
   const { config, secrets } = loaded;
   const dataDir = options.dataDir ?? process.env.BASCULE_DATA_DIR ?? config.store.dataDir;
-  const store = new Store(options.storePath ?? join(resolve(dataDir), 'bascule.db'));
+  // An explicit SQLite path means SQLite; otherwise the environment and the config decide.
+  const databaseUrl = options.databaseUrl === undefined ? (options.storePath === undefined ? databaseUrlFrom(config, process.env) : undefined) : (options.databaseUrl ?? undefined);
+  const raw = await openStore({
+    databaseUrl,
+    sqlitePath: options.storePath ?? join(resolve(dataDir), 'bascule.db'),
+    dataDir,
+    connectTimeoutMs: config.store.connectTimeoutMs,
+    queryTimeoutMs: config.store.queryTimeoutMs,
+  });
+  const storeHealth = new StoreHealth();
+  const store = trackHealth(raw, storeHealth);
   const app = Fastify({
     logger: withRedaction(options.logger ?? { level: 'info' }),
     bodyLimit: config.server.bodyLimits.jsonBytes,
@@ -71,8 +93,12 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   });
   registerRootErrors(app);
   let closing = false;
-  const runtime = new Migrations({
+  const lease: Lease = raw instanceof PostgresStore ? new PostgresLease({ pool: raw.pool, ttlMs: config.store.lease.ttlMs, renewMs: config.store.lease.renewMs, log: app.log }) : new LocalLease();
+  const runtime = await Migrations.create({
     store,
+    fence: () => lease.fence(),
+    flushIntervalMs: config.store.flushIntervalMs,
+    maxPendingRollups: config.store.maxPendingRollups,
     plans: plansFromConfig(config),
     clock: options.clock,
     windowMs: options.windowMs,
@@ -86,6 +112,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registerRolloutGauges(registry, runtime);
+  registerStoreMetrics(registry, runtime, storeHealth, lease);
   const metrics = createGatewayMetrics(registry);
 
   // While closing, answers end their keep-alive connection so the server can close once they are sent.
@@ -94,7 +121,12 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     done(null, payload);
   });
   registerCors(app, { allowedOrigins: config.server.cors.allowedOrigins });
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  // Alive and routing even with the store away: degraded says so, and why, without failing the probe.
+  app.get('/healthz', async () => {
+    const s = storeHealth.view();
+    return { status: s.ok ? 'ok' : 'degraded', store: { engine: raw.engine, ...s }, lease: lease.describe() };
+  });
+  // A gateway that routes is ready: the store is not on the request path, so its loss does not count here.
   app.get('/readyz', async (_request, reply) => {
     const ready = store.open && !closing;
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', store: store.open ? 'open' : 'closed', config: loaded.source });
@@ -108,7 +140,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     const hashKey = secrets.studentHashKey ?? randomBytes(32).toString('hex');
     await registerPublicApi(app, {
       config,
-      runtime,
+      runtime: runtime.routing,
       metrics,
       hashStudentId: createStudentHasher(hashKey),
       clientKeys: secrets.clientKeys.map((k) => k.key),
@@ -123,10 +155,27 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     app.get('/dashboard', async (_request, reply) => reply.redirect('/dashboard/'));
   }
 
-  if (options.analysisLoop ?? true) runtime.start();
+  runtime.startFlushing();
+  const sync =
+    raw instanceof PostgresStore
+      ? new PostgresStateSync({ store: raw, loadStates: () => store.loadStates(), events: (q) => store.events(q), target: runtime, refreshMs: config.store.syncIntervalMs, log: app.log })
+      : null;
+  sync?.start();
+  const analysisLoop = options.analysisLoop ?? true;
+  lease.start({
+    onAcquired: () => analysisLoop && runtime.start(),
+    onLost: () => void runtime.stopAnalysis(),
+  });
+  // After the server has closed (in-flight requests answered): hand the lease back, write the rollups, close.
   app.addHook('onClose', async () => {
-    await runtime.stop();
-    store.close();
+    await lease.stop();
+    await sync?.stop();
+    try {
+      await runtime.stop();
+    } catch (error) {
+      app.log.error({ err: error instanceof Error ? error.message : String(error), pending: runtime.dropped }, 'last rollups not written: store unreachable');
+    }
+    await store.close();
   });
 
   let closed: Promise<void> | null = null;
@@ -134,6 +183,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     app,
     runtime,
     store,
+    storeHealth,
+    lease,
     registry,
     config,
     metricsUrl: metricsEndpoint.url,
@@ -166,6 +217,43 @@ export function withRedaction(logger: FastifyServerOptions['logger']): FastifySe
   if (logger === false || logger === undefined) return logger;
   if (logger === true) return { level: 'info', redact: LOG_REDACT };
   return { ...logger, redact: LOG_REDACT };
+}
+
+/** The database URL from BASCULE_DATABASE_URL, else from the variable the config names; undefined for SQLite. */
+export function databaseUrlFrom(config: GatewayConfig, env: NodeJS.ProcessEnv): string | undefined {
+  const url = env.BASCULE_DATABASE_URL ?? (config.store.databaseUrlEnv === undefined ? undefined : env[config.store.databaseUrlEnv]);
+  return url === undefined || url === '' ? undefined : url;
+}
+
+/** The store's reachability, the lease, and what was dropped past the in-memory bound while the store was away. */
+function registerStoreMetrics(registry: Registry, runtime: Migrations, health: StoreHealth, lease: Lease): void {
+  new Gauge({
+    name: 'bascule_store_up',
+    help: 'Whether the state store answered the last call (1) or not (0).',
+    registers: [registry],
+    collect() {
+      this.set(health.isOk ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'bascule_analysis_leader',
+    help: 'Whether this gateway holds the lease and runs the analysis loop (1) or not (0).',
+    registers: [registry],
+    collect() {
+      this.set(lease.held ? 1 : 0);
+    },
+  });
+  let reported = 0;
+  new Counter({
+    name: 'bascule_rollup_attempts_dropped_total',
+    help: 'Attempts whose per-minute rollups were dropped because the store was away longer than the in-memory bound.',
+    registers: [registry],
+    collect() {
+      const now = runtime.dropped.attempts;
+      if (now > reported) this.inc(now - reported);
+      reported = now;
+    },
+  });
 }
 
 /** Weight and status of every component, read when Prometheus scrapes. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CostsResponseSchema, ErrorBodySchema, type CostsResponse } from '@bascule/contracts';
 import { emptyHistogram, recordLatency, type MinuteRollup } from '@bascule/routing';
 import type { Gateway } from '../src/app.ts';
-import { SCHEMA_MIGRATIONS, Store } from '../src/store/index.ts';
+import { SCHEMA_MIGRATIONS, SqliteStore as Store } from '../src/store/index.ts';
 import { FakeClock, adminHeaders } from './helpers.ts';
 import { adminGet, fileGateway } from './support/file-gateway.ts';
 
@@ -25,7 +25,7 @@ beforeAll(async () => {
   record(Date.UTC(2026, 10, 30, 23, 59), 'stt', 'openai-whisper', 10, 0.01); // November
   record(Date.UTC(2026, 11, 1, 9, 0), 'stt', 'openai-whisper', 4, 0.006); // December
   record(Date.UTC(2026, 11, 2, 9, 0), 'stt', 'faster-whisper', 2, 0.001);
-  gw.runtime.tick(now);
+  await gw.runtime.tick(now);
   record(now, 'llm', 'groq', 3, 0.0005); // this minute, not flushed yet
 });
 afterAll(async () => {
@@ -69,10 +69,10 @@ describe('costs endpoint', () => {
     const before = await costs();
     await gw.close();
     const store = new Store(files.storePath);
-    expect(store.pruneRollups(now + 60_000)).toBeGreaterThan(0);
-    store.close();
+    expect(await store.pruneRollups(now + 60_000)).toBeGreaterThan(0);
+    await store.close();
     gw = await files.open();
-    expect(gw.store.rollupsSince(0)).toEqual([]);
+    expect(await gw.store.rollupsSince(0)).toEqual([]);
     const after = await costs();
     // Sums may be added in another order: equal to the last cent's billionth.
     expect({ ...after, costEur: 0 }).toEqual({ ...before, costEur: 0 });
@@ -81,7 +81,7 @@ describe('costs endpoint', () => {
 });
 
 describe('monthly costs migration', () => {
-  it('fills the month totals from the minutes stored before it', () => {
+  it('fills the month totals from the minutes stored before it', async () => {
     const path = join(files.dir, 'old.db');
     const old = new Store(path, SCHEMA_MIGRATIONS.filter((m) => m.version === 1));
     const histogram = emptyHistogram();
@@ -89,9 +89,9 @@ describe('monthly costs migration', () => {
     const rollup = (minute: number, count: number, costEur: number): MinuteRollup => ({ minute, component: 'vision', provider: 'easyocr', route: 'mvp', count, errors: 0, latencySumMs: 100, costEur, histogram });
     old.db.prepare('INSERT INTO minute_rollups (minute, component, provider, route, rollup_json) VALUES (?, ?, ?, ?, ?)').run(Date.UTC(2026, 11, 1, 10), 'vision', 'easyocr', 'mvp', JSON.stringify(rollup(Date.UTC(2026, 11, 1, 10), 2, 0.004)));
     old.db.prepare('INSERT INTO minute_rollups (minute, component, provider, route, rollup_json) VALUES (?, ?, ?, ?, ?)').run(Date.UTC(2026, 11, 2, 10), 'vision', 'easyocr', 'mvp', JSON.stringify(rollup(Date.UTC(2026, 11, 2, 10), 3, 0.006)));
-    old.close();
+    await old.close();
     const upgraded = new Store(path);
-    expect(upgraded.monthlyCosts('2026-12')).toEqual([{ month: '2026-12', component: 'vision', provider: 'easyocr', requests: 5, costEur: 0.01, firstMinute: Date.UTC(2026, 11, 1, 10) }]);
-    upgraded.close();
+    expect(await upgraded.monthlyCosts('2026-12')).toEqual([{ month: '2026-12', component: 'vision', provider: 'easyocr', requests: 5, costEur: 0.01, firstMinute: Date.UTC(2026, 11, 1, 10) }]);
+    await upgraded.close();
   });
 });

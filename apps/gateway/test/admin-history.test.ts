@@ -31,7 +31,7 @@ beforeAll(async () => {
   record(50 * MINUTE_MS, 2); // within the hour
   record(2 * MINUTE_MS, 5, 'production', 100);
   record(2 * MINUTE_MS, 1, 'fallback', 1_500);
-  gw.runtime.tick(now); // flushed to the SQLite file...
+  await gw.runtime.tick(now); // flushed to the SQLite file...
   record(0, 6, 'production', 120); // ...and the current minute, not flushed yet
 });
 afterAll(async () => {

@@ -89,7 +89,7 @@ describe('rollout against the lab', () => {
 
   it('rolls back automatically after the fault persists, with the reason in the audit log', async () => {
     const plan = gateway.runtime.plan('llm');
-    for (let i = 0; i < plan.rollbackAfterEvaluations; i++) gateway.runtime.tick();
+    for (let i = 0; i < plan.rollbackAfterEvaluations; i++) await gateway.runtime.tick();
     const llm = (await admin('GET', '/components/llm')).body;
     expect(llm).toMatchObject({ status: 'rollback', weight: 0 });
     const events = (await admin('GET', '/events?component=llm&limit=1')).body as { events: { actor: string; action: string; reason: string }[] };

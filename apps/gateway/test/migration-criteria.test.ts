@@ -10,7 +10,7 @@ import { createGateway, type Gateway } from '../src/app.ts';
 import { Migrations, plansFromConfig } from '../src/migration/index.ts';
 import { mvpCostPerRequest } from '../src/migration/mvp-cost.ts';
 import { StepWindows, firstWholeMinute } from '../src/migration/step-window.ts';
-import { Store } from '../src/store/index.ts';
+import { SqliteStore as Store } from '../src/store/index.ts';
 import { FakeClock, adminHeaders, testConfig } from './helpers.ts';
 
 const MINUTE = 60_000;
@@ -43,81 +43,81 @@ function record(runtime: Migrations, at: number, n: number, t: Traffic): void {
   }
 }
 
-const criterion = (runtime: Migrations, component: Component, id: string) => runtime.criteria(component).criteria.find((c) => c.id === id)!;
+const criterion = async (runtime: Migrations, component: Component, id: string) => (await runtime.criteria(component)).criteria.find((c) => c.id === id)!;
 
 describe('GO/NO-GO criteria over the current step', () => {
   it('count the whole step, long after the alert window has moved on', async () => {
     const clock = new FakeClock();
     const { runtime } = await gateway(clock);
-    runtime.act('llm', 'promote', 'start the canary');
+    await runtime.act('llm', 'promote', 'start the canary');
     const start = clock.now();
     record(runtime, start + MINUTE, 1_000, { component: 'llm', provider: 'groq' });
-    runtime.tick(clock.advance(30 * MINUTE));
+    await runtime.tick(clock.advance(30 * MINUTE));
 
     // The 5-minute window is empty now, but the step has 1 000 good requests.
-    expect(runtime.summary('llm').providers.production.metrics.requests).toBe(0);
-    expect(criterion(runtime, 'llm', 'availability')).toMatchObject({ verdict: 'PASS', samples: 1_000, measured: 1 });
-    expect(criterion(runtime, 'llm', 'p95_latency')).toMatchObject({ verdict: 'PASS', samples: 1_000 });
-    expect(CriteriaResponseSchema.parse(runtime.criteria('llm')).step).toBe(0);
+    expect((await runtime.summary('llm')).providers.production.metrics.requests).toBe(0);
+    expect(await criterion(runtime, 'llm', 'availability')).toMatchObject({ verdict: 'PASS', samples: 1_000, measured: 1 });
+    expect(await criterion(runtime, 'llm', 'p95_latency')).toMatchObject({ verdict: 'PASS', samples: 1_000 });
+    expect(CriteriaResponseSchema.parse(await runtime.criteria('llm')).step).toBe(0);
   });
 
   it('raise alerts on the short window while the criteria weigh the step', async () => {
     const clock = new FakeClock();
     const { runtime } = await gateway(clock);
-    runtime.act('llm', 'promote', 'start the canary');
+    await runtime.act('llm', 'promote', 'start the canary');
     record(runtime, clock.now() + MINUTE, 1_000, { component: 'llm', provider: 'groq' });
     clock.advance(2 * 3_600_000);
     record(runtime, clock.now(), 30, { component: 'llm', provider: 'groq', ok: false });
-    runtime.tick(clock.advance(5_000));
+    await runtime.tick(clock.advance(5_000));
 
-    expect(runtime.summary('llm').alerts.map((a) => a.metric)).toContain('error_rate'); // 30 of 30 failed just now
-    expect(criterion(runtime, 'llm', 'availability')).toMatchObject({ verdict: 'FAIL', samples: 1_030 });
-    expect(criterion(runtime, 'llm', 'availability').measured).toBeCloseTo(1_000 / 1_030, 6);
+    expect((await runtime.summary('llm')).alerts.map((a) => a.metric)).toContain('error_rate'); // 30 of 30 failed just now
+    expect(await criterion(runtime, 'llm', 'availability')).toMatchObject({ verdict: 'FAIL', samples: 1_030 });
+    expect((await criterion(runtime, 'llm', 'availability')).measured).toBeCloseTo(1_000 / 1_030, 6);
   });
 
   it('start again at each step: the previous step’s failures are not counted', async () => {
     const clock = new FakeClock();
     const { runtime } = await gateway(clock);
-    runtime.act('llm', 'promote', 'start the canary');
+    await runtime.act('llm', 'promote', 'start the canary');
     record(runtime, clock.now() + MINUTE, 500, { component: 'llm', provider: 'groq', ok: false });
-    runtime.tick(clock.advance(3 * MINUTE));
-    expect(criterion(runtime, 'llm', 'availability')).toMatchObject({ verdict: 'FAIL', samples: 500 });
+    await runtime.tick(clock.advance(3 * MINUTE));
+    expect(await criterion(runtime, 'llm', 'availability')).toMatchObject({ verdict: 'FAIL', samples: 500 });
 
     clock.advance(30_000);
-    runtime.act('llm', 'promote', 'to 50 %');
+    await runtime.act('llm', 'promote', 'to 50 %');
     record(runtime, clock.now() + MINUTE, 450, { component: 'llm', provider: 'groq' });
-    runtime.tick(clock.advance(2 * MINUTE));
-    expect(criterion(runtime, 'llm', 'availability')).toMatchObject({ verdict: 'PASS', samples: 450, measured: 1 });
+    await runtime.tick(clock.advance(2 * MINUTE));
+    expect(await criterion(runtime, 'llm', 'availability')).toMatchObject({ verdict: 'PASS', samples: 450, measured: 1 });
   });
 
   it('read the same step after a restart, and add minutes as they settle', async () => {
     const path = join(dir, 'restart.db');
     const clock = new FakeClock();
     const first = await gateway(clock, path);
-    first.runtime.act('llm', 'promote', 'start the canary');
+    await first.runtime.act('llm', 'promote', 'start the canary');
     const start = clock.now();
     record(first.runtime, start + MINUTE, 300, { component: 'llm', provider: 'groq' });
-    first.runtime.tick(clock.advance(20 * MINUTE)); // minute 1 is settled (folded) now
+    await first.runtime.tick(clock.advance(20 * MINUTE)); // minute 1 is settled (folded) now
     record(first.runtime, clock.now(), 200, { component: 'llm', provider: 'groq' });
-    first.runtime.tick(clock.advance(15 * MINUTE)); // and so is that one
+    await first.runtime.tick(clock.advance(15 * MINUTE)); // and so is that one
     record(first.runtime, clock.now(), 100, { component: 'llm', provider: 'groq' });
-    first.runtime.tick(clock.advance(5_000));
-    expect(criterion(first.runtime, 'llm', 'availability').samples).toBe(600);
+    await first.runtime.tick(clock.advance(5_000));
+    expect((await criterion(first.runtime, 'llm', 'availability')).samples).toBe(600);
     await first.close();
     gateways.splice(gateways.indexOf(first), 1);
 
     const second = await gateway(clock, path);
-    expect(criterion(second.runtime, 'llm', 'availability').samples).toBe(600);
+    expect((await criterion(second.runtime, 'llm', 'availability')).samples).toBe(600);
   });
 
   it('before the first step (no step start), use the short window', async () => {
     const clock = new FakeClock();
     const { runtime } = await gateway(clock);
-    runtime.setWeight('llm', 20, 'by hand'); // a weight without a step
+    await runtime.setWeight('llm', 20, 'by hand'); // a weight without a step
     record(runtime, clock.now(), 10, { component: 'llm', provider: 'groq' });
-    expect(criterion(runtime, 'llm', 'availability').samples).toBe(10);
-    runtime.tick(clock.advance(10 * MINUTE));
-    expect(criterion(runtime, 'llm', 'availability').samples).toBe(0);
+    expect((await criterion(runtime, 'llm', 'availability')).samples).toBe(10);
+    await runtime.tick(clock.advance(10 * MINUTE));
+    expect((await criterion(runtime, 'llm', 'availability')).samples).toBe(0);
   });
 });
 
@@ -127,22 +127,22 @@ describe('the step window cache', () => {
     expect(firstWholeMinute(10 * MINUTE + 1)).toBe(11 * MINUTE);
   });
 
-  it('re-reads only the minutes that are not settled', () => {
+  it('re-reads only the minutes that are not settled', async () => {
     const store = new Store(':memory:');
     const reads: number[] = [];
     const windows = new StepWindows({ rollupsSince: (since, c) => (reads.push(since), store.rollupsSince(since, c)) }, 10 * MINUTE);
     const plans = plansFromConfig(testConfig().config);
     const clock = new FakeClock(Date.UTC(2026, 0, 5, 9, 0, 0));
-    const m = new Migrations({ store, plans, clock });
+    const m = await Migrations.create({ store, plans, clock });
     const start = clock.now();
     record(m, start, 5, { component: 'llm', provider: 'groq' });
-    m.flush();
-    const count = (now: number) => windows.rollups('llm', start, now, []).reduce((s, r) => s + r.count, 0);
-    expect(count(start + MINUTE)).toBe(5);
-    expect(count(start + 60 * MINUTE)).toBe(5);
-    expect(count(start + 61 * MINUTE)).toBe(5);
+    await m.flush();
+    const count = async (now: number) => (await windows.rollups('llm', start, now, [])).reduce((s, r) => s + r.count, 0);
+    expect(await count(start + MINUTE)).toBe(5);
+    expect(await count(start + 60 * MINUTE)).toBe(5);
+    expect(await count(start + 61 * MINUTE)).toBe(5);
     expect(reads).toEqual([start, start, start + 50 * MINUTE]);
-    store.close();
+    await store.close();
   });
 });
 
@@ -150,12 +150,12 @@ describe('the cost criterion (stt: cost < 50 % of the MVP’s)', () => {
   it('without MVP traffic, compares with the MVP priced by the config for a typical request', async () => {
     const clock = new FakeClock();
     const gw = await gateway(clock);
-    gw.runtime.act('stt', 'promote', 'start');
+    await gw.runtime.act('stt', 'promote', 'start');
     record(gw.runtime, clock.now() + MINUTE, 250, { component: 'stt', provider: 'faster-whisper' });
-    gw.runtime.tick(clock.advance(3 * MINUTE));
+    await gw.runtime.tick(clock.advance(3 * MINUTE));
 
     // openai-whisper at 0.0001 €/audio second (local config) × 5 s; faster-whisper costs 0 per request.
-    expect(criterion(gw.runtime, 'stt', 'cost_ratio')).toMatchObject({ verdict: 'PASS', measured: 0, samples: 250 });
+    expect(await criterion(gw.runtime, 'stt', 'cost_ratio')).toMatchObject({ verdict: 'PASS', measured: 0, samples: 250 });
     const res = await gw.app.inject({ url: '/admin/v1/components/stt', headers: adminHeaders });
     const summary = ComponentSummarySchema.parse(res.json());
     expect(summary.metrics.mvpCostPerRequestEur).toBeCloseTo(0.0005, 10);
@@ -164,16 +164,16 @@ describe('the cost criterion (stt: cost < 50 % of the MVP’s)', () => {
   it('with enough MVP traffic in the step, compares with its measured cost', async () => {
     const clock = new FakeClock();
     const gw = await gateway(clock);
-    gw.runtime.act('stt', 'promote', 'start');
+    await gw.runtime.act('stt', 'promote', 'start');
     record(gw.runtime, clock.now() + MINUTE, 250, { component: 'stt', provider: 'faster-whisper', costEur: 0.0004 });
     record(gw.runtime, clock.now() + MINUTE, 50, { component: 'stt', provider: 'openai-whisper', route: 'mvp', costEur: 0.001 });
-    gw.runtime.tick(clock.advance(3 * MINUTE));
+    await gw.runtime.tick(clock.advance(3 * MINUTE));
 
     // 0.0004 / 0.001 = 0.4 < 0.5 (against the priced 0.0005 it would be 0.8, a FAIL).
-    const cost = criterion(gw.runtime, 'stt', 'cost_ratio');
+    const cost = await criterion(gw.runtime, 'stt', 'cost_ratio');
     expect(cost.verdict).toBe('PASS');
     expect(cost.measured).toBeCloseTo(0.4, 6);
-    expect(gw.runtime.summary('stt').metrics.mvpCostPerRequestEur).toBeCloseTo(0.001, 10);
+    expect((await gw.runtime.summary('stt')).metrics.mvpCostPerRequestEur).toBeCloseTo(0.001, 10);
     expect((await gw.app.inject({ url: '/admin/v1/components', headers: adminHeaders })).json().components[1].metrics.mvpCostPerRequestEur).toBeCloseTo(0.001, 10);
   });
 

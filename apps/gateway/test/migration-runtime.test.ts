@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseGatewayConfig } from '@bascule/contracts';
 import { Migrations, plansFromConfig, type AttemptRecord } from '../src/migration/index.ts';
-import { Store } from '../src/store/index.ts';
+import { SqliteStore as Store } from '../src/store/index.ts';
 import { FakeClock, testConfig } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bascule-runtime-'));
@@ -36,46 +36,46 @@ function attempts(m: Migrations, clock: FakeClock, n: number, o: Partial<Attempt
   }
 }
 
-function make(store: Store, clock: FakeClock, config = testConfig().config, webhookUrl?: string): Migrations {
-  return new Migrations({ store, plans: plansFromConfig(config), clock, webhook: { url: webhookUrl, timeoutMs: 1_000 } });
+function make(store: Store, clock: FakeClock, config = testConfig().config, webhookUrl?: string): Promise<Migrations> {
+  return Migrations.create({ store, plans: plansFromConfig(config), clock, webhook: { url: webhookUrl, timeoutMs: 1_000 } });
 }
 
 describe('migration runtime', () => {
   it('rolls back after N critical evaluations, logs the reason and posts the webhook', async () => {
     const clock = new FakeClock();
     const store = new Store(':memory:');
-    const m = make(store, clock, undefined, hookUrl);
-    m.setWeight('llm', 50, 'half the class');
+    const m = await make(store, clock, undefined, hookUrl);
+    await m.setWeight('llm', 50, 'half the class');
     attempts(m, clock, 100, {});
-    m.tick(clock.advance(5_000));
+    await m.tick(clock.advance(5_000));
     expect(m.state('llm')).toMatchObject({ weight: 50, status: 'migrating' });
 
     // The production provider starts failing: error rate far above 5 %; the breaker opens too.
     attempts(m, clock, 60, { ok: false, failure: 'status', status: 503 });
     for (let i = 1; i <= 2; i++) {
-      m.tick(clock.advance(5_000));
+      await m.tick(clock.advance(5_000));
       expect(m.state('llm').status).toBe('migrating');
-      expect(m.summary('llm').alerts.some((a) => a.severity === 'critical' && a.evaluations === i)).toBe(true);
+      expect((await m.summary('llm')).alerts.some((a) => a.severity === 'critical' && a.evaluations === i)).toBe(true);
     }
-    m.tick(clock.advance(5_000));
+    await m.tick(clock.advance(5_000));
     expect(m.state('llm')).toMatchObject({ weight: 0, status: 'rollback' });
-    const [event] = m.events({ limit: 1 });
+    const [event] = await m.events({ limit: 1 });
     expect(event).toMatchObject({ actor: 'analysis', action: 'rollback', from: { weight: 50 }, to: { weight: 0, status: 'rollback' } });
     expect(event!.reason).toMatch(/automatic rollback after 3 consecutive critical evaluations: .*groq/);
     await m.stop();
     expect(received).toContainEqual(expect.objectContaining({ type: 'bascule.rollback', component: 'llm', provider: 'groq', reason: event!.reason }));
 
     // A rollback stays a rollback: more ticks do nothing.
-    m.tick(clock.advance(60_000));
+    await m.tick(clock.advance(60_000));
     expect(m.state('llm').status).toBe('rollback');
   });
 
   it('keeps going when the webhook cannot be reached', async () => {
     const clock = new FakeClock();
-    const m = make(new Store(':memory:'), clock, undefined, 'http://127.0.0.1:9/unreachable');
-    m.setWeight('llm', 10, 'canary');
+    const m = await make(new Store(':memory:'), clock, undefined, 'http://127.0.0.1:9/unreachable');
+    await m.setWeight('llm', 10, 'canary');
     attempts(m, clock, 50, { ok: false, failure: 'connection' });
-    for (let i = 0; i < 3; i++) m.tick(clock.advance(5_000));
+    for (let i = 0; i < 3; i++) await m.tick(clock.advance(5_000));
     expect(m.state('llm').status).toBe('rollback');
     await expect(m.stop()).resolves.toBeUndefined();
   });
@@ -86,16 +86,16 @@ describe('migration runtime', () => {
     const warnings: string[] = [];
     const log = { info() {}, error() {}, warn: (obj: object, msg: string) => warnings.push(`${msg} ${JSON.stringify(obj)}`) };
     const clock = new FakeClock();
-    const m = new Migrations({
+    const m = await Migrations.create({
       store: new Store(':memory:'),
       plans: plansFromConfig(testConfig().config),
       clock,
       log,
       webhook: { url: `http://127.0.0.1:${(silent.address() as { port: number }).port}/`, timeoutMs: 200 },
     });
-    m.setWeight('llm', 10, 'canary');
+    await m.setWeight('llm', 10, 'canary');
     attempts(m, clock, 50, { ok: false, failure: 'status', status: 500 });
-    for (let i = 0; i < 3; i++) m.tick(clock.advance(5_000)); // synchronous: returns while the POST hangs
+    for (let i = 0; i < 3; i++) await m.tick(clock.advance(5_000)); // returns while the POST hangs
     expect(m.state('llm').status).toBe('rollback');
     expect(warnings).toEqual([]);
     await m.stop(); // waits for the notification to settle, i.e. for its timeout
@@ -105,9 +105,9 @@ describe('migration runtime', () => {
     await new Promise((resolve) => silent.close(resolve));
   });
 
-  it('opens the breaker after consecutive failures and closes it after a good probe', () => {
+  it('opens the breaker after consecutive failures and closes it after a good probe', async () => {
     const clock = new FakeClock();
-    const m = make(new Store(':memory:'), clock);
+    const m = await make(new Store(':memory:'), clock);
     attempts(m, clock, 5, { ok: false, failure: 'timeout' });
     expect(m.isAvailable('groq')).toBe(false);
     expect(m.isAvailable('huggingface')).toBe(true);
@@ -117,15 +117,15 @@ describe('migration runtime', () => {
     expect(m.breakerState('groq').state).toBe('closed');
   });
 
-  it('counts a client error as the provider answering', () => {
+  it('counts a client error as the provider answering', async () => {
     const clock = new FakeClock();
-    const m = make(new Store(':memory:'), clock);
+    const m = await make(new Store(':memory:'), clock);
     attempts(m, clock, 10, { ok: false, failure: 'client', status: 400 });
     expect(m.breakerState('groq').state).toBe('closed');
-    expect(m.summary('llm').providers.production.metrics).toMatchObject({ requests: 10, errors: 0 });
+    expect((await m.summary('llm')).providers.production.metrics).toMatchObject({ requests: 10, errors: 0 });
   });
 
-  it('promotes only when the plan enables it, once the step has been held and the criteria pass', () => {
+  it('promotes only when the plan enables it, once the step has been held and the criteria pass', async () => {
     const base = testConfig().config;
     const auto = parseGatewayConfig({
       ...base,
@@ -133,75 +133,73 @@ describe('migration runtime', () => {
     });
     const clock = new FakeClock();
     const store = new Store(':memory:');
-    const m = make(store, clock, auto);
-    m.act('llm', 'promote', 'start');
-    m.recordQuality('llm', { benchmark: 'exercises', score: 0.98, samples: 100, provider: 'groq' });
+    const m = await make(store, clock, auto);
+    await m.act('llm', 'promote', 'start');
+    await m.recordQuality('llm', { benchmark: 'exercises', score: 0.98, samples: 100, provider: 'groq' });
     attempts(m, clock, 500, {});
-    m.tick(clock.advance(10_000));
+    await m.tick(clock.advance(10_000));
     expect(m.state('llm').weight).toBe(10); // held 10 s of 60 s
     attempts(m, clock, 10, {});
-    m.tick(clock.advance(60_000));
+    await m.tick(clock.advance(60_000));
     expect(m.state('llm')).toMatchObject({ weight: 100, step: 1 });
-    expect(m.events({ limit: 1 })[0]).toMatchObject({ actor: 'analysis', action: 'promote' });
+    expect((await m.events({ limit: 1 }))[0]).toMatchObject({ actor: 'analysis', action: 'promote' });
 
-    const manual = make(new Store(':memory:'), clock);
-    manual.act('llm', 'promote', 'start');
-    manual.recordQuality('llm', { benchmark: 'exercises', score: 0.98, samples: 100, provider: 'groq' });
+    const manual = await make(new Store(':memory:'), clock);
+    await manual.act('llm', 'promote', 'start');
+    await manual.recordQuality('llm', { benchmark: 'exercises', score: 0.98, samples: 100, provider: 'groq' });
     attempts(manual, clock, 500, {});
-    manual.tick(clock.advance(3 * 24 * 3_600_000));
+    await manual.tick(clock.advance(3 * 24 * 3_600_000));
     expect(manual.state('llm').weight).toBe(10);
   });
 
-  it('survives a restart in the middle of a rollout: weight, status, log and window', () => {
+  it('survives a restart in the middle of a rollout: weight, status, log and window', async () => {
     const path = join(dir, 'restart.db');
     const clock = new FakeClock();
-    const first = make(new Store(path), clock);
-    first.act('stt', 'promote', 'step 1');
-    first.act('stt', 'promote', 'step 2');
+    const first = await make(new Store(path), clock);
+    await first.act('stt', 'promote', 'step 1');
+    await first.act('stt', 'promote', 'step 2');
     first.recordAttempt({ at: clock.now(), component: 'stt', provider: 'faster-whisper', route: 'production', latencyMs: 300, ok: true, costEur: 0 });
-    first.flush();
-    const before = first.events({ limit: 10 });
+    await first.flush();
+    const before = await first.events({ limit: 10 });
     const store = (first as unknown as { store: Store }).store;
-    store.close();
+    await store.close();
 
-    const second = make(new Store(path), clock);
+    const second = await make(new Store(path), clock);
     expect(second.state('stt')).toMatchObject({ weight: 50, step: 1, status: 'migrating' });
-    expect(second.events({ limit: 10 })).toEqual(before);
-    expect(second.summary('stt').providers.production.metrics.requests).toBe(1);
+    expect(await second.events({ limit: 10 })).toEqual(before);
+    expect((await second.summary('stt')).providers.production.metrics.requests).toBe(1);
   });
 
-  it('keeps the minutes a failed store write could not save, and writes them at the next flush', () => {
+  it('keeps the minutes a failed store write could not save, and writes them at the next flush', async () => {
     const clock = new FakeClock();
     const store = new Store(':memory:');
-    const m = make(store, clock);
+    const m = await make(store, clock);
     m.recordAttempt({ at: clock.now(), component: 'stt', provider: 'faster-whisper', route: 'production', latencyMs: 300, ok: true, costEur: 0.001 });
     // A disk that fills up: the one write that cannot exist here, stood in for by a throwing call.
-    const write = vi.spyOn(store, 'addRollups').mockImplementationOnce(() => {
-      throw new Error('SQLITE_FULL: database or disk is full');
-    });
-    expect(() => m.flush()).toThrow(/SQLITE_FULL/);
-    m.flush();
+    const write = vi.spyOn(store, 'addRollups').mockRejectedValueOnce(new Error('SQLITE_FULL: database or disk is full'));
+    await expect(m.flush()).rejects.toThrow(/SQLITE_FULL/);
+    await m.flush();
     expect(write).toHaveBeenCalledTimes(2);
-    const saved = store.rollupsSince(0, 'stt');
+    const saved = await store.rollupsSince(0, 'stt');
     expect(saved.map((r) => [r.provider, r.count])).toEqual([['faster-whisper', 1]]);
   });
 
-  it('adopts a new plan version with an event, and clears a rollback', () => {
+  it('adopts a new plan version with an event, and clears a rollback', async () => {
     const path = join(dir, 'adopt.db');
     const clock = new FakeClock();
-    const first = make(new Store(path), clock);
-    first.act('tts', 'promote', 'go');
-    first.act('tts', 'rollback', 'voice glitch');
-    (first as unknown as { store: Store }).store.close();
+    const first = await make(new Store(path), clock);
+    await first.act('tts', 'promote', 'go');
+    await first.act('tts', 'rollback', 'voice glitch');
+    await (first as unknown as { store: Store }).store.close();
 
-    const same = make(new Store(path), clock);
+    const same = await make(new Store(path), clock);
     expect(same.state('tts').status).toBe('rollback'); // the same plan: the rollback persists
-    (same as unknown as { store: Store }).store.close();
+    await (same as unknown as { store: Store }).store.close();
 
     const base = testConfig().config;
     const v2 = parseGatewayConfig({ ...base, components: { ...base.components, tts: { ...base.components.tts!, plan: { ...base.components.tts!.plan, version: 2 } } } });
-    const next = make(new Store(path), clock, v2);
+    const next = await make(new Store(path), clock, v2);
     expect(next.state('tts')).toMatchObject({ status: 'mvp', weight: 0, planVersion: 2 });
-    expect(next.events({ limit: 1 })[0]).toMatchObject({ actor: 'deploy', action: 'plan-deployed', from: { status: 'rollback' } });
+    expect((await next.events({ limit: 1 }))[0]).toMatchObject({ actor: 'deploy', action: 'plan-deployed', from: { status: 'rollback' } });
   });
 });

@@ -112,9 +112,42 @@ export const AuthConfigSchema = z.strictObject({
   failedAuthPerMinute: positiveInt('a whole number of attempts per minute').default(10),
 });
 
+const millis = (min: number, max: number) =>
+  z
+    .number({ error: `expected a whole number of milliseconds between ${min} and ${max}` })
+    .int(`expected a whole number of milliseconds between ${min} and ${max}`)
+    .min(min, `expected a whole number of milliseconds between ${min} and ${max}`)
+    .max(max, `expected a whole number of milliseconds between ${min} and ${max}`);
+
+/** The analysis loop's lease among replicas sharing a PostgreSQL store. */
+export const LeaseConfigSchema = z
+  .strictObject({
+    /** How long one renewal holds the lease: a dead holder is replaced within ttlMs + renewMs. */
+    ttlMs: millis(1_000, 60_000).default(6_000),
+    /** How often the holder renews, and the other replicas try to take it over. */
+    renewMs: millis(100, 30_000).default(2_000),
+  })
+  .refine((l) => l.renewMs * 2 <= l.ttlMs, { message: 'renewMs: expected at most half of ttlMs (a holder must renew at least twice per lease)', path: ['renewMs'] });
+
 export const StoreConfigSchema = z.strictObject({
   /** Folder of the embedded SQLite file; relative paths resolve from the gateway's working directory. */
   dataDir: z.string().min(1).default('./data'),
+  /**
+   * The environment variable holding a PostgreSQL URL (`postgres://user:password@host:5432/db`). When it is
+   * set, every gateway using it shares that database instead of the SQLite file. BASCULE_DATABASE_URL, when
+   * set, wins.
+   */
+  databaseUrlEnv: envName().optional(),
+  /** How often each gateway writes its per-minute rollups (at most this much is lost on a crash). */
+  flushIntervalMs: millis(100, 1_000).default(1_000),
+  /** Bound of the rollups kept in memory while the store is away; the oldest past it are dropped and counted. */
+  maxPendingRollups: positiveInt('a whole number of minute rollups').default(20_000),
+  /** PostgreSQL: connecting, and each statement, give up after these. */
+  connectTimeoutMs: millis(100, 60_000).default(2_000),
+  queryTimeoutMs: millis(100, 60_000).default(5_000),
+  /** PostgreSQL: every state re-read this often (the safety net under LISTEN/NOTIFY). */
+  syncIntervalMs: millis(100, 2_000).default(1_000),
+  lease: LeaseConfigSchema.prefault({}),
 });
 
 export const AnalysisConfigSchema = z.strictObject({

@@ -10,6 +10,7 @@ import type { Migrations } from '../migration/index.ts';
 import { jsonContentTypeProblem } from '../http/media.ts';
 import type { AccessOptions } from './access.ts';
 import { createAdminGate } from './auth.ts';
+import { StaleStateError, StoreUnavailableError } from '../store/index.ts';
 import { AdminError, fromZod, sendError } from './errors.ts';
 import { AdminStreams, type StreamOptions } from './stream.ts';
 
@@ -60,7 +61,12 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
       });
       admin.setErrorHandler((error: FastifyError, request, reply) => {
         if (error instanceof AdminError) return sendError(reply, error.code, error.message, error.field);
-        if (error instanceof TransitionError) return sendError(reply, 'conflict', error.message);
+        if (error instanceof TransitionError || error instanceof StaleStateError) return sendError(reply, 'conflict', error.message);
+        // The store is away: routing goes on with the last state; a change cannot be recorded, so it is refused.
+        if (error instanceof StoreUnavailableError) {
+          reply.header('retry-after', '5');
+          return sendError(reply, 'unavailable', `${error.message}; routing goes on with the last known state, retry when the store is back`);
+        }
         if (error instanceof RangeError || error instanceof TypeError) {
           const field = /^(\w+):/.exec(error.message)?.[1];
           if (field) return sendError(reply, 'invalid_request', error.message, field);
@@ -82,7 +88,7 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
         return name;
       };
 
-      admin.get('/components', async () => ({ components: runtime.components().map((c) => runtime.summary(c)) }));
+      admin.get('/components', async () => ({ components: await Promise.all(runtime.components().map((c) => runtime.summary(c))) }));
       admin.get('/components/:component', async (request) => runtime.summary(component(request)));
       admin.get('/components/:component/criteria', async (request) => runtime.criteria(component(request)));
       admin.get('/components/:component/history', async (request) => {
@@ -93,14 +99,14 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
       admin.put('/components/:component/weight', async (request) => {
         const c = component(request);
         const body = parse(WeightRequestSchema, request.body);
-        runtime.setWeight(c, body.weight, body.reason, request.adminActor ?? 'admin');
+        await runtime.setWeight(c, body.weight, body.reason, request.adminActor ?? 'admin');
         return runtime.summary(c);
       });
       for (const action of ACTIONS) {
         admin.post(`/components/:component/${action}`, async (request) => {
           const c = component(request);
           const body = parse(ActionRequestSchema, request.body);
-          runtime.act(c, action, body.reason, request.adminActor ?? 'admin');
+          await runtime.act(c, action, body.reason, request.adminActor ?? 'admin');
           return runtime.summary(c);
         });
       }
@@ -110,7 +116,7 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
         if (!PROVIDERS_BY_COMPONENT[c].includes(body.provider)) {
           throw new AdminError('invalid_request', `provider: expected a provider of ${c} (${PROVIDERS_BY_COMPONENT[c].join(', ')}), got "${body.provider}"`, 'provider');
         }
-        const result = runtime.recordQuality(c, { ...body, at: body.at === undefined ? undefined : Date.parse(body.at) });
+        const result = await runtime.recordQuality(c, { ...body, at: body.at === undefined ? undefined : Date.parse(body.at) });
         return reply.code(201).send(result);
       });
 
@@ -127,7 +133,7 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
           if (!(COMPONENTS as readonly string[]).includes(q.component)) throw new AdminError('invalid_request', `component: expected one of ${COMPONENTS.join(', ')}, got "${q.component}"`, 'component');
           c = q.component as Component;
         }
-        const events = runtime.events({ component: c, before, limit: limit + 1 });
+        const events = await runtime.events({ component: c, before, limit: limit + 1 });
         const page = events.slice(0, limit);
         return { events: page.map((e) => runtime.eventView(e)), nextBefore: events.length > limit ? String(page.at(-1)!.id) : null };
       });

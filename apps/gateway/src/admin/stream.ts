@@ -58,16 +58,22 @@ export class AdminStreams {
     const send = (type: string, data: unknown) => {
       if (!raw.writableEnded) raw.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
     };
+    // Views read the store: sent in order, one after the other; one the store cannot answer is skipped
+    // (the next snapshot catches up).
+    let queue: Promise<void> = Promise.resolve();
+    const sendLater = (type: string, view: () => unknown) => {
+      queue = queue.then(async () => send(type, await view())).catch(() => undefined);
+    };
     const components = this.runtime.components();
-    const sendStates = () => components.forEach((c) => send('state', this.runtime.summary(c)));
-    const sendMetrics = () => components.forEach((c) => send('metrics', this.runtime.metricsPayload(c)));
+    const sendStates = () => components.forEach((c) => sendLater('state', () => this.runtime.summary(c)));
+    const sendMetrics = () => components.forEach((c) => sendLater('metrics', () => this.runtime.metricsPayload(c)));
     raw.write(`retry: 3000\n\n`);
     sendStates();
     sendMetrics();
-    const unsubscribe = this.runtime.onChange((change: RuntimeChange) => {
-      if (change.type === 'state') send('state', this.runtime.summary(change.component));
-      else if (change.type === 'event') send('event', this.runtime.eventView(change.event));
-      else send('alert', { component: change.component, state: change.state, alert: alertView(change.alert) });
+    const unsubscribe = this.runtime.feed.subscribe((change: RuntimeChange) => {
+      if (change.type === 'state') sendLater('state', () => this.runtime.summary(change.component));
+      else if (change.type === 'event') sendLater('event', () => this.runtime.eventView(change.event));
+      else sendLater('alert', () => ({ component: change.component, state: change.state, alert: alertView(change.alert) }));
     });
     // Snapshots every few seconds too: a client that missed a change (or joined a proxy late) catches up.
     const metricsTimer = setInterval(() => {

@@ -58,7 +58,7 @@ export class HistoryCache {
   ) {}
 
   /** The range's rollups in buckets: settled ones from memory, the rest from the store and `unflushed`. */
-  rollups(component: Component, range: HistoryRange, now: number, unflushed: Iterable<MinuteRollup>): MinuteRollup[] {
+  async rollups(component: Component, range: HistoryRange, now: number, unflushed: Iterable<MinuteRollup>): Promise<MinuteRollup[]> {
     const bucketMs = HISTORY_BUCKET_MS[range];
     const from = historyStart(range, now);
     // Buckets starting before this one ended more than settleMs ago.
@@ -71,7 +71,8 @@ export class HistoryCache {
     let readFrom = from;
     while (readFrom < settledUntil && cache.has(readFrom)) readFrom += bucketMs;
     const recent = [...unflushed].filter((r) => r.component === component && r.minute >= readFrom && r.minute <= now);
-    const fresh = bucketRollups([...this.source.rollupsSince(readFrom, component).filter((r) => r.minute <= now), ...recent], bucketMs);
+    const stored = await this.source.rollupsSince(readFrom, component);
+    const fresh = bucketRollups([...stored.filter((r) => r.minute <= now), ...recent], bucketMs);
     for (let start = readFrom; start < settledUntil; start += bucketMs) cache.set(start, []);
     for (const r of fresh) if (r.minute < settledUntil) cache.get(r.minute)!.push(r);
 

@@ -1,59 +1,43 @@
-// The gateway's migration runtime: plans from the config, state from the store, one breaker per provider,
-// per-minute rollups flushed to the store, and the analysis loop that applies the engine's decisions
-// (automatic rollback with a webhook; promotion only when the plan enables it). Tests call `tick(now)`.
+// The gateway's migration runtime, put together: the request path's memory (runtime.ts), the rollups'
+// flush (flush.ts), the analysis loop (analysis-loop.ts), transitions (transitions.ts), views (views.ts) and
+// who hears of changes (notify.ts). This class only wires them and is the one object the app, the admin API
+// and the tests hold.
 import {
   ANALYSIS_ACTOR,
   BreakerRegistry,
   MINUTE_MS,
   TransitionError,
-  addToRollup,
-  adoptPlan,
-  applyDecision,
-  decide,
-  emptyHistogram,
-  evaluateAlerts,
-  evaluateCriteria,
-  healthScore,
-  initialState,
-  mergeRollups,
-  minuteOf,
-  promote,
-  resume,
-  rollback,
-  rollupKey,
-  setWeight,
-  snapshotOf,
-  summarize,
-  trackAlerts,
   type BreakerOptions,
   type Clock,
   type Component,
   type CostModel,
-  type Evaluation,
-  type MinuteRollup,
   type ProviderId,
-  type QualityMeasure,
   type RolloutPlan,
   type RolloutState,
-  type TrackedAlert,
-  type Transition,
   type Usage,
-  type WindowStats,
 } from '@bascule/routing';
-import { monthOf, type Store, type StoredAuditEvent } from '../store/index.ts';
-import type { AttemptRecord, MigrationRuntime } from './runtime.ts';
-import { ActiveStudents, type ActiveStudentsOptions } from './active-students.ts';
-import { HistoryCache, historyView } from './history.ts';
-import { costsView } from './costs.ts';
 import type { CostsResponse, HistoryRange, HistoryResponse } from '@bascule/contracts';
-import { mvpCostPerRequest } from './mvp-cost.ts';
-import { StepWindows } from './step-window.ts';
-import { alertView, eventView, iso, windowMetrics } from './views.ts';
+import { monthOf, type Fence, type GatewayStore, type StoredAuditEvent, type VersionedState } from '../store/index.ts';
+import { ChangeFeed, type RuntimeChange } from '../coordination/feed.ts';
+import type { StateSyncTarget } from '../coordination/state-sync.ts';
+import { ActiveStudents, type ActiveStudentsOptions } from './active-students.ts';
+import { AnalysisLoop } from './analysis-loop.ts';
+import { costsView } from './costs.ts';
+import { RollupFlusher } from './flush.ts';
+import { HistoryCache, historyView } from './history.ts';
+import { Notifier } from './notify.ts';
+import { RollupBuffer } from './rollup-buffer.ts';
+import { RoutingRuntime, type AttemptRecord, type MigrationRuntime } from './runtime.ts';
+import { Transitions } from './transitions.ts';
+import { Views, eventView } from './views.ts';
 import type { ComponentSummary, CriteriaResponse, MetricsStreamPayload, QualityResult } from './view-types.ts';
-import { createWebhookNotifier, type WebhookLogger, type WebhookNotifier } from './webhook.ts';
+import { createWebhookNotifier, type WebhookLogger } from './webhook.ts';
+import { WindowReader } from './windows.ts';
+
+export type { RuntimeChange };
 
 export interface MigrationsOptions {
-  store: Store;
+  store: GatewayStore;
   plans: Map<Component, RolloutPlan>;
   clock?: Clock;
   /** Length of the alert window (whole minutes; default 5 min). The criteria are judged over the current step. */
@@ -62,8 +46,12 @@ export interface MigrationsOptions {
   costModel?: CostModel;
   /** A typical request per component, priced by `costModel` (default: TYPICAL_USAGE of mvp-cost.ts). */
   typicalUsage?: Partial<Record<Component, Usage>>;
-  /** How often the loop runs once `start()`ed (default 5 s). */
+  /** How often the analysis loop runs once started (default 5 s). */
   intervalMs?: number;
+  /** How often the rollups are written once `startFlushing()` ran (default 1 s). */
+  flushIntervalMs?: number;
+  /** Bound of the rollups kept in memory while the store is away (default 20 000 minute rollups). */
+  maxPendingRollups?: number;
   /** Quality results older than this are ignored (default 7 days). */
   qualityWindowMs?: number;
   /** Rollups older than this are deleted (default 8 days). */
@@ -72,399 +60,183 @@ export interface MigrationsOptions {
   /** Active students' window and bound (default 5 min, 20 000 per component). */
   activeStudents?: Partial<ActiveStudentsOptions>;
   webhook?: { url?: string; timeoutMs: number };
+  /** The lease ticket the analysis loop's commits are fenced with (default none: one process). */
+  fence?: () => Fence | undefined;
   log?: WebhookLogger & { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
-}
-
-export type RuntimeChange =
-  | { type: 'state'; component: Component }
-  | { type: 'event'; event: StoredAuditEvent }
-  | { type: 'alert'; component: Component; state: 'firing' | 'resolved'; alert: TrackedAlert };
-
-/** A provider pair's statistics over one window (the short alert window, or the current step). */
-interface Windows {
-  production: WindowStats;
-  mvp: WindowStats;
-  all: WindowStats;
-  breakerOpen: boolean;
-}
-
-interface Analysis {
-  at: number;
-  alerts: TrackedAlert[];
-  evaluation: Evaluation;
-  criticalStreak: number;
-  lastDecision: string;
-  /** The MVP's cost per request the criteria compared with (reused by the views, which poll often). */
-  mvpCostPerRequestEur: number | null;
 }
 
 const silentLog = { info() {}, warn() {}, error() {} };
 
-export class Migrations implements MigrationRuntime {
+export class Migrations implements MigrationRuntime, StateSyncTarget {
   readonly windowMs: number;
   readonly intervalMs: number;
-  private readonly store: Store;
-  private readonly plans: Map<Component, RolloutPlan>;
+  /** What the request path calls (synchronous, in memory). */
+  readonly routing: RoutingRuntime;
+  readonly feed: ChangeFeed;
+  private readonly store: GatewayStore;
   private readonly clock: Clock;
-  private readonly states = new Map<Component, RolloutState>();
-  private readonly analyses = new Map<Component, Analysis>();
-  private readonly breakers: BreakerRegistry;
-  private readonly pending = new Map<string, MinuteRollup>();
-  private readonly students: ActiveStudents;
-  private readonly historyCache = new HistoryCache({ rollupsSince: (since, component) => this.store.rollupsSince(since, component) });
-  private readonly listeners = new Set<(change: RuntimeChange) => void>();
-  private readonly webhook: WebhookNotifier;
-  private readonly log: NonNullable<MigrationsOptions['log']>;
-  private readonly qualityWindowMs: number;
-  private readonly retentionMs: number;
-  private readonly costModel: CostModel | undefined;
-  private readonly typicalUsage: Partial<Record<Component, Usage>>;
-  private readonly stepWindows: StepWindows;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly rollups: RollupBuffer;
+  private readonly flusher: RollupFlusher;
+  private readonly notifier: Notifier;
+  private readonly transitions: Transitions;
+  private readonly loop: AnalysisLoop;
+  private readonly views: Views;
+  private readonly historyCache: HistoryCache;
 
-  constructor(options: MigrationsOptions) {
+  private constructor(options: MigrationsOptions) {
+    const log = options.log ?? silentLog;
     this.store = options.store;
-    this.plans = options.plans;
     this.clock = options.clock ?? { now: () => Date.now() };
     this.windowMs = Math.max(MINUTE_MS, options.windowMs ?? 5 * MINUTE_MS);
     this.intervalMs = options.intervalMs ?? 5_000;
-    this.qualityWindowMs = options.qualityWindowMs ?? 7 * 24 * 3_600_000;
-    this.retentionMs = options.retentionMs ?? 8 * 24 * 3_600_000;
-    this.log = options.log ?? silentLog;
-    this.students = new ActiveStudents(options.activeStudents);
-    this.costModel = options.costModel;
-    this.typicalUsage = options.typicalUsage ?? {};
-    this.stepWindows = new StepWindows(this.store);
-    this.webhook = createWebhookNotifier(options.webhook?.url, options.webhook?.timeoutMs ?? 3_000, this.log);
-    this.breakers = new BreakerRegistry(this.clock, {
+    this.rollups = new RollupBuffer(options.maxPendingRollups);
+    const breakers = new BreakerRegistry(this.clock, {
       ...options.breaker,
-      onStateChange: (c) => this.log.info({ provider: c.provider, from: c.from, to: c.to }, 'circuit breaker changed state'),
+      onStateChange: (c) => log.info({ provider: c.provider, from: c.from, to: c.to }, 'circuit breaker changed state'),
     });
-    for (const plan of this.plans.values()) this.adopt(plan);
+    this.routing = new RoutingRuntime(options.plans, breakers, this.rollups, new ActiveStudents(options.activeStudents), this.clock);
+    this.flusher = new RollupFlusher(this.store, this.rollups, options.flushIntervalMs ?? 1_000, log);
+    this.feed = new ChangeFeed(log);
+    this.notifier = new Notifier(this.feed, createWebhookNotifier(options.webhook?.url, options.webhook?.timeoutMs ?? 3_000, log));
+    this.transitions = new Transitions(this.store, this.routing, this.notifier, this.clock);
+    const windows = new WindowReader(this.store, this.routing, {
+      windowMs: this.windowMs,
+      qualityWindowMs: options.qualityWindowMs ?? 7 * 24 * 3_600_000,
+      costModel: options.costModel,
+      typicalUsage: options.typicalUsage ?? {},
+    });
+    this.loop = new AnalysisLoop({
+      store: this.store,
+      runtime: this.routing,
+      windows,
+      transitions: this.transitions,
+      notifier: this.notifier,
+      clock: this.clock,
+      intervalMs: this.intervalMs,
+      retentionMs: options.retentionMs ?? 8 * 24 * 3_600_000,
+      fence: options.fence ?? (() => undefined),
+      flush: () => this.flush(),
+      log,
+    });
+    this.views = new Views(this.routing, windows, this.loop.analyses, this.windowMs);
+    this.historyCache = new HistoryCache(this.store);
   }
 
-  /** Loads a component's state; a new plan version is adopted (an audit event by `deploy`). */
-  private adopt(plan: RolloutPlan): void {
-    const now = this.clock.now();
-    const stored = this.store.loadState(plan.component);
-    if (!stored) {
-      const state = initialState(plan, now);
-      this.store.saveState(state, now);
-      this.states.set(plan.component, state);
-      return;
-    }
-    if (String(stored.planVersion) === String(plan.version)) {
-      this.states.set(plan.component, stored);
-      return;
-    }
-    const t = adoptPlan(plan, stored, { actor: 'deploy', reason: `plan version ${String(plan.version)} deployed (was ${String(stored.planVersion)})`, at: now });
-    this.states.set(plan.component, t.state);
-    this.store.saveTransition(t.state, t.event);
+  /** Builds the runtime and loads every component's state from the store (adopting new plan versions). */
+  static async create(options: MigrationsOptions): Promise<Migrations> {
+    const m = new Migrations(options);
+    await m.transitions.load(options.plans.values());
+    return m;
   }
 
-  // ------------------------------------------------------------------ MigrationRuntime (request path)
+  // ------------------------------------------------------------------ request path (delegated)
 
-  components(): Component[] {
-    return [...this.plans.keys()];
+  components = (): Component[] => this.routing.components();
+  has = (component: string): component is Component => this.routing.has(component);
+  plan = (component: Component): RolloutPlan => this.routing.plan(component);
+  state = (component: Component): RolloutState => this.routing.state(component);
+  isAvailable = (provider: ProviderId): boolean => this.routing.isAvailable(provider);
+  breakerState = (provider: ProviderId) => this.routing.breakerState(provider);
+  recordAttempt = (o: AttemptRecord): void => this.routing.recordAttempt(o);
+  noteStudent = (component: Component, studentHash: string): void => this.routing.noteStudent(component, studentHash);
+
+  // ------------------------------------------------------------------ loops
+
+  /** Writes the rollups gathered since the last flush (adding to the same minutes); kept if it fails. */
+  flush(): Promise<void> {
+    return this.flusher.flush();
   }
 
-  has(component: string): component is Component {
-    return this.plans.has(component as Component);
+  startFlushing(): void {
+    this.flusher.start();
   }
 
-  plan(component: Component): RolloutPlan {
-    const plan = this.plans.get(component);
-    if (!plan) throw new RangeError(`component ${component} is not configured`);
-    return plan;
-  }
-
-  state(component: Component): RolloutState {
-    const state = this.states.get(component);
-    if (!state) throw new RangeError(`component ${component} is not configured`);
-    return state;
-  }
-
-  isAvailable(provider: ProviderId): boolean {
-    return this.breakers.get(provider).allowRequest();
-  }
-
-  breakerState(provider: ProviderId) {
-    return this.breakers.get(provider).snapshot();
-  }
-
-  recordAttempt(o: AttemptRecord): void {
-    // A client error means the provider answered: it counts as a success for the breaker and the windows.
-    const providerOk = o.ok || o.failure === 'client';
-    const breaker = this.breakers.get(o.provider);
-    if (providerOk) breaker.recordSuccess();
-    else breaker.recordFailure();
-    const minute = minuteOf(o.at);
-    const key = rollupKey({ minute, component: o.component, provider: o.provider, route: o.route });
-    let r = this.pending.get(key);
-    if (!r) {
-      r = { minute, component: o.component, provider: o.provider, route: o.route, count: 0, errors: 0, latencySumMs: 0, costEur: 0, histogram: emptyHistogram() };
-      this.pending.set(key, r);
-    }
-    const latencyMs = Number.isFinite(o.latencyMs) && o.latencyMs >= 0 ? o.latencyMs : 0;
-    const costEur = Number.isFinite(o.costEur) && o.costEur >= 0 ? o.costEur : 0;
-    addToRollup(r, { at: o.at, component: o.component, provider: o.provider, route: o.route, latencyMs, ok: providerOk, costEur });
-  }
-
-  /** A request of a student, by keyed hash (never the raw id): counted in `activeStudents`. */
-  noteStudent(component: Component, studentHash: string): void {
-    this.students.note(component, studentHash, this.clock.now());
-  }
-
-  /** Writes the rollups gathered since the last flush into the store (adding to the same minutes). */
-  flush(): void {
-    if (this.pending.size === 0) return;
-    // Cleared only once written: a failed write (disk full, database busy) keeps them for the next flush.
-    // The write is one synchronous transaction, so no attempt can be recorded between the two lines.
-    this.store.addRollups([...this.pending.values()]);
-    this.pending.clear();
-  }
-
-  // ------------------------------------------------------------------ analysis loop
-
+  /** Starts the analysis loop (on winning the lease). */
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      try {
-        this.tick();
-      } catch (error) {
-        this.log.error({ err: error instanceof Error ? error.message : String(error) }, 'analysis loop failed');
-      }
-    }, this.intervalMs);
-    this.timer.unref();
+    this.loop.start();
   }
 
+  /** Stops the analysis loop (on losing the lease). */
+  stopAnalysis(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  get analysing(): boolean {
+    return this.loop.started;
+  }
+
+  /** Stops both loops, writes the last rollups, waits for webhooks in flight. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    this.flush();
-    await this.webhook.settled();
+    await this.loop.stop();
+    this.flusher.stop();
+    try {
+      await this.flush();
+    } finally {
+      await this.notifier.settled();
+    }
   }
 
   /** One evaluation of every component: flush, analyse, decide, apply. */
-  tick(now: number = this.clock.now()): void {
-    this.flush();
-    for (const plan of this.plans.values()) this.analyse(plan, now);
-    this.store.pruneRollups(now - this.retentionMs);
+  tick(now: number = this.clock.now()): Promise<void> {
+    return this.loop.tick(now);
   }
 
-  private analyse(plan: RolloutPlan, now: number): void {
-    const component = plan.component;
-    const previous = this.analyses.get(component);
-    // Alerts (and so rollback) react to the short window; the GO/NO-GO criteria judge the whole step.
-    const { production, mvp, breakerOpen } = this.windows(plan, now);
-    const alerts = [
-      ...evaluateAlerts(production, plan.thresholds, { component, provider: plan.productionProvider, breakerOpen }),
-      ...evaluateAlerts(mvp, plan.thresholds, { component, provider: plan.mvpProvider, breakerOpen: this.breakerState(plan.mvpProvider).state === 'open' }),
-    ];
-    const tracked = trackAlerts(previous?.alerts ?? [], alerts, now);
-    const { evaluation, mvpCostPerRequestEur } = this.evaluate(plan, now);
-    const state = this.state(component);
-    const decision = decide({ plan, state, analysis: { alerts, evaluation }, criticalStreak: previous?.criticalStreak ?? 0, now });
-    this.analyses.set(component, { at: now, alerts: tracked.active, evaluation, criticalStreak: decision.criticalStreak, lastDecision: decision.reason, mvpCostPerRequestEur });
-    for (const alert of tracked.fired) this.emit({ type: 'alert', component, state: 'firing', alert });
-    for (const alert of tracked.resolved) this.emit({ type: 'alert', component, state: 'resolved', alert });
-    const transition = applyDecision(plan, state, decision, now);
-    if (!transition) return;
-    const event = this.commit(transition);
-    this.log.info({ component, action: decision.action, reason: decision.reason }, 'analysis applied a decision');
-    if (decision.action === 'rollback') {
-      this.analyses.set(component, { ...this.analyses.get(component)!, criticalStreak: 0 });
-      this.webhook.notify({
-        type: 'bascule.rollback',
-        component,
-        provider: plan.productionProvider,
-        reason: decision.reason,
-        at: iso(now),
-        from: event.from,
-        to: event.to,
-        eventId: String(event.id),
-      });
-    }
+  /** Rollups dropped past the in-memory bound while the store was away. */
+  get dropped(): { rollups: number; attempts: number } {
+    return { rollups: this.rollups.droppedRollups, attempts: this.rollups.droppedAttempts };
   }
 
-  private windows(plan: RolloutPlan, now: number): Windows {
-    return this.windowsOf(plan, this.windowRollups(plan.component, now));
+  // ------------------------------------------------------------------ changes from other replicas
+
+  adopt(states: readonly VersionedState[]): void {
+    for (const v of states) if (this.routing.adopt(v)) this.notifier.transition(null, v.state.component);
   }
 
-  private windowsOf(plan: RolloutPlan, rollups: readonly MinuteRollup[]): Windows {
-    return {
-      production: summarize(rollups, { provider: plan.productionProvider, route: 'production' }),
-      mvp: summarize(rollups, { provider: plan.mvpProvider }),
-      all: summarize(rollups),
-      breakerOpen: this.breakerState(plan.productionProvider).state === 'open',
-    };
-  }
-
-  /** The current step's window; before the first step (no step start), the short window. */
-  private stepWindow(plan: RolloutPlan, now: number): Windows {
-    const started = this.state(plan.component).stepStartedAt;
-    if (started === null) return this.windows(plan, now);
-    return this.windowsOf(plan, this.stepWindows.rollups(plan.component, started, now, [...this.pending.values()]));
-  }
-
-  /** The GO/NO-GO verdict of the current step, with the MVP's cost per request as the cost reference. */
-  private evaluate(plan: RolloutPlan, now: number): { evaluation: Evaluation; mvpCostPerRequestEur: number | null } {
-    const w = this.stepWindow(plan, now);
-    const mvpCostPerRequestEur = this.mvpCost(plan, w);
-    const evaluation = evaluateCriteria(plan, {
-      production: w.production,
-      mvp: w.mvp,
-      quality: this.quality(plan, now),
-      breakerOpen: w.breakerOpen,
-      ...(mvpCostPerRequestEur === null ? {} : { mvpCostPerRequestEur }),
-    });
-    return { evaluation, mvpCostPerRequestEur };
-  }
-
-  private mvpCost(plan: RolloutPlan, step: Windows): number | null {
-    return mvpCostPerRequest({
-      component: plan.component,
-      mvpProvider: plan.mvpProvider,
-      mvp: step.mvp,
-      minRequests: plan.thresholds.minRequests,
-      costModel: this.costModel,
-      typicalUsage: this.typicalUsage[plan.component],
-    });
-  }
-
-  /** The last hour, 48 h or 7 days of rollups, in buckets; the minutes not flushed yet included. */
-  history(component: Component, range: HistoryRange, now: number = this.clock.now()): HistoryResponse {
-    return historyView(component, range, this.historyCache.rollups(component, range, now, this.pending.values()), now);
-  }
-
-  /** Requests and cost recorded in a UTC month (`YYYY-MM`, default the current one), unflushed minutes included. */
-  costs(month: string | undefined, now: number = this.clock.now()): CostsResponse {
-    const m = month ?? monthOf(now);
-    return costsView(m, this.components(), this.store.monthlyCosts(m), this.pending.values(), now);
-  }
-
-  /** The stored minutes of the window plus what has not been flushed yet. */
-  private windowRollups(component: Component, now: number): MinuteRollup[] {
-    const since = minuteOf(now) - (Math.ceil(this.windowMs / MINUTE_MS) - 1) * MINUTE_MS;
-    const unflushed = [...this.pending.values()].filter((r) => r.component === component && r.minute >= since);
-    return mergeRollups([...this.store.rollupsSince(since, component), ...unflushed]);
-  }
-
-  /** Sample-weighted mean of the recent quality results of the production provider. */
-  private quality(plan: RolloutPlan, now: number): QualityMeasure | null {
-    const results = this.store.qualitySince(plan.component, plan.productionProvider, now - this.qualityWindowMs);
-    const samples = results.reduce((s, r) => s + r.samples, 0);
-    if (samples === 0) return null;
-    return { score: results.reduce((s, r) => s + r.score * r.samples, 0) / samples, samples };
+  remoteEvent(event: StoredAuditEvent): void {
+    this.notifier.event(event);
   }
 
   // ------------------------------------------------------------------ admin actions
 
-  setWeight(component: Component, weight: number, reason: string, actor = 'admin'): RolloutState {
-    return this.transition(component, (plan, state, ctx) => setWeight(plan, state, { ...ctx, weight }), reason, actor);
+  setWeight(component: Component, weight: number, reason: string, actor = 'admin'): Promise<RolloutState> {
+    return this.transitions.setWeight(component, weight, reason, actor);
   }
 
-  act(component: Component, action: 'promote' | 'rollback' | 'resume', reason: string, actor = 'admin'): RolloutState {
-    const fn = action === 'promote' ? promote : action === 'rollback' ? rollback : resume;
-    return this.transition(component, fn, reason, actor);
+  act(component: Component, action: 'promote' | 'rollback' | 'resume', reason: string, actor = 'admin'): Promise<RolloutState> {
+    return this.transitions.act(component, action, reason, actor);
   }
 
-  private transition(
-    component: Component,
-    fn: (plan: RolloutPlan, state: RolloutState, ctx: { actor: string; reason: string; at: number }) => Transition,
-    reason: string,
-    actor: string,
-  ): RolloutState {
-    const t = fn(this.plan(component), this.state(component), { actor, reason, at: this.clock.now() });
-    this.commit(t);
-    return t.state;
+  recordQuality(component: Component, q: { benchmark: string; score: number; samples: number; provider: ProviderId; at?: number }): Promise<QualityResult> {
+    return this.transitions.recordQuality(component, q);
   }
 
-  /** Persists first (state + event in one transaction), then serves the new state. */
-  private commit(t: Transition): StoredAuditEvent {
-    const event = this.store.saveTransition(t.state, t.event);
-    this.states.set(t.state.component, t.state);
-    this.emit({ type: 'event', event });
-    this.emit({ type: 'state', component: t.state.component });
-    return event;
-  }
-
-  recordQuality(component: Component, q: { benchmark: string; score: number; samples: number; provider: ProviderId; at?: number }): QualityResult {
-    const at = q.at ?? this.clock.now();
-    const stored = this.store.addQuality({ at, component, provider: q.provider, benchmark: q.benchmark, score: q.score, samples: q.samples });
-    const snap = snapshotOf(this.state(component));
-    const event = this.store.appendEvent({
-      at: this.clock.now(),
-      component,
-      actor: 'admin',
-      action: 'quality-recorded',
-      reason: `${q.benchmark}: ${(q.score * 100).toFixed(1)} % over ${q.samples} samples (${q.provider})`,
-      from: snap,
-      to: snap,
-    });
-    this.emit({ type: 'event', event });
-    return { id: String(stored.id), component, provider: q.provider, benchmark: q.benchmark, score: q.score, samples: q.samples, at: iso(at) };
-  }
-
-  events(query: { component?: Component; before?: number; limit: number }): StoredAuditEvent[] {
+  events(query: { component?: Component; before?: number; limit: number }): Promise<StoredAuditEvent[]> {
     return this.store.events(query);
   }
 
   // ------------------------------------------------------------------ views
 
-  summary(component: Component, now: number = this.clock.now()): ComponentSummary {
-    const plan = this.plan(component);
-    const state = this.state(component);
-    const w = this.windows(plan, now);
-    return {
-      component,
-      status: state.status,
-      weight: state.weight,
-      step: state.step,
-      plan: { version: plan.version, steps: plan.steps.map((s) => ({ ...s })), autoPromote: plan.autoPromote },
-      stepStartedAt: state.stepStartedAt === null ? null : iso(state.stepStartedAt),
-      providers: this.providerViews(plan, w),
-      health: healthScore(w.production, plan.thresholds),
-      metrics: this.componentMetrics(plan, w, now),
-      alerts: (this.analyses.get(component)?.alerts ?? []).map(alertView),
-      activeStudents: this.students.count(component, now),
-    };
+  summary(component: Component, now: number = this.clock.now()): Promise<ComponentSummary> {
+    return this.views.summary(component, now);
   }
 
-  metricsPayload(component: Component, now: number = this.clock.now()): MetricsStreamPayload {
-    const plan = this.plan(component);
-    const w = this.windows(plan, now);
-    return { component, at: iso(now), metrics: this.componentMetrics(plan, w, now), providers: this.providerViews(plan, w), health: healthScore(w.production, plan.thresholds) };
+  metricsPayload(component: Component, now: number = this.clock.now()): Promise<MetricsStreamPayload> {
+    return this.views.metricsPayload(component, now);
   }
 
-  /**
-   * The short window of all the component's requests, and the MVP cost reference the criteria use: the last
-   * analysis's (every few seconds), so a view polled every second does not re-read the step from the store.
-   */
-  private componentMetrics(plan: RolloutPlan, w: Windows, now: number): ComponentSummary['metrics'] {
-    const analysis = this.analyses.get(plan.component);
-    const mvpCostPerRequestEur = analysis ? analysis.mvpCostPerRequestEur : this.mvpCost(plan, this.stepWindow(plan, now));
-    return { ...windowMetrics(w.all, this.windowMs), mvpCostPerRequestEur };
+  criteria(component: Component, now: number = this.clock.now()): Promise<CriteriaResponse> {
+    return this.views.criteria(component, now);
   }
 
-  private providerViews(plan: RolloutPlan, w: { production: WindowStats; mvp: WindowStats }): ComponentSummary['providers'] {
-    return {
-      production: { id: plan.productionProvider, breaker: this.breakerState(plan.productionProvider).state, metrics: windowMetrics(w.production, this.windowMs) },
-      mvp: { id: plan.mvpProvider, breaker: this.breakerState(plan.mvpProvider).state, metrics: windowMetrics(w.mvp, this.windowMs) },
-    };
+  /** The last hour, 48 h or 7 days of rollups, in buckets; the minutes not flushed yet included. */
+  async history(component: Component, range: HistoryRange, now: number = this.clock.now()): Promise<HistoryResponse> {
+    return historyView(component, range, await this.historyCache.rollups(component, range, now, this.rollups.values()), now);
   }
 
-  criteria(component: Component, now: number = this.clock.now()): CriteriaResponse {
-    const plan = this.plan(component);
-    const { evaluation } = this.evaluate(plan, now);
-    return {
-      component,
-      provider: plan.productionProvider,
-      step: this.state(component).step,
-      criteria: evaluation.criteria.map((c) => ({ ...c })),
-      verdict: evaluation.verdict,
-      evaluatedAt: iso(now),
-    };
+  /** Requests and cost recorded in a UTC month (`YYYY-MM`, default the current one), unflushed minutes included. */
+  async costs(month: string | undefined, now: number = this.clock.now()): Promise<CostsResponse> {
+    const m = month ?? monthOf(now);
+    return costsView(m, this.components(), await this.store.monthlyCosts(m), this.rollups.values(), now);
   }
 
   eventView = eventView;
@@ -472,23 +244,12 @@ export class Migrations implements MigrationRuntime {
   // ------------------------------------------------------------------ change listeners (SSE)
 
   onChange(listener: (change: RuntimeChange) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.feed.subscribe(listener);
   }
 
   /** Open subscriptions (SSE clients). */
   get listenerCount(): number {
-    return this.listeners.size;
-  }
-
-  private emit(change: RuntimeChange): void {
-    for (const l of this.listeners) {
-      try {
-        l(change);
-      } catch (error) {
-        this.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'change listener failed');
-      }
-    }
+    return this.feed.size;
   }
 }
 

@@ -3,7 +3,7 @@
 import { MINUTE_MS, type Component, type MinuteRollup } from '@bascule/routing';
 
 export interface RollupSource {
-  rollupsSince(since: number, component?: Component): MinuteRollup[];
+  rollupsSince(since: number, component?: Component): Promise<MinuteRollup[]>;
 }
 
 /**

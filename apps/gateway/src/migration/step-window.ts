@@ -29,15 +29,18 @@ export class StepWindows {
   ) {}
 
   /** Rollups of `component` since the step began (`stepStartedAt`), plus `unflushed` ones of those minutes. */
-  rollups(component: Component, stepStartedAt: number, now: number, unflushed: readonly MinuteRollup[]): MinuteRollup[] {
+  async rollups(component: Component, stepStartedAt: number, now: number, unflushed: readonly MinuteRollup[]): Promise<MinuteRollup[]> {
     const from = firstWholeMinute(stepStartedAt);
     let entry = this.entries.get(component);
     if (!entry || entry.from !== from) {
       entry = { from, settledUntil: from, settled: [] };
       this.entries.set(component, entry);
     }
+    const readFrom = entry.settledUntil;
+    const stored = await this.store.rollupsSince(readFrom, component);
+    // Another caller may have folded further while this one awaited the read: fold from where it left off.
+    if (this.entries.get(component) !== entry || entry.settledUntil !== readFrom) return this.rollups(component, stepStartedAt, now, unflushed);
     const settledUntil = Math.max(entry.settledUntil, minuteOf(now) - this.settleMs);
-    const stored = this.store.rollupsSince(entry.settledUntil, component);
     const newlySettled = stored.filter((r) => r.minute < settledUntil);
     if (newlySettled.length > 0) entry.settled = fold([...entry.settled, ...newlySettled], from);
     entry.settledUntil = settledUntil;

@@ -38,8 +38,10 @@ export async function startPublicStack(tweak?: (loaded: LoadedConfig) => void, l
     lab,
     url,
     gateway,
+    // The SQLite write runs at once and the new state routes a microtask later, before any request this
+    // test sends next can arrive; a failure is an unhandled rejection, which fails the test.
     setWeight: (component, weight) => {
-      gateway.runtime.setWeight(component, weight, 'test');
+      void gateway.runtime.setWeight(component, weight, 'test');
     },
     close: async () => {
       await close();

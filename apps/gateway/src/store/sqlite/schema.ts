@@ -1,4 +1,4 @@
-// Numbered schema migrations of the store. Each runs once, in order, inside a transaction, and is
+// Numbered schema migrations of the SQLite store. Each runs once, in order, inside a transaction, and is
 // recorded in `schema_migrations`; never edit a released one: add the next number.
 export interface SchemaMigration {
   version: number;
@@ -72,5 +72,10 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
                SUM(json_extract(rollup_json, '$.count')), SUM(json_extract(rollup_json, '$.costEur')), MIN(minute)
         FROM minute_rollups GROUP BY 1, 2, 3;
     `,
+  },
+  {
+    version: 3,
+    name: 'a revision per rollout state (a transition from a stale state is refused)',
+    sql: `ALTER TABLE rollout_state ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;`,
   },
 ];

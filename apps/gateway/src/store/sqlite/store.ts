@@ -1,51 +1,27 @@
-// The gateway's embedded store: one SQLite file (WAL), so a restart loses no rollout state, audit event,
-// rollup or quality result. `:memory:` for unit tests. Synchronous (better-sqlite3): every call is a few
-// microseconds on an indexed table, cheaper than a promise round trip.
+// The embedded store: one SQLite file (WAL), so a restart loses no rollout state, audit event, rollup or
+// quality result. `:memory:` for unit tests. better-sqlite3 is synchronous (a few microseconds per call on
+// an indexed table); each method runs its transaction at once and returns a resolved promise, the way
+// Kysely's SQLite driver wraps it. One process holds the file, so there is no lease to check.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { mergeRollups, type AuditEvent, type Component, type MinuteRollup, type ProviderId, type RolloutState } from '@bascule/routing';
 import { SCHEMA_MIGRATIONS, type SchemaMigration } from './schema.ts';
+import {
+  StaleStateError,
+  monthOf,
+  type EventQuery,
+  type GatewayStore,
+  type MonthlyCost,
+  type QualityRecord,
+  type StoredAuditEvent,
+  type StoredAuditEventInput,
+  type TransitionGuard,
+  type VersionedState,
+} from '../types.ts';
 
-/** An audit event as stored: the engine's event (or a quality record) with the id the store assigned. */
-export interface StoredAuditEvent extends Omit<AuditEvent, 'action'> {
-  id: number;
-  action: AuditEvent['action'] | 'quality-recorded';
-}
-
-export interface QualityRecord {
-  id: number;
-  at: number;
-  component: Component;
-  provider: ProviderId;
-  benchmark: string;
-  score: number;
-  samples: number;
-}
-
-/** Requests and cost of one UTC month for one component and provider. */
-export interface MonthlyCost {
-  /** `YYYY-MM` (UTC). */
-  month: string;
-  component: Component;
-  provider: ProviderId;
-  requests: number;
-  costEur: number;
-  /** Start of the first minute with a request this month. */
-  firstMinute: number;
-}
-
-/** The UTC month (`YYYY-MM`) of an instant. */
-export const monthOf = (at: number): string => new Date(at).toISOString().slice(0, 7);
-
-export interface EventQuery {
-  component?: Component;
-  /** Only events with a smaller id (paging back). */
-  before?: number;
-  limit: number;
-}
-
-export class Store {
+export class SqliteStore implements GatewayStore {
+  readonly engine = 'sqlite' as const;
   readonly db: Database.Database;
 
   /** `path` is a file path or `:memory:`; the folder is created when missing. */
@@ -62,14 +38,17 @@ export class Store {
     return this.db.open;
   }
 
-  /** Versions applied, in order. */
-  schemaVersions(): number[] {
+  async schemaVersions(): Promise<number[]> {
+    return this.versions();
+  }
+
+  private versions(): number[] {
     return (this.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((r) => r.version);
   }
 
   private migrate(migrations: readonly SchemaMigration[]): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-    const applied = new Set(this.schemaVersions());
+    const applied = new Set(this.versions());
     const insert = this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
     for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (applied.has(m.version)) continue;
@@ -82,36 +61,39 @@ export class Store {
 
   // ------------------------------------------------------------------------------ rollout state
 
-  loadState(component: Component): RolloutState | null {
-    const row = this.db.prepare('SELECT state_json FROM rollout_state WHERE component = ?').get(component) as { state_json: string } | undefined;
-    return row ? (JSON.parse(row.state_json) as RolloutState) : null;
+  async loadStates(): Promise<VersionedState[]> {
+    const rows = this.db.prepare('SELECT state_json, revision FROM rollout_state ORDER BY component').all() as { state_json: string; revision: number }[];
+    return rows.map((r) => ({ state: JSON.parse(r.state_json) as RolloutState, revision: r.revision }));
   }
 
-  saveState(state: RolloutState, at: number): void {
-    this.db
-      .prepare('INSERT INTO rollout_state (component, state_json, updated_at) VALUES (?, ?, ?) ON CONFLICT (component) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at')
-      .run(state.component, JSON.stringify(state), at);
+  async initState(state: RolloutState, at: number): Promise<VersionedState> {
+    this.db.prepare('INSERT INTO rollout_state (component, state_json, updated_at, revision) VALUES (?, ?, ?, 0) ON CONFLICT (component) DO NOTHING').run(state.component, JSON.stringify(state), at);
+    const row = this.db.prepare('SELECT state_json, revision FROM rollout_state WHERE component = ?').get(state.component) as { state_json: string; revision: number };
+    return { state: JSON.parse(row.state_json) as RolloutState, revision: row.revision };
   }
 
-  /** A transition: the new state and its audit event, both or neither. Returns the stored event. */
-  saveTransition(state: RolloutState, event: AuditEvent | StoredAuditEventInput): StoredAuditEvent {
+  async saveTransition(state: RolloutState, event: StoredAuditEventInput, guard: TransitionGuard): Promise<{ event: StoredAuditEvent; revision: number }> {
     return this.db.transaction(() => {
-      this.saveState(state, event.at);
-      return this.appendEvent(event);
+      const revision = guard.revision + 1;
+      const changed = this.db
+        .prepare('UPDATE rollout_state SET state_json = ?, updated_at = ?, revision = ? WHERE component = ? AND revision = ?')
+        .run(JSON.stringify(state), event.at, revision, state.component, guard.revision).changes;
+      if (changed !== 1) throw new StaleStateError(state.component);
+      return { event: this.appendEvent(event), revision };
     })();
   }
 
   // ------------------------------------------------------------------------------ audit log
 
-  appendEvent(event: StoredAuditEventInput): StoredAuditEvent {
+  /** Inside a caller's transaction. */
+  private appendEvent(event: StoredAuditEventInput): StoredAuditEvent {
     const info = this.db
       .prepare('INSERT INTO audit_events (at, component, actor, action, reason, from_json, to_json) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(event.at, event.component, event.actor, event.action, event.reason, JSON.stringify(event.from), JSON.stringify(event.to));
     return { ...event, id: Number(info.lastInsertRowid) };
   }
 
-  /** Newest first. */
-  events(query: EventQuery): StoredAuditEvent[] {
+  async events(query: EventQuery): Promise<StoredAuditEvent[]> {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (query.component !== undefined) {
@@ -138,11 +120,7 @@ export class Store {
 
   // ------------------------------------------------------------------------------ rollups
 
-  /**
-   * Adds rollups into the stored ones of the same minute and key (two flushes of a minute add up), and
-   * their requests and cost into the month's totals, in one transaction.
-   */
-  addRollups(rollups: readonly MinuteRollup[]): void {
+  async addRollups(rollups: readonly MinuteRollup[]): Promise<void> {
     if (rollups.length === 0) return;
     const get = this.db.prepare('SELECT rollup_json FROM minute_rollups WHERE minute = ? AND component = ? AND provider = ? AND route = ?');
     const put = this.db.prepare(
@@ -153,6 +131,7 @@ export class Store {
        ON CONFLICT (month, component, provider) DO UPDATE SET requests = requests + excluded.requests, cost_eur = cost_eur + excluded.cost_eur,
        first_minute = MIN(first_minute, excluded.first_minute)`,
     );
+    // One writer at a time holds a SQLite file, so read-merge-write inside the transaction adds up.
     this.db.transaction(() => {
       for (const r of rollups) {
         const row = get.get(r.minute, r.component, r.provider, r.route) as { rollup_json: string } | undefined;
@@ -163,50 +142,47 @@ export class Store {
     })();
   }
 
-  /** The totals of one UTC month (`YYYY-MM`), per component and provider. */
-  monthlyCosts(month: string): MonthlyCost[] {
+  async monthlyCosts(month: string): Promise<MonthlyCost[]> {
     const rows = this.db
       .prepare('SELECT month, component, provider, requests, cost_eur, first_minute FROM monthly_costs WHERE month = ? ORDER BY component, provider')
       .all(month) as { month: string; component: Component; provider: ProviderId; requests: number; cost_eur: number; first_minute: number }[];
     return rows.map((r) => ({ month: r.month, component: r.component, provider: r.provider, requests: r.requests, costEur: r.cost_eur, firstMinute: r.first_minute }));
   }
 
-  /** Rollups of minutes starting at or after `since`, oldest first. */
-  rollupsSince(since: number, component?: Component): MinuteRollup[] {
+  async rollupsSince(since: number, component?: Component): Promise<MinuteRollup[]> {
     const rows = (
       component === undefined
-        ? this.db.prepare('SELECT rollup_json FROM minute_rollups WHERE minute >= ? ORDER BY minute').all(since)
-        : this.db.prepare('SELECT rollup_json FROM minute_rollups WHERE minute >= ? AND component = ? ORDER BY minute').all(since, component)
+        ? this.db.prepare('SELECT rollup_json FROM minute_rollups WHERE minute >= ? ORDER BY minute, provider, route').all(since)
+        : this.db.prepare('SELECT rollup_json FROM minute_rollups WHERE minute >= ? AND component = ? ORDER BY minute, provider, route').all(since, component)
     ) as { rollup_json: string }[];
     return rows.map((r) => JSON.parse(r.rollup_json) as MinuteRollup);
   }
 
-  /** Deletes rollups older than `before` (retention); returns how many. */
-  pruneRollups(before: number): number {
+  async pruneRollups(before: number): Promise<number> {
     return this.db.prepare('DELETE FROM minute_rollups WHERE minute < ?').run(before).changes;
   }
 
   // ------------------------------------------------------------------------------ quality
 
-  addQuality(q: Omit<QualityRecord, 'id'>): QualityRecord {
-    const info = this.db
-      .prepare('INSERT INTO quality_results (at, component, provider, benchmark, score, samples) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(q.at, q.component, q.provider, q.benchmark, q.score, q.samples);
-    return { ...q, id: Number(info.lastInsertRowid) };
+  async recordQuality(q: Omit<QualityRecord, 'id'>, event: StoredAuditEventInput): Promise<{ quality: QualityRecord; event: StoredAuditEvent }> {
+    return this.db.transaction(() => {
+      const info = this.db
+        .prepare('INSERT INTO quality_results (at, component, provider, benchmark, score, samples) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(q.at, q.component, q.provider, q.benchmark, q.score, q.samples);
+      return { quality: { ...q, id: Number(info.lastInsertRowid) }, event: this.appendEvent(event) };
+    })();
   }
 
-  qualitySince(component: Component, provider: ProviderId, since: number): QualityRecord[] {
+  async qualitySince(component: Component, provider: ProviderId, since: number): Promise<QualityRecord[]> {
     return this.db
-      .prepare('SELECT * FROM quality_results WHERE component = ? AND provider = ? AND at >= ? ORDER BY at')
+      .prepare('SELECT id, at, component, provider, benchmark, score, samples FROM quality_results WHERE component = ? AND provider = ? AND at >= ? ORDER BY at')
       .all(component, provider, since) as QualityRecord[];
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 }
-
-export type StoredAuditEventInput = Omit<StoredAuditEvent, 'id'>;
 
 interface AuditRow {
   id: number;

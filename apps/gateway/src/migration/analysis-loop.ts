@@ -1,0 +1,122 @@
+// The analysis loop (Flagger's scheduler): every `intervalMs`, for each component, evaluate the windows,
+// track the alerts, decide, and commit what the engine decided (automatic rollback with a webhook;
+// promotion only when the plan enables it). Only the replica holding the lease runs it, and its commits are
+// fenced with the lease ticket. Tests call `tick(now)`.
+import { applyDecision, decide, evaluateAlerts, trackAlerts, type Clock, type Component, type Evaluation, type RolloutPlan, type TrackedAlert } from '@bascule/routing';
+import { LeaseLostError, StaleStateError, type Fence, type GatewayStore } from '../store/index.ts';
+import type { Notifier } from './notify.ts';
+import type { RoutingRuntime } from './runtime.ts';
+import type { Transitions } from './transitions.ts';
+import { iso } from './views.ts';
+import type { WindowReader } from './windows.ts';
+
+export interface Analysis {
+  at: number;
+  alerts: TrackedAlert[];
+  evaluation: Evaluation;
+  criticalStreak: number;
+  lastDecision: string;
+  /** The MVP's cost per request the criteria compared with (reused by the views, which poll often). */
+  mvpCostPerRequestEur: number | null;
+}
+
+export interface AnalysisLoopOptions {
+  store: GatewayStore;
+  runtime: RoutingRuntime;
+  windows: WindowReader;
+  transitions: Transitions;
+  notifier: Notifier;
+  clock: Clock;
+  intervalMs: number;
+  retentionMs: number;
+  /** The lease ticket to fence commits with (undefined: one process, no fencing). */
+  fence(): Fence | undefined;
+  /** Writes the pending rollups first, so the analysis reads this replica's latest minutes too. */
+  flush(): Promise<void>;
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+export class AnalysisLoop {
+  readonly analyses = new Map<Component, Analysis>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly o: AnalysisLoopOptions) {}
+
+  get started(): boolean {
+    return this.timer !== null;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      if (this.running) return; // a slow store: skip a round rather than overlap two
+      this.running = this.tick()
+        .catch((error: unknown) => this.o.log.error({ err: error instanceof Error ? error.message : String(error) }, 'analysis loop failed'))
+        .finally(() => {
+          this.running = null;
+        });
+    }, this.o.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops the timer and waits for a round in progress. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** One evaluation of every component: flush, analyse, decide, apply. */
+  async tick(now: number = this.o.clock.now()): Promise<void> {
+    await this.o.flush();
+    for (const plan of this.o.runtime.components().map((c) => this.o.runtime.plan(c))) await this.analyse(plan, now);
+    await this.o.store.pruneRollups(now - this.o.retentionMs);
+  }
+
+  private async analyse(plan: RolloutPlan, now: number): Promise<void> {
+    const component = plan.component;
+    const previous = this.analyses.get(component);
+    // Alerts (and so rollback) react to the short window; the GO/NO-GO criteria judge the whole step.
+    const { production, mvp, breakerOpen } = await this.o.windows.windows(plan, now);
+    const alerts = [
+      ...evaluateAlerts(production, plan.thresholds, { component, provider: plan.productionProvider, breakerOpen }),
+      ...evaluateAlerts(mvp, plan.thresholds, { component, provider: plan.mvpProvider, breakerOpen: this.o.runtime.breakerState(plan.mvpProvider).state === 'open' }),
+    ];
+    const tracked = trackAlerts(previous?.alerts ?? [], alerts, now);
+    const { evaluation, mvpCostPerRequestEur } = await this.o.windows.evaluate(plan, now);
+    const state = this.o.runtime.state(component);
+    const decision = decide({ plan, state, analysis: { alerts, evaluation }, criticalStreak: previous?.criticalStreak ?? 0, now });
+    this.analyses.set(component, { at: now, alerts: tracked.active, evaluation, criticalStreak: decision.criticalStreak, lastDecision: decision.reason, mvpCostPerRequestEur });
+    for (const alert of tracked.fired) this.o.notifier.alert(component, 'firing', alert);
+    for (const alert of tracked.resolved) this.o.notifier.alert(component, 'resolved', alert);
+    const transition = applyDecision(plan, state, decision, now);
+    if (!transition) return;
+    let event;
+    try {
+      event = await this.o.transitions.commit(transition, this.o.fence());
+    } catch (error) {
+      // Another replica changed the state, or took the lease: this decision is void; the next round decides
+      // again from what is stored.
+      if (error instanceof StaleStateError || error instanceof LeaseLostError) {
+        this.o.log.warn({ component, action: decision.action, err: error.message }, 'analysis decision not applied');
+        return;
+      }
+      throw error;
+    }
+    this.o.log.info({ component, action: decision.action, reason: decision.reason }, 'analysis applied a decision');
+    if (decision.action === 'rollback') {
+      this.analyses.set(component, { ...this.analyses.get(component)!, criticalStreak: 0 });
+      this.o.notifier.rollback({
+        type: 'bascule.rollback',
+        component,
+        provider: plan.productionProvider,
+        reason: decision.reason,
+        at: iso(now),
+        from: event.from,
+        to: event.to,
+        eventId: String(event.id),
+      });
+    }
+  }
+}

@@ -1,0 +1,118 @@
+// The statistics the analysis and the views judge by: the short alert window and the current step, read
+// from the store (every replica's rollups, added up) plus this replica's rollups not flushed yet.
+import {
+  MINUTE_MS,
+  evaluateCriteria,
+  mergeRollups,
+  minuteOf,
+  summarize,
+  type Component,
+  type CostModel,
+  type Evaluation,
+  type MinuteRollup,
+  type QualityMeasure,
+  type RolloutPlan,
+  type Usage,
+  type WindowStats,
+} from '@bascule/routing';
+import { StoreUnavailableError, type GatewayStore } from '../store/index.ts';
+import { mvpCostPerRequest } from './mvp-cost.ts';
+import type { RoutingRuntime } from './runtime.ts';
+import { StepWindows } from './step-window.ts';
+
+/** A provider pair's statistics over one window (the short alert window, or the current step). */
+export interface Windows {
+  production: WindowStats;
+  mvp: WindowStats;
+  all: WindowStats;
+  breakerOpen: boolean;
+}
+
+export interface WindowReaderOptions {
+  windowMs: number;
+  qualityWindowMs: number;
+  costModel?: CostModel;
+  typicalUsage: Partial<Record<Component, Usage>>;
+}
+
+export class WindowReader {
+  private readonly stepWindows: StepWindows;
+  /** The last window read per component: what the views show while the store is away. */
+  private readonly lastStored = new Map<Component, MinuteRollup[]>();
+
+  constructor(
+    private readonly store: GatewayStore,
+    private readonly runtime: RoutingRuntime,
+    readonly options: WindowReaderOptions,
+  ) {
+    this.stepWindows = new StepWindows(store);
+  }
+
+  async windows(plan: RolloutPlan, now: number): Promise<Windows> {
+    return this.windowsOf(plan, await this.windowRollups(plan.component, now));
+  }
+
+  private windowsOf(plan: RolloutPlan, rollups: readonly MinuteRollup[]): Windows {
+    return {
+      production: summarize(rollups, { provider: plan.productionProvider, route: 'production' }),
+      mvp: summarize(rollups, { provider: plan.mvpProvider }),
+      all: summarize(rollups),
+      breakerOpen: this.runtime.breakerState(plan.productionProvider).state === 'open',
+    };
+  }
+
+  /** The current step's window; before the first step (no step start), the short window. */
+  async stepWindow(plan: RolloutPlan, now: number): Promise<Windows> {
+    const started = this.runtime.state(plan.component).stepStartedAt;
+    if (started === null) return this.windows(plan, now);
+    return this.windowsOf(plan, await this.stepWindows.rollups(plan.component, started, now, [...this.runtime.rollups.values()]));
+  }
+
+  /** The GO/NO-GO verdict of the current step, with the MVP's cost per request as the cost reference. */
+  async evaluate(plan: RolloutPlan, now: number): Promise<{ evaluation: Evaluation; mvpCostPerRequestEur: number | null }> {
+    const w = await this.stepWindow(plan, now);
+    const mvpCostPerRequestEur = this.mvpCost(plan, w);
+    const evaluation = evaluateCriteria(plan, {
+      production: w.production,
+      mvp: w.mvp,
+      quality: await this.quality(plan, now),
+      breakerOpen: w.breakerOpen,
+      ...(mvpCostPerRequestEur === null ? {} : { mvpCostPerRequestEur }),
+    });
+    return { evaluation, mvpCostPerRequestEur };
+  }
+
+  mvpCost(plan: RolloutPlan, step: Windows): number | null {
+    return mvpCostPerRequest({
+      component: plan.component,
+      mvpProvider: plan.mvpProvider,
+      mvp: step.mvp,
+      minRequests: plan.thresholds.minRequests,
+      costModel: this.options.costModel,
+      typicalUsage: this.options.typicalUsage[plan.component],
+    });
+  }
+
+  /** The stored minutes of the window (the last read while the store is away) plus what has not been flushed yet. */
+  private async windowRollups(component: Component, now: number): Promise<MinuteRollup[]> {
+    const since = minuteOf(now) - (Math.ceil(this.options.windowMs / MINUTE_MS) - 1) * MINUTE_MS;
+    let stored: MinuteRollup[];
+    try {
+      stored = await this.store.rollupsSince(since, component);
+      this.lastStored.set(component, stored);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      stored = (this.lastStored.get(component) ?? []).filter((r) => r.minute >= since);
+    }
+    const unflushed = [...this.runtime.rollups.values()].filter((r) => r.component === component && r.minute >= since);
+    return mergeRollups([...stored, ...unflushed]);
+  }
+
+  /** Sample-weighted mean of the recent quality results of the production provider. */
+  private async quality(plan: RolloutPlan, now: number): Promise<QualityMeasure | null> {
+    const results = await this.store.qualitySince(plan.component, plan.productionProvider, now - this.options.qualityWindowMs);
+    const samples = results.reduce((s, r) => s + r.samples, 0);
+    if (samples === 0) return null;
+    return { score: results.reduce((s, r) => s + r.score * r.samples, 0) / samples, samples };
+  }
+}

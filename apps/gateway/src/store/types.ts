@@ -1,0 +1,120 @@
+// The gateway's store contract: one async interface, two engines in sibling folders (sqlite/, postgres/),
+// as Kysely's Driver. Every transaction lives inside one method named for what it does. The request path
+// never calls the store: it reads the runtime's memory, and the store is written by the flush, the
+// analysis loop and the admin API.
+import type { AuditEvent, Component, MinuteRollup, ProviderId, RolloutState } from '@bascule/routing';
+
+/** An audit event as stored: the engine's event (or a quality record) with the id the store assigned. */
+export interface StoredAuditEvent extends Omit<AuditEvent, 'action'> {
+  id: number;
+  action: AuditEvent['action'] | 'quality-recorded';
+}
+
+export type StoredAuditEventInput = Omit<StoredAuditEvent, 'id'>;
+
+export interface QualityRecord {
+  id: number;
+  at: number;
+  component: Component;
+  provider: ProviderId;
+  benchmark: string;
+  score: number;
+  samples: number;
+}
+
+/** Requests and cost of one UTC month for one component and provider. */
+export interface MonthlyCost {
+  /** `YYYY-MM` (UTC). */
+  month: string;
+  component: Component;
+  provider: ProviderId;
+  requests: number;
+  costEur: number;
+  /** Start of the first minute with a request this month. */
+  firstMinute: number;
+}
+
+export interface EventQuery {
+  component?: Component;
+  /** Only events with a smaller id (paging back). */
+  before?: number;
+  limit: number;
+}
+
+/** A component's state with its revision: every transition adds one, so a write from a stale view is refused. */
+export interface VersionedState {
+  state: RolloutState;
+  revision: number;
+}
+
+/** The lease ticket a transition is fenced with: refused unless that ticket still holds the lease. */
+export interface Fence {
+  lease: string;
+  ticket: number;
+}
+
+export interface TransitionGuard {
+  /** The revision the transition was computed from. */
+  revision: number;
+  /** Set by the analysis loop: a leader that lost its lease cannot write. */
+  fence?: Fence;
+}
+
+/** The state changed under the writer (another replica wrote first): re-read, decide again. */
+export class StaleStateError extends Error {
+  constructor(component: Component) {
+    super(`the state of ${component} changed on another gateway meanwhile: retry`);
+  }
+}
+
+/** The lease the transition was fenced with has moved to another replica. */
+export class LeaseLostError extends Error {
+  constructor(lease: string, ticket: number) {
+    super(`lease ${lease} no longer held with ticket ${ticket}`);
+  }
+}
+
+/** The store cannot be reached (connection refused, timed out, database stopped). */
+export class StoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`the state store is unreachable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** The UTC month (`YYYY-MM`) of an instant. */
+export const monthOf = (at: number): string => new Date(at).toISOString().slice(0, 7);
+
+export interface GatewayStore {
+  readonly engine: 'sqlite' | 'postgres';
+  /** False once closed. */
+  readonly open: boolean;
+
+  /** Every component's stored state. */
+  loadStates(): Promise<VersionedState[]>;
+  /** Stores a component's first state unless one exists; returns the stored one (a replica may have won). */
+  initState(state: RolloutState, at: number): Promise<VersionedState>;
+  /** A transition: the new state and its audit event, both or neither; refused when stale or unfenced. */
+  saveTransition(state: RolloutState, event: StoredAuditEventInput, guard: TransitionGuard): Promise<{ event: StoredAuditEvent; revision: number }>;
+
+  /** Newest first. */
+  events(query: EventQuery): Promise<StoredAuditEvent[]>;
+  /** A benchmark's result and its audit event, both or neither. */
+  recordQuality(q: Omit<QualityRecord, 'id'>, event: StoredAuditEventInput): Promise<{ quality: QualityRecord; event: StoredAuditEvent }>;
+  qualitySince(component: Component, provider: ProviderId, since: number): Promise<QualityRecord[]>;
+
+  /**
+   * Adds rollups into the stored ones of the same minute and key (two flushes, or two replicas, add up),
+   * and their requests and cost into the month's totals, in one transaction.
+   */
+  addRollups(rollups: readonly MinuteRollup[]): Promise<void>;
+  /** Rollups of minutes starting at or after `since`, oldest first. */
+  rollupsSince(since: number, component?: Component): Promise<MinuteRollup[]>;
+  /** Deletes rollups older than `before` (retention); returns how many. */
+  pruneRollups(before: number): Promise<number>;
+  /** The totals of one UTC month (`YYYY-MM`), per component and provider. */
+  monthlyCosts(month: string): Promise<MonthlyCost[]>;
+
+  /** Versions of the schema migrations applied, in order. */
+  schemaVersions(): Promise<number[]>;
+  close(): Promise<void>;
+}

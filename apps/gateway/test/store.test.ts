@@ -1,0 +1,132 @@
+// One store suite, two engines (Backstage's TestDatabases): the SQLite file and PostgreSQL keep the same
+// state, audit log, rollups, quality results and monthly costs, with the same guarantees. Engine-only
+// checks live in store-sqlite.test.ts and store-postgres.test.ts.
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultPlan, emptyHistogram, initialState, recordLatency, setWeight, snapshotOf, type MinuteRollup } from '@bascule/routing';
+import { PG_SCHEMA_MIGRATIONS, SCHEMA_MIGRATIONS, StaleStateError, type GatewayStore } from '../src/store/index.ts';
+import { ENGINES, createTestDatabase, type TestDatabase } from './support/test-databases.ts';
+
+function rollup(minute: number, latencies: number[], errors = 0, over: Partial<MinuteRollup> = {}): MinuteRollup {
+  const histogram = emptyHistogram();
+  latencies.forEach((l) => recordLatency(histogram, l));
+  return { minute, component: 'llm', provider: 'groq', route: 'production', count: latencies.length, errors, latencySumMs: latencies.reduce((a, b) => a + b, 0), costEur: 0.01, histogram, ...over };
+}
+
+const plan = defaultPlan('llm');
+const snap = { status: 'mvp' as const, weight: 0, step: -1 };
+
+describe.each(ENGINES)('store on %s', (engine) => {
+  let db: TestDatabase;
+  const opened: GatewayStore[] = [];
+  const open = async (): Promise<GatewayStore> => {
+    db ??= await createTestDatabase(engine);
+    const store = await db.open();
+    opened.push(store);
+    return store;
+  };
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((s) => s.close()));
+    await db?.drop();
+    db = undefined as unknown as TestDatabase;
+  });
+
+  it('applies its numbered schema migrations once', async () => {
+    const store = await open();
+    const expected = (engine === 'sqlite' ? SCHEMA_MIGRATIONS : PG_SCHEMA_MIGRATIONS).map((m) => m.version);
+    expect(await store.schemaVersions()).toEqual(expected);
+    await store.close();
+    expect(await (await open()).schemaVersions()).toEqual(expected);
+  });
+
+  it('keeps state, audit log, rollups and quality results across a reopen', async () => {
+    const store = await open();
+    const first = await store.initState(initialState(plan, 0), 0);
+    expect(first).toMatchObject({ revision: 0, state: { weight: 0, status: 'mvp' } });
+    const t = setWeight(plan, first.state, { actor: 'admin', reason: 'first 10 %', at: 1_000, weight: 10 });
+    const saved = await store.saveTransition(t.state, t.event, { revision: 0 });
+    expect(saved.revision).toBe(1);
+    await store.addRollups([rollup(60_000, [100, 200])]);
+    await store.addRollups([rollup(60_000, [300], 1)]);
+    await store.recordQuality({ at: 5, component: 'llm', provider: 'groq', benchmark: 'exercises-fr', score: 0.97, samples: 120 }, { at: 5, component: 'llm', actor: 'admin', action: 'quality-recorded', reason: 'q', from: snap, to: snap });
+    await store.close();
+
+    const reopened = await open();
+    expect(await reopened.loadStates()).toEqual([{ state: t.state, revision: 1 }]);
+    const events = await reopened.events({ limit: 10 });
+    expect(events.map((e) => e.action)).toEqual(['quality-recorded', 'set-weight']);
+    expect(events[1]).toEqual({ ...t.event, id: saved.event.id });
+    const [merged] = await reopened.rollupsSince(0, 'llm');
+    expect(merged).toMatchObject({ count: 3, errors: 1, latencySumMs: 600 });
+    expect(merged!.histogram.min).toBe(100);
+    expect(merged!.histogram.max).toBe(300);
+    const alone = emptyHistogram();
+    [100, 200, 300].forEach((l) => recordLatency(alone, l));
+    expect(merged!.histogram.counts).toEqual(alone.counts);
+    expect(await reopened.qualitySince('llm', 'groq', 0)).toEqual([expect.objectContaining({ score: 0.97, samples: 120, benchmark: 'exercises-fr' })]);
+  });
+
+  it('stores a first state once: a second replica gets the stored one', async () => {
+    const a = await open();
+    const b = await open();
+    await a.initState(initialState(plan, 1), 1);
+    const other = await b.initState({ ...initialState(plan, 2), weight: 42 }, 2);
+    expect(other).toMatchObject({ revision: 0, state: { weight: 0 } });
+  });
+
+  it('refuses a transition computed from a stale revision, and writes neither its state nor its event', async () => {
+    const a = await open();
+    const b = await open();
+    const v = await a.initState(initialState(plan, 0), 0);
+    const fromA = setWeight(plan, v.state, { actor: 'admin', reason: 'A', at: 1, weight: 10 });
+    const fromB = setWeight(plan, v.state, { actor: 'admin', reason: 'B', at: 2, weight: 20 });
+    await a.saveTransition(fromA.state, fromA.event, { revision: 0 });
+    await expect(b.saveTransition(fromB.state, fromB.event, { revision: 0 })).rejects.toBeInstanceOf(StaleStateError);
+    expect((await b.loadStates())[0]).toMatchObject({ revision: 1, state: { weight: 10 } });
+    expect((await b.events({ limit: 10 })).map((e) => e.reason)).toEqual(['A']);
+  });
+
+  it('pages events newest first, by component', async () => {
+    const store = await open();
+    for (const component of ['llm', 'stt'] as const) await store.initState(initialState(defaultPlan(component), 0), 0);
+    const revisions = { llm: 0, stt: 0 };
+    for (let i = 0; i < 5; i++) {
+      const component = i % 2 ? 'llm' : 'stt';
+      const state = { ...initialState(defaultPlan(component), 0), weight: i };
+      await store.saveTransition(state, { at: i, component, actor: 'admin', action: 'set-weight', reason: `r${i}`, from: snap, to: snapshotOf(state) }, { revision: revisions[component]++ });
+    }
+    expect((await store.events({ limit: 3 })).map((e) => e.reason)).toEqual(['r4', 'r3', 'r2']);
+    expect((await store.events({ limit: 10, component: 'llm' })).map((e) => e.reason)).toEqual(['r3', 'r1']);
+    const third = (await store.events({ limit: 10 })).find((e) => e.reason === 'r2')!;
+    expect((await store.events({ limit: 10, before: third.id })).map((e) => e.reason)).toEqual(['r1', 'r0']);
+  });
+
+  it('adds two replicas’ rollups of the same minute, written at once, and their month totals', async () => {
+    const a = await open();
+    const b = await open();
+    const minute = Date.UTC(2026, 11, 3, 8, 0);
+    const fromA = [rollup(minute, [100, 200]), rollup(minute, [50], 0, { provider: 'huggingface', route: 'mvp', costEur: 0.02 })];
+    const fromB = [rollup(minute, [400], 1), rollup(minute + 60_000, [80])];
+    await Promise.all([a.addRollups(fromA), b.addRollups(fromB), a.addRollups([rollup(minute, [120])])]);
+    const stored = await a.rollupsSince(0, 'llm');
+    const groq = stored.find((r) => r.minute === minute && r.provider === 'groq')!;
+    expect(groq).toMatchObject({ count: 4, errors: 1, latencySumMs: 820, histogram: { min: 100, max: 400 } });
+    expect(groq.costEur).toBeCloseTo(0.03, 12);
+    expect(stored.map((r) => [r.minute, r.provider, r.count])).toEqual([
+      [minute, 'groq', 4],
+      [minute, 'huggingface', 1],
+      [minute + 60_000, 'groq', 1],
+    ]);
+    const month = await b.monthlyCosts('2026-12');
+    expect(month.map((m) => [m.provider, m.requests, m.firstMinute])).toEqual([
+      ['groq', 5, minute],
+      ['huggingface', 1, minute],
+    ]);
+  });
+
+  it('prunes old rollups only', async () => {
+    const store = await open();
+    await store.addRollups([rollup(60_000, [1]), rollup(120_000, [2])]);
+    expect(await store.pruneRollups(120_000)).toBe(1);
+    expect((await store.rollupsSince(0)).map((r) => r.minute)).toEqual([120_000]);
+  });
+});
