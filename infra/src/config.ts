@@ -91,7 +91,16 @@ const LlmSchema = z.strictObject({
 });
 
 const GatewaySchema = z.strictObject({
-  rateLimitPerMinute: z.number().int().positive().default(600),
+  /** Requests a minute per client key, all gateways together (the gateway README has the arithmetic). */
+  rateLimitPerMinute: z.number().int().positive().default(50_000),
+  /** Requests a minute per student, all gateways together. */
+  studentRateLimitPerMinute: z.number().int().positive().default(60),
+  /** Requests with a bad client key or admin token a minute from one address before it gets 429s. */
+  failedAuthPerMinute: z.number().int().positive().default(10),
+  /** Admin API and dashboard requests a minute per address. */
+  adminRateLimitPerMinute: z.number().int().positive().default(300),
+  /** Gateways behind the load balancer: each enforces 1/replicas of every limit above. */
+  replicas: z.number().int().positive().default(1),
   webhookUrl: z.url().optional(),
   vpsMonthlyCostEur: z.number().min(0),
   vpsOneTimeCostEur: z.number().min(0).default(0),

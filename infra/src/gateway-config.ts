@@ -60,13 +60,24 @@ export function gatewayConfigFor(config: StackConfig, images: Manifests, phase: 
     (components as Record<Component, unknown>)[component] = componentFor(component, config, images);
   }
   return {
-    server: { host: '0.0.0.0', port: GATEWAY_PORT, cors: { allowedOrigins: config.gateway.allowedOrigins } },
+    server: {
+      host: '0.0.0.0',
+      port: GATEWAY_PORT,
+      cors: { allowedOrigins: config.gateway.allowedOrigins },
+      replicas: config.gateway.replicas,
+      // Cloudflare overwrites this header with the visitor's address; the per-address limits count by it.
+      // Trustworthy because only Cloudflare reaches the origin (without it they would count the proxy's address).
+      clientAddressHeader: 'cf-connecting-ip',
+    },
     auth: {
       clientKeys: [{ name: 'reading-app', keyEnv: GATEWAY_SECRET_ENV.clientKey }],
       adminTokenEnv: GATEWAY_SECRET_ENV.adminToken,
       studentHashKeyEnv: GATEWAY_SECRET_ENV.studentHashKey,
       rateLimitPerMinute: config.gateway.rateLimitPerMinute,
+      studentRateLimitPerMinute: config.gateway.studentRateLimitPerMinute,
+      failedAuthPerMinute: config.gateway.failedAuthPerMinute,
     },
+    admin: { rateLimitPerMinute: config.gateway.adminRateLimitPerMinute },
     store: { dataDir: '/var/lib/bascule/data' },
     webhook: config.gateway.webhookUrl ? { url: config.gateway.webhookUrl } : {},
     components,

@@ -105,6 +105,22 @@ describe('Cloudflare Access JWT', () => {
   });
 });
 
+describe('Access certificates out of reach', () => {
+  it('answers 503, never lets the request through', async () => {
+    const loaded = testConfig();
+    loaded.config.admin = { ...loaded.config.admin, access: { teamDomain: TEAM_DOMAIN, audience: AUDIENCE } };
+    // Port 9 on loopback: nothing listens there, the fetch is refused at once.
+    const cut = await createGateway({ loaded, storePath: ':memory:', logger: false, analysisLoop: false, dashboardDir: null, access: { certsUrl: new URL('http://127.0.0.1:9/cdn-cgi/access/certs') } });
+    try {
+      const res = await cut.app.inject({ url: '/admin/v1/components', headers: { ...adminHeaders, 'cf-access-jwt-assertion': await access.sign() } });
+      expect(res.statusCode).toBe(503);
+      expect(errorOf(res)).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/Access's certificates/) });
+    } finally {
+      await cut.close();
+    }
+  });
+});
+
 describe('admin host names', () => {
   it.each(['/admin/v1/components', '/dashboard/', '/dashboard'])('answers 404 on the API host name for %s, credentials or not', async (url) => {
     const res = await asAdmin(await access.sign(), { url, host: 'api.example.fr' });

@@ -105,7 +105,7 @@ export const AuthConfigSchema = z.strictObject({
    * Requests a minute per client key, all students together: a ceiling that protects the gateways and the
    * paid providers' bills from a runaway client or a leaked key. See the gateway README for the arithmetic.
    */
-  rateLimitPerMinute: positiveInt('a whole number of requests per minute').default(40_000),
+  rateLimitPerMinute: positiveInt('a whole number of requests per minute').default(50_000),
   /** Requests a minute per student (`X-Student-Id`, or chat's `user`) and client key: one child cannot starve a class. */
   studentRateLimitPerMinute: positiveInt('a whole number of requests per minute').default(60),
   /** Requests with a missing or unknown key a minute from one address before every request from it gets a 429. */

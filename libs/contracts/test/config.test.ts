@@ -24,7 +24,10 @@ function minimalConfig(): GatewayConfigInput {
 describe('parseGatewayConfig', () => {
   it('applies defaults and turns text durations into milliseconds', () => {
     const config = parseGatewayConfig(minimalConfig());
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 8080, bodyLimits: { jsonBytes: 1_048_576, audioBytes: 10_485_760, imageBytes: 5_242_880 }, cors: { allowedOrigins: [] } });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 8080, bodyLimits: { jsonBytes: 1_048_576, audioBytes: 10_485_760, imageBytes: 5_242_880 }, cors: { allowedOrigins: [] }, replicas: 1 });
+    expect(config.auth).toMatchObject({ rateLimitPerMinute: 50_000, studentRateLimitPerMinute: 60, failedAuthPerMinute: 10 });
+    expect(config.admin).toEqual({ rateLimitPerMinute: 300, streams: { perCaller: 4, total: 32 } });
+    expect(config.metrics).toEqual({});
     expect(config.components.stt?.plan.steps).toEqual([{ weight: 10, minDurationMs: 172_800_000 }, { weight: 100, minDurationMs: 0 }]);
     expect(config.components.stt?.plan.autoPromote).toBe(false);
     expect(config.components.stt?.providers['faster-whisper']?.timeoutMs).toBe(10_000);

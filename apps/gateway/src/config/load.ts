@@ -52,7 +52,7 @@ export interface LocalConfigInput {
   labUpstreams?: Readonly<Record<string, { baseUrl: string }>>;
   port?: number;
   dataDir?: string;
-  /** Per client key (default: the config's default, 600 a minute). Load tests raise it. */
+  /** Per client key (default: the config's default, 50 000 a minute). Load tests raise it. */
   rateLimitPerMinute?: number;
   env?: Readonly<Record<string, string | undefined>>;
 }

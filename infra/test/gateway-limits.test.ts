@@ -1,0 +1,38 @@
+// The rate limits each stack hands to its gateways: carried into the generated config, counted per client
+// address behind Cloudflare, and sized for the plan's peak (1 000 simultaneous students at about 25 requests a
+// minute) even with one gateway of several down.
+import { describe, expect, it } from 'vitest';
+import { parseGatewayConfig } from '@bascule/contracts';
+import { join } from 'node:path';
+import { parseStackConfig } from '../src/config.ts';
+import { gatewayConfigFor } from '../src/gateway-config.ts';
+import { readImageManifests } from '../src/image-manifest.ts';
+import { readStackFile } from '../src/plan.ts';
+import { REPO_ROOT } from '../src/remote.ts';
+
+const images = readImageManifests(join(REPO_ROOT, 'gpu-images'));
+const PLAN_PEAK_PER_MINUTE = 1_000 * 25;
+
+function generated(stack: string) {
+  const values = readStackFile(stack);
+  const config = parseStackConfig((key) => values[`bascule:${key}`]);
+  return { stack: config.gateway, gateway: parseGatewayConfig(gatewayConfigFor(config, images)) };
+}
+
+describe('rate limits in the generated gateway config', () => {
+  it.each(['staging', 'production'])('%s: carries every limit and the replica count, and counts addresses by CF-Connecting-IP', (name) => {
+    const { stack, gateway } = generated(name);
+    expect(gateway.auth).toMatchObject({ rateLimitPerMinute: stack.rateLimitPerMinute, studentRateLimitPerMinute: stack.studentRateLimitPerMinute, failedAuthPerMinute: stack.failedAuthPerMinute });
+    expect(gateway.admin.rateLimitPerMinute).toBe(stack.adminRateLimitPerMinute);
+    expect(gateway.server).toMatchObject({ replicas: stack.replicas, clientAddressHeader: 'cf-connecting-ip' });
+  });
+
+  it("production: the gateways left when one is down still carry the plan's peak", () => {
+    const { gateway } = generated('production');
+    const { replicas } = gateway.server;
+    const carried = replicas === 1 ? gateway.auth.rateLimitPerMinute : (gateway.auth.rateLimitPerMinute * (replicas - 1)) / replicas;
+    expect(carried).toBeGreaterThanOrEqual(PLAN_PEAK_PER_MINUTE);
+    // A student at their peak (about 25 a minute) stays under their limit on the gateways left.
+    expect(replicas === 1 ? gateway.auth.studentRateLimitPerMinute : Math.ceil(gateway.auth.studentRateLimitPerMinute / replicas)).toBeGreaterThanOrEqual(25);
+  });
+});
