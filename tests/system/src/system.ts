@@ -30,6 +30,8 @@ export interface System {
   postgres: TestPostgres;
   gateways: Record<Replica, HostProcess>;
   startGateway(replica: Replica): Promise<HostProcess>;
+  /** True while the replica's process runs. */
+  alive(replica: Replica): boolean;
   /** Waits until HAProxy's monitor sees the replica in the given state. */
   waitForBalancer(replica: Replica, status: 'UP' | 'DOWN', timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -128,7 +130,8 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     };
     await Promise.all([waitForBalancer('a', 'UP'), waitForBalancer('b', 'UP')]);
     options.log('gateways a and b ready behind HAProxy');
-    return { runDir, balancer, clients, postgres, gateways, startGateway, waitForBalancer, close };
+    const alive = (replica: Replica) => gateways[replica].child.exitCode === null && gateways[replica].child.signalCode === null;
+    return { runDir, balancer, clients, postgres, gateways, startGateway, alive, waitForBalancer, close };
   } catch (error) {
     await close();
     throw error;

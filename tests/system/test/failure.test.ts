@@ -45,6 +45,19 @@ async function weightsEverywhere(sys: System, reason: string): Promise<string> {
   }
 }
 
+/**
+ * Each scenario starts with both gateways running: one that died in an earlier scenario (a figure there says
+ * so) is started again, so one failure does not hide the next scenario's figures.
+ */
+async function bothGatewaysUp(sys: System): Promise<void> {
+  for (const replica of ['a', 'b'] as const) {
+    if (sys.alive(replica)) continue;
+    log(`gateway ${replica} had exited (${sys.gateways[replica].child.exitCode ?? sys.gateways[replica].child.signalCode}); starting it again:\n${sys.gateways[replica].tail().split('\n').slice(-8).join('\n')}`);
+    await sys.startGateway(replica);
+    await sys.waitForBalancer(replica, 'UP', 60_000);
+  }
+}
+
 function assertScenario(scenario: string): void {
   expect(figures.failures(scenario), `${scenario}: figures off target`).toEqual([]);
 }
@@ -70,6 +83,7 @@ describe('Bascule survives the loss of any one machine', () => {
 
   it('a weight change through gateway A routes on gateway B within 2 s', async () => {
     const sys = system!;
+    await bothGatewaysUp(sys);
     const scenario = 'weight change A → B';
     // Students of vision's production cohort: the same on every replica (a stable hash of the student id).
     // Each probe asks for the next one, so no student comes near the per-student limit.
@@ -108,6 +122,7 @@ describe('Bascule survives the loss of any one machine', () => {
 
   it('one noisy student at 100× the normal rate: the others see no 429', async () => {
     const scenario = 'noisy student';
+    await bothGatewaysUp(system!);
     const noisyRate = (RATE / STUDENTS) * 100;
     const from = Date.now();
     const noisy = startNoisyStudent({ studentId: 'eleve-bruyant', ratePerSecond: noisyRate });
@@ -125,6 +140,7 @@ describe('Bascule survives the loss of any one machine', () => {
   it('one gateway killed with kill -9: failed requests ≤ those in flight on it, the others and the state intact', async () => {
     const sys = system!;
     const scenario = 'kill -9 gateway B';
+    await bothGatewaysUp(sys);
     const stateBefore = await routingState(sys.clients, 'a');
     const eventsBefore = (await Promise.all(COMPONENTS.map((c) => events(sys.clients, 'a', c)))).flat().length;
     // In flight on gateway b when it died: HAProxy's requests on b read just before the signal, plus those
@@ -166,6 +182,7 @@ describe('Bascule survives the loss of any one machine', () => {
   it('PostgreSQL stopped for 60 s: 0 failed requests, no rollup lost, admin writes 503 then fine', async () => {
     const sys = system!;
     const scenario = 'PostgreSQL stopped';
+    await bothGatewaysUp(sys);
     // Quiet boundaries so every request of the scenario is counted: the class pauses while totals are read.
     await load!.stop();
     await sleep(2_500);
@@ -180,6 +197,7 @@ describe('Bascule survives the loss of any one machine', () => {
     const health = await sys.clients.health('a').catch(() => ({ status: 0, body: 'no answer' }));
     const servers = await backendServers(sys.balancer.statsSocket);
     await sleep(Math.max(0, OUTAGE_MS - (Date.now() - stoppedAt)));
+    const aliveAfterOutage = (['a', 'b'] as const).filter((r) => sys.alive(r));
     await sys.postgres.start();
     const restartedAt = Date.now();
     let after = { status: 0, body: undefined as unknown };
@@ -206,6 +224,7 @@ describe('Bascule survives the loss of any one machine', () => {
     figures.add(scenario, 'requests in the rollups / answered by the gateways', `${recorded} / ${answered}`, 'equal', recorded === answered);
     figures.add(scenario, 'admin write while the database is away', `HTTP ${during.status}`, '503', during.status === 503);
     figures.add(scenario, 'admin write after the restart: first 200 after', firstOkAfter === null ? `none in 20 s (last HTTP ${after.status})` : `${firstOkAfter} ms`, '200', firstOkAfter !== null);
+    figures.add(scenario, 'gateway processes running at the end of the outage', aliveAfterOutage.join(', ') || 'none', 'a, b', aliveAfterOutage.length === 2);
     figures.add(scenario, 'HAProxy view of the gateways while it was away', `a ${servers.a?.status}, b ${servers.b?.status}`, 'both UP', servers.a?.status === 'UP' && servers.b?.status === 'UP');
     figures.add(scenario, '/healthz on A while it was away', `HTTP ${health.status} ${JSON.stringify(health.body).slice(0, 120)}`, 'degraded', JSON.stringify(health.body).includes('degraded'));
     if (window.failed > 0) log(`PostgreSQL outage errors: ${window.errors.join(' | ')}`);
@@ -215,6 +234,7 @@ describe('Bascule survives the loss of any one machine', () => {
   it('the GPU host cut off for 60 s: 0 client-visible errors, breakers open, one automatic rollback per component, audited once', async () => {
     const sys = system!;
     const scenario = 'GPU host cut off';
+    await bothGatewaysUp(sys);
     const how = await weightsEverywhere(sys, 'system test: every component at 50 % before the GPU host is cut off');
     log(`weights before the cut ${how}: ${await routingState(sys.clients, 'a')}`);
     const cutAt = Date.now();
