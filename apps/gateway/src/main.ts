@@ -1,6 +1,7 @@
 // `npx nx serve gateway`: reads the config file (--config or BASCULE_CONFIG), or, without one, the local
 // config that points every provider at the lab. A bad config is reported by path and exits 1.
-// SIGINT / SIGTERM: stop accepting, let in-flight requests finish, flush, close the store, exit 0.
+// SIGINT / SIGTERM: stop accepting, let in-flight requests finish, hand the lease back, write the rollups,
+// close the store, exit 0. BASCULE_DATABASE_URL (or the config's store.databaseUrlEnv) selects PostgreSQL.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GatewayConfigError } from '@bascule/contracts';
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
   const host = process.env.BASCULE_HOST ?? (local ? '127.0.0.1' : loaded.config.server.host);
   const dataDir = process.env.BASCULE_DATA_DIR ?? (local ? resolve(REPO_ROOT, '.data') : loaded.config.store.dataDir);
   const { url, close, gateway } = await startGateway({ loaded, host, port, dataDir });
-  gateway.app.log.info({ url, config: loaded.source, dataDir }, 'gateway listening');
+  const store = gateway.store.engine === 'postgres' ? { store: 'postgres' } : { store: 'sqlite', dataDir };
+  gateway.app.log.info({ url, config: loaded.source, ...store }, 'gateway listening');
   if (local) {
     const clientKey = process.env.BASCULE_CLIENT_KEY ? '(from BASCULE_CLIENT_KEY)' : LOCAL_CLIENT_KEY;
     const adminToken = process.env.BASCULE_ADMIN_TOKEN ? '(from BASCULE_ADMIN_TOKEN)' : LOCAL_ADMIN_TOKEN;

@@ -31,6 +31,7 @@ export class PostgresStateSync {
   private reconnect: NodeJS.Timeout | null = null;
   private stopped = false;
   private refreshing: Promise<void> | null = null;
+  private again = false;
 
   constructor(private readonly options: StateSyncOptions) {
     this.refreshMs = options.refreshMs ?? 1_000;
@@ -42,15 +43,27 @@ export class PostgresStateSync {
     void this.listen();
   }
 
-  /** Re-reads every state; one at a time (a slow database does not pile reads up). */
+  /**
+   * Re-reads every state; one read at a time (a slow database does not pile reads up), and a call during a
+   * read runs one more after it, so a notice never settles for a read that started before its commit.
+   */
   refresh(): Promise<void> {
-    this.refreshing ??= this.options
-      .loadStates()
-      .then((states) => this.options.target.adopt(states))
-      .catch(() => undefined) // recorded by the health-tracked store; the next round retries
-      .finally(() => {
-        this.refreshing = null;
-      });
+    if (this.refreshing) {
+      this.again = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.again = false;
+        try {
+          this.options.target.adopt(await this.options.loadStates());
+        } catch {
+          // Recorded by the health-tracked store; the next round retries.
+        }
+      } while (this.again && !this.stopped);
+    })().finally(() => {
+      this.refreshing = null;
+    });
     return this.refreshing;
   }
 
