@@ -77,5 +77,5 @@ describe('config loading', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('surprise: unknown key');
     expect(result.stderr).toContain('auth.adminTokenEnv: missing');
-  });
+  }, 30_000); // a fresh Node process compiling main.ts with tsx: seconds on a loaded machine, as long as spawnSync's own timeout
 });

@@ -11,11 +11,11 @@ import { PublicError, publicErrorHandler, sendPublicError } from '../http/errors
 import type { GatewayMetrics } from '../metrics/index.ts';
 import type { MigrationRuntime } from '../migration/runtime.ts';
 import { Executor } from '../proxy/index.ts';
-import { clientAddress, RateLimiter, retryAfterSeconds } from '../rate-limit/index.ts';
 import { registerSpeech, registerTranscription } from './audio.ts';
 import { registerChat } from './chat.ts';
 import { startTrace, type RouteContext } from './context.ts';
 import { registerDomain } from './domain.ts';
+import { createPublicLimits } from './limits.ts';
 
 export interface PublicApiDeps {
   config: GatewayConfig;
@@ -43,33 +43,6 @@ declare module 'fastify' {
   }
 }
 
-/** A 429 in the error shape with its Retry-After. */
-export function rateLimited(message: string, waitMs: number): PublicError {
-  const error = new PublicError('rate_limited', `${message}, retry in ${retryAfterSeconds(waitMs)} s`);
-  error.retryAfterS = retryAfterSeconds(waitMs);
-  return error;
-}
-
-/**
- * The three limits of the public API, each this gateway's share of the configured one (decision 0010):
- * failed authentications per address, requests per client key, requests per student and client key.
- */
-function createPublicLimits(config: GatewayConfig, clientNames: readonly string[]) {
-  const replicas = config.server.replicas;
-  const { rateLimitPerMinute, studentRateLimitPerMinute, failedAuthPerMinute } = config.auth;
-  const perStudent = new Map(clientNames.map((name) => [name, new RateLimiter({ perMinute: studentRateLimitPerMinute, replicas })]));
-  return {
-    failedAuth: new RateLimiter({ perMinute: failedAuthPerMinute, replicas }),
-    perClient: new RateLimiter({ perMinute: rateLimitPerMinute, replicas }),
-    /** Throws a 429 when the student (by keyed hash) is past their share of the limit. */
-    student(clientName: string | null, studentHash: string): void {
-      const limiter = clientName === null ? undefined : perStudent.get(clientName);
-      const wait = limiter === undefined ? 0 : limiter.take(studentHash, Date.now());
-      if (wait > 0) throw rateLimited(`too many requests for this student: ${studentRateLimitPerMinute} a minute`, wait);
-    },
-  };
-}
-
 /** Oversized uploads are refused from their Content-Length, before a byte of them is read. */
 function refuseOversizedUpload(request: FastifyRequest, uploadLimit: number): void {
   const length = Number(request.headers['content-length'] ?? 0);
@@ -90,25 +63,9 @@ export async function registerPublicApi(app: FastifyInstance, deps: PublicApiDep
     ...(deps.maxAttempts !== undefined ? { maxAttempts: deps.maxAttempts } : {}),
   });
   const noteStudent = deps.runtime.noteStudent?.bind(deps.runtime) ?? (() => {});
-  const limits = createPublicLimits(deps.config, keys.map((k) => k.name));
-  const { clientAddressHeader } = deps.config.server;
+  const limits = createPublicLimits(deps.config, checkKey, keys.map((k) => k.name));
   const ctx: RouteContext = { config: deps.config, executor, metrics: deps.metrics, hashStudentId: deps.hashStudentId, noteStudent, limitStudent: limits.student };
   const { audioBytes, imageBytes } = deps.config.server.bodyLimits;
-  /** An address past its failed attempts is refused before its key is even compared; then the key's own limit. */
-  const authenticate = (request: FastifyRequest): void => {
-    const now = Date.now();
-    const address = clientAddress(request, clientAddressHeader);
-    const blocked = limits.failedAuth.exhausted(address, now);
-    if (blocked > 0) throw rateLimited(`too many requests with a missing or unknown client key from this address: ${deps.config.auth.failedAuthPerMinute} a minute`, blocked);
-    try {
-      request.clientName = checkKey(request.headers.authorization);
-    } catch (error) {
-      limits.failedAuth.take(address, now);
-      throw error;
-    }
-    const wait = limits.perClient.take(request.clientName, now);
-    if (wait > 0) throw rateLimited(`too many requests for this client key: ${deps.config.auth.rateLimitPerMinute} a minute`, wait);
-  };
   const uploadLimit = Math.max(audioBytes, imageBytes);
 
   await app.register(
@@ -121,7 +78,7 @@ export async function registerPublicApi(app: FastifyInstance, deps: PublicApiDep
       api.addHook('onRequest', (request, _reply, done) => {
         startTrace(request);
         try {
-          authenticate(request);
+          limits.authenticate(request);
           refuseOversizedUpload(request, uploadLimit);
           done();
         } catch (error) {
