@@ -116,9 +116,11 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       await waitFor(
         `HAProxy to see gateway ${replica} ${status}`,
         async () => {
-          for (const p of [...labs, haproxy, ...Object.values(gateways)]) {
-            if (p.child.exitCode !== null && !(p.name === `gateway-${replica}` && status === 'DOWN')) {
-              throw new Error(`${p.name} exited (${p.child.exitCode}):\n${p.tail()}`);
+          // The hosts that must never stop, and the gateway awaited UP; the other gateway may be down.
+          const needed = [...labs, haproxy, ...(status === 'UP' ? [gateways[replica]] : [])];
+          for (const p of needed) {
+            if (p.child.exitCode !== null || p.child.signalCode !== null) {
+              throw new Error(`${p.name} exited (${p.child.exitCode ?? p.child.signalCode}):\n${p.tail()}`);
             }
           }
           const servers = await backendServers(balancer.statsSocket);
