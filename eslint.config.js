@@ -26,6 +26,8 @@ export default tseslint.config(
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:lib'] },
+            // A whole-system test runs the apps themselves (tests/system starts the lab and the gateways).
+            { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:lib', 'type:app'] },
             {
               sourceTag: 'scope:pure',
               onlyDependOnLibsWithTags: ['scope:pure'],
