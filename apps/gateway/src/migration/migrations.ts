@@ -311,7 +311,7 @@ export class Migrations implements MigrationRuntime {
   private evaluate(plan: RolloutPlan, now: number): { evaluation: Evaluation; mvpCostPerRequestEur: number | null } {
     const w = this.stepWindow(plan, now);
     const mvpCostPerRequestEur = this.mvpCost(plan, w);
-    const evaluation = evaluateCriteria(plan, {
+    const evaluation = evaluateCriteria(plan.criteria, {
       production: w.production,
       mvp: w.mvp,
       quality: this.quality(plan, now),
