@@ -1,7 +1,8 @@
 // Gates on the actions a person takes (Flagger's scheduler_hooks.go, Argo Rollouts' analysis gates): raising
 // the weight or promoting needs the GO verdict (every criterion PASS with enough samples), no critical alert
 // on the candidate and the current step's minimum time; or an explicit override, whose own reason and what it
-// overrode are written into the audit event. Lowering the weight, rolling back and resuming are never gated:
+// overrode are written into the audit event. Starting the rollout (MVP → the first step) needs no verdict:
+// nothing has been measured yet. Lowering the weight, rolling back and resuming are never gated:
 // they reduce exposure, or (resume) restart at the first step with a fresh analysis that no criterion can have
 // judged yet, guarded by the automatic rollback.
 import type { Alert, Evaluation } from './analysis.ts';
@@ -46,12 +47,22 @@ export function isGated(action: GatedAction, state: RolloutState, weight?: numbe
   return false;
 }
 
+/**
+ * Leaving the MVP for the plan's first step (or less): the candidate has served nobody yet, so there is no
+ * verdict to wait for (every criterion is INCONCLUSIVE); the alerts and the minimum time still apply.
+ */
+export function startsTheRollout(plan: RolloutPlan, state: RolloutState, action: GatedAction, weight?: number): boolean {
+  if (state.weight > 0) return false;
+  const first = plan.steps[0]!.weight;
+  return action === 'promote' ? state.step < 0 : weight !== undefined && weight <= first;
+}
+
 /** What blocks the action now; empty when it may go ahead. */
 export function gateBlockers(plan: RolloutPlan, state: RolloutState, action: GatedAction, input: GateInput, weight?: number): GateBlocker[] {
   if (!isGated(action, state, weight)) return [];
   const blockers: GateBlocker[] = [];
   const { evaluation } = input;
-  if (evaluation.verdict !== 'GO') {
+  if (!startsTheRollout(plan, state, action, weight) && evaluation.verdict !== 'GO') {
     const open = evaluation.criteria.filter((c) => c.verdict !== 'PASS').map((c) => `${c.id} ${c.verdict}`);
     blockers.push({ code: 'verdict', message: `GO/NO-GO is ${evaluation.verdict} (${open.join(', ')})` });
   }

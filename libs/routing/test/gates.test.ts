@@ -68,8 +68,13 @@ describe('gated actions', () => {
     expect(gateBlockers(plan, at10, 'promote', { ...after48h, alerts: mvpCritical })).toEqual([]);
   });
 
-  it('before the first step there is no minimum time to wait', () => {
+  it('starting the rollout (MVP → first step) waits for no verdict and no time, but not past a critical alert', () => {
     const mvp = initialState(plan, T0);
-    expect(gateBlockers(plan, mvp, 'promote', { evaluation: go, alerts: [], now: T0 })).toEqual([]);
+    const nothingMeasured: GateInput = { evaluation: hold, alerts: [], now: T0 };
+    expect(gateBlockers(plan, mvp, 'promote', nothingMeasured)).toEqual([]);
+    expect(gateBlockers(plan, mvp, 'set-weight', nothingMeasured, 10)).toEqual([]);
+    expect(gateBlockers(plan, mvp, 'promote', { ...nothingMeasured, alerts: critical }).map((b) => b.code)).toEqual(['critical_alert']);
+    // Straight to 50 % from the MVP skips the first step: the verdict gate applies.
+    expect(gateBlockers(plan, mvp, 'set-weight', nothingMeasured, 50).map((b) => b.code)).toEqual(['verdict']);
   });
 });
