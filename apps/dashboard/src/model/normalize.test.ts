@@ -9,8 +9,8 @@ describe('normalizeComponent', () => {
     // 1200 requests over a 5-minute window: 4 per second. The MVP provider's cost and p95 are the baseline.
     expect(c.metrics).toMatchObject({ p95Ms: 1900, errorRate: 0.02, requestsPerSecond: 4, costPerRequest: 0.003, mvpCostPerRequest: 0.006, mvpP95Ms: 2100, activeStudents: 42 });
     expect(c.providers).toEqual([
-      { id: 'faster-whisper', role: 'production', breaker: 'closed', p50Ms: 300, p95Ms: 450, errorRate: 0.01, requests: 100 },
-      { id: 'openai-whisper', role: 'mvp', breaker: 'open', p50Ms: 900, p95Ms: 2100, errorRate: 0.2, requests: 900 },
+      { id: 'faster-whisper', role: 'production', breaker: 'closed', p50Ms: 300, p95Ms: 450, errorRate: 0.01, requests: 100, costPerRequest: 0.001 },
+      { id: 'openai-whisper', role: 'mvp', breaker: 'open', p50Ms: 900, p95Ms: 2100, errorRate: 0.2, requests: 900, costPerRequest: 0.006 },
     ]);
     expect(c.alerts[0]).toMatchObject({ id: 'stt:openai-whisper:p95_latency', severity: 'critical', provider: 'openai-whisper', value: 2100, threshold: 2000 });
   });
