@@ -520,10 +520,11 @@ export class Migrations implements MigrationRuntime {
     };
   }
 
+  /** The snapshot again, for the stream: measurements, alerts, analysis, verdict and gates, all at `at`. */
   metricsPayload(component: Component, now: number = this.clock.now()): MetricsStreamPayload {
-    const plan = this.plan(component);
-    const a = this.snapshot(plan, now);
-    return { component, at: iso(a.at), metrics: this.componentMetrics(a), providers: this.providerViews(plan, a), health: healthScore(a.windows.production, plan.thresholds) };
+    const s = this.summary(component, now);
+    const { metrics, providers, health, alerts, evaluatedAt, analysis, stepTime, verdict, criteria, gates } = s;
+    return { component, at: evaluatedAt!, metrics, providers, health, alerts, evaluatedAt, analysis, stepTime, verdict, criteria, gates };
   }
 
   /** The short window of all the component's requests, and the MVP cost reference the criteria used. */
