@@ -193,9 +193,15 @@ describe('dashboard in Chromium against the gateway', () => {
       (window as unknown as { __seen: typeof seen }).__seen = seen;
       const check = (): void => {
         const now = performance.now();
-        const alert = document.querySelector('[data-testid="alerts"] [data-metric="error_rate"]');
-        const table = document.querySelector('[data-testid="provider-production"] [data-testid="provider-error-rate"]');
-        if (alert && table?.textContent) seen.agree!.push(alert.textContent!.includes(`${table.textContent} of requests fail`));
+        // The alert and the provider table, in the same instant: an error-rate alert says the table's rate, a
+        // cut-off alert goes with a provider the table says is cut off.
+        const row = document.querySelector('[data-testid="provider-production"]');
+        const rate = row?.querySelector('[data-testid="provider-error-rate"]')?.textContent;
+        const serving = row?.querySelector('[data-testid="provider-serving"]')?.textContent;
+        const errorAlert = document.querySelector('[data-testid="alerts"] [data-metric="error_rate"]');
+        const breakerAlert = document.querySelector('[data-testid="alerts"] [data-metric="breaker_open"]');
+        if (errorAlert && rate) seen.agree!.push(errorAlert.textContent!.includes(`${rate} of requests fail`));
+        if (breakerAlert && serving) seen.agree!.push(serving === 'cut off');
         if (!seen.alertAt && document.querySelector('[data-testid="alerts"]')?.textContent?.includes('Critical')) seen.alertAt = now;
         if (!seen.rollbackAt && document.querySelector('.page-head [data-testid="status"]')?.textContent === 'Rolled back') seen.rollbackAt = now;
         const live = document.querySelector('[data-testid="live-region"]')?.textContent ?? '';
@@ -301,7 +307,7 @@ describe('dashboard in Chromium against the gateway', () => {
   it('is fully French in French: criteria, answers, alerts, audit entries, dates and numbers', async () => {
     await page.getByRole('button', { name: /switch the page to French/ }).click();
     await expect.poll(() => page.getByRole('link', { name: 'Vue d’ensemble' }).count()).toBe(1);
-    await expect.poll(() => page.getByTestId('criteria').textContent()).toContain('Répond-il à plus de 99,5 % des requêtes ?');
+    await expect.poll(() => page.getByTestId('criteria').textContent()).toMatch(/Répond-il à plus de 99,5\s% des requêtes\s\?/);
     expect(await page.getByTestId('component-step').textContent()).toMatch(/^étape 2 sur 3 · 50 % · \d+ (s|min) sur 48 h$/);
     const audit = (await page.getByTestId('audit-log').textContent()) ?? '';
     expect(audit).toContain('analyse automatique');

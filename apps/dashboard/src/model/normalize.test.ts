@@ -79,3 +79,34 @@ describe('normalizeEvents and normalizeHistory', () => {
     expect(points[0]?.errorRate).toBeNull();
   });
 });
+
+describe('the snapshot of a component', () => {
+  it('reads the plan, the step time, the analysis, the verdict, the criteria and the gates', () => {
+    const c = normalizeComponent({
+      component: 'stt',
+      status: 'migrating',
+      weight: 10,
+      step: 0,
+      plan: { version: 1, steps: [{ weight: 10, minDurationMs: 172_800_000 }], autoPromote: false },
+      evaluatedAt: '2026-12-02T10:00:00.000Z',
+      stepTime: { heldMs: 60_000, minMs: 172_800_000, leftMs: 172_740_000 },
+      analysis: { startedAt: '2026-12-02T09:59:00.000Z', failingEvaluations: 1, rollbackAfter: 3, lastDecision: 'critical (1/3)' },
+      verdict: 'HOLD',
+      criteria: [{ id: 'availability', label: 'Availability', comparator: '>', target: 0.995, unit: 'ratio', measured: null, samples: 3, minSamples: 400, verdict: 'INCONCLUSIVE' }],
+      gates: { promote: [{ code: 'min_time', message: 'held 1 min' }, { code: 'mood', message: 'x' }], raise: [] },
+    });
+    expect(c.plan).toMatchObject({
+      evaluatedAt: '2026-12-02T10:00:00.000Z',
+      steps: [{ weight: 10, minDurationMs: 172_800_000 }],
+      stepTime: { heldMs: 60_000, minMs: 172_800_000, leftMs: 172_740_000 },
+      analysis: { failingEvaluations: 1, rollbackAfter: 3 },
+      verdict: 'HOLD',
+      gates: { promote: [{ code: 'min_time', message: 'held 1 min' }, { code: 'other', message: 'x' }], raise: [] },
+    });
+    expect(c.plan.criteria.map((k) => k.verdict)).toEqual(['INCONCLUSIVE']);
+  });
+
+  it('an older gateway without a snapshot reads as nothing known, not as an error', () => {
+    expect(normalizeComponent({ component: 'stt' }).plan).toMatchObject({ evaluatedAt: null, stepTime: null, analysis: null, verdict: null, criteria: [], gates: null });
+  });
+});

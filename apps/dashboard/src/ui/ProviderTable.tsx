@@ -25,7 +25,7 @@ export function ProviderTable({ providers }: { providers: ProviderView[] }) {
               <th scope="row">
                 {p.id} {p.role !== 'unknown' && <span className="role">{t(`role_${p.role}`)}</span>}
               </th>
-              <td>
+              <td data-testid="provider-serving">
                 <span className={`breaker breaker-${p.breaker}`}>{t(`breaker_${p.breaker}`)}</span>
               </td>
               <td>{formatMs(p.p50Ms, locale)}</td>

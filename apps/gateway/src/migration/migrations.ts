@@ -309,6 +309,8 @@ export class Migrations implements MigrationRuntime {
     this.criteriaHistory.record(component, now, evaluation);
     for (const alert of tracked.fired) this.emit({ type: 'alert', component, state: 'firing', alert });
     for (const alert of tracked.resolved) this.emit({ type: 'alert', component, state: 'resolved', alert });
+    // The stream then sends the whole new snapshot: a page shows the alerts with the figures they came from.
+    if (tracked.fired.length > 0 || tracked.resolved.length > 0) this.emit({ type: 'state', component });
     return { analysis, alerts };
   }
 
