@@ -25,14 +25,15 @@ const BOUNDARIES = '@nx/enforce-module-boundaries';
 describe('libs never import apps', () => {
   it.each(['@bascule/gateway', '@bascule/dashboard', '@bascule/lab'])('libs/client importing %s is reported by tag', async (app) => {
     expect(await lint('libs/client/src/probe.ts', `import { x } from '${app}';\nexport const y = x;\n`)).toEqual([
-      { ruleId: BOUNDARIES, message: 'A project tagged with "type:lib" can only depend on libs tagged with "type:lib"' },
+      // The apps are Nx applications: Nx names that first; the tag rule would report it too. Either is an error.
+      { ruleId: BOUNDARIES, message: expect.stringMatching(/^(Imports of apps are forbidden|A project tagged with "type:lib" can only depend on libs tagged with "type:lib")$/) },
     ]);
   });
 
   it('libs/contracts importing an app is reported, by package name or by relative path', async () => {
     // The apps depend on contracts, so the rule names the cycle before the tags; either way it is an error.
     const byName = await lint('libs/contracts/src/probe.ts', "import { x } from '@bascule/gateway';\nexport const y = x;\n");
-    expect(byName).toEqual([{ ruleId: BOUNDARIES, message: expect.stringMatching(/^(Circular dependency between "contracts" and "gateway"|A project tagged with "type:lib" can only depend on libs tagged with "type:lib")/) }]);
+    expect(byName).toEqual([{ ruleId: BOUNDARIES, message: expect.stringMatching(/^(Circular dependency between "contracts" and "gateway"|Imports of apps are forbidden|A project tagged with "type:lib" can only depend on libs tagged with "type:lib")/) }]);
     const byPath = await lint('libs/contracts/src/probe.ts', "import { buildApp } from '../../../apps/gateway/src/app.ts';\nexport const y = buildApp;\n");
     expect(byPath).toEqual([{ ruleId: BOUNDARIES, message: expect.stringMatching(/^Projects cannot be imported by a relative or absolute path/) }]);
   });
