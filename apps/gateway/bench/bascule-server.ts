@@ -18,6 +18,6 @@ const gateway = await createGateway({
   dashboardDir: null,
 });
 const url = await gateway.app.listen({ host: '127.0.0.1', port: 0, backlog: Number(process.env.BACKLOG ?? 4096) });
-await gateway.runtime.setWeight('llm', 100, 'benchmark: everybody on the production provider');
+await gateway.runtime.setWeight('llm', 100, 'benchmark: everybody on the production provider', 'admin', { reason: 'a benchmark, not a migration' });
 process.stdout.write(`${JSON.stringify({ url, pid: process.pid })}\n`);
 process.on('SIGTERM', () => void gateway.close().then(() => process.exit(0)));

@@ -48,7 +48,7 @@ describe('kill -9 of a gateway', () => {
     const put = await fetch(`${url}/admin/v1/components/llm/weight`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ weight: 37, reason: 'just before the crash' }),
+      body: JSON.stringify({ weight: 37, reason: 'just before the crash', override: { reason: 'test setup: exposure chosen by the test' } }),
     });
     expect(put.status).toBe(200);
     const answers = await Promise.all(
@@ -78,7 +78,7 @@ describe('kill -9 of a gateway', () => {
 
     const after = store();
     expect((await after.loadStates()).find((v) => v.state.component === 'llm')?.state.weight).toBe(37);
-    expect((await after.events({ component: 'llm', limit: 1 }))[0]).toMatchObject({ action: 'set-weight', reason: 'just before the crash', to: { weight: 37 } });
+    expect((await after.events({ component: 'llm', limit: 1 }))[0]).toMatchObject({ action: 'set-weight', reason: expect.stringMatching(/^just before the crash · OVERRIDE: /), to: { weight: 37 } });
     expect((await after.rollupsSince(0, 'llm')).reduce((n, r) => n + r.count, 0)).toBe(10);
     await after.close();
   }, 60_000);

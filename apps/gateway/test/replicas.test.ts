@@ -83,7 +83,7 @@ describe('two gateways on one PostgreSQL database', () => {
   it('routes a weight change made through one on the other’s next requests within 2 s', async () => {
     const before = await chat(b, 'eleve-1');
     expect(before.headers.get('x-bascule-route')).toBe('mvp');
-    const res = await fetch(`${a.url}/admin/v1/components/llm/weight`, { method: 'PUT', headers: admin, body: JSON.stringify({ weight: 100, reason: 'all of llm' }) });
+    const res = await fetch(`${a.url}/admin/v1/components/llm/weight`, { method: 'PUT', headers: admin, body: JSON.stringify({ weight: 100, reason: 'all of llm', override: { reason: 'test setup: exposure chosen by the test' } }) });
     expect(res.status).toBe(200);
     await until('gateway B routes llm to production', 2_000, async () => (await chat(b, 'eleve-1')).headers.get('x-bascule-route') === 'production');
     expect(b.gateway.runtime.state('llm').weight).toBe(100);
@@ -103,7 +103,7 @@ describe('two gateways on one PostgreSQL database', () => {
         if (/event: event\ndata: .*"reason":"from gateway A"/.test(text)) return true;
       }
     })();
-    const res = await fetch(`${a.url}/admin/v1/components/tts/weight`, { method: 'PUT', headers: admin, body: JSON.stringify({ weight: 5, reason: 'from gateway A' }) });
+    const res = await fetch(`${a.url}/admin/v1/components/tts/weight`, { method: 'PUT', headers: admin, body: JSON.stringify({ weight: 5, reason: 'from gateway A', override: { reason: 'test setup: exposure chosen by the test' } }) });
     expect(res.status).toBe(200);
     const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 2_000));
     const got = await Promise.race([heard, timeout]);
@@ -112,7 +112,7 @@ describe('two gateways on one PostgreSQL database', () => {
   });
 
   it('decides a rollback once and records it once, though both gateways analyse', async () => {
-    await a.gateway.runtime.setWeight('stt', 50, 'half of stt');
+    await a.gateway.runtime.setWeight('stt', 50, 'half of stt', 'admin', { reason: 'test setup: exposure chosen by the test' });
     await until('gateway B sees stt at 50 %', 2_000, () => b.gateway.runtime.state('stt').weight === 50);
     const at = Date.now();
     for (const r of [a, b]) {
@@ -154,7 +154,7 @@ describe('two gateways on one PostgreSQL database', () => {
     const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => chat(b, `eleve-${i}`)));
     expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200));
 
-    const write = await fetch(`${b.url}/admin/v1/components/llm/weight`, { method: 'PUT', headers: admin, body: JSON.stringify({ weight: 10, reason: 'while away' }) });
+    const write = await fetch(`${b.url}/admin/v1/components/llm/weight`, { method: 'PUT', headers: admin, body: JSON.stringify({ weight: 10, reason: 'while away', override: { reason: 'test setup: exposure chosen by the test' } }) });
     expect(write.status).toBe(503);
     expect(ErrorBodySchema.parse(await write.json()).error).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/store is unreachable.*last known state/) });
     const health = await (await fetch(`${b.url}/healthz`)).json();
@@ -166,7 +166,7 @@ describe('two gateways on one PostgreSQL database', () => {
     await until('gateway B writes the rollups it kept', 10_000, async () => (await storedCount(a, 'llm', since)) === before + 20);
     expect(b.gateway.runtime.dropped.attempts).toBe(0);
     await until('gateway B says ok again', 5_000, async () => ((await (await fetch(`${b.url}/healthz`)).json()) as { status: string }).status === 'ok');
-    const again = await fetch(`${b.url}/admin/v1/components/llm/weight`, { method: 'PUT', headers: admin, body: JSON.stringify({ weight: 100, reason: 'back' }) });
+    const again = await fetch(`${b.url}/admin/v1/components/llm/weight`, { method: 'PUT', headers: admin, body: JSON.stringify({ weight: 100, reason: 'back', override: { reason: 'test setup: exposure chosen by the test' } }) });
     expect(again.status).toBe(200);
   }, 20_000);
 

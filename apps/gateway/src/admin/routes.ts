@@ -1,6 +1,6 @@
 // The admin API of the design, under /admin/v1: components, weight, promote / rollback / resume,
 // criteria, history, costs, quality results, the audit log and the event stream. Bearer admin token on every route.
-import { COMPONENTS, TransitionError, type Component } from '@bascule/routing';
+import { COMPONENTS, GateError, TransitionError, type Component } from '@bascule/routing';
 import { ActionRequestSchema, PROVIDERS_BY_COMPONENT, QualityResultRequestSchema, WeightRequestSchema, type GatewayConfig } from '@bascule/contracts';
 import { historyRange } from './history.ts';
 import { monthParam } from './month.ts';
@@ -61,6 +61,7 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
       });
       admin.setErrorHandler((error: FastifyError, request, reply) => {
         if (error instanceof AdminError) return sendError(reply, error.code, error.message, error.field);
+        if (error instanceof GateError) return sendError(reply, 'blocked', error.message, undefined, { blockers: error.blockers.map((b) => ({ ...b })) });
         if (error instanceof TransitionError || error instanceof StaleStateError) return sendError(reply, 'conflict', error.message);
         // The store is away: routing goes on with the last state; a change cannot be recorded, so it is refused.
         if (error instanceof StoreUnavailableError) {
@@ -99,14 +100,14 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
       admin.put('/components/:component/weight', async (request) => {
         const c = component(request);
         const body = parse(WeightRequestSchema, request.body);
-        await runtime.setWeight(c, body.weight, body.reason, request.adminActor ?? 'admin');
+        await runtime.setWeight(c, body.weight, body.reason, request.adminActor ?? 'admin', body.override);
         return runtime.summary(c);
       });
       for (const action of ACTIONS) {
         admin.post(`/components/:component/${action}`, async (request) => {
           const c = component(request);
           const body = parse(ActionRequestSchema, request.body);
-          await runtime.act(c, action, body.reason, request.adminActor ?? 'admin');
+          await runtime.act(c, action, body.reason, request.adminActor ?? 'admin', body.override);
           return runtime.summary(c);
         });
       }

@@ -2,28 +2,18 @@
 // track the alerts, decide, and commit what the engine decided (automatic rollback with a webhook;
 // promotion only when the plan enables it). Only the replica holding the lease runs it, and its commits are
 // fenced with the lease ticket. Tests call `tick(now)`.
-import { applyDecision, decide, evaluateAlerts, trackAlerts, type Clock, type Component, type Evaluation, type RolloutPlan, type TrackedAlert } from '@bascule/routing';
+import { applyDecision, decide, type Clock, type RolloutPlan } from '@bascule/routing';
 import { LeaseLostError, StaleStateError, type Fence, type GatewayStore } from '../store/index.ts';
 import type { Notifier } from './notify.ts';
 import type { RoutingRuntime } from './runtime.ts';
+import type { Snapshots } from './snapshots.ts';
 import type { Transitions } from './transitions.ts';
 import { iso } from './views.ts';
-import type { WindowReader } from './windows.ts';
-
-export interface Analysis {
-  at: number;
-  alerts: TrackedAlert[];
-  evaluation: Evaluation;
-  criticalStreak: number;
-  lastDecision: string;
-  /** The MVP's cost per request the criteria compared with (reused by the views, which poll often). */
-  mvpCostPerRequestEur: number | null;
-}
 
 export interface AnalysisLoopOptions {
   store: GatewayStore;
   runtime: RoutingRuntime;
-  windows: WindowReader;
+  snapshots: Snapshots;
   transitions: Transitions;
   notifier: Notifier;
   clock: Clock;
@@ -37,7 +27,6 @@ export interface AnalysisLoopOptions {
 }
 
 export class AnalysisLoop {
-  readonly analyses = new Map<Component, Analysis>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
 
@@ -76,20 +65,12 @@ export class AnalysisLoop {
 
   private async analyse(plan: RolloutPlan, now: number): Promise<void> {
     const component = plan.component;
-    const previous = this.analyses.get(component);
-    // Alerts (and so rollback) react to the short window; the GO/NO-GO criteria judge the whole step.
-    const { production, mvp, breakerOpen } = await this.o.windows.windows(plan, now);
-    const alerts = [
-      ...evaluateAlerts(production, plan.thresholds, { component, provider: plan.productionProvider, breakerOpen }),
-      ...evaluateAlerts(mvp, plan.thresholds, { component, provider: plan.mvpProvider, breakerOpen: this.o.runtime.breakerState(plan.mvpProvider).state === 'open' }),
-    ];
-    const tracked = trackAlerts(previous?.alerts ?? [], alerts, now);
-    const { evaluation, mvpCostPerRequestEur } = await this.o.windows.evaluate(plan, now);
+    const { analysis, alerts } = await this.o.snapshots.observe(plan, now);
     const state = this.o.runtime.state(component);
-    const decision = decide({ plan, state, analysis: { alerts, evaluation }, criticalStreak: previous?.criticalStreak ?? 0, now });
-    this.analyses.set(component, { at: now, alerts: tracked.active, evaluation, criticalStreak: decision.criticalStreak, lastDecision: decision.reason, mvpCostPerRequestEur });
-    for (const alert of tracked.fired) this.o.notifier.alert(component, 'firing', alert);
-    for (const alert of tracked.resolved) this.o.notifier.alert(component, 'resolved', alert);
+    const decision = decide({ plan, state, analysis: { alerts, evaluation: analysis.evaluation }, criticalStreak: analysis.criticalStreak, streakAnalysisStartedAt: analysis.streakAnalysisStartedAt, now });
+    analysis.criticalStreak = decision.criticalStreak;
+    analysis.streakAnalysisStartedAt = decision.analysisStartedAt;
+    analysis.lastDecision = decision.reason;
     const transition = applyDecision(plan, state, decision, now);
     if (!transition) return;
     let event;
@@ -106,7 +87,7 @@ export class AnalysisLoop {
     }
     this.o.log.info({ component, action: decision.action, reason: decision.reason }, 'analysis applied a decision');
     if (decision.action === 'rollback') {
-      this.analyses.set(component, { ...this.analyses.get(component)!, criticalStreak: 0 });
+      this.o.snapshots.analyses.get(component)!.criticalStreak = 0;
       this.o.notifier.rollback({
         type: 'bascule.rollback',
         component,

@@ -12,6 +12,7 @@ import {
   type Clock,
   type Component,
   type CostModel,
+  type Override,
   type ProviderId,
   type RolloutPlan,
   type RolloutState,
@@ -30,6 +31,7 @@ import { Notifier } from './notify.ts';
 import { RollupBuffer } from './rollup-buffer.ts';
 import { RoutingRuntime, type AttemptRecord, type CandidateFallback, type MigrationRuntime } from './runtime.ts';
 import { episodeReason, type Episode } from './candidate-fallback.ts';
+import { Snapshots } from './snapshots.ts';
 import { Transitions } from './transitions.ts';
 import { Views, eventView } from './views.ts';
 import type { ComponentSummary, CriteriaResponse, MetricsStreamPayload, QualityResult } from './view-types.ts';
@@ -85,6 +87,7 @@ export class Migrations implements MigrationRuntime, StateSyncTarget {
   private readonly transitions: Transitions;
   private readonly loop: AnalysisLoop;
   private readonly views: Views;
+  private readonly snapshots: Snapshots;
   private readonly historyCache: HistoryCache;
 
   private constructor(options: MigrationsOptions) {
@@ -102,17 +105,19 @@ export class Migrations implements MigrationRuntime, StateSyncTarget {
     this.flusher = new RollupFlusher(this.store, this.rollups, options.flushIntervalMs ?? 1_000, log);
     this.feed = new ChangeFeed(log);
     this.notifier = new Notifier(this.feed, createWebhookNotifier(options.webhook?.url, options.webhook?.timeoutMs ?? 3_000, log));
-    this.transitions = new Transitions(this.store, this.routing, this.notifier, this.clock);
     const windows = new WindowReader(this.store, this.routing, {
       windowMs: this.windowMs,
       qualityWindowMs: options.qualityWindowMs ?? 7 * 24 * 3_600_000,
       costModel: options.costModel,
       typicalUsage: options.typicalUsage ?? {},
     });
+    // A replica that does not analyse takes a new snapshot when a view finds the last one two intervals old.
+    this.snapshots = new Snapshots(this.routing, windows, this.notifier, 2 * this.intervalMs);
+    this.transitions = new Transitions(this.store, this.routing, this.notifier, this.clock, windows, this.snapshots);
     this.loop = new AnalysisLoop({
       store: this.store,
       runtime: this.routing,
-      windows,
+      snapshots: this.snapshots,
       transitions: this.transitions,
       notifier: this.notifier,
       clock: this.clock,
@@ -122,7 +127,7 @@ export class Migrations implements MigrationRuntime, StateSyncTarget {
       flush: () => this.flush(),
       log,
     });
-    this.views = new Views(this.routing, windows, this.loop.analyses, this.windowMs, options.hostHealth);
+    this.views = new Views(this.routing, this.snapshots, this.windowMs, options.hostHealth);
     this.routing.onCandidateFallback = (episode, o) => this.recordCandidateFallback(episode, o, log);
     this.historyCache = new HistoryCache(this.store);
   }
@@ -207,8 +212,12 @@ export class Migrations implements MigrationRuntime, StateSyncTarget {
 
   // ------------------------------------------------------------------ changes from other replicas
 
+  /** Routes with another replica's newer states at once; announces each once its snapshot is taken. */
   adopt(states: readonly VersionedState[]): void {
-    for (const v of states) if (this.routing.adopt(v)) this.notifier.transition(null, v.state.component);
+    for (const v of states) {
+      if (!this.routing.adopt(v)) continue;
+      void this.transitions.refresh(v.state).finally(() => this.notifier.transition(null, v.state.component));
+    }
   }
 
   remoteEvent(event: StoredAuditEvent): void {
@@ -217,12 +226,14 @@ export class Migrations implements MigrationRuntime, StateSyncTarget {
 
   // ------------------------------------------------------------------ admin actions
 
-  setWeight(component: Component, weight: number, reason: string, actor = 'admin'): Promise<RolloutState> {
-    return this.transitions.setWeight(component, weight, reason, actor);
+  /** Raising the weight is gated (GateError) unless `override` says why to go ahead anyway. */
+  setWeight(component: Component, weight: number, reason: string, actor = 'admin', override?: Override): Promise<RolloutState> {
+    return this.transitions.setWeight(component, weight, reason, actor, override);
   }
 
-  act(component: Component, action: 'promote' | 'rollback' | 'resume', reason: string, actor = 'admin'): Promise<RolloutState> {
-    return this.transitions.act(component, action, reason, actor);
+  /** Promote is gated like a raise of the weight; rollback and resume are not. */
+  act(component: Component, action: 'promote' | 'rollback' | 'resume', reason: string, actor = 'admin', override?: Override): Promise<RolloutState> {
+    return this.transitions.act(component, action, reason, actor, override);
   }
 
   recordQuality(component: Component, q: { benchmark: string; score: number; samples: number; provider: ProviderId; at?: number }): Promise<QualityResult> {

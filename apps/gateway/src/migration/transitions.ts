@@ -4,14 +4,14 @@
 // both apply one computed from the same state: the second finds the revision moved and is refused.
 import {
   adoptPlan,
+  gatedTransition,
   initialState,
-  promote,
-  resume,
   rollback,
-  setWeight,
   snapshotOf,
   type Clock,
   type Component,
+  type GatedAction,
+  type Override,
   type ProviderId,
   type RolloutPlan,
   type RolloutState,
@@ -20,10 +20,11 @@ import {
 import { StaleStateError, type Fence, type GatewayStore, type StoredAuditEvent } from '../store/index.ts';
 import type { Notifier } from './notify.ts';
 import type { RoutingRuntime } from './runtime.ts';
+import type { Snapshots } from './snapshots.ts';
 import { iso } from './views.ts';
+import type { WindowReader } from './windows.ts';
 import type { QualityResult } from './view-types.ts';
 
-type TransitionFn = (plan: RolloutPlan, state: RolloutState, ctx: { actor: string; reason: string; at: number }) => Transition;
 
 export class Transitions {
   constructor(
@@ -31,6 +32,8 @@ export class Transitions {
     private readonly runtime: RoutingRuntime,
     private readonly notifier: Notifier,
     private readonly clock: Clock,
+    private readonly windows: WindowReader,
+    private readonly snapshots: Snapshots,
   ) {}
 
   /** Loads every component's state; a new plan version is adopted (an audit event by `deploy`). */
@@ -61,6 +64,7 @@ export class Transitions {
     try {
       const saved = await this.store.saveTransition(t.state, t.event, { revision, ...(fence ? { fence } : {}) });
       this.runtime.adopt({ state: t.state, revision: saved.revision });
+      await this.refresh(t.state);
       this.notifier.transition(saved.event, t.state.component);
       return saved.event;
     } catch (error) {
@@ -70,16 +74,39 @@ export class Transitions {
     }
   }
 
-  async setWeight(component: Component, weight: number, reason: string, actor = 'admin'): Promise<RolloutState> {
-    return this.apply(component, (plan, state, ctx) => setWeight(plan, state, { ...ctx, weight }), reason, actor);
+  /**
+   * A new state's fresh analysis and snapshot (a resume's window, the gates), before it is announced. Best
+   * effort: the transition is recorded already, and the next evaluation takes a snapshot anyway.
+   */
+  async refresh(state: RolloutState): Promise<void> {
+    try {
+      await this.windows.noteAnalysisStart(state);
+      await this.snapshots.observe(this.runtime.plan(state.component), this.clock.now());
+    } catch {
+      // the store is away: the views keep the last snapshot until the next evaluation
+    }
   }
 
-  async act(component: Component, action: 'promote' | 'rollback' | 'resume', reason: string, actor = 'admin'): Promise<RolloutState> {
-    return this.apply(component, action === 'promote' ? promote : action === 'rollback' ? rollback : resume, reason, actor);
+  /** Raising the weight is gated (GateError) unless `override` says why to go ahead anyway. */
+  async setWeight(component: Component, weight: number, reason: string, actor = 'admin', override?: Override): Promise<RolloutState> {
+    return this.gated(component, 'set-weight', reason, actor, override, weight);
   }
 
-  private async apply(component: Component, fn: TransitionFn, reason: string, actor: string): Promise<RolloutState> {
-    const t = fn(this.runtime.plan(component), this.runtime.state(component), { actor, reason, at: this.clock.now() });
+  /** Promote is gated like a raise of the weight; rollback and resume are not. */
+  async act(component: Component, action: 'promote' | 'rollback' | 'resume', reason: string, actor = 'admin', override?: Override): Promise<RolloutState> {
+    if (action !== 'rollback') return this.gated(component, action, reason, actor, override);
+    const t = rollback(this.runtime.plan(component), this.runtime.state(component), { actor, reason, at: this.clock.now() });
+    await this.commit(t);
+    return t.state;
+  }
+
+  /** Gated on a fresh snapshot, not on the last evaluation's (up to an interval old). */
+  private async gated(component: Component, action: GatedAction, reason: string, actor: string, override: Override | undefined, weight?: number): Promise<RolloutState> {
+    const plan = this.runtime.plan(component);
+    const at = this.clock.now();
+    const { analysis } = await this.snapshots.observe(plan, at);
+    const ctx = { actor, reason, at, weight, ...(override === undefined ? {} : { override }) };
+    const t = gatedTransition(plan, this.runtime.state(component), action, ctx, { evaluation: analysis.evaluation, alerts: analysis.alerts, now: at });
     await this.commit(t);
     return t.state;
   }
@@ -100,6 +127,9 @@ export class Transitions {
       },
     );
     this.notifier.event(event);
+    // The quality criterion reads the new result now, not at the loop's next evaluation.
+    await this.refresh(this.runtime.state(component));
+    this.notifier.transition(null, component);
     return { id: String(quality.id), component, provider: q.provider, benchmark: q.benchmark, score: q.score, samples: q.samples, at: iso(at) };
   }
 }

@@ -1,11 +1,10 @@
 // The admin API's shapes (libs/contracts) built from the engine's values: ISO times, string ids.
 import type { AdminAlert, AdminAuditEvent, ComponentSummary, CriteriaResponse, MetricsStreamPayload, WindowMetrics } from './view-types.ts';
-import { healthScore, type Component, type ProviderId, type RolloutPlan, type TrackedAlert, type WindowStats } from '@bascule/routing';
+import { gateBlockers, healthScore, minimumTimeLeft, type Component, type ProviderId, type RolloutPlan, type TrackedAlert, type WindowStats } from '@bascule/routing';
 import type { HostHealth } from '@bascule/contracts';
 import type { StoredAuditEvent } from '../store/index.ts';
-import type { Analysis } from './analysis-loop.ts';
+import type { Analysis, Snapshots } from './snapshots.ts';
 import type { RoutingRuntime } from './runtime.ts';
-import type { WindowReader, Windows } from './windows.ts';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -41,17 +40,18 @@ export type { ComponentSummary };
 export class Views {
   constructor(
     private readonly runtime: RoutingRuntime,
-    private readonly windows: WindowReader,
-    private readonly analyses: ReadonlyMap<Component, Analysis>,
+    private readonly snapshots: Snapshots,
     private readonly windowMs: number,
     /** A provider's hosts' health (adapters/hosts.ts); absent: no `hosts` in the views. */
     private readonly hostHealth?: (provider: ProviderId) => HostHealth[] | undefined,
   ) {}
 
+  /** Every figure from one snapshot (`evaluatedAt`): alerts, providers, health, criteria and gates agree. */
   async summary(component: Component, now: number): Promise<ComponentSummary> {
     const plan = this.runtime.plan(component);
+    const a = await this.snapshots.current(plan, now);
     const state = this.runtime.state(component);
-    const w = await this.windows.windows(plan, now);
+    const gateInput = { evaluation: a.evaluation, alerts: a.alerts, now: a.at };
     return {
       component,
       status: state.status,
@@ -59,48 +59,54 @@ export class Views {
       step: state.step,
       plan: { version: plan.version, steps: plan.steps.map((s) => ({ ...s })), autoPromote: plan.autoPromote },
       stepStartedAt: state.stepStartedAt === null ? null : iso(state.stepStartedAt),
-      providers: this.providerViews(plan, w),
-      health: healthScore(w.production, plan.thresholds),
-      metrics: await this.componentMetrics(plan, w, now),
-      alerts: [...(this.analyses.get(component)?.alerts ?? []).map(alertView), ...this.runtime.fallbackEpisodes.alerts(component, now)],
+      providers: this.providerViews(plan, a),
+      health: healthScore(a.windows.production, plan.thresholds),
+      metrics: { ...windowMetrics(a.windows.all, this.windowMs), mvpCostPerRequestEur: a.mvpCostPerRequestEur },
+      alerts: [...a.alerts.map(alertView), ...this.runtime.fallbackEpisodes.alerts(component, now)],
       activeStudents: this.runtime.students.count(component, now),
+      evaluatedAt: iso(a.at),
+      analysis: {
+        startedAt: a.streakAnalysisStartedAt === null ? null : iso(a.streakAnalysisStartedAt),
+        failingEvaluations: a.criticalStreak,
+        rollbackAfter: plan.rollbackAfterEvaluations,
+        lastDecision: a.lastDecision,
+      },
+      stepTime: minimumTimeLeft(plan, state, a.at),
+      verdict: a.evaluation.verdict,
+      criteria: a.evaluation.criteria.map((c) => ({ ...c })),
+      gates: {
+        promote: state.status === 'migrating' || state.status === 'mvp' ? gateBlockers(plan, state, 'promote', gateInput) : [],
+        raise: state.status === 'rollback' || state.weight >= 100 ? [] : gateBlockers(plan, state, 'set-weight', gateInput, state.weight + 0.01),
+      },
     };
   }
 
+  /** The snapshot again, for the stream: measurements, alerts, analysis, verdict and gates, all at `at`. */
   async metricsPayload(component: Component, now: number): Promise<MetricsStreamPayload> {
-    const plan = this.runtime.plan(component);
-    const w = await this.windows.windows(plan, now);
-    return { component, at: iso(now), metrics: await this.componentMetrics(plan, w, now), providers: this.providerViews(plan, w), health: healthScore(w.production, plan.thresholds) };
+    const { metrics, providers, health, alerts, evaluatedAt, analysis, stepTime, verdict, criteria, gates } = await this.summary(component, now);
+    return { component, at: evaluatedAt!, metrics, providers, health, alerts, evaluatedAt, analysis, stepTime, verdict, criteria, gates };
   }
 
+  /** The snapshot's verdict, and the criteria's history (in memory, see criteria-history.ts). */
   async criteria(component: Component, now: number): Promise<CriteriaResponse> {
     const plan = this.runtime.plan(component);
-    const { evaluation } = await this.windows.evaluate(plan, now);
+    const a = await this.snapshots.current(plan, now);
     return {
       component,
       provider: plan.productionProvider,
       step: this.runtime.state(component).step,
-      criteria: evaluation.criteria.map((c) => ({ ...c })),
-      verdict: evaluation.verdict,
-      evaluatedAt: iso(now),
+      criteria: a.evaluation.criteria.map((c) => ({ ...c })),
+      verdict: a.evaluation.verdict,
+      evaluatedAt: iso(a.at),
+      history: this.snapshots.history.of(component).map((p) => ({ at: iso(p.at), verdict: p.verdict, criteria: p.criteria })),
     };
   }
 
-  /**
-   * The short window of all the component's requests, and the MVP cost reference the criteria use: the last
-   * analysis's (every few seconds), so a view polled every second does not re-read the step from the store.
-   */
-  private async componentMetrics(plan: RolloutPlan, w: Windows, now: number): Promise<ComponentSummary['metrics']> {
-    const analysis = this.analyses.get(plan.component);
-    const mvpCostPerRequestEur = analysis ? analysis.mvpCostPerRequestEur : this.windows.mvpCost(plan, await this.windows.stepWindow(plan, now));
-    return { ...windowMetrics(w.all, this.windowMs), mvpCostPerRequestEur };
-  }
-
-  private providerViews(plan: RolloutPlan, w: { production: WindowStats; mvp: WindowStats }): ComponentSummary['providers'] {
-    const view = (id: ProviderId, stats: WindowStats) => {
+  private providerViews(plan: RolloutPlan, a: Analysis): ComponentSummary['providers'] {
+    const view = (id: ProviderId, stats: WindowStats, breaker: Analysis['breakers']['production']) => {
       const hosts = this.hostHealth?.(id);
-      return { id, breaker: this.runtime.breakerState(id).state, metrics: windowMetrics(stats, this.windowMs), ...(hosts ? { hosts } : {}) };
+      return { id, breaker, metrics: windowMetrics(stats, this.windowMs), ...(hosts ? { hosts } : {}) };
     };
-    return { production: view(plan.productionProvider, w.production), mvp: view(plan.mvpProvider, w.mvp) };
+    return { production: view(plan.productionProvider, a.windows.production, a.breakers.production), mvp: view(plan.mvpProvider, a.windows.mvp, a.breakers.mvp) };
   }
 }

@@ -1,17 +1,21 @@
 // The statistics the analysis and the views judge by: the short alert window and the current step, read
 // from the store (every replica's rollups, added up) plus this replica's rollups not flushed yet.
 import {
-  MINUTE_MS,
+  alertWindowRollups,
+  analysisStart,
+  baselineOf,
   evaluateCriteria,
   mergeRollups,
-  minuteOf,
+  shortWindowStart,
   summarize,
+  type AnalysisBaseline,
   type Component,
   type CostModel,
   type Evaluation,
   type MinuteRollup,
   type QualityMeasure,
   type RolloutPlan,
+  type RolloutState,
   type Usage,
   type WindowStats,
 } from '@bascule/routing';
@@ -39,6 +43,8 @@ export class WindowReader {
   private readonly stepWindows: StepWindows;
   /** The last window read per component: what the views show while the store is away. */
   private readonly lastStored = new Map<Component, MinuteRollup[]>();
+  /** The minute of each component's fresh analysis as it stood when it began (see analysis-window.ts). */
+  private readonly baselines = new Map<Component, AnalysisBaseline>();
 
   constructor(
     private readonly store: GatewayStore,
@@ -48,8 +54,21 @@ export class WindowReader {
     this.stepWindows = new StepWindows(store);
   }
 
+  /** The short window; the production route's from the start of the current analysis on (a resume's, say). */
   async windows(plan: RolloutPlan, now: number): Promise<Windows> {
-    return this.windowsOf(plan, await this.windowRollups(plan.component, now));
+    const rollups = await this.windowRollups(plan.component, now);
+    const fresh = alertWindowRollups(rollups, this.runtime.state(plan.component), now, this.options.windowMs, this.baselines.get(plan.component));
+    return { ...this.windowsOf(plan, rollups), production: summarize(fresh, { provider: plan.productionProvider, route: 'production' }) };
+  }
+
+  /**
+   * A state that starts a fresh analysis (a resume, a weight set by hand): what its first minute held until
+   * then, so the alerts count only what came after. Lost on a restart (that minute is then left out).
+   */
+  async noteAnalysisStart(state: RolloutState): Promise<void> {
+    const started = analysisStart(state);
+    if (started === null || started === this.baselines.get(state.component)?.startedAt) return;
+    this.baselines.set(state.component, baselineOf(await this.windowRollups(state.component, started), started));
   }
 
   private windowsOf(plan: RolloutPlan, rollups: readonly MinuteRollup[]): Windows {
@@ -72,7 +91,7 @@ export class WindowReader {
   async evaluate(plan: RolloutPlan, now: number): Promise<{ evaluation: Evaluation; mvpCostPerRequestEur: number | null }> {
     const w = await this.stepWindow(plan, now);
     const mvpCostPerRequestEur = this.mvpCost(plan, w);
-    const evaluation = evaluateCriteria(plan, {
+    const evaluation = evaluateCriteria(plan.criteria, {
       production: w.production,
       mvp: w.mvp,
       quality: await this.quality(plan, now),
@@ -95,7 +114,7 @@ export class WindowReader {
 
   /** The stored minutes of the window (the last read while the store is away) plus what has not been flushed yet. */
   private async windowRollups(component: Component, now: number): Promise<MinuteRollup[]> {
-    const since = minuteOf(now) - (Math.ceil(this.options.windowMs / MINUTE_MS) - 1) * MINUTE_MS;
+    const since = shortWindowStart(now, this.options.windowMs);
     let stored: MinuteRollup[];
     try {
       stored = await this.store.rollupsSince(since, component);

@@ -41,7 +41,7 @@ export async function startPublicStack(tweak?: (loaded: LoadedConfig) => void, l
     // The SQLite write runs at once and the new state routes a microtask later, before any request this
     // test sends next can arrive; a failure is an unhandled rejection, which fails the test.
     setWeight: (component, weight) => {
-      void gateway.runtime.setWeight(component, weight, 'test');
+      void gateway.runtime.setWeight(component, weight, 'test', 'admin', { reason: 'test setup: exposure chosen by the test' });
     },
     close: async () => {
       await close();
