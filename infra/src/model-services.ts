@@ -33,7 +33,7 @@ function builtModel(m: ImageManifest & { image: BuiltImage }, phase: Phase, desc
     image: m.image,
     phase,
     manifest: m,
-    source: { kind: 'build', context: m.buildContext, dockerfile: m.dockerfile, tag: `bascule/${m.image}:local` },
+    source: { kind: 'build', context: m.buildContext, dockerfile: m.dockerfile, target: m.target, tag: `bascule/${m.image}:local` },
     unit: {
       name: m.image,
       description,

@@ -24,7 +24,7 @@ def register_routes(settings: TtsSettings):
             started = time.perf_counter()
             body = await read_json_object(request, settings.max_body_bytes)
             req = validate_request(body, settings.voices.keys(), settings.max_text_chars)
-            samples, rate = await ctx.infer(ctx.engine.synthesize, req.text, req.voice, req.speed)
+            samples, rate = await ctx.infer(ctx.engine.synthesize, req.text, req.voice, req.speed, request=request)
             wav = encode_wav(samples, rate)
             latency_ms = round((time.perf_counter() - started) * 1000, 1)
             return Response(
