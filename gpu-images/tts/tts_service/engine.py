@@ -1,6 +1,7 @@
 """The real engine: Coqui TTS (the maintained `coqui-tts` fork) on the GPU. Imported lazily."""
 from __future__ import annotations
 
+import hashlib
 import os
 import pathlib
 import sys
@@ -27,6 +28,7 @@ class CoquiEngine:
         self.device = "cuda" if settings.device.startswith("cuda") else "cpu"
         self._voices: Dict[str, Any] = {}
         self._length_scale: Dict[str, float] = {}
+        self._revisions: Dict[str, str] = {}
         # The queue already runs one synthesis at a time; this lock keeps it so even if the engine is
         # called from elsewhere: concurrent synthesis on one model corrupts the audio.
         self._lock = threading.Lock()
@@ -34,8 +36,9 @@ class CoquiEngine:
     def load(self) -> None:
         from TTS.api import TTS  # heavy (torch, CUDA): only when the image starts
 
+        manifest = None
         if os.environ.get("TTS_HOME"):  # the filled volume: every file as it was when filled
-            verify_at_start(pathlib.Path(os.environ["TTS_HOME"]) / "tts")
+            manifest = verify_at_start(pathlib.Path(os.environ["TTS_HOME"]) / "tts")
 
         for voice, model_id in self.settings.voices.items():
             # Weights go to $TTS_HOME (the mounted /models volume), downloaded on first start only.
@@ -47,6 +50,9 @@ class CoquiEngine:
                     "this service drives single-speaker, single-language voices only"
                 )
             self._voices[voice] = tts
+            folder = model_id.replace("/", "--") + "/"
+            digests = sorted(d for f, d in (manifest or {}).get("files", {}).items() if f.startswith(folder))
+            self._revisions[voice] = hashlib.sha256("".join(digests).encode()).hexdigest()[:16] if digests else "unverified"
             scale = getattr(tts.synthesizer.tts_model, "length_scale", None)
             if isinstance(scale, (int, float)):
                 self._length_scale[voice] = float(scale)
@@ -72,6 +78,11 @@ class CoquiEngine:
                 if speed != 1.0:
                     samples = time_stretch(samples, rate, speed)
         return samples, rate
+
+    def revision(self, voice: str) -> str:
+        """What identifies the voice's model for the audio cache: its id and, from a filled volume, the weights'
+        sha256 recorded in bascule-weights.json (a refilled volume never serves old audio)."""
+        return f"{self.settings.voices[voice]}@{self._revisions.get(voice, 'unverified')}"
 
     def close(self) -> None:
         self._voices.clear()

@@ -50,6 +50,7 @@ class TtsSettings:
     max_text_chars: int = 1000
     max_body_bytes: int = 16 * 1024
     warmup_text: str = "Bonjour, on va lire ensemble."
+    cache_max_bytes: int = 64 * 1024 * 1024  # of float32 samples: about 12 minutes of speech at 22 kHz
 
     @property
     def device_index(self) -> int:
@@ -65,4 +66,5 @@ class TtsSettings:
             voices=parse_voices(raw_voices) if raw_voices else dict(DEFAULT_VOICES),
             device=env_str(e, "TTS_DEVICE", "cuda"),
             max_text_chars=env_int(e, "TTS_MAX_TEXT_CHARS", 1000, 1, 1000),
+            cache_max_bytes=env_int(e, "TTS_CACHE_MAX_BYTES", 64 * 1024 * 1024, 0),
         )
