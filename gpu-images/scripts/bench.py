@@ -37,8 +37,10 @@ def whisper_case(args: argparse.Namespace, work: pathlib.Path):
     from whisper_service.settings import WhisperSettings
 
     model = args.weights or str(__import__("bascule_testkit.tiny_models", fromlist=["x"]).build_tiny_whisper(work))
+    # A tiny random model never writes its end token: its decoding is capped at 32 tokens, about what a
+    # child's short read gives, so that it costs what real decoding costs (the real model stops by itself).
     settings = WhisperSettings(model=model, device=args.device, compute_type="float32" if args.device == "cpu" else "float16",
-                               local_files_only=True)
+                               local_files_only=True, max_new_tokens=None if args.weights else 32)
     audio = encode("webm", seconds=2.0)  # what a browser sends: a two-second WebM/Opus reading
     request = {"files": {"audio": ("lecture.webm", audio, "audio/webm")}, "data": {"language": "fr"}}
     return create_app(FasterWhisperEngine(settings), settings, common(args)), "/transcribe", request
@@ -56,7 +58,8 @@ def tts_case(args: argparse.Namespace, work: pathlib.Path):
 
         build_tiny_vits(work)
         os.environ["TTS_HOME"] = str(work)
-    settings = TtsSettings(voices={"fr-female-clear": "tts_models/fr/css10/vits"}, device=args.device)
+    # The audio cache off: every request is synthesised (with it, the same sentence would be one synthesis).
+    settings = TtsSettings(voices={"fr-female-clear": "tts_models/fr/css10/vits"}, device=args.device, cache_max_bytes=0)
     request = {"json": {"text": "Le petit chat boit du lait.", "voice": "fr-female-clear", "speed": 1.0}}
     return create_app(CoquiEngine(settings), settings, common(args)), "/synthesize", request
 

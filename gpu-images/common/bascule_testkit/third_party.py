@@ -57,13 +57,15 @@ def fake_faster_whisper(segments: List[FakeSegment], default_language: str = "fr
                        beam_size: int = 5, temperature: Any = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0],  # noqa: B006 (the real default)
                        log_prob_threshold: Optional[float] = -1.0, no_speech_threshold: Optional[float] = 0.6,
                        condition_on_previous_text: bool = True, initial_prompt: Any = None,
-                       word_timestamps: bool = False, vad_filter: bool = False, vad_parameters: Any = None):
+                       word_timestamps: bool = False, vad_filter: bool = False, vad_parameters: Any = None,
+                       max_new_tokens: Optional[int] = None):
             self.calls.append({"audio": audio, "language": language, "task": task, "beam_size": beam_size,
                                "temperature": temperature, "log_prob_threshold": log_prob_threshold,
                                "no_speech_threshold": no_speech_threshold,
                                "condition_on_previous_text": condition_on_previous_text,
                                "initial_prompt": initial_prompt, "word_timestamps": word_timestamps,
-                               "vad_filter": vad_filter, "vad_parameters": vad_parameters})
+                               "vad_filter": vad_filter, "vad_parameters": vad_parameters,
+                               "max_new_tokens": max_new_tokens})
 
             def generate():  # faster-whisper returns a lazy generator, decoded while it is consumed
                 for segment in segments:

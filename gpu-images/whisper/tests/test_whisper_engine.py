@@ -142,3 +142,10 @@ def test_real_engine_behind_http_answers_the_contract(fake_module):
         corrupt = client.post("/transcribe", files={"audio": ("a.wav", b"RIFF\x00\x00\x00\x00WAVEjunk", "audio/wav")})
         assert corrupt.status_code == 400 and corrupt.json()["error"]["field"] == "audio"
         assert_matches("common.error", corrupt.json())
+
+
+def test_decoding_can_be_capped_in_tokens(fake_module):
+    engine = loaded_engine(WhisperSettings.from_env({"WHISPER_MAX_NEW_TOKENS": "64"}))
+    engine.transcribe(engine.decode(wav_bytes()), "fr", None)
+    assert fake_module.instances[0].calls[-1]["max_new_tokens"] == 64
+    assert WhisperSettings.from_env({}).max_new_tokens is None  # Whisper's own limit by default

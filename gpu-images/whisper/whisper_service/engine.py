@@ -79,6 +79,7 @@ class FasterWhisperEngine:
             no_speech_threshold=s.no_speech_threshold,
             log_prob_threshold=s.logprob_threshold,
             word_timestamps=False,
+            max_new_tokens=s.max_new_tokens,
         )
         return build_transcription(list(segments), info.language or language, s.no_speech_threshold, s.logprob_threshold)
 

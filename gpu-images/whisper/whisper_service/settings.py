@@ -42,6 +42,7 @@ class WhisperSettings:
     no_speech_threshold: float = 0.6
     logprob_threshold: float = -1.0
     vad_min_silence_ms: int = 500
+    max_new_tokens: Optional[int] = None  # per 30 s window; None: Whisper's own limit (448)
 
     @property
     def device_kind(self) -> str:
@@ -79,4 +80,5 @@ class WhisperSettings:
             no_speech_threshold=env_float(e, "WHISPER_NO_SPEECH_THRESHOLD", 0.6, 0.0, 1.0),
             logprob_threshold=env_float(e, "WHISPER_LOGPROB_THRESHOLD", -1.0, -100.0, 0.0),
             vad_min_silence_ms=env_int(e, "WHISPER_VAD_MIN_SILENCE_MS", 500, 0, 10_000),
+            max_new_tokens=env_int(e, "WHISPER_MAX_NEW_TOKENS", 0, 0, 448) or None,
         )
