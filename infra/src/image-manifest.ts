@@ -18,7 +18,8 @@ export const ImageManifestSchema = z.looseObject({
   vramMb: z.number({ error: 'expected vramMb, the VRAM the model needs in MB' }).int().positive(),
   port: z.number().int().min(1).max(65535).optional(),
   healthPath: z.string().startsWith('/').optional(),
-  build: z.looseObject({ context: z.string().min(1), dockerfile: z.string().min(1) }).optional(),
+  build: z.looseObject({ context: z.string().min(1), dockerfile: z.string().min(1), target: z.string().min(1).optional() }).optional(),
+  cudaArchs: z.array(z.string().regex(/^sm_\d+$/, 'expected CUDA architectures such as "sm_86"')).optional(),
   cacheVolume: z.looseObject({ name: z.string().min(1), containerPath: z.string().startsWith('/') }).optional(),
   user: z.string().regex(/^\d+(:\d+)?$/, 'expected "uid" or "uid:gid"').optional(),
   stopTimeoutS: z.number().int().positive().optional(),
@@ -33,6 +34,10 @@ export interface ImageManifest {
   /** Relative to the repo root. */
   buildContext: string;
   dockerfile: string;
+  /** The stage to build when one Dockerfile makes several images. */
+  target?: string;
+  /** The CUDA architectures the image's GPU kernels are built for (gpu-arch.ts); unknown when absent. */
+  cudaArchs?: string[];
   cachePath: string;
   user?: string;
   stopTimeoutS: number;
@@ -84,6 +89,8 @@ export function readImageManifest(gpuImagesDir: string, image: ModelImage): Imag
     healthPath: m.healthPath ?? base.healthPath,
     buildContext: m.build?.context ?? base.buildContext,
     dockerfile: m.build?.dockerfile ?? base.dockerfile,
+    target: m.build?.target,
+    cudaArchs: m.cudaArchs,
     cachePath: m.cacheVolume?.containerPath ?? base.cachePath,
     user: m.user,
     stopTimeoutS: m.stopTimeoutS ?? base.stopTimeoutS,

@@ -39,7 +39,7 @@ function builtModel(config: StackConfig, m: ImageManifest & { image: BuiltImage 
     phase,
     manifest: m,
     // Pulled by digest when CI built it (bascule:images), else built on the host.
-    source: config.images[m.image] ? { kind: 'pull', name: config.images[m.image]! } : { kind: 'build', context: m.buildContext, dockerfile: m.dockerfile, tag: `bascule/${m.image}:local` },
+    source: config.images[m.image] ? { kind: 'pull', name: config.images[m.image]! } : { kind: 'build', context: m.buildContext, dockerfile: m.dockerfile, target: m.target, tag: `bascule/${m.image}:local` },
     unit: {
       name: m.image,
       description,

@@ -5,6 +5,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as cloudflare from '@pulumi/cloudflare';
 import { decodeConfigValue, parseStackConfig, type StackConfig } from './config.ts';
 import { readSecrets } from './secrets.ts';
+import { assertGpuArchitecture } from './gpu-arch.ts';
 import { assertGpuBudget } from './gpu-budget.ts';
 import { readImageManifests } from './image-manifest.ts';
 import { NEXT_PHASE_CHECKLIST, PHASE_SUMMARY, nextPhase } from './phases.ts';
@@ -41,6 +42,8 @@ export function program() {
   const models = modelServicesFor(config, images);
   // Fails the preview before anything changes when the models do not fit the card.
   const budget = assertGpuBudget(config.host.gpu.vramMb, models.map((m) => m.manifest));
+  // ...and when the card is one the images' torch has no kernels for.
+  assertGpuArchitecture(config.host.gpu.model, models.map((m) => m.manifest));
 
   const zone = cloudflare.getZoneOutput({ filter: { name: config.dns.zone, account: { id: config.cloudflare.accountId } } });
   const ranges = cloudflare.getIpRangesOutput({});

@@ -174,7 +174,8 @@ describe('fallback end to end', () => {
 describe('handwriting verdict', () => {
   it.each([
     ['a', 'a', 0.9, 'correct'],
-    ['a', 'A', 0.9, 'correct'], // case aside: o/O, c/C look alike on paper
+    ['o', 'O', 0.9, 'correct'], // the contract's case rule: o/O, c/C look alike on paper
+    ['a', 'A', 0.9, 'incorrect'], // ...but a capital A is not an a
     ['é', 'e', 0.9, 'incorrect'], // accents count for a letter
     ['b', 'd', 0.95, 'incorrect'],
     ['a', 'a', 0.1, 'unreadable'],

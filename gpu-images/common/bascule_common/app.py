@@ -5,6 +5,7 @@ through the bounded GPU queue and maps every failure to the contract's error bod
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -18,14 +19,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import ServiceError, busy
-from .gpu_queue import GpuQueue, QueueClosed, QueueFull
+from .errors import ServiceError, bad_request, busy
+from .gpu_queue import Abandoned, DeadlineExceeded, GpuQueue, QueueClosed, QueueFull, Ticket
 from .metrics import CONTENT_TYPE, ServiceMetrics
 from .runtime import Engine, ModelRuntime, exit_process_on_load_failure
 from .settings import CommonSettings
 
 T = TypeVar("T")
 log = logging.getLogger("bascule.http")
+
+# The gateway's remaining budget for this request, in milliseconds (libs/contracts: services).
+DEADLINE_HEADER = "X-Bascule-Deadline-Ms"
 
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type"}
 
@@ -41,21 +45,56 @@ class ServiceContext:
         self.queue = queue
         self.runtime = runtime
 
-    async def infer(self, fn: Callable[..., T], *args: Any) -> T:
+    def deadline_s(self, request: Optional[Request]) -> float:
+        """Seconds this request may take: the gateway's remaining budget (DEADLINE_HEADER, in ms), capped by
+        BASCULE_MAX_INFERENCE_S; the cap alone when the header is absent."""
+        cap = self.settings.max_inference_s
+        raw = request.headers.get(DEADLINE_HEADER) if request is not None else None
+        if raw is None:
+            return cap
+        try:
+            ms = int(raw)
+        except ValueError:
+            ms = -1
+        if ms <= 0:
+            raise bad_request(DEADLINE_HEADER, f"expected a positive whole number of milliseconds, got {raw[:20]!r}")
+        return min(cap, ms / 1000)
+
+    async def infer(self, fn: Callable[..., T], *args: Any, request: Optional[Request] = None) -> T:
+        """fn(*args) through the GPU queue, within the request's deadline; dropped if the client leaves first."""
         if not self.runtime.ready:
             status = "shutting down" if self.runtime.draining else f"{self.runtime.status}"
             raise ServiceError(503, "model_not_ready", f"the model is not ready ({status})", headers={"Retry-After": "5"})
+        ticket = self.queue.ticket(self.deadline_s(request))
+        watcher = asyncio.ensure_future(_watch_disconnect(request, ticket)) if request is not None else None
         try:
-            return await self.queue.run(fn, *args)
+            return await self.queue.run(fn, *args, ticket=ticket)
         except QueueFull as full:
             raise busy(full.retry_after_s)
         except QueueClosed:
             raise ServiceError(503, "shutting_down", "the service is shutting down", headers={"Retry-After": "5"})
+        except DeadlineExceeded:
+            raise ServiceError(504, "deadline_exceeded", "the request's deadline passed before the model answered")
+        except Abandoned:
+            raise ServiceError(499, "client_closed_request", "the client went away before the model started")
         except ServiceError:
             raise
         except Exception as exc:
             log.error("inference failed", exc_info=True, extra={"service": self.name})
             raise ServiceError(500, "inference_failed", f"the model failed on this input ({exc.__class__.__name__})")
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+
+
+async def _watch_disconnect(request: Request, ticket: Ticket, every_s: float = 0.05) -> None:
+    """Marks the ticket abandoned when the client disconnects while its work waits (uvicorn does not cancel
+    the handler on a disconnect, so nobody else would notice)."""
+    while ticket.started_at is None and not ticket.abandoned:
+        if await request.is_disconnected():
+            ticket.abandoned = True
+            return
+        await asyncio.sleep(every_s)
 
 
 class RequestObserver:
@@ -115,11 +154,11 @@ def create_service_app(
     register_routes: Callable[[FastAPI, ServiceContext], None],
     on_load_failure: Optional[Callable[[BaseException], None]] = None,
 ) -> FastAPI:
-    metrics = ServiceMetrics(name, engine.model_name, engine.gpu_memory_bytes)
-    queue = GpuQueue(settings.queue_concurrency, settings.queue_max_waiting, metrics)
+    metrics = ServiceMetrics(name, engine.model_name, engine.gpu_memory)
+    queue = GpuQueue(settings.queue_concurrency, settings.queue_max_waiting, metrics, default_timeout_s=settings.max_inference_s)
     if on_load_failure is None and settings.exit_on_load_failure:
         on_load_failure = exit_process_on_load_failure
-    runtime = ModelRuntime(engine, queue, metrics, on_load_failure)
+    runtime = ModelRuntime(engine, queue, metrics, on_load_failure, stuck_grace_s=settings.stuck_grace_s)
     context = ServiceContext(name, engine, settings, metrics, queue, runtime)
 
     app = FastAPI(title=f"bascule-{name}", docs_url=None, redoc_url=None, openapi_url=None)

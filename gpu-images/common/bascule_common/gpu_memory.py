@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Optional
+from typing import Dict, Optional
 
 
 def torch_reserved_bytes() -> Optional[int]:
@@ -25,3 +25,11 @@ def nvml_used_bytes(device_index: int = 0) -> Optional[int]:
         return int(pynvml.nvmlDeviceGetMemoryInfo(handle).used)
     except Exception:  # no driver, no device: no sample
         return None
+
+
+def readings(device_index: int = 0, torch_allocator: bool = False) -> Dict[str, Optional[int]]:
+    """The figures /metrics labels apart: the whole card (NVML) and, for PyTorch images, this process's share."""
+    found: Dict[str, Optional[int]] = {"card_used": nvml_used_bytes(device_index)}
+    if torch_allocator:
+        found["process_reserved"] = torch_reserved_bytes()
+    return found

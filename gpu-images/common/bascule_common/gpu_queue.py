@@ -1,9 +1,15 @@
-"""A bounded queue in front of the GPU.
+"""A bounded queue in front of the GPU, with a deadline on every piece of work.
 
 At most `concurrency` inferences run at once (1 for TTS: concurrent synthesis corrupts audio) on a dedicated
 thread pool, and at most `max_waiting` more wait their turn. Anything beyond is refused at once with
 QueueFull, which the HTTP layer turns into 503 + Retry-After: a child waiting 20 s behind a queue is worse than
 the gateway falling back to the MVP provider right away.
+
+Every piece of work carries a deadline (the gateway's remaining budget, bounded by a setting). Work whose
+deadline passed, or whose client went away, while it waited is dropped without touching the GPU; a caller
+whose deadline passes while its work runs gets DeadlineExceeded at once. The running inference itself cannot
+be interrupted (CTranslate2 and PyTorch calls are not cancellable), so it goes on holding its slot; `stuck()`
+names a worker still running well past its deadline, which /health reports so the host restarts the service.
 """
 from __future__ import annotations
 
@@ -11,8 +17,9 @@ import asyncio
 import math
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Optional, TypeVar
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Callable, List, Optional, TypeVar
 
 from .metrics import ServiceMetrics
 
@@ -29,6 +36,25 @@ class QueueClosed(Exception):
     """The service is shutting down and admits no new work."""
 
 
+class DeadlineExceeded(Exception):
+    """The work's deadline passed before it finished (waiting, or running)."""
+
+
+class Abandoned(Exception):
+    """The client went away before the work started: it was dropped."""
+
+
+@dataclass
+class Ticket:
+    """One admitted piece of work: its deadline, whether its caller still wants it, when it started."""
+
+    deadline: float  # time.monotonic()
+    abandoned: bool = False
+    started_at: Optional[float] = None
+    finished: bool = False
+    thread: Optional[str] = field(default=None)
+
+
 class GpuQueue:
     def __init__(
         self,
@@ -36,6 +62,8 @@ class GpuQueue:
         max_waiting: int = 8,
         metrics: Optional[ServiceMetrics] = None,
         initial_estimate_s: float = 1.0,
+        default_timeout_s: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be >= 1")
@@ -43,11 +71,13 @@ class GpuQueue:
             raise ValueError("max_waiting must be >= 0")
         self.concurrency = concurrency
         self.max_waiting = max_waiting
+        self.default_timeout_s = default_timeout_s
+        self._clock = clock
         self._metrics = metrics
         self._executor = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="gpu")
         self._lock = threading.Lock()
         self._admitted = 0  # running + waiting
-        self._running = 0
+        self._running: List[Ticket] = []
         self._closed = False
         # Exponentially weighted mean inference time, to tell a refused client when to come back.
         self._ewma_s = initial_estimate_s
@@ -58,7 +88,7 @@ class GpuQueue:
 
     @property
     def waiting(self) -> int:
-        return self._admitted - self._running
+        return self._admitted - len(self._running)
 
     @property
     def capacity(self) -> int:
@@ -68,8 +98,23 @@ class GpuQueue:
         """Seconds until a slot is likely free: the queue ahead divided among the workers, at least 1."""
         return max(1, math.ceil(self._admitted * self._ewma_s / self.concurrency))
 
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run fn(*args) on the GPU pool when a slot is free; raise QueueFull/QueueClosed without waiting."""
+    def stuck(self, grace_s: float) -> Optional[float]:
+        """Seconds past its deadline of the worst worker still running more than grace_s past it, else None."""
+        now = self._clock()
+        with self._lock:
+            late = [now - t.deadline for t in self._running if now - t.deadline > grace_s]
+        return max(late) if late else None
+
+    def ticket(self, timeout_s: Optional[float] = None) -> Ticket:
+        return Ticket(deadline=self._clock() + (self.default_timeout_s if timeout_s is None else timeout_s))
+
+    async def run(self, fn: Callable[..., T], *args: Any, ticket: Optional[Ticket] = None) -> T:
+        """Run fn(*args) on the GPU pool when a slot is free, within the ticket's deadline.
+
+        Raises QueueFull/QueueClosed without waiting, DeadlineExceeded when the deadline passes first, and
+        Abandoned when the ticket was abandoned (its client left) before the work started.
+        """
+        ticket = ticket or self.ticket()
         with self._lock:
             if self._closed:
                 raise QueueClosed()
@@ -79,28 +124,46 @@ class GpuQueue:
                 raise QueueFull(self.retry_after_s())
             self._admitted += 1
         self._publish()
-        enqueued = time.perf_counter()
+        enqueued = self._clock()
+        future: "Future[T]" = self._executor.submit(self._timed, fn, args, enqueued, ticket)
+        future.add_done_callback(self._release)  # the slot is free when the work ends, not when its caller leaves
+        remaining = ticket.deadline - self._clock()
         try:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._executor, self._timed, fn, args, enqueued)
-        finally:
-            with self._lock:
-                self._admitted -= 1
-            self._publish()
+            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), timeout=max(0.0, remaining))
+        except asyncio.TimeoutError:
+            ticket.abandoned = True  # if it is still waiting, the worker drops it
+            if self._metrics:
+                self._metrics.deadline_exceeded.inc()
+            raise DeadlineExceeded() from None
+        except asyncio.CancelledError:
+            ticket.abandoned = True
+            raise
 
-    def _timed(self, fn: Callable[..., T], args: tuple, enqueued: float) -> T:
-        started = time.perf_counter()
+    def _release(self, _future: Future) -> None:
         with self._lock:
-            self._running += 1
+            self._admitted -= 1
+        self._publish()
+
+    def _timed(self, fn: Callable[..., T], args: tuple, enqueued: float, ticket: Ticket) -> T:
+        started = self._clock()
+        if ticket.abandoned or started >= ticket.deadline:
+            if self._metrics:
+                self._metrics.dropped.inc()
+            raise Abandoned() if ticket.abandoned else DeadlineExceeded()
+        ticket.started_at = started
+        ticket.thread = threading.current_thread().name
+        with self._lock:
+            self._running.append(ticket)
         self._publish()
         if self._metrics:
             self._metrics.queue_wait_seconds.observe(started - enqueued)
         try:
             return fn(*args)
         finally:
-            elapsed = time.perf_counter() - started
+            elapsed = self._clock() - started
+            ticket.finished = True
             with self._lock:
-                self._running -= 1
+                self._running.remove(ticket)
                 self._ewma_s = 0.8 * self._ewma_s + 0.2 * elapsed
             if self._metrics:
                 self._metrics.inference_seconds.observe(elapsed)
@@ -108,8 +171,8 @@ class GpuQueue:
 
     def _publish(self) -> None:
         if self._metrics:
-            self._metrics.inflight.set(self._running)
-            self._metrics.queued.set(max(0, self._admitted - self._running))
+            self._metrics.inflight.set(len(self._running))
+            self._metrics.queued.set(max(0, self._admitted - len(self._running)))
 
     async def drain(self, grace_s: float) -> bool:
         """Refuse new work, wait up to grace_s for admitted work to finish; True when it all finished.

@@ -1,7 +1,7 @@
 """Prometheus metrics of one image, in a registry of its own (several apps can live in one test process)."""
 from __future__ import annotations
 
-from typing import Callable, Iterable, Optional
+from typing import Callable, Dict, Iterable, Optional
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -12,27 +12,39 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 LATENCY_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0)
 
 
-class _GpuMemoryCollector:
-    """Reports GPU memory only when the engine can measure it (no sample at all on a CPU-only host)."""
+# What each GPU memory reading is, and where it comes from: the two are different figures and are never added.
+GPU_MEMORY_KINDS = {
+    "card_used": "nvml",  # the whole card, every process on it (NVML)
+    "process_reserved": "torch",  # what this process's PyTorch caching allocator holds
+}
 
-    def __init__(self, read_bytes: Callable[[], Optional[int]]) -> None:
-        self._read_bytes = read_bytes
+
+class _GpuMemoryCollector:
+    """GPU memory by kind, labelled with its source; a kind the engine cannot measure has no sample."""
+
+    def __init__(self, read: Callable[[], Dict[str, Optional[int]]]) -> None:
+        self._read = read
 
     def collect(self) -> Iterable[GaugeMetricFamily]:
         family = GaugeMetricFamily(
-            "bascule_gpu_memory_used_bytes", "GPU memory held by this process's model, in bytes"
+            "bascule_gpu_memory_bytes",
+            "GPU memory in bytes: kind=card_used is the whole card (NVML, all processes), "
+            "kind=process_reserved what this process's PyTorch allocator holds",
+            labels=["kind", "source"],
         )
         try:
-            value = self._read_bytes()
+            readings = self._read() or {}
         except Exception:  # a metric read must never break the scrape
-            value = None
-        if value is not None:
-            family.add_metric([], float(value))
+            readings = {}
+        for kind, source in GPU_MEMORY_KINDS.items():
+            value = readings.get(kind)
+            if value is not None:
+                family.add_metric([kind, source], float(value))
         yield family
 
 
 class ServiceMetrics:
-    def __init__(self, service: str, model: str, gpu_memory_bytes: Callable[[], Optional[int]] = lambda: None) -> None:
+    def __init__(self, service: str, model: str, gpu_memory: Callable[[], Dict[str, Optional[int]]] = dict) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
         self.requests = Counter(
@@ -52,12 +64,18 @@ class ServiceMetrics:
         self.rejected = Counter(
             "bascule_queue_rejected", "Requests refused with 503 because the GPU queue was full", registry=r
         )
+        self.deadline_exceeded = Counter(
+            "bascule_deadline_exceeded", "Requests answered 504 because their deadline passed first", registry=r
+        )
+        self.dropped = Counter(
+            "bascule_queue_dropped", "Queued work dropped before it ran (deadline passed or client gone)", registry=r
+        )
         self.model_load_seconds = Gauge("bascule_model_load_seconds", "Time taken to load the model", registry=r)
         self.model_warmup_seconds = Gauge("bascule_model_warmup_seconds", "Time taken by the warm-up inference", registry=r)
         self.model_ready = Gauge("bascule_model_ready", "1 once the model is loaded and warm", registry=r)
         info = Gauge("bascule_model_info", "The model this image serves", ["service", "model"], registry=r)
         info.labels(service=service, model=model).set(1)
-        r.register(_GpuMemoryCollector(gpu_memory_bytes))
+        r.register(_GpuMemoryCollector(gpu_memory))
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

@@ -34,7 +34,7 @@ class Engine(Protocol):
 
     def close(self) -> None: ...
 
-    def gpu_memory_bytes(self) -> Optional[int]: ...
+    def gpu_memory(self) -> Dict[str, Optional[int]]: ...
 
     def health_details(self) -> Dict[str, Any]: ...
 
@@ -46,6 +46,7 @@ class ModelRuntime:
         queue: GpuQueue,
         metrics: ServiceMetrics,
         on_load_failure: Optional[Callable[[BaseException], None]] = None,
+        stuck_grace_s: float = 10.0,
     ) -> None:
         self.engine = engine
         self.queue = queue
@@ -57,6 +58,7 @@ class ModelRuntime:
         self._ready = threading.Event()
         self._done = threading.Event()
         self._on_load_failure = on_load_failure
+        self.stuck_grace_s = stuck_grace_s
         self._thread: Optional[threading.Thread] = None
 
     @property
@@ -96,8 +98,12 @@ class ModelRuntime:
             self._done.set()
 
     def health(self) -> Tuple[int, Dict[str, Any]]:
+        # A worker still busy well past its request's deadline is wedged (a hung CUDA call cannot be
+        # interrupted): /health fails so the container's health check and the gateway stop sending work.
+        late_s = self.queue.stuck(self.stuck_grace_s)
+        stuck = late_s is not None
         body: Dict[str, Any] = {
-            "status": "error" if self.draining else self.status,
+            "status": "error" if self.draining or stuck else self.status,
             "model": self.engine.model_name,
             "warm": self.status == "ok",
             "device": self.engine.device,
@@ -109,9 +115,11 @@ class ModelRuntime:
             pass
         if self.error:
             body["error"] = self.error
+        if stuck:
+            body["error"] = f"a GPU worker is stuck: still running {late_s:.0f} s past its request's deadline"
         if self.draining:
             body["draining"] = True
-        return (200 if self.ready else 503), body
+        return (200 if self.ready and not stuck else 503), body
 
 
 def exit_process_on_load_failure(exc: BaseException) -> None:

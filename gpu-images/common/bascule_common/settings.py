@@ -63,6 +63,10 @@ class CommonSettings:
     shutdown_grace_s: float = 25.0
     log_level: str = "INFO"
     exit_on_load_failure: bool = True
+    # The longest any request may take, waiting and running (a gateway's X-Bascule-Deadline-Ms is capped by it).
+    max_inference_s: float = 30.0
+    # How long past its deadline a running inference may go before /health calls the worker stuck.
+    stuck_grace_s: float = 10.0
 
     @classmethod
     def from_env(cls, default_port: int, env: Optional[Mapping[str, str]] = None, max_concurrency: int = 4) -> "CommonSettings":
@@ -74,4 +78,6 @@ class CommonSettings:
             shutdown_grace_s=env_float(e, "BASCULE_SHUTDOWN_GRACE_S", 25.0, 0.0, 600.0),
             log_level=env_str(e, "BASCULE_LOG_LEVEL", "INFO"),
             exit_on_load_failure=env_bool(e, "BASCULE_EXIT_ON_LOAD_FAILURE", True),
+            max_inference_s=env_float(e, "BASCULE_MAX_INFERENCE_S", 30.0, 0.1, 600.0),
+            stuck_grace_s=env_float(e, "BASCULE_STUCK_GRACE_S", 10.0, 0.0, 3600.0),
         )

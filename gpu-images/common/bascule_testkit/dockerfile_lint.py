@@ -62,18 +62,46 @@ def _image_reference(args: str) -> Tuple[str, Optional[str]]:
     return image, alias
 
 
-def lint(text: str) -> List[Finding]:
+def stage_chain(parsed: List[Tuple[int, str, str]], target: Optional[str] = None) -> List[Tuple[int, str, str]]:
+    """The instructions that make up one target: its stage preceded by the stages it is built FROM, in order
+    (`FROM base AS runtime` ... `FROM runtime AS whisper`: base's, runtime's, then whisper's). The last stage
+    when target is None."""
+    stages: List[Tuple[Optional[str], str, List[Tuple[int, str, str]]]] = []
+    for item in parsed:
+        if item[1] == "FROM":
+            image, alias = _image_reference(item[2])
+            stages.append(((alias or "").lower() or None, image.lower(), [item]))
+        elif stages:
+            stages[-1][2].append(item)
+    if not stages:
+        return []
+    by_alias = {alias: index for index, (alias, _, _) in enumerate(stages) if alias}
+    if target is None:
+        index = len(stages) - 1
+    elif target.lower() in by_alias:
+        index = by_alias[target.lower()]
+    else:
+        raise KeyError(f"no stage named {target!r}")
+    chain: List[List[Tuple[int, str, str]]] = []
+    while True:
+        alias, image, body = stages[index]
+        chain.insert(0, body)
+        parent = by_alias.get(image)
+        if parent is None or parent >= index:
+            break
+        index = parent
+    return [item for body in chain for item in body]
+
+
+def lint(text: str, target: Optional[str] = None) -> List[Finding]:
+    """The rules over the whole file; USER and HEALTHCHECK are looked for in the target (the last stage by
+    default) and the stages it is built FROM."""
     found: List[Finding] = []
     parsed = instructions(text)
     stages: List[str] = []
-    final_user: Optional[Tuple[int, str]] = None
-    final_healthcheck: Optional[Tuple[int, str]] = None
-    last_from_line = 0
     for line, keyword, args in parsed:
         if keyword == "FROM":
             image, alias = _image_reference(args)
-            last_from_line = line
-            final_user, final_healthcheck = None, None
             if image.lower() not in stages and image.lower() != "scratch":
                 name = image.split("@")[0]
                 has_digest = "@sha256:" in image
@@ -84,10 +112,6 @@ def lint(text: str) -> List[Finding]:
                     found.append(Finding("BAS002", line, f"FROM {image}: do not use the latest tag"))
             if alias:
                 stages.append(alias.lower())
-        elif keyword == "USER":
-            final_user = (line, args.split()[0] if args else "")
-        elif keyword == "HEALTHCHECK":
-            final_healthcheck = (line, args)
         elif keyword == "ADD" and re.search(r"(^|\s)(https?|ftp)://", args):
             found.append(Finding("BAS005", line, "ADD of a URL: download in a RUN and verify a checksum"))
         if keyword != "FROM" and re.search(r":latest\b", args):
@@ -96,6 +120,17 @@ def lint(text: str) -> List[Finding]:
             found.append(Finding("BAS006", line, "model weights downloaded at build time: mount them in a cache volume"))
     if not parsed or parsed[0][1] not in ("FROM", "ARG"):
         found.append(Finding("BAS001", 1, "the Dockerfile does not start with FROM"))
+    chain = stage_chain(parsed, target)
+    last_from_line = max((line for line, keyword, _ in chain if keyword == "FROM"), default=1)
+    final_user: Optional[Tuple[int, str]] = None
+    final_healthcheck: Optional[Tuple[int, str]] = None
+    for line, keyword, args in chain:
+        if keyword == "FROM" and _image_reference(args)[0].lower() not in stages:
+            final_user, final_healthcheck = None, None  # a fresh base image: nothing inherited
+        elif keyword == "USER":
+            final_user = (line, args.split()[0] if args else "")
+        elif keyword == "HEALTHCHECK":
+            final_healthcheck = (line, args)
     if final_user is None:
         found.append(Finding("BAS003", last_from_line, "the final stage has no USER: it would run as root"))
     elif final_user[1].lower() in _ROOT_USERS:

@@ -46,8 +46,8 @@ class GatedFakeEngine:
     def close(self) -> None:
         self.closed = True
 
-    def gpu_memory_bytes(self) -> Optional[int]:
-        return 123_456_789 if self.loaded else None
+    def gpu_memory(self) -> Dict[str, Optional[int]]:
+        return {"card_used": 987_654_321, "process_reserved": 123_456_789} if self.loaded else {}
 
     def health_details(self) -> Dict[str, Any]:
         return {}

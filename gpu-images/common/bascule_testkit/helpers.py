@@ -34,12 +34,12 @@ def common_settings(**overrides: Any) -> Any:
 
 
 @contextlib.contextmanager
-def serve(app: Any) -> Iterator[Any]:
+def serve(app: Any, timeout_s: float = 60.0) -> Iterator[Any]:
     """A TestClient over app (its lifespan runs), once /health says the model is warm."""
     from fastapi.testclient import TestClient
 
     with TestClient(app) as client:
-        wait_warm(client)
+        wait_warm(client, timeout_s)
         yield client
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 import json
 import pathlib
 import re
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from bascule_common.settings import CommonSettings
 
-from .dockerfile_lint import hadolint, instructions, lint
+from .dockerfile_lint import hadolint, instructions, lint, stage_chain
 
 # Directories a model library downloads weights into: in an image they must point into the cache volume.
 CACHE_ENV = ("HF_HOME", "TRANSFORMERS_CACHE", "TORCH_HOME", "TTS_HOME", "WHISPER_CACHE_DIR", "XDG_CACHE_HOME")
@@ -17,35 +17,51 @@ CACHE_ENV = ("HF_HOME", "TRANSFORMERS_CACHE", "TORCH_HOME", "TTS_HOME", "WHISPER
 SHUTDOWN_GRACE_S = CommonSettings.from_env(default_port=8000, env={}).shutdown_grace_s
 
 GPU_IMAGES = pathlib.Path(__file__).resolve().parents[2]
+DOCKERFILE = GPU_IMAGES / "Dockerfile"  # one file, one target per image
 _PINNED = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9,._-]+\])?==[0-9][A-Za-z0-9.+!-]*$")
+_LOCKED = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([0-9][A-Za-z0-9.+!-]*)")
+
+
+def dockerfile_text() -> str:
+    return DOCKERFILE.read_text(encoding="utf-8")
 
 
 def dockerfile_problems(image: str) -> List[str]:
-    path = GPU_IMAGES / image / "Dockerfile"
-    problems = [str(f) for f in lint(path.read_text(encoding="utf-8"))]
-    result = hadolint(str(path), str(GPU_IMAGES / ".hadolint.yaml"))
+    problems = [str(f) for f in lint(dockerfile_text(), target=image)]
+    result = hadolint(str(DOCKERFILE), str(GPU_IMAGES / ".hadolint.yaml"))
     if result is not None and result.returncode != 0:
         problems.append("hadolint: " + (result.stdout + result.stderr).strip())
     return problems
 
 
 def unpinned_lines(text: str) -> List[str]:
-    """Requirement lines that do not pin one exact version (name==version)."""
-    return [line for line in (l.split("#")[0].strip() for l in text.splitlines()) if line and not _PINNED.match(line)]
+    """Requirement lines that do not pin one exact version (name==version); `-r` includes are allowed."""
+    return [line for line in (l.split("#")[0].strip() for l in text.splitlines())
+            if line and not line.startswith("-r ") and not _PINNED.match(line)]
 
 
 def unpinned_requirements(image: str) -> List[str]:
-    return unpinned_lines((GPU_IMAGES / image / "requirements.txt").read_text(encoding="utf-8"))
+    return unpinned_lines((GPU_IMAGES / image / "requirements.in").read_text(encoding="utf-8"))
+
+
+def lock_entries(path: pathlib.Path) -> Dict[str, Dict[str, Any]]:
+    """name → {"version", "hashes"} of a pip-compile / uv lock (`name==version \\` then `--hash=sha256:...`)."""
+    entries: Dict[str, Dict[str, Any]] = {}
+    current = None
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        match = _LOCKED.match(line)
+        if match:
+            current = match.group(1).lower().replace("_", "-")
+            entries[current] = {"version": match.group(2), "hashes": []}
+        elif line.startswith("--hash=sha256:") and current:
+            entries[current]["hashes"].append(line.split(":", 1)[1].rstrip(" \\"))
+    return entries
 
 
 def requirement_versions(image: str) -> Dict[str, str]:
-    found = {}
-    for line in (GPU_IMAGES / image / "requirements.txt").read_text(encoding="utf-8").splitlines():
-        line = line.split("#")[0].strip()
-        if "==" in line:
-            name, version = line.split("==", 1)
-            found[name.split("[")[0].lower()] = version
-    return found
+    """What the image installs: every package of its lock, at its locked version."""
+    return {name: e["version"] for name, e in lock_entries(GPU_IMAGES / image / "requirements.lock").items()}
 
 
 def image_json(image: str) -> Dict[str, Any]:
@@ -70,21 +86,16 @@ def spec_problems(spec: Dict[str, Any], image: str) -> List[str]:
 
 
 def final_stage(image: str) -> List[tuple]:
-    """The instructions after the last FROM."""
-    parsed = instructions((GPU_IMAGES / image / "Dockerfile").read_text(encoding="utf-8"))
-    last = max(i for i, (_, keyword, _) in enumerate(parsed) if keyword == "FROM")
-    return parsed[last:]
+    """The instructions of the image's target and of the stages it is built FROM."""
+    return stage_chain(instructions(dockerfile_text()), image)
 
 
 def base_images(image: str) -> List[str]:
-    parsed = instructions((GPU_IMAGES / image / "Dockerfile").read_text(encoding="utf-8"))
-    return [args.split()[0] for _, keyword, args in parsed if keyword == "FROM"]
+    return [args.split()[0] for _, keyword, args in final_stage(image) if keyword == "FROM"]
 
 
-def _final_stage_of(text: str) -> List[tuple]:
-    parsed = instructions(text)
-    last = max(i for i, (_, keyword, _) in enumerate(parsed) if keyword == "FROM")
-    return parsed[last:]
+def _final_stage_of(text: str, target: Optional[str] = None) -> List[tuple]:
+    return stage_chain(instructions(text), target)
 
 
 def _env_of(stage: List[tuple]) -> Dict[str, str]:
@@ -98,9 +109,9 @@ def _env_of(stage: List[tuple]) -> Dict[str, str]:
     return env
 
 
-def manifest_problems(spec: Dict[str, Any], dockerfile: str) -> List[str]:
+def manifest_problems(spec: Dict[str, Any], dockerfile: str, target: Optional[str] = None) -> List[str]:
     """What image.json tells infra, checked against what the Dockerfile builds: user, port, cache, stop time."""
-    stage = _final_stage_of(dockerfile)
+    stage = _final_stage_of(dockerfile, target)
     runs = " ".join(args for _, keyword, args in stage if keyword == "RUN")
     problems = []
     uid = re.search(r"useradd\b[^&;]*--uid\s+(\d+)", runs)
@@ -125,4 +136,9 @@ def manifest_problems(spec: Dict[str, Any], dockerfile: str) -> List[str]:
 
 
 def image_manifest_problems(image: str) -> List[str]:
-    return manifest_problems(image_json(image), (GPU_IMAGES / image / "Dockerfile").read_text(encoding="utf-8"))
+    spec = image_json(image)
+    problems = manifest_problems(spec, dockerfile_text(), image)
+    build = spec.get("build") or {}
+    if build != {"context": ".", "dockerfile": "gpu-images/Dockerfile", "target": image}:
+        problems.append(f"build: expected the shared Dockerfile's {image!r} target with the repository root as context, got {build}")
+    return problems

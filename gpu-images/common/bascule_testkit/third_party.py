@@ -2,12 +2,17 @@
 
 Each mimics the public API the engines call, with the documented return shapes, records how it was
 called, and is installed in sys.modules by the tests (monkeypatch.setitem), never at import time.
+
+Every fake method takes the real method's parameters by name, with the real defaults, and no **kwargs: a
+wrong argument name fails here as it fails against the real library. common/tests/test_common_fakes.py
+compares each signature with the installed library's (FAKED_SIGNATURES below), so they cannot drift.
+The real libraries themselves run on tiny random models in each image's test_<image>_real_engine.py.
 """
 from __future__ import annotations
 
 import types
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Union
 
 import numpy as np
 
@@ -33,19 +38,34 @@ class FakeTranscriptionInfo:
     duration: float
 
 
-def fake_faster_whisper(segments: List[FakeSegment], language: str = "fr") -> types.ModuleType:
+def fake_faster_whisper(segments: List[FakeSegment], default_language: str = "fr") -> types.ModuleType:
     module = types.ModuleType("faster_whisper")
     module.instances = []  # type: ignore[attr-defined]
 
     class WhisperModel:
-        def __init__(self, model_size_or_path: str, device: str = "auto", compute_type: str = "default", **kwargs: Any) -> None:
-            self.init = {"model": model_size_or_path, "device": device, "compute_type": compute_type, **kwargs}
+        def __init__(self, model_size_or_path: str, device: str = "auto", device_index: Union[int, List[int]] = 0,
+                     compute_type: str = "default", cpu_threads: int = 0, num_workers: int = 1,
+                     download_root: Optional[str] = None, local_files_only: bool = False) -> None:
+            self.init = {"model": model_size_or_path, "device": device, "device_index": device_index,
+                         "compute_type": compute_type, "download_root": download_root,
+                         "local_files_only": local_files_only}
             self.calls: List[Dict[str, Any]] = []
             self.consumed = 0
             module.instances.append(self)  # type: ignore[attr-defined]
 
-        def transcribe(self, audio: Any, **kwargs: Any):
-            self.calls.append({"audio": audio, **kwargs})
+        def transcribe(self, audio: Any, language: Optional[str] = None, task: str = "transcribe",
+                       beam_size: int = 5, temperature: Any = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0],  # noqa: B006 (the real default)
+                       log_prob_threshold: Optional[float] = -1.0, no_speech_threshold: Optional[float] = 0.6,
+                       condition_on_previous_text: bool = True, initial_prompt: Any = None,
+                       word_timestamps: bool = False, vad_filter: bool = False, vad_parameters: Any = None,
+                       max_new_tokens: Optional[int] = None):
+            self.calls.append({"audio": audio, "language": language, "task": task, "beam_size": beam_size,
+                               "temperature": temperature, "log_prob_threshold": log_prob_threshold,
+                               "no_speech_threshold": no_speech_threshold,
+                               "condition_on_previous_text": condition_on_previous_text,
+                               "initial_prompt": initial_prompt, "word_timestamps": word_timestamps,
+                               "vad_filter": vad_filter, "vad_parameters": vad_parameters,
+                               "max_new_tokens": max_new_tokens})
 
             def generate():  # faster-whisper returns a lazy generator, decoded while it is consumed
                 for segment in segments:
@@ -53,22 +73,9 @@ def fake_faster_whisper(segments: List[FakeSegment], language: str = "fr") -> ty
                     yield segment
 
             duration = 2.0
-            return generate(), FakeTranscriptionInfo(kwargs.get("language") or language, 0.99, duration)
-
-    module.decoded = []  # type: ignore[attr-defined]
-
-    def decode_audio(input_file: Any, sampling_rate: int = 16000, split_stereo: bool = False) -> np.ndarray:
-        """Like faster_whisper.decode_audio (PyAV): float32 mono at sampling_rate; raises on a corrupt file."""
-        import soundfile
-
-        module.decoded.append(input_file)  # type: ignore[attr-defined]
-        data, rate = soundfile.read(input_file, dtype="float32", always_2d=True)  # raises on garbage
-        mono = data.mean(axis=1)
-        n = int(round(mono.shape[0] * sampling_rate / rate))
-        return np.interp(np.linspace(0, mono.shape[0] - 1, n), np.arange(mono.shape[0]), mono).astype(np.float32)
+            return generate(), FakeTranscriptionInfo(language or default_language, 0.99, duration)
 
     module.WhisperModel = WhisperModel  # type: ignore[attr-defined]
-    module.decode_audio = decode_audio  # type: ignore[attr-defined]
     return module
 
 
@@ -102,11 +109,15 @@ def fake_coqui_tts(sample_rates: Optional[Dict[str, int]] = None) -> Dict[str, t
             self.tts_model = _Vits() if "vits" in model_name else _Tacotron2()
 
     class TTS:
-        def __init__(self, model_name: str = "", progress_bar: bool = True, **kwargs: Any) -> None:
+        def __init__(self, model_name: str = "", model_path: Optional[str] = None, config_path: Optional[str] = None,
+                     vocoder_path: Optional[str] = None, vocoder_config_path: Optional[str] = None,
+                     progress_bar: bool = True, gpu: bool = False) -> None:
             self.model_name = model_name
             self.progress_bar = progress_bar
             self.device = "cpu"
             self.synthesizer = _Synthesizer(model_name)
+            self.is_multi_speaker = "vctk" in model_name
+            self.is_multi_lingual = "multilingual" in model_name
             self.calls: List[Dict[str, Any]] = []
             api.instances.append(self)  # type: ignore[attr-defined]
 
@@ -114,13 +125,16 @@ def fake_coqui_tts(sample_rates: Optional[Dict[str, int]] = None) -> Dict[str, t
             self.device = device
             return self
 
-        def tts(self, text: str, **kwargs: Any) -> List[float]:
+        def tts(self, text: str, speaker: Optional[str] = None, language: Optional[str] = None,
+                speaker_wav: Optional[str] = None, emotion: Optional[str] = None, speed: Optional[float] = None,
+                split_sentences: bool = True) -> List[float]:
             with lock:
                 state["active"] += 1
                 state["max_active"] = max(state["max_active"], state["active"])
             try:
                 scale = getattr(self.synthesizer.tts_model, "length_scale", 1.0)
-                self.calls.append({"text": text, "length_scale": scale, **kwargs})
+                self.calls.append({"text": text, "length_scale": scale, "speaker": speaker, "language": language,
+                                   "speed": speed})
                 time.sleep(0.005)  # give an overlapping call the chance to show up in max_active
                 rate = self.synthesizer.output_sample_rate
                 seconds = 0.06 * len(text) * scale
@@ -187,8 +201,11 @@ def fake_transformers(script: List[tuple]) -> types.ModuleType:
 
     class TrOCRProcessor:
         @classmethod
-        def from_pretrained(cls, name: str, **kwargs: Any) -> "TrOCRProcessor":
-            module.loaded.append(("processor", name, kwargs))  # type: ignore[attr-defined]
+        def from_pretrained(cls, pretrained_model_name_or_path: str, cache_dir: Optional[str] = None,
+                            force_download: bool = False, local_files_only: bool = False,
+                            token: Any = None, revision: str = "main") -> "TrOCRProcessor":
+            module.loaded.append(("processor", pretrained_model_name_or_path,  # type: ignore[attr-defined]
+                                  {"local_files_only": local_files_only, "revision": revision}))
             return cls()
 
         def __call__(self, images: List[Any], return_tensors: str = "pt") -> Any:
@@ -201,12 +218,15 @@ def fake_transformers(script: List[tuple]) -> types.ModuleType:
     class VisionEncoderDecoderModel:
         def __init__(self) -> None:
             self.device = "cpu"
+            self.config = types.SimpleNamespace(vocab_size=None, decoder=types.SimpleNamespace(vocab_size=64))
             self.generation_config = types.SimpleNamespace(eos_token_id=EOS, pad_token_id=PAD)
             self.generate_kwargs: Dict[str, Any] = {}
 
         @classmethod
-        def from_pretrained(cls, name: str, **kwargs: Any) -> "VisionEncoderDecoderModel":
-            module.loaded.append(("model", name, kwargs))  # type: ignore[attr-defined]
+        def from_pretrained(cls, pretrained_model_name_or_path: str, torch_dtype: Any = None,
+                            local_files_only: bool = False, revision: str = "main") -> "VisionEncoderDecoderModel":
+            module.loaded.append(("model", pretrained_model_name_or_path,  # type: ignore[attr-defined]
+                                  {"torch_dtype": torch_dtype, "local_files_only": local_files_only, "revision": revision}))
             model = cls()
             module.model = model  # type: ignore[attr-defined]
             return model
@@ -218,8 +238,12 @@ def fake_transformers(script: List[tuple]) -> types.ModuleType:
         def eval(self) -> "VisionEncoderDecoderModel":
             return self
 
-        def generate(self, pixel_values: FakeTensor, **kwargs: Any) -> Any:
-            self.generate_kwargs = {"device": pixel_values.device, "dtype": pixel_values.dtype, **kwargs}
+        def generate(self, inputs: FakeTensor, max_new_tokens: Optional[int] = None, num_beams: int = 1,
+                     output_scores: bool = False, return_dict_in_generate: bool = False) -> Any:
+            pixel_values = inputs
+            self.generate_kwargs = {"device": pixel_values.device, "dtype": pixel_values.dtype,
+                                    "max_new_tokens": max_new_tokens, "num_beams": num_beams,
+                                    "output_scores": output_scores, "return_dict_in_generate": return_dict_in_generate}
             rows = [script[i % len(script)] for i in range(pixel_values.shape[0])]
             width = max(len(lp) for _, lp in rows) + 1
             sequences, scores = [], []
@@ -230,10 +254,29 @@ def fake_transformers(script: List[tuple]) -> types.ModuleType:
             self._scores = np.array(scores, dtype=np.float32)
             return types.SimpleNamespace(sequences=FakeTensor(np.array(sequences)), scores=tuple(range(width)))
 
-        def compute_transition_scores(self, sequences: FakeTensor, scores: tuple, normalize_logits: bool = False) -> FakeTensor:
+        def compute_transition_scores(self, sequences: FakeTensor, scores: tuple, beam_indices: Any = None,
+                                      normalize_logits: bool = False) -> FakeTensor:
             assert normalize_logits, "log-probabilities need normalised logits"
             return FakeTensor(self._scores)
 
     module.TrOCRProcessor = TrOCRProcessor  # type: ignore[attr-defined]
     module.VisionEncoderDecoderModel = VisionEncoderDecoderModel  # type: ignore[attr-defined]
     return module
+
+
+# (module, class, method) of every faked call, for the signature test (common/tests/test_common_fakes.py).
+FAKED_SIGNATURES = [
+    ("faster_whisper", "WhisperModel", "__init__"),
+    ("faster_whisper", "WhisperModel", "transcribe"),
+    ("TTS.api", "TTS", "__init__"),
+    ("TTS.api", "TTS", "tts"),
+    ("transformers", "TrOCRProcessor", "from_pretrained"),
+    ("transformers", "VisionEncoderDecoderModel", "from_pretrained"),
+    ("transformers", "VisionEncoderDecoderModel", "generate"),
+    ("transformers", "VisionEncoderDecoderModel", "compute_transition_scores"),
+]
+
+
+def fake_modules() -> Dict[str, types.ModuleType]:
+    """Every fake module, by the name of the real one."""
+    return {"faster_whisper": fake_faster_whisper([]), **fake_coqui_tts(), "transformers": fake_transformers([("a", [-0.1])])}

@@ -24,8 +24,8 @@ class SlowEngine:
     def close(self):
         print("ENGINE_CLOSED", file=sys.stderr, flush=True)
 
-    def gpu_memory_bytes(self):
-        return None
+    def gpu_memory(self):
+        return {}
 
     def health_details(self):
         return {}

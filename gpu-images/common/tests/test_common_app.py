@@ -2,7 +2,9 @@
 import io
 import json
 import logging
+import time
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
@@ -32,7 +34,7 @@ def routes(app: FastAPI, ctx: ServiceContext) -> None:
     @app.post("/echo")
     async def echo(request: Request) -> JSONResponse:
         text = (await request.body()).decode()
-        return JSONResponse({"text": await ctx.infer(ctx.engine.echo, text)})
+        return JSONResponse({"text": await ctx.infer(ctx.engine.echo, text, request=request)})
 
     @app.get("/crash")
     async def crash() -> JSONResponse:
@@ -149,13 +151,15 @@ def test_metrics_exposition_parses_and_counts_requests():
         families = {f.name: f for f in text_string_to_metric_families(response.text)}
         for name in ("bascule_requests", "bascule_request_duration_seconds", "bascule_inference_duration_seconds",
                      "bascule_inference_inflight", "bascule_queue_waiting", "bascule_model_load_seconds",
-                     "bascule_model_ready", "bascule_gpu_memory_used_bytes"):
+                     "bascule_model_ready", "bascule_gpu_memory_bytes"):
             assert name in families, name
         echo = [s for s in families["bascule_requests"].samples
                 if s.labels.get("route") == "/echo" and s.name.endswith("_total")]
         assert echo and echo[0].labels["status"] == "200" and echo[0].value == 1
         assert families["bascule_model_ready"].samples[0].value == 1
-        assert families["bascule_gpu_memory_used_bytes"].samples[0].value == 123_456_789
+        memory = {(s.labels["kind"], s.labels["source"]): s.value for s in families["bascule_gpu_memory_bytes"].samples}
+        # Whole card and this process's allocator: two labelled figures, never one mixed number.
+        assert memory == {("card_used", "nvml"): 987_654_321, ("process_reserved", "torch"): 123_456_789}
 
 
 def test_request_id_is_echoed_or_generated():
@@ -190,3 +194,54 @@ def test_request_log_lines_are_json_without_bodies():
         assert "secret-child-words" not in stream.getvalue()
     finally:
         logging.getLogger().removeHandler(handler)
+
+
+def test_health_fails_while_a_worker_is_stuck_past_its_deadline():
+    engine, app = make()
+    with TestClient(app) as client:
+        wait_warm(client)
+        queue = app.state.context.queue
+        assert client.get("/health").status_code == 200
+        queue._clock = lambda: time.monotonic() + 3600  # an hour later, a request is still running...
+        from bascule_common.gpu_queue import Ticket
+
+        queue._running.append(Ticket(deadline=time.monotonic()))
+        stuck = client.get("/health")
+        assert stuck.status_code == 503 and "stuck" in stuck.json()["error"]
+        assert_matches("common.health.response", stuck.json())
+        queue._running.clear()
+        assert client.get("/health").status_code == 200
+
+
+def test_the_gateways_deadline_header_is_capped_and_checked():
+    engine, app = make()
+    context = app.state.context
+
+    class FakeRequest:
+        def __init__(self, value):
+            self.headers = {} if value is None else {"X-Bascule-Deadline-Ms": value}
+
+    assert context.deadline_s(FakeRequest(None)) == context.settings.max_inference_s
+    assert context.deadline_s(FakeRequest("1500")) == 1.5
+    assert context.deadline_s(FakeRequest("999999999")) == context.settings.max_inference_s
+    from bascule_common.errors import ServiceError
+
+    with pytest.raises(ServiceError) as bad:
+        context.deadline_s(FakeRequest("soon"))
+    assert bad.value.field == "X-Bascule-Deadline-Ms"
+
+
+def test_a_request_past_its_deadline_gets_a_504_and_the_queued_one_never_runs():
+    engine, app = make()
+    engine.inference_gate.clear()
+    with TestClient(app) as client:
+        wait_warm(client)
+        first = run_in_threads([lambda: client.post("/echo", content=b"first", headers={"X-Bascule-Deadline-Ms": "30000"})])
+        engine.inference_started.acquire(timeout=10)
+        late = client.post("/echo", content=b"late", headers={"X-Bascule-Deadline-Ms": "200"})
+        assert late.status_code == 504 and late.json()["error"]["code"] == "deadline_exceeded"
+        assert_matches("common.error", late.json())
+        engine.inference_gate.set()
+        first[0].join(10)
+        wait_until(lambda: app.state.context.queue.admitted == 0, 10, "the queue to empty")
+        assert [c["text"] for c in engine.calls] == ["first"]

@@ -59,3 +59,29 @@ def test_digest_pins_and_stage_references_are_accepted():
 def test_continuations_and_comments_are_joined():
     parsed = instructions("RUN a \\\n  # comment\n  && b\nUSER x\n")
     assert parsed == [(1, "RUN", "a && b"), (4, "USER", "x")]
+
+
+SHARED = """\
+FROM python:3.11.10-slim-bookworm AS base
+RUN useradd --uid 10001 bascule
+FROM base AS runtime
+USER bascule
+HEALTHCHECK CMD python -m bascule_common.healthcheck
+FROM runtime AS whisper
+CMD ["python", "-m", "whisper_service"]
+FROM base AS bare
+CMD ["python"]
+"""
+
+
+def test_a_target_inherits_user_and_healthcheck_from_the_stages_it_is_built_from():
+    assert lint(SHARED, target="whisper") == []
+
+
+def test_a_target_built_from_a_stage_without_them_fails():
+    assert rules_of(lint(SHARED, target="bare")) == ["BAS003", "BAS004"]
+    assert rules_of(lint(SHARED)) == ["BAS003", "BAS004"]  # the last stage by default
+
+
+def rules_of(findings):
+    return sorted({f.rule for f in findings})

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from bascule_common.gpu_queue import GpuQueue, QueueClosed, QueueFull
+from bascule_common.gpu_queue import Abandoned, DeadlineExceeded, GpuQueue, QueueClosed, QueueFull
 
 
 def test_rejects_beyond_capacity_and_runs_at_most_concurrency_at_once():
@@ -61,3 +61,57 @@ def test_rejects_bad_bounds():
         GpuQueue(concurrency=0)
     with pytest.raises(ValueError):
         GpuQueue(max_waiting=-1)
+
+
+def test_work_whose_deadline_passes_while_it_waits_is_dropped_without_running():
+    async def scenario():
+        queue = GpuQueue(concurrency=1, max_waiting=2)
+        gate, ran = threading.Event(), []
+        blocker = asyncio.ensure_future(queue.run(gate.wait, 10))
+        await asyncio.sleep(0.05)
+        with pytest.raises(DeadlineExceeded):
+            await queue.run(ran.append, "late", ticket=queue.ticket(0.05))
+        gate.set()
+        await blocker
+        await asyncio.sleep(0.05)
+        assert ran == [] and queue.admitted == 0
+
+    asyncio.run(scenario())
+
+
+def test_work_of_a_client_that_left_is_dropped_before_it_runs():
+    async def scenario():
+        queue = GpuQueue(concurrency=1, max_waiting=2)
+        gate, ran = threading.Event(), []
+        blocker = asyncio.ensure_future(queue.run(gate.wait, 10))
+        await asyncio.sleep(0.05)
+        ticket = queue.ticket(30)
+        waiting = asyncio.ensure_future(queue.run(ran.append, "gone", ticket=ticket))
+        await asyncio.sleep(0.05)
+        ticket.abandoned = True  # what the app's disconnect watcher does
+        gate.set()
+        await blocker
+        with pytest.raises(Abandoned):
+            await waiting
+        assert ran == []
+
+    asyncio.run(scenario())
+
+
+def test_a_worker_running_past_its_deadline_is_reported_stuck():
+    now = [100.0]
+    queue = GpuQueue(concurrency=1, max_waiting=0, clock=lambda: now[0])
+
+    async def scenario():
+        gate = threading.Event()
+        running = asyncio.ensure_future(queue.run(gate.wait, 10, ticket=queue.ticket(2.0)))
+        while not queue._running:
+            await asyncio.sleep(0.01)
+        assert queue.stuck(grace_s=5.0) is None
+        now[0] += 8.0  # 6 s past its 2 s deadline, more than the 5 s grace
+        assert queue.stuck(grace_s=5.0) == pytest.approx(6.0)
+        gate.set()
+        assert await running is True
+        assert queue.stuck(grace_s=5.0) is None  # finished: no longer stuck
+
+    asyncio.run(scenario())

@@ -42,7 +42,9 @@ def test_sigterm_lets_the_running_inference_finish_then_frees_the_model():
         proc.send_signal(signal.SIGTERM)
         request.join(20)
         assert result["r"].status_code == 200 and result["r"].json() == {"text": "bonjour"}
-        assert proc.wait(20) == 0
+        # uvicorn (>= 0.29) re-raises the SIGTERM it handled once it has shut down gracefully, so the process
+        # ends "killed by SIGTERM" as the service manager expects; the checks below show the shutdown was clean.
+        assert proc.wait(20) in (0, -signal.SIGTERM)
         rest_of_stderr = proc.stderr.read()
         assert "ENGINE_CLOSED" in rest_of_stderr
         logs = [json.loads(line) for line in proc.stdout.read().splitlines() if line.startswith("{")]

@@ -77,3 +77,26 @@ def test_clean_text_drops_what_trocr_adds_around_a_letter():
     assert clean_text(' "a." ') == "a"
     assert clean_text("e\u0301") == "é"
     assert clean_text("...") == ""
+
+
+def test_an_accent_the_model_read_is_kept_not_replaced_by_the_target():
+    # The model read é, the child was asked for è: the mark above is é's accent, not a confirmation of è.
+    result = analyze("è", [read("é", 0.9, above=1)])
+    assert result["match"] is False and result["recognized"] == "é"
+    assert "« é »" in result["advice"] and "« è »" in result["advice"]
+    # Read bare, the detected mark still completes the letter; read with the right accent, it is a match.
+    assert analyze("è", [read("e", 0.9, above=1)])["match"] is True
+    assert analyze("è", [read("è", 0.9, above=1)])["match"] is True
+
+
+def test_the_case_rule_is_the_contracts():
+    import json
+    import pathlib
+
+    from trocr_service.letter_case import case_blind_letters
+
+    contract = pathlib.Path(__file__).resolve().parents[3] / "libs" / "contracts" / "rules" / "letter-case.json"
+    assert case_blind_letters() == frozenset(json.loads(contract.read_text(encoding="utf-8"))["caseBlindLetters"])
+    for letter in case_blind_letters():
+        assert analyze(letter, [read(letter.upper())])["match"] is True
+    assert analyze("a", [read("A")])["match"] is False

@@ -77,4 +77,4 @@ def test_real_engine_behind_http_answers_the_contract(install):
         assert response.status_code == 200, response.text
         assert_matches("trocr.analyze_writing.response", response.json())
         assert response.json()["analysis"]["match"] is True
-        assert "bascule_gpu_memory_used_bytes 9.87654321e+08" in client.get("/metrics").text
+        assert 'bascule_gpu_memory_bytes{kind="process_reserved",source="torch"} 9.87654321e+08' in client.get("/metrics").text

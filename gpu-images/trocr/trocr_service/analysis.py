@@ -5,9 +5,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
-# Letters whose capital is the small letter drawn bigger: from one handwritten letter, nobody (and no
-# model) can tell them apart, so a case difference is not held against the child.
-CASE_LOOKALIKES = set("cklmopsuvwxz")
+from .letter_case import same_letter
+
 ACCENTS_ABOVE = set("àâäéèêëîïôöùûüÿ")
 CEDILLA = set("ç")
 CONFIDENT = 0.6
@@ -52,17 +51,18 @@ def clean_text(raw: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFC", raw) if c.isalpha())
 
 
-def _same_letter(expected: str, seen: str) -> bool:
-    if expected == seen:
-        return True
-    return expected.lower() == seen.lower() and expected.lower() in CASE_LOOKALIKES
-
-
 def _accent_confirmed(target: str, readings: List[Reading]) -> Optional[bool]:
-    """None when the target has no accent; else whether each accented letter has its mark."""
+    """None when the target has no accent; else whether each accented letter has its mark. Only a letter
+    the model read bare (e for é) is completed by the detected mark; one it read with an accent is
+    what it read."""
     if len(readings) != len(target) or not any(c in ACCENTS_ABOVE | CEDILLA for c in target.lower()):
         return None
     for letter, reading in zip(target.lower(), readings):
+        read = reading.text.lower()
+        if read != strip_accents(read):
+            if read != letter:
+                return False
+            continue
         if letter in ACCENTS_ABOVE and reading.marks_above == 0:
             return False
         if letter in CEDILLA and reading.marks_below == 0:
@@ -86,7 +86,7 @@ def analyze(target: str, readings: List[Reading]) -> Dict[str, object]:
     if not recognized:
         return result(False, "Je n'ai rien vu. Écris la lettre plus grande.")
 
-    exact = len(recognized) == len(target) and all(_same_letter(t, r) for t, r in zip(target, recognized))
+    exact = len(recognized) == len(target) and all(same_letter(t, r) for t, r in zip(target, recognized))
     if exact:
         if target.lower() in ("i", "j") and len(readings) == 1 and readings[0].marks_above == 0:
             return result(True, f"C'est bien {_name(target)}, n'oublie pas son point.")
@@ -96,6 +96,12 @@ def analyze(target: str, readings: List[Reading]) -> Dict[str, object]:
 
     # TrOCR's vocabulary rarely has accents: the letter it read plus the detector's mark is the accent.
     same_base = strip_accents(recognized).lower() == strip_accents(target).lower()
+    # The model read an accent, and not the target's (é for è): that reading stands, and it is wrong.
+    other_accent = same_base and any(
+        r != strip_accents(r) and r != t for t, r in zip(target.lower(), recognized.lower())
+    )
+    if other_accent:
+        return result(False, f"Presque ! Regarde bien l'accent : j'ai lu « {recognized} », il faut « {target} ».")
     if same_base:
         confirmed = _accent_confirmed(target, readings)
         if confirmed:
@@ -111,7 +117,7 @@ def analyze(target: str, readings: List[Reading]) -> Dict[str, object]:
             return result(False, f"Tu as écrit {_name(recognized)} {size}, essaie {_name(target)} {wanted}.")
         return result(False, f"Presque ! Regarde bien les accents de {_name(target)}.")
 
-    if len(target) == 1 and len(readings) > 1 and any(_same_letter(target, r.text) for r in readings):
+    if len(target) == 1 and len(readings) > 1 and any(same_letter(target, r.text) for r in readings):
         return result(False, f"J'ai vu plusieurs lettres : écris un seul {target}.")
     advice = CONFUSIONS.get((target.lower(), recognized.lower()))
     if advice:

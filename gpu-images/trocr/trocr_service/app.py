@@ -36,7 +36,7 @@ def register_routes(settings: TrocrSettings):
             if picture is None:
                 raise bad_request("image", "missing (expected a PNG or JPEG file part named image)")
             image = await run_in_threadpool(decode_image, picture.data, settings.max_image_pixels)
-            result = await ctx.infer(ctx.engine.analyze, image, target)
+            result = await ctx.infer(ctx.engine.analyze, image, target, request=request)
             result["latency_ms"] = round((time.perf_counter() - started) * 1000, 1)
             return JSONResponse(result)
 

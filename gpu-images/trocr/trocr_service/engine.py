@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import math
+import pathlib
 from typing import Any, Dict, List, Optional, Tuple
 
 from PIL import Image, ImageDraw
 
-from bascule_common.gpu_memory import torch_reserved_bytes
+from bascule_common.gpu_memory import readings as gpu_memory_readings
+from bascule_common.weights import verify_at_start
 
 from .pipeline import analyze_writing
 from .settings import TrocrSettings
@@ -26,6 +28,7 @@ class TrOcrEngine:
         import torch  # heavy: only when the image starts
         from transformers import TrOCRProcessor, VisionEncoderDecoderModel
 
+        verify_at_start(pathlib.Path(self.settings.model))  # a filled volume: every file as it was when filled
         self._torch = torch
         self._dtype = torch.float16 if self.device == "cuda" else torch.float32
         # Weights land in $HF_HOME (the mounted /models volume), downloaded on first start only.
@@ -33,6 +36,10 @@ class TrOcrEngine:
         model = VisionEncoderDecoderModel.from_pretrained(
             self.settings.model, torch_dtype=self._dtype, local_files_only=self.settings.local_files_only
         )
+        if getattr(model.config, "vocab_size", None) is None:
+            # compute_transition_scores(normalize_logits=True) reads config.vocab_size, which a
+            # VisionEncoderDecoderConfig (TrOCR's) does not have: it is the decoder's.
+            model.config.vocab_size = model.config.decoder.vocab_size
         self._model = model.to(self.settings.device).eval()
 
     def warmup(self) -> None:
@@ -69,8 +76,8 @@ class TrOcrEngine:
         if torch is not None and torch.cuda.is_available():
             torch.cuda.empty_cache()
 
-    def gpu_memory_bytes(self) -> Optional[int]:
-        return torch_reserved_bytes()
+    def gpu_memory(self) -> Dict[str, Optional[int]]:
+        return gpu_memory_readings(self.settings.device_index, torch_allocator=True)
 
     def health_details(self) -> Dict[str, Any]:
         return {}

@@ -18,6 +18,12 @@ class TrocrSettings:
     max_regions: int = 8
     max_new_tokens: int = 8
 
+    @property
+    def device_index(self) -> int:
+        """The card's index in the device ("cuda:1" → 1), for the NVML reading of /metrics."""
+        _kind, _, index = self.device.partition(":")
+        return int(index) if index.isdigit() else 0
+
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "TrocrSettings":
         e = os.environ if env is None else env

@@ -92,3 +92,18 @@ def test_real_engine_behind_http_returns_a_wav(coqui):
         assert response.status_code == 200
         info = soundfile.info(io.BytesIO(response.content))
         assert (info.samplerate, info.channels, info.subtype) == (16000, 1, "PCM_16")
+
+
+def test_a_multi_speaker_model_is_refused_at_load(coqui):
+    from tts_service.engine import VoiceNotDrivable
+
+    engine = CoquiEngine(TtsSettings(voices={"en-vctk": "tts_models/en/vctk/vits"}))
+    with pytest.raises(VoiceNotDrivable, match="en-vctk"):
+        engine.load()
+
+
+def test_synthesis_passes_no_speaker_nor_language(coqui):
+    engine = loaded()
+    engine.synthesize("maison", "fr-female-clear", 1.0)
+    call = next(t for t in coqui.instances if "vits" in t.model_name).calls[-1]
+    assert (call["speaker"], call["language"], call["speed"]) == (None, None, None)

@@ -20,15 +20,21 @@ class FakeTts(GatedFakeEngine):
     model_name = "tts_models/fr/css10/vits"
     rate = 22050
 
+    def revision(self, voice):
+        return f"{voice}@{self.model_revision}"
+
+    model_revision = "r1"
+
     def synthesize(self, text, voice, speed):
         self._enter_inference(text=text, voice=voice, speed=speed)
         t = np.arange(int(0.05 * len(text) / speed * self.rate)) / self.rate
         return (0.5 * np.sin(2 * np.pi * 220 * t)).astype(np.float32), self.rate
 
 
-def make(engine=None, max_waiting=4):
+def make(engine=None, max_waiting=4, cache_max_bytes=0):
+    # The shared behaviour (queue full, metrics...) counts every request reaching the model: no cache there.
     engine = engine or FakeTts()
-    settings = TtsSettings(voices=dict(DEFAULT_VOICES))
+    settings = TtsSettings(voices=dict(DEFAULT_VOICES), cache_max_bytes=cache_max_bytes)
     return engine, create_app(engine, settings, common_settings(queue_max_waiting=max_waiting))
 
 
@@ -112,3 +118,34 @@ def test_the_contract_names_the_images_default_voices():
     assert body["error"]["voices"] == sorted(DEFAULT_VOICES)
     requested = {b["voice"] for _, valid, b in fixtures("tts", "synthesize.request") if valid}
     assert requested and requested <= set(DEFAULT_VOICES)
+
+
+def test_repeated_text_is_served_from_the_bounded_cache_and_counted_in_metrics():
+    from bascule_testkit.helpers import serve
+
+    engine, app = make(cache_max_bytes=200_000)
+    with serve(app) as client:
+        first = client.post("/synthesize", **speak(text="maison"))
+        again = client.post("/synthesize", **speak(text="maison"))
+        assert first.status_code == again.status_code == 200 and first.content == again.content
+        assert len(engine.calls) == 1  # the second one never reached the model
+        client.post("/synthesize", **speak(text="maison", speed=1.5))  # another speed: another entry
+        engine.model_revision = "r2"  # a new model: old audio is never served
+        client.post("/synthesize", **speak(text="maison"))
+        assert len(engine.calls) == 3
+        metrics = client.get("/metrics").text
+        assert 'bascule_tts_cache_requests_total{result="hit"} 1.0' in metrics
+        assert 'bascule_tts_cache_requests_total{result="miss"} 3.0' in metrics
+        assert "bascule_tts_cache_hit_ratio 0.25" in metrics
+
+
+def test_the_cache_stays_within_its_bound():
+    from tts_service.cache import AudioCache
+
+    cache = AudioCache(max_bytes=10_000)
+    for n in range(10):
+        cache.put((f"mot {n}", "v", 1.0, "r"), np.zeros(1000, np.float32), 22050)  # 4 000 bytes each
+        assert cache.size_bytes <= 10_000
+    assert cache.get(("mot 9", "v", 1.0, "r")) is not None and cache.get(("mot 0", "v", 1.0, "r")) is None
+    cache.put(("long", "v", 1.0, "r"), np.zeros(5000, np.float32), 22050)  # larger than the bound: not kept
+    assert cache.get(("long", "v", 1.0, "r")) is None

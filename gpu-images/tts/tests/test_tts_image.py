@@ -13,10 +13,25 @@ def test_requirements_are_pinned_and_use_the_maintained_fork():
     assert "coqui-tts" in versions and "tts" not in versions  # the original TTS package is abandoned
 
 
-def test_torch_and_the_cuda_base_agree():
+def test_torch_brings_its_cuda_libraries_and_no_cuda_base_image_repeats_them():
     versions = checks.requirement_versions("tts")
-    assert versions["torch"].startswith("2.4.") and versions["torchaudio"] == versions["torch"]
-    assert all(b.startswith("nvidia/cuda:12.1.") for b in checks.base_images("tts") if b.startswith("nvidia/"))
+    assert versions["torch"].startswith("2.4.")
+    assert versions["nvidia-cudnn-cu12"].startswith("9.") and versions["nvidia-cublas-cu12"].startswith("12.1.")
+    assert not [b for b in checks.base_images("tts") if b.startswith("nvidia/")]
+
+
+def test_image_json_declares_the_cuda_architectures_of_the_locked_torch():
+    # infra fails the preview when the stack's card is not among them (infra/src/gpu-arch.ts)
+    import torch
+
+    assert checks.image_json("tts")["cudaArchs"] == torch._C._cuda_getArchFlags().split()
+
+
+def test_the_lock_has_a_hash_for_every_package_and_agrees_with_the_test_lock():
+    lock = checks.lock_entries(checks.GPU_IMAGES / "tts" / "requirements.lock")
+    test = checks.lock_entries(checks.GPU_IMAGES / "requirements-test.lock")
+    assert lock and all(entry["hashes"] for entry in lock.values())
+    assert {name: e["version"] for name, e in lock.items() if test.get(name, {}).get("version") != e["version"]} == {}
 
 
 def test_final_stage_is_run_time_only():

@@ -18,7 +18,10 @@ def test_voices_can_be_replaced_by_json():
     assert s.voices == {"fr-calm": "tts_models/fr/css10/vits"}
 
 
-@pytest.mark.parametrize("raw", ["not json", "{}", '["a"]', '{"Bad Name": "tts_models/x"}', '{"ok": "https://evil"}'])
+@pytest.mark.parametrize("raw", ["not json", "{}", '["a"]', '{"Bad Name": "tts_models/x"}', '{"ok": "https://evil"}',
+                                 # multilingual models need speaker= and language=, which a voice never passes
+                                 '{"fr-xtts": "tts_models/multilingual/multi-dataset/xtts_v2"}',
+                                 '{"fr-your": "tts_models/multilingual/multi-dataset/your_tts"}'])
 def test_bad_voice_catalogues_are_refused(raw):
     with pytest.raises(SettingsError, match="TTS_VOICES"):
         TtsSettings.from_env({"TTS_VOICES": raw})

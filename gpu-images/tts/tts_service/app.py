@@ -12,6 +12,7 @@ from bascule_common.app import ServiceContext, create_service_app
 from bascule_common.body import read_json_object
 from bascule_common.settings import CommonSettings
 
+from .cache import AudioCache
 from .settings import TtsSettings
 from .validation import validate_request
 from .wav import encode_wav
@@ -19,12 +20,22 @@ from .wav import encode_wav
 
 def register_routes(settings: TtsSettings):
     def register(app: FastAPI, ctx: ServiceContext) -> None:
+        cache = AudioCache(settings.cache_max_bytes, ctx.metrics.registry) if settings.cache_max_bytes > 0 else None
+        app.state.audio_cache = cache
+
         @app.post("/synthesize")
         async def synthesize(request: Request) -> Response:
             started = time.perf_counter()
             body = await read_json_object(request, settings.max_body_bytes)
             req = validate_request(body, settings.voices.keys(), settings.max_text_chars)
-            samples, rate = await ctx.infer(ctx.engine.synthesize, req.text, req.voice, req.speed)
+            key = (req.text, req.voice, req.speed, ctx.engine.revision(req.voice))
+            cached = cache.get(key) if cache is not None else None
+            if cached is not None:  # the same words again: no GPU work
+                samples, rate = cached
+            else:
+                samples, rate = await ctx.infer(ctx.engine.synthesize, req.text, req.voice, req.speed, request=request)
+                if cache is not None:
+                    cache.put(key, samples, rate)
             wav = encode_wav(samples, rate)
             latency_ms = round((time.perf_counter() - started) * 1000, 1)
             return Response(

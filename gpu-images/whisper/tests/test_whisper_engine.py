@@ -1,5 +1,4 @@
 """The real faster-whisper glue, run against a fake `faster_whisper` module injected into sys.modules."""
-import io
 import math
 
 import numpy as np
@@ -42,17 +41,28 @@ def test_importing_the_service_does_not_import_faster_whisper():
 def test_load_uses_large_v3_float16_on_cuda_with_the_cache_volume(fake_module):
     loaded_engine()
     assert fake_module.instances[0].init == {
-        "model": "large-v3", "device": "cuda", "compute_type": "float16",
+        "model": "large-v3", "device": "cuda", "device_index": 0, "compute_type": "float16",
         "download_root": "/models/whisper", "local_files_only": False,
     }
 
 
+def test_a_device_with_an_index_is_split_for_ctranslate2(fake_module):
+    loaded_engine(WhisperSettings.from_env({"WHISPER_DEVICE": "cuda:1"}))
+    init = fake_module.instances[0].init
+    assert (init["device"], init["device_index"]) == ("cuda", 1)  # CTranslate2 refuses "cuda:1"
+
+
+def test_transcripts_are_deterministic_without_sampling_fallback(fake_module):
+    engine = loaded_engine()
+    engine.transcribe(engine.decode(wav_bytes()), "fr", None)
+    engine.warmup()
+    temperatures = [call["temperature"] for call in fake_module.instances[0].calls]
+    assert temperatures and all(t == 0.0 for t in temperatures)  # a float: no list of fallback temperatures
+
+
 def test_transcribe_decodes_from_memory_with_vad_and_without_conditioning(fake_module):
     engine = loaded_engine()
-    audio = wav_bytes()
-    result = engine.transcribe(audio, "fr", None)
-    decoded_from = fake_module.decoded[-1]
-    assert isinstance(decoded_from, io.BytesIO) and decoded_from.getvalue() == audio  # from memory, not a path
+    result = engine.transcribe(engine.decode(wav_bytes()), "fr", None)
     call = fake_module.instances[0].calls[-1]
     assert isinstance(call["audio"], np.ndarray) and call["audio"].dtype == np.float32 and call["audio"].size == 16000
     assert call["vad_filter"] is True
@@ -66,19 +76,19 @@ def test_transcribe_decodes_from_memory_with_vad_and_without_conditioning(fake_m
 
 def test_a_client_prompt_replaces_the_default_and_the_expected_text_is_never_sent(fake_module):
     engine = loaded_engine()
-    engine.transcribe(wav_bytes(), "fr", "Lecture à voix haute, CP.")
+    engine.transcribe(engine.decode(wav_bytes()), "fr", "Lecture à voix haute, CP.")
     assert fake_module.instances[0].calls[-1]["initial_prompt"] == "Lecture à voix haute, CP."
     assert "le chat" not in CHILD_READER_PROMPT.lower()
 
 
-def test_warmup_decodes_real_samples_with_the_vad_off(fake_module):
+def test_warmup_decodes_real_samples_with_the_vad_off_then_warms_the_vad(fake_module):
     engine = loaded_engine()
     engine.warmup()
     model = fake_module.instances[0]
-    call = model.calls[-1]
-    assert isinstance(call["audio"], np.ndarray) and call["audio"].dtype == np.float32 and call["audio"].size == 32000
-    assert call["vad_filter"] is False
-    assert model.consumed == len(SEGMENTS)  # the lazy generator was consumed, so decoding ran
+    first, second = model.calls
+    assert isinstance(first["audio"], np.ndarray) and first["audio"].dtype == np.float32 and first["audio"].size == 32000
+    assert first["vad_filter"] is False and second["vad_filter"] is True
+    assert model.consumed == 2 * len(SEGMENTS)  # the lazy generators were consumed, so decoding ran
 
 
 def test_undecodable_audio_is_a_400_and_too_long_audio_a_413(fake_module):
@@ -86,17 +96,17 @@ def test_undecodable_audio_is_a_400_and_too_long_audio_a_413(fake_module):
 
     engine = loaded_engine(WhisperSettings(max_audio_seconds=2))
     with pytest.raises(ServiceError) as corrupt:
-        engine.transcribe(b"RIFF\x00\x00\x00\x00WAVEjunk", "fr", None)
+        engine.decode(b"RIFF\x00\x00\x00\x00WAVEjunk")
     assert (corrupt.value.status, corrupt.value.field) == (400, "audio")
     with pytest.raises(ServiceError) as long:
-        engine.transcribe(wav_bytes(seconds=3), "fr", None)
+        engine.decode(wav_bytes(seconds=3))
     assert (long.value.status, long.value.code) == (413, "payload_too_large")
     assert fake_module.instances[0].calls == []
 
 
 def test_a_click_too_short_to_be_a_word_is_not_sent_to_the_model(fake_module):
     engine = loaded_engine()
-    body = engine.transcribe(wav_bytes(seconds=0.05), "fr", None)
+    body = engine.transcribe(engine.decode(wav_bytes(seconds=0.05)), "fr", None)
     assert body["text"] == "" and body["segments"] == []
     assert fake_module.instances[0].calls == []
 
@@ -132,3 +142,10 @@ def test_real_engine_behind_http_answers_the_contract(fake_module):
         corrupt = client.post("/transcribe", files={"audio": ("a.wav", b"RIFF\x00\x00\x00\x00WAVEjunk", "audio/wav")})
         assert corrupt.status_code == 400 and corrupt.json()["error"]["field"] == "audio"
         assert_matches("common.error", corrupt.json())
+
+
+def test_decoding_can_be_capped_in_tokens(fake_module):
+    engine = loaded_engine(WhisperSettings.from_env({"WHISPER_MAX_NEW_TOKENS": "64"}))
+    engine.transcribe(engine.decode(wav_bytes()), "fr", None)
+    assert fake_module.instances[0].calls[-1]["max_new_tokens"] == 64
+    assert WhisperSettings.from_env({}).max_new_tokens is None  # Whisper's own limit by default

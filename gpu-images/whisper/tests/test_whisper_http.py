@@ -19,6 +19,9 @@ SETTINGS = WhisperSettings(max_audio_bytes=200_000)
 class FakeWhisper(GatedFakeEngine):
     model_name = "large-v3"
 
+    def decode(self, audio):
+        return audio  # the bytes, so tests can see what reached the model
+
     def transcribe(self, audio, language, initial_prompt):
         self._enter_inference(audio=audio, language=language, initial_prompt=initial_prompt)
         segments = [FakeSegment(0.0, 1.1, " Le chat dort", -0.1, 0.02), FakeSegment(1.1, 2.0, " Merci.", -1.6, 0.9)]

@@ -12,20 +12,27 @@ def test_requirements_are_pinned():
     assert checks.unpinned_requirements("whisper") == []
 
 
-def test_ctranslate2_and_the_cuda_base_agree():
-    # CTranslate2 >= 4.5 needs CUDA 12 with cuDNN 9; earlier 4.x builds want cuDNN 8.
+def test_ctranslate2_gets_the_cuda_libraries_it_was_built_for_from_the_lock():
+    # CTranslate2 >= 4.5 needs CUDA 12 with cuDNN 9 (earlier 4.x builds want cuDNN 8): they come as NVIDIA's
+    # wheels in the lock, and no CUDA base image carries a second copy.
     versions = checks.requirement_versions("whisper")
     major, minor = (int(x) for x in versions["ctranslate2"].split(".")[:2])
     assert (major, minor) >= (4, 5)
-    for base in checks.base_images("whisper"):
-        if base.startswith("nvidia/cuda:"):
-            assert base.split(":")[1].startswith("12.") and "cudnn9" in base, base
+    assert versions["nvidia-cudnn-cu12"].startswith("9.") and versions["nvidia-cublas-cu12"].startswith("12.")
+    assert not [b for b in checks.base_images("whisper") if b.startswith("nvidia/")]
+
+
+def test_the_lock_has_a_hash_for_every_package_and_agrees_with_the_test_lock():
+    lock = checks.lock_entries(checks.GPU_IMAGES / "whisper" / "requirements.lock")
+    test = checks.lock_entries(checks.GPU_IMAGES / "requirements-test.lock")
+    assert lock and all(entry["hashes"] for entry in lock.values())
+    assert {name: e["version"] for name, e in lock.items() if test.get(name, {}).get("version") != e["version"]} == {}
 
 
 def test_final_stage_is_run_time_only_and_serves_on_the_declared_port():
     stage = checks.final_stage("whisper")
     text = json.dumps(stage)
-    assert "pip install" not in text and "venv" not in " ".join(a for _, k, a in stage if k == "RUN")
+    assert "pip install" not in text and "install-venv" not in text
     assert ("EXPOSE", "8001") in [(k, a) for _, k, a in stage]
     assert any(k == "VOLUME" and "/models" in a for _, k, a in stage)
     assert any(k == "CMD" and "whisper_service" in a for _, k, a in stage)

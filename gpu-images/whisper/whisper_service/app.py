@@ -5,6 +5,7 @@ import time
 from typing import Any, Dict, Optional
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -47,7 +48,10 @@ def register_routes(settings: WhisperSettings):
             started = time.perf_counter()
             form = await read_multipart(request, {"audio": settings.max_audio_bytes})
             args = validate_form(form, settings)
-            result = await ctx.infer(ctx.engine.transcribe, args["audio"], args["language"], args["initial_prompt"])
+            # Decoding is CPU work: done here, before the request takes a GPU slot (and refused early when the
+            # container announces, or decoding reaches, more than the allowed length).
+            samples = await run_in_threadpool(ctx.engine.decode, args["audio"])
+            result = await ctx.infer(ctx.engine.transcribe, samples, args["language"], args["initial_prompt"], request=request)
             result["latency_ms"] = round((time.perf_counter() - started) * 1000, 1)
             return JSONResponse(result)
 

@@ -1,36 +1,41 @@
-"""The real engine: faster-whisper (CTranslate2) on the GPU. Imported lazily: tests inject fakes instead."""
+"""The real engine: faster-whisper (CTranslate2) on the GPU. Imported lazily: tests inject fakes instead.
+
+Decoding the upload (`decode`) is CPU work and runs before the request takes a GPU slot; only
+`transcribe` runs in the slot.
+"""
 from __future__ import annotations
 
-import io
+import pathlib
 from typing import Any, Dict, Optional
 
 import numpy as np
 
-from bascule_common.errors import ServiceError, bad_request
 from bascule_common.gpu_memory import nvml_used_bytes
+from bascule_common.weights import verify_at_start
 
+from .audio_decode import SAMPLE_RATE, decode_audio
 from .filtering import build_transcription
 from .settings import WhisperSettings
-
-SAMPLE_RATE = 16_000
 
 
 class FasterWhisperEngine:
     def __init__(self, settings: WhisperSettings) -> None:
         self.settings = settings
-        self.model_name = settings.model
-        self.device = "cuda" if settings.device.startswith("cuda") else "cpu"
+        self.model_name = pathlib.Path(settings.model).name  # large-v3, or the filled folder's name
+        self.device = settings.device_kind
         self._model: Any = None
 
     def load(self) -> None:
         from faster_whisper import WhisperModel  # heavy (CTranslate2, CUDA): only when the image starts
 
         s = self.settings
+        verify_at_start(pathlib.Path(s.model_path))  # a filled volume: every file as it was when filled
         self._model = WhisperModel(
-            s.model,
-            device=s.device,
+            s.model_path,
+            device=s.device_kind,  # CTranslate2 wants "cuda" and the card's index apart, not "cuda:1"
+            device_index=s.device_index,
             compute_type=s.compute_type,
-            download_root=s.cache_dir,  # the mounted volume: downloaded once, never in the image
+            download_root=s.cache_dir,  # the mounted volume: filled once, never in the image
             local_files_only=s.local_files_only,
         )
 
@@ -40,28 +45,23 @@ class FasterWhisperEngine:
         noise = np.random.default_rng(0).normal(0.0, 0.01, 2 * SAMPLE_RATE).astype(np.float32)
         segments, _info = self._model.transcribe(
             noise, language=self.settings.default_language, beam_size=self.settings.beam_size,
-            vad_filter=False, condition_on_previous_text=False,
+            temperature=0.0, vad_filter=False, condition_on_previous_text=False,
         )
         list(segments)  # segments is a generator: decoding happens while it is consumed
+        # Then the same noise through the VAD: the Silero model is loaded (ONNX session) here, not on the
+        # first child's request.
+        segments, _info = self._model.transcribe(
+            noise, language=self.settings.default_language, beam_size=1, temperature=0.0, vad_filter=True,
+            vad_parameters={"min_silence_duration_ms": self.settings.vad_min_silence_ms},
+        )
+        list(segments)
 
     def decode(self, audio: bytes) -> np.ndarray:
-        """16 kHz mono samples, decoded in memory by PyAV: the audio never touches the disk."""
-        from faster_whisper import decode_audio
+        """16 kHz mono samples, decoded in memory by PyAV, refused early when too long (CPU: outside the GPU slot)."""
+        return decode_audio(audio, self.settings.max_audio_seconds)
 
-        try:
-            samples = decode_audio(io.BytesIO(audio), sampling_rate=SAMPLE_RATE)
-        except Exception as exc:  # a truncated or corrupt file is the client's error, not a 5xx
-            raise bad_request("audio", f"could not be decoded ({exc.__class__.__name__})")
-        seconds = samples.shape[0] / SAMPLE_RATE
-        if seconds > self.settings.max_audio_seconds:
-            raise ServiceError(
-                413, "payload_too_large", f"audio: {seconds:.1f} s is longer than {self.settings.max_audio_seconds} s", field="audio"
-            )
-        return samples
-
-    def transcribe(self, audio: bytes, language: str, initial_prompt: Optional[str]) -> Dict[str, Any]:
+    def transcribe(self, samples: np.ndarray, language: str, initial_prompt: Optional[str]) -> Dict[str, Any]:
         s = self.settings
-        samples = self.decode(audio)
         if samples.shape[0] < SAMPLE_RATE // 10:  # under 0.1 s: nothing a child could have read
             return build_transcription([], language, s.no_speech_threshold, s.logprob_threshold)
         segments, info = self._model.transcribe(
@@ -69,6 +69,9 @@ class FasterWhisperEngine:
             language=language,
             task="transcribe",
             beam_size=s.beam_size,
+            # Deterministic: one greedy/beam pass and no sampling fallback at higher temperatures. A child
+            # reads a few words; the same recording must always give the same verdict.
+            temperature=0.0,
             initial_prompt=initial_prompt if initial_prompt is not None else s.initial_prompt,
             condition_on_previous_text=False,  # one misheard segment must not bias the next
             vad_filter=True,  # no decoding of silence, where Whisper hallucinates
@@ -76,14 +79,16 @@ class FasterWhisperEngine:
             no_speech_threshold=s.no_speech_threshold,
             log_prob_threshold=s.logprob_threshold,
             word_timestamps=False,
+            max_new_tokens=s.max_new_tokens,
         )
         return build_transcription(list(segments), info.language or language, s.no_speech_threshold, s.logprob_threshold)
 
     def close(self) -> None:
         self._model = None
 
-    def gpu_memory_bytes(self) -> Optional[int]:
-        return nvml_used_bytes() if self.device == "cuda" else None
+    def gpu_memory(self) -> Dict[str, Optional[int]]:
+        # CTranslate2 does not report its own allocations: only the whole card, from NVML.
+        return {"card_used": nvml_used_bytes(self.settings.device_index) if self.device == "cuda" else None}
 
     def health_details(self) -> Dict[str, Any]:
         return {"compute_type": self.settings.compute_type}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
@@ -15,6 +16,15 @@ CHILD_READER_PROMPT = (
     "Un enfant de l'école primaire lit à voix haute, lentement, parfois syllabe par syllabe, "
     "des mots et des phrases simples en français."
 )
+
+
+_DEVICE = re.compile(r"^(cpu|cuda)(:\d{1,2})?$")
+
+
+def parse_device(raw: str) -> str:
+    if not _DEVICE.match(raw) or raw.startswith("cpu:"):
+        raise SettingsError(f"WHISPER_DEVICE: expected cpu, cuda or cuda:N (the card's index), got {raw!r}")
+    return raw
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,23 @@ class WhisperSettings:
     no_speech_threshold: float = 0.6
     logprob_threshold: float = -1.0
     vad_min_silence_ms: int = 500
+    max_new_tokens: Optional[int] = None  # per 30 s window; None: Whisper's own limit (448)
+
+    @property
+    def device_kind(self) -> str:
+        """"cuda" or "cpu": WHISPER_DEVICE without its index ("cuda:1" → "cuda")."""
+        return self.device.split(":", 1)[0]
+
+    @property
+    def device_index(self) -> int:
+        """The card's index ("cuda:1" → 1, "cuda" → 0): CTranslate2 takes it as its own argument."""
+        _kind, _, index = self.device.partition(":")
+        return int(index) if index else 0
+
+    @property
+    def model_path(self) -> str:
+        """What WhisperModel loads: the model name, or the folder the volume holds it in (see weights.py)."""
+        return self.model
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "WhisperSettings":
@@ -41,7 +68,7 @@ class WhisperSettings:
             raise SettingsError(f"WHISPER_DEFAULT_LANGUAGE: expected a Whisper language code such as fr, got {language!r}")
         return cls(
             model=env_str(e, "WHISPER_MODEL", "large-v3"),
-            device=env_str(e, "WHISPER_DEVICE", "cuda"),
+            device=parse_device(env_str(e, "WHISPER_DEVICE", "cuda")),
             compute_type=env_str(e, "WHISPER_COMPUTE_TYPE", "float16"),
             cache_dir=env_str(e, "WHISPER_CACHE_DIR", "/models/whisper"),
             local_files_only=env_bool(e, "WHISPER_LOCAL_FILES_ONLY", False),
@@ -53,4 +80,5 @@ class WhisperSettings:
             no_speech_threshold=env_float(e, "WHISPER_NO_SPEECH_THRESHOLD", 0.6, 0.0, 1.0),
             logprob_threshold=env_float(e, "WHISPER_LOGPROB_THRESHOLD", -1.0, -100.0, 0.0),
             vad_min_silence_ms=env_int(e, "WHISPER_VAD_MIN_SILENCE_MS", 500, 0, 10_000),
+            max_new_tokens=env_int(e, "WHISPER_MAX_NEW_TOKENS", 0, 0, 448) or None,
         )

@@ -11,7 +11,7 @@ import { renderContainerUnit, unitName, type ContainerUnit } from '../units.ts';
 
 export type ImageSource =
   /** Built from a Dockerfile of the repo (context relative to the repo root). */
-  | { kind: 'build'; context: string; dockerfile?: string; tag: string }
+  | { kind: 'build'; context: string; dockerfile?: string; target?: string; tag: string }
   /** A published image, pulled on the host (a tag pinned to one build, or a digest). */
   | { kind: 'pull'; name: string };
 
@@ -47,7 +47,7 @@ export class ContainerService extends pulumi.ComponentResource {
         `${name}-image`,
         {
           imageName: source.tag,
-          build: { context: join(REPO_ROOT, source.context), dockerfile: source.dockerfile ? join(REPO_ROOT, source.dockerfile) : undefined, platform: 'linux/amd64' },
+          build: { context: join(REPO_ROOT, source.context), dockerfile: source.dockerfile ? join(REPO_ROOT, source.dockerfile) : undefined, target: source.target, platform: 'linux/amd64' },
           skipPush: true,
           buildOnPreview: false,
         },

@@ -15,6 +15,13 @@ export const SERVICE_ROUTES = {
   health: { method: 'GET', path: '/health', response: 'application/json' },
 } as const;
 
+/**
+ * The caller's remaining budget for one inference request, in whole milliseconds (a positive integer). The
+ * image gives up at that deadline (504 `deadline_exceeded`), capped by its own BASCULE_MAX_INFERENCE_S, and
+ * drops the work if it has not started: a gateway that has already fallen back does not keep the GPU busy.
+ */
+export const SERVICE_DEADLINE_HEADER = 'X-Bascule-Deadline-Ms';
+
 // ---------------------------------------------------------------- common
 
 /**

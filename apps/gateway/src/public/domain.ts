@@ -1,6 +1,6 @@
 // Bascule's own endpoints: POST /v1/reading/check (audio + expected text → per-word verdicts, score, WER)
 // and POST /v1/vision/handwriting (image + target letter → recognised text, confidence, boxes, verdict).
-import { HandwritingFieldsSchema, ReadingCheckFieldsSchema, type HandwritingResponse, type HandwritingVerdict, type ReadingCheckResponse } from '@bascule/contracts';
+import { HandwritingFieldsSchema, ReadingCheckFieldsSchema, sameLetters, type HandwritingResponse, type HandwritingVerdict, type ReadingCheckResponse } from '@bascule/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { HandwritingAdapter, TranscribeAdapter } from '../adapters/index.ts';
 import { clientSignal } from '../http/client-signal.ts';
@@ -77,13 +77,13 @@ export function registerDomain(app: FastifyInstance, ctx: RouteContext): void {
 }
 
 /**
- * A letter is right when what was recognised is that letter, case aside (a child's o/O, c/C, s/S look
- * alike on paper) but accents counted (é is not e). Nothing recognised, or too unsure: unreadable.
+ * A letter is right when what was recognised is that letter under the contract's case rule (sameLetters:
+ * o/O, c/C, s/S look alike on paper and match; a/A do not), accents counted (é is not e). The trocr image
+ * applies the same rule. Nothing recognised, or too unsure: unreadable.
  */
 export function handwritingVerdict(target: string, recognised: string, confidence: number): HandwritingVerdict {
-  const seen = recognised.normalize('NFC').trim().toLocaleLowerCase('fr');
-  if (seen === '' || confidence < UNREADABLE_BELOW) return 'unreadable';
-  return seen === target.trim().toLocaleLowerCase('fr') ? 'correct' : 'incorrect';
+  if (recognised.trim() === '' || confidence < UNREADABLE_BELOW) return 'unreadable';
+  return sameLetters(target, recognised) ? 'correct' : 'incorrect';
 }
 
 function adviceFor(verdict: HandwritingVerdict, target: string): string {

@@ -11,9 +11,12 @@
 //     î → i, ô → o ("a" = "à", "ou" = "où", "la" = "là", "sur" = "sûr": a child reading aloud cannot
 //     tell them apart). Accents that change the sound stay: é è ê ë ï ü ç ("été" ≠ "ete", "pêche" ≠
 //     "péché", "ça" ≠ "ca"). œ and æ are compared as oe and ae.
-//  Numbers written in digits are not converted to words (a reading exercise spells them out).
+//  5. Numbers written in digits are read as words, on both sides: "3" = "trois", "21" = "vingt et un",
+//     "1er" = "premier", "2e" = "deuxième" (numbers.ts): Whisper often writes the digits a child read aloud.
 
 /** A word of a text: as written (for display) and the key it is compared by. */
+import { spellNumberToken } from './numbers.ts';
+
 export interface Word {
   text: string;
   key: string;
@@ -48,6 +51,11 @@ export function words(text: string): Word[] {
     // "l arbre" (apostrophe lost by the recogniser) → "l'arbre"
     if (ELIDABLE.has(text.toLowerCase()) && i + 1 < raw.length) {
       text = `${text}'${raw[++i]!}`;
+    }
+    const spelled = spellNumberToken(text);
+    if (spelled) {
+      for (const word of spelled) out.push({ text: word, key: wordKey(word) });
+      continue;
     }
     out.push({ text, key: wordKey(text) });
   }
