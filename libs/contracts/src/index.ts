@@ -9,3 +9,4 @@ export * from './config.ts';
 export * from './secrets.ts';
 export * from './lab-api.ts';
 export * from './cost-model.ts';
+export * from './cost-plan.ts';

@@ -88,7 +88,7 @@ describe('defaultLocalConfig', () => {
     expect(config.components.tts?.providers['web-speech']?.baseUrl).toBeUndefined();
     expect(config.components.tts?.providers.coqui?.baseUrl).toBe('http://127.0.0.1:9999/coqui');
     expect(config.components.llm?.production).toBe('groq');
-    expect(config.vps).toEqual({ monthlyCostEur: 160, oneTimeCostEur: 3_600, expectedMonthlyRequests: 1_130_000 });
+    expect(config.vps).toEqual({ monthlyCostEur: 80, oneTimeCostEur: 3_600, expectedMonthlyRequests: 1_130_000 });
   });
 });
 

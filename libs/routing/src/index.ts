@@ -10,3 +10,4 @@ export * from './metrics.ts';
 export * from './analysis.ts';
 export * from './controller.ts';
 export * from './cost.ts';
+export * from './roi.ts';
