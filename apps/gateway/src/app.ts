@@ -9,7 +9,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import fastifyStatic from '@fastify/static';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BreakerOptions, Clock } from '@bascule/routing';
-import { costModelFromConfig, type GatewayConfig } from '@bascule/contracts';
+import { costModelFromConfig, costPlan, providerPairs, type GatewayConfig } from '@bascule/contracts';
+import { notifierFromConfig } from './notify/index.ts';
 import { registerAdminApi, type StreamOptions } from './admin/index.ts';
 import { localConfig, type LoadedConfig } from './config/index.ts';
 import { Migrations, plansFromConfig } from './migration/index.ts';
@@ -62,15 +63,19 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     return503OnClosing: true,
   });
   let closing = false;
+  const clock = options.clock;
+  // Sent only from the analysis loop, which one gateway runs: replicas never repeat a notification.
+  const notifier = notifierFromConfig(config, { env: secrets.notificationEnv, log: app.log, ...(clock ? { now: () => clock.now() } : {}) });
+  const costModel = costModelFromConfig(config);
   const runtime = new Migrations({
     store,
     plans: plansFromConfig(config),
     clock: options.clock,
     windowMs: options.windowMs,
-    costModel: costModelFromConfig(config),
+    costModel,
     intervalMs: config.analysis.intervalMs,
     breaker: options.breaker,
-    webhook: config.webhook,
+    notifier,
     log: app.log,
   });
 
@@ -92,7 +97,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   });
   app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 
-  await registerAdminApi(app, { runtime, adminToken: secrets.adminToken, stream: options.stream });
+  await registerAdminApi(app, { runtime, adminToken: secrets.adminToken, stream: options.stream, costPlan: costPlan(costModel, providerPairs(config.components)) });
 
   {
     // Without a configured key, a per-process one: hashes stay unlinkable to ids, but change on restart.
@@ -117,6 +122,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   if (options.analysisLoop ?? true) runtime.start();
   app.addHook('onClose', async () => {
     await runtime.stop();
+    await notifier.close();
     store.close();
   });
 

@@ -102,6 +102,67 @@ export const WebhookConfigSchema = z.strictObject({
   timeoutMs: positiveInt('a whole number of milliseconds').default(3_000),
 });
 
+/** How much a notification matters; a channel receives its `minSeverity` and above. */
+export const NOTIFICATION_SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type NotificationSeverity = (typeof NOTIFICATION_SEVERITIES)[number];
+
+/** What happened. `test` is what `bascule notify test` sends. */
+export const NOTIFICATION_KINDS = ['rollback', 'critical-alert', 'no-go', 'quality-failure', 'host-down', 'replica-down', 'low-satisfaction', 'test'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+const channelCommon = {
+  /** Shown in logs and in `bascule notify test`'s answer; by default the type and its position. */
+  name: z.string().min(1).optional(),
+  minSeverity: z.enum(NOTIFICATION_SEVERITIES, { error: `expected one of ${NOTIFICATION_SEVERITIES.join(', ')}` }).default('warning'),
+  /** Only these kinds (all by default). */
+  events: z.array(z.enum(NOTIFICATION_KINDS, { error: `expected one of ${NOTIFICATION_KINDS.join(', ')}` })).min(1).optional(),
+};
+/** Incoming-webhook URLs carry their own credential: the config names the variable that holds one. */
+const webhookChannel = <T extends string>(type: T) => z.strictObject({ type: z.literal(type), urlEnv: envName(), ...channelCommon });
+const email = () => z.string().regex(/^[^@\s]+@[^@\s]+$/, 'expected an e-mail address such as "ops@example.org"');
+
+export const NotificationChannelSchema = z.discriminatedUnion(
+  'type',
+  [
+    webhookChannel('slack'),
+    webhookChannel('discord'),
+    webhookChannel('teams'),
+    z
+      .strictObject({ type: z.literal('webhook'), url: httpUrl().optional(), urlEnv: envName().optional(), ...channelCommon })
+      .refine((c) => (c.url === undefined) !== (c.urlEnv === undefined), { message: 'expected either url or urlEnv', path: ['url'] }),
+    z.strictObject({
+      type: z.literal('email'),
+      smtp: z.strictObject({
+        host: z.string().min(1, 'expected the SMTP server\'s host name'),
+        port: z.number().int().min(1).max(65535).default(587),
+        /** true: TLS from the first byte (port 465); false: STARTTLS when the server offers it. */
+        secure: z.boolean().default(false),
+        userEnv: envName().optional(),
+        passwordEnv: envName().optional(),
+      }),
+      from: email(),
+      to: z.array(email()).min(1, 'expected at least one recipient'),
+      ...channelCommon,
+    }),
+  ],
+  { error: 'expected a channel type: slack, discord, teams, webhook or email' },
+);
+export type NotificationChannelConfig = z.output<typeof NotificationChannelSchema>;
+
+/** Where alerts go. Sent only by the analysis leader, off the request path, retried with backoff. */
+export const NotificationsConfigSchema = z.strictObject({
+  channels: z.array(NotificationChannelSchema).default([]),
+  /** Per attempt. */
+  timeoutMs: positiveInt('a whole number of milliseconds').default(5_000),
+  /** Attempts after the first one fails. */
+  retries: z.number().int().min(0).max(10).default(3),
+  /** First wait before a retry; doubled each time. */
+  backoffMs: positiveInt('a whole number of milliseconds').default(1_000),
+  /** A critical alert on the same condition is sent at most once in this time. */
+  criticalDebounceMs: z.number().int().min(0).default(900_000),
+});
+export type NotificationsConfig = z.output<typeof NotificationsConfigSchema>;
+
 /** What one unit of a provider's bill is. Self-hosted providers cost 0 per request (the VPS is fixed). */
 export const PRICING_UNITS = ['token', 'audio_second', 'image', 'character', 'request'] as const;
 
@@ -230,7 +291,9 @@ export const GatewayConfigSchema = z
     auth: AuthConfigSchema,
     store: StoreConfigSchema.prefault({}),
     analysis: AnalysisConfigSchema.prefault({}),
+    /** The first channel there was: a generic JSON webhook, kept beside `notifications` (critical events). */
     webhook: WebhookConfigSchema.prefault({}),
+    notifications: NotificationsConfigSchema.prefault({}),
     /** The components this gateway serves; a component left out answers 404. */
     components: z.strictObject({
       llm: componentConfigSchema('llm').optional(),

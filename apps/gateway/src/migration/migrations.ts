@@ -1,6 +1,6 @@
 // The gateway's migration runtime: plans from the config, state from the store, one breaker per provider,
 // per-minute rollups flushed to the store, and the analysis loop that applies the engine's decisions
-// (automatic rollback with a webhook; promotion only when the plan enables it). Tests call `tick(now)`.
+// (automatic rollback, notified through the notifier; promotion only when the plan enables it). Tests call `tick(now)`.
 import {
   ANALYSIS_ACTOR,
   BreakerRegistry,
@@ -50,7 +50,7 @@ import { mvpCostPerRequest } from './mvp-cost.ts';
 import { StepWindows } from './step-window.ts';
 import { alertView, eventView, iso, windowMetrics } from './views.ts';
 import type { ComponentSummary, CriteriaResponse, MetricsStreamPayload, QualityResult } from './view-types.ts';
-import { createWebhookNotifier, type WebhookLogger, type WebhookNotifier } from './webhook.ts';
+import { alertNotification, noGoNotification, Notifier, qualityNotification, rollbackNotification, webhookSink, type NotifierLogger } from '../notify/index.ts';
 
 export interface MigrationsOptions {
   store: Store;
@@ -71,8 +71,11 @@ export interface MigrationsOptions {
   breaker?: Partial<Omit<BreakerOptions, 'onStateChange'>>;
   /** Active students' window and bound (default 5 min, 20 000 per component). */
   activeStudents?: Partial<ActiveStudentsOptions>;
+  /** Where notifications go (config `notifications`); sent only from the analysis loop. */
+  notifier?: Notifier;
+  /** Without a notifier: a generic JSON webhook for rollbacks, tried once. */
   webhook?: { url?: string; timeoutMs: number };
-  log?: WebhookLogger & { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  log?: NotifierLogger & { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
 export type RuntimeChange =
@@ -113,7 +116,7 @@ export class Migrations implements MigrationRuntime {
   private readonly students: ActiveStudents;
   private readonly historyCache = new HistoryCache({ rollupsSince: (since, component) => this.store.rollupsSince(since, component) });
   private readonly listeners = new Set<(change: RuntimeChange) => void>();
-  private readonly webhook: WebhookNotifier;
+  private readonly notifier: Notifier;
   private readonly log: NonNullable<MigrationsOptions['log']>;
   private readonly qualityWindowMs: number;
   private readonly retentionMs: number;
@@ -135,7 +138,17 @@ export class Migrations implements MigrationRuntime {
     this.costModel = options.costModel;
     this.typicalUsage = options.typicalUsage ?? {};
     this.stepWindows = new StepWindows(this.store);
-    this.webhook = createWebhookNotifier(options.webhook?.url, options.webhook?.timeoutMs ?? 3_000, this.log);
+    const url = options.webhook?.url;
+    this.notifier =
+      options.notifier ??
+      new Notifier({
+        routes: url === undefined ? [] : [{ sink: webhookSink('webhook', url), minSeverity: 'info', events: ['rollback'] }],
+        timeoutMs: options.webhook?.timeoutMs ?? 3_000,
+        retries: 0,
+        backoffMs: 1,
+        criticalDebounceMs: 0,
+        log: this.log,
+      });
     this.breakers = new BreakerRegistry(this.clock, {
       ...options.breaker,
       onStateChange: (c) => this.log.info({ provider: c.provider, from: c.from, to: c.to }, 'circuit breaker changed state'),
@@ -242,7 +255,7 @@ export class Migrations implements MigrationRuntime {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.flush();
-    await this.webhook.settled();
+    await this.notifier.settled();
   }
 
   /** One evaluation of every component: flush, analyse, decide, apply. */
@@ -268,23 +281,36 @@ export class Migrations implements MigrationRuntime {
     this.analyses.set(component, { at: now, alerts: tracked.active, evaluation, criticalStreak: decision.criticalStreak, lastDecision: decision.reason, mvpCostPerRequestEur });
     for (const alert of tracked.fired) this.emit({ type: 'alert', component, state: 'firing', alert });
     for (const alert of tracked.resolved) this.emit({ type: 'alert', component, state: 'resolved', alert });
+    this.notifyAnalysis(plan, state, { alerts: tracked.fired, evaluation, previous: previous?.evaluation, now });
     const transition = applyDecision(plan, state, decision, now);
     if (!transition) return;
     const event = this.commit(transition);
     this.log.info({ component, action: decision.action, reason: decision.reason }, 'analysis applied a decision');
     if (decision.action === 'rollback') {
       this.analyses.set(component, { ...this.analyses.get(component)!, criticalStreak: 0 });
-      this.webhook.notify({
-        type: 'bascule.rollback',
-        component,
-        provider: plan.productionProvider,
-        reason: decision.reason,
-        at: iso(now),
-        from: event.from,
-        to: event.to,
-        eventId: String(event.id),
-      });
+      this.notifier.notify(rollbackNotification({ component, provider: plan.productionProvider, reason: decision.reason, at: now, from: event.from, to: event.to, eventId: String(event.id) }));
     }
+  }
+
+  /** What a person must hear of this evaluation: critical alerts as they fire, a new NO-GO in migration, a new quality failure. */
+  private notifyAnalysis(plan: RolloutPlan, state: RolloutState, o: { alerts: readonly TrackedAlert[]; evaluation: Evaluation; previous: Evaluation | undefined; now: number }): void {
+    const component = plan.component;
+    for (const alert of o.alerts) if (alert.severity === 'critical') this.notifier.notify(alertNotification(alert, o.now));
+    const failedBefore = new Set(o.previous?.criteria.filter((c) => c.verdict === 'FAIL').map((c) => c.id) ?? []);
+    if (state.status === 'migrating' && o.evaluation.verdict === 'NO-GO' && o.previous?.verdict !== 'NO-GO') {
+      const failed = o.evaluation.criteria.filter((c) => c.verdict === 'FAIL');
+      this.notifier.notify(noGoNotification({ component, provider: plan.productionProvider, weight: state.weight, failed, at: o.now }));
+    }
+    for (const c of o.evaluation.criteria) {
+      if ((c.id === 'quality' || c.id === 'accuracy') && c.verdict === 'FAIL' && !failedBefore.has(c.id)) {
+        this.notifier.notify(qualityNotification({ component, provider: plan.productionProvider, criterion: c, at: o.now }));
+      }
+    }
+  }
+
+  /** The channels, for `bascule notify test` (through the admin API). */
+  get notifications(): Notifier {
+    return this.notifier;
   }
 
   private windows(plan: RolloutPlan, now: number): Windows {
