@@ -23,11 +23,12 @@ describe('admin API', () => {
   });
 
   it('sets a weight, records it in the audit log, and answers the summary', async () => {
-    const res = await gw.app.inject({ method: 'PUT', url: '/admin/v1/components/stt/weight', headers: json, payload: { weight: 12.5, reason: 'canary' } });
+    const res = await gw.app.inject({ method: 'PUT', url: '/admin/v1/components/stt/weight', headers: json, payload: { weight: 12.5, reason: 'canary', override: { reason: 'the test class only' } } });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ component: 'stt', weight: 12.5, status: 'migrating' });
     const events = EventsResponseSchema.parse((await gw.app.inject({ url: '/admin/v1/events?limit=1', headers: adminHeaders })).json());
-    expect(events.events[0]).toMatchObject({ component: 'stt', actor: 'admin', action: 'set-weight', reason: 'canary', from: { weight: 0 }, to: { weight: 12.5 } });
+    expect(events.events[0]).toMatchObject({ component: 'stt', actor: 'admin', action: 'set-weight', from: { weight: 0 }, to: { weight: 12.5 } });
+    expect(events.events[0]!.reason).toMatch(/^canary · OVERRIDE: the test class only \(despite: GO\/NO-GO is HOLD \(/);
   });
 
   it('promotes, rolls back and resumes; a second rollback is a conflict', async () => {

@@ -57,13 +57,13 @@ describe('admin event stream', () => {
     const { messages, comments } = await readStream(
       (m, c) => m.some((x) => x.type === 'event') && m.filter((x) => x.type === 'metrics').length >= 8 && c.length >= 1,
       async () => {
-        const res = await fetch(`${url}/admin/v1/components/llm/weight`, { method: 'PUT', headers: { ...adminHeaders, 'content-type': 'application/json' }, body: JSON.stringify({ weight: 20, reason: 'stream test' }) });
+        const res = await fetch(`${url}/admin/v1/components/llm/weight`, { method: 'PUT', headers: { ...adminHeaders, 'content-type': 'application/json' }, body: JSON.stringify({ weight: 20, reason: 'stream test', override: { reason: 'a test of the stream' } }) });
         expect(res.status).toBe(200);
       },
     );
     expect(messages.slice(0, 4).map((m) => m.type === 'state' && m.data.component)).toEqual(['llm', 'stt', 'tts', 'vision']);
     const event = messages.find((m) => m.type === 'event');
-    expect(event?.data).toMatchObject({ component: 'llm', action: 'set-weight', reason: 'stream test' });
+    expect(event?.data).toMatchObject({ component: 'llm', action: 'set-weight', reason: expect.stringMatching(/^stream test · OVERRIDE: a test of the stream \(despite: /) });
     const changed = messages.filter((m) => m.type === 'state' && m.data.component === 'llm');
     expect(changed.at(-1)?.data).toMatchObject({ weight: 20 });
     expect(comments[0]).toMatch(/^: heartbeat/);

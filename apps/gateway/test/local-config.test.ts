@@ -24,7 +24,7 @@ describe('localConfig', () => {
     loaded.config.components.llm!.production = 'vps-llm';
     const { url, gateway, close } = await startGateway({ loaded, storePath: ':memory:', logger: false, analysisLoop: false, dashboardDir: null });
     try {
-      gateway.runtime.setWeight('llm', 100, 'all on llama.cpp');
+      gateway.runtime.setWeight('llm', 100, 'all on llama.cpp', 'admin', { reason: 'a local run' });
       const res = await fetch(`${url}/v1/chat/completions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${LOCAL_CLIENT_KEY}`, 'content-type': 'application/json', 'x-student-id': 'eleve-1' },

@@ -84,7 +84,7 @@ describe('GO/NO-GO criteria over the current step', () => {
     expect(criterion(runtime, 'llm', 'availability')).toMatchObject({ verdict: 'FAIL', samples: 500 });
 
     clock.advance(30_000);
-    runtime.act('llm', 'promote', 'to 50 %');
+    runtime.act('llm', 'promote', 'to 50 %', 'admin', { reason: 'test setup: exposure chosen by the test' });
     record(runtime, clock.now() + MINUTE, 450, { component: 'llm', provider: 'groq' });
     runtime.tick(clock.advance(2 * MINUTE));
     expect(criterion(runtime, 'llm', 'availability')).toMatchObject({ verdict: 'PASS', samples: 450, measured: 1 });
@@ -113,8 +113,9 @@ describe('GO/NO-GO criteria over the current step', () => {
   it('before the first step (no step start), use the short window', async () => {
     const clock = new FakeClock();
     const { runtime } = await gateway(clock);
-    runtime.setWeight('llm', 20, 'by hand'); // a weight without a step
+    runtime.setWeight('llm', 20, 'by hand', 'admin', { reason: 'test setup: exposure chosen by the test' }); // a weight without a step
     record(runtime, clock.now(), 10, { component: 'llm', provider: 'groq' });
+    runtime.tick(clock.now()); // the views show the loop's last evaluation
     expect(criterion(runtime, 'llm', 'availability').samples).toBe(10);
     runtime.tick(clock.advance(10 * MINUTE));
     expect(criterion(runtime, 'llm', 'availability').samples).toBe(0);

@@ -45,7 +45,7 @@ describe('migration runtime', () => {
     const clock = new FakeClock();
     const store = new Store(':memory:');
     const m = make(store, clock, undefined, hookUrl);
-    m.setWeight('llm', 50, 'half the class');
+    m.setWeight('llm', 50, 'half the class', 'admin', { reason: 'test setup: exposure chosen by the test' });
     attempts(m, clock, 100, {});
     m.tick(clock.advance(5_000));
     expect(m.state('llm')).toMatchObject({ weight: 50, status: 'migrating' });
@@ -73,7 +73,7 @@ describe('migration runtime', () => {
   it('keeps going when the webhook cannot be reached', async () => {
     const clock = new FakeClock();
     const m = make(new Store(':memory:'), clock, undefined, 'http://127.0.0.1:9/unreachable');
-    m.setWeight('llm', 10, 'canary');
+    m.setWeight('llm', 10, 'canary', 'admin', { reason: 'test setup: exposure chosen by the test' });
     attempts(m, clock, 50, { ok: false, failure: 'connection' });
     for (let i = 0; i < 3; i++) m.tick(clock.advance(5_000));
     expect(m.state('llm').status).toBe('rollback');
@@ -93,7 +93,7 @@ describe('migration runtime', () => {
       log,
       webhook: { url: `http://127.0.0.1:${(silent.address() as { port: number }).port}/`, timeoutMs: 200 },
     });
-    m.setWeight('llm', 10, 'canary');
+    m.setWeight('llm', 10, 'canary', 'admin', { reason: 'test setup: exposure chosen by the test' });
     attempts(m, clock, 50, { ok: false, failure: 'status', status: 500 });
     for (let i = 0; i < 3; i++) m.tick(clock.advance(5_000)); // synchronous: returns while the POST hangs
     expect(m.state('llm').status).toBe('rollback');
@@ -157,7 +157,7 @@ describe('migration runtime', () => {
     const clock = new FakeClock();
     const first = make(new Store(path), clock);
     first.act('stt', 'promote', 'step 1');
-    first.act('stt', 'promote', 'step 2');
+    first.act('stt', 'promote', 'step 2', 'admin', { reason: 'test setup: exposure chosen by the test' });
     first.recordAttempt({ at: clock.now(), component: 'stt', provider: 'faster-whisper', route: 'production', latencyMs: 300, ok: true, costEur: 0 });
     first.flush();
     const before = first.events({ limit: 10 });

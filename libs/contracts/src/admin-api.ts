@@ -68,6 +68,45 @@ export const AlertSchema = z.object({
 });
 export type Alert = z.infer<typeof AlertSchema>;
 
+export const CriterionVerdictSchema = z.enum(['PASS', 'FAIL', 'INCONCLUSIVE']);
+export type CriterionVerdict = z.infer<typeof CriterionVerdictSchema>;
+
+export const CriterionSchema = z.object({
+  /** e.g. `p95_latency`, `availability`, `quality`, `avg_latency`, `accuracy`, `cost_ratio`. */
+  id: z.string().min(1),
+  label: z.string().min(1),
+  /** PASS when `measured <comparator> target`. */
+  comparator: z.enum(['<', '<=', '>', '>=']),
+  target: z.number(),
+  unit: z.enum(['ms', 'ratio', 'eur']),
+  measured: z.number().nullable(),
+  samples: count(),
+  /** Below this many samples the verdict is INCONCLUSIVE. */
+  minSamples: count(),
+  verdict: CriterionVerdictSchema,
+});
+export type Criterion = z.infer<typeof CriterionSchema>;
+
+/** GO: every criterion passes. NO-GO: one fails. HOLD: none fails but one is inconclusive. */
+export const GoVerdictSchema = z.enum(['GO', 'NO-GO', 'HOLD']);
+export type GoVerdict = z.infer<typeof GoVerdictSchema>;
+
+/** What blocks a gated action now (see ErrorDetail's `blockers`). */
+export const GateBlockerSchema = z.object({ code: z.enum(['verdict', 'critical_alert', 'min_time']), message: z.string().min(1) });
+export type GateBlocker = z.infer<typeof GateBlockerSchema>;
+
+/** The analysis behind a summary: when it began (a resume or a weight set by hand starts a fresh one), and how close the rollback is. */
+export const AnalysisSummarySchema = z.object({
+  startedAt: isoTime().nullable(),
+  /** Consecutive evaluations with a critical alert on the candidate, in this analysis. */
+  failingEvaluations: count(),
+  /** How many consecutive failing evaluations roll the migration back (the plan's `rollbackAfterEvaluations`). */
+  rollbackAfter: z.number().int().min(1),
+  /** The last decision of the loop, in words (e.g. `critical (1/3): ...`, `GO; automatic promotion is off`). */
+  lastDecision: z.string(),
+});
+export type AnalysisSummary = z.infer<typeof AnalysisSummarySchema>;
+
 export const ComponentSummarySchema = z.object({
   component: ComponentSchema,
   status: MigrationStatusSchema,
@@ -94,6 +133,18 @@ export const ComponentSummarySchema = z.object({
    * with a bound per component: past it the count saturates at the bound; a restart starts from 0.
    */
   activeStudents: count(),
+  // The fields below come from the same evaluation as `alerts`, `providers`, `health` and `metrics` (one
+  // snapshot, taken at `evaluatedAt`), so every figure of a page agrees. Optional: an older gateway omits them.
+  /** When the snapshot was taken (the analysis loop's last evaluation, or the action just done). */
+  evaluatedAt: isoTime().optional(),
+  analysis: AnalysisSummarySchema.optional(),
+  /** Time held in the current step, its minimum and what is left; null before the first step. */
+  stepTime: z.object({ heldMs: count(), minMs: count(), leftMs: count() }).nullable().optional(),
+  /** The GO/NO-GO verdict and criteria of the current step, as judged at `evaluatedAt`. */
+  verdict: GoVerdictSchema.optional(),
+  criteria: z.array(CriterionSchema).optional(),
+  /** What would block a promotion, and a raise of the weight, now (empty: allowed without an override). */
+  gates: z.object({ promote: z.array(GateBlockerSchema), raise: z.array(GateBlockerSchema) }).optional(),
 });
 export type ComponentSummary = z.infer<typeof ComponentSummarySchema>;
 
@@ -191,7 +242,23 @@ const reason = () =>
     .min(1, 'expected a reason (non-empty text)')
     .max(500, 'expected a reason of at most 500 characters');
 
-/** `PUT /admin/v1/components/{component}/weight`. Answers the updated ComponentSummary. */
+/**
+ * Going ahead although the gates block the action (see the `blocked` error): its own reason, recorded in the
+ * audit event with what it overrode.
+ */
+export const OverrideSchema = z.object({
+  reason: z
+    .string({ error: 'expected why the gates are overridden (text)' })
+    .trim()
+    .min(3, 'expected why the gates are overridden, in at least 3 characters')
+    .max(500, 'expected a reason of at most 500 characters'),
+});
+export type Override = z.infer<typeof OverrideSchema>;
+
+/**
+ * `PUT /admin/v1/components/{component}/weight`. Answers the updated ComponentSummary. Raising the weight is
+ * gated (409 `blocked` unless GO, no critical alert and the step's minimum time), or needs `override`.
+ */
 export const WeightRequestSchema = z.object({
   weight: z
     .number({ error: 'expected a number between 0 and 100' })
@@ -199,38 +266,20 @@ export const WeightRequestSchema = z.object({
     .max(100, 'expected a number between 0 and 100')
     .multipleOf(0.01, 'expected at most two decimals (0.01 % resolution)'),
   reason: reason(),
+  override: OverrideSchema.optional(),
 });
 export type WeightRequest = z.infer<typeof WeightRequestSchema>;
 
-/** `POST /admin/v1/components/{component}/promote|rollback|resume`. Answers the updated ComponentSummary. */
-export const ActionRequestSchema = z.object({ reason: reason() });
+/**
+ * `POST /admin/v1/components/{component}/promote|rollback|resume`. Answers the updated ComponentSummary.
+ * Promote is gated like a raise of the weight; rollback and resume are not (resume restarts at the first step
+ * with a fresh analysis).
+ */
+export const ActionRequestSchema = z.object({ reason: reason(), override: OverrideSchema.optional() });
 export type ActionRequest = z.infer<typeof ActionRequestSchema>;
 
 export const ADMIN_ACTIONS = ['promote', 'rollback', 'resume'] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
-
-export const CriterionVerdictSchema = z.enum(['PASS', 'FAIL', 'INCONCLUSIVE']);
-export type CriterionVerdict = z.infer<typeof CriterionVerdictSchema>;
-
-export const CriterionSchema = z.object({
-  /** e.g. `p95_latency`, `availability`, `quality`, `avg_latency`, `accuracy`, `cost_ratio`. */
-  id: z.string().min(1),
-  label: z.string().min(1),
-  /** PASS when `measured <comparator> target`. */
-  comparator: z.enum(['<', '<=', '>', '>=']),
-  target: z.number(),
-  unit: z.enum(['ms', 'ratio', 'eur']),
-  measured: z.number().nullable(),
-  samples: count(),
-  /** Below this many samples the verdict is INCONCLUSIVE. */
-  minSamples: count(),
-  verdict: CriterionVerdictSchema,
-});
-export type Criterion = z.infer<typeof CriterionSchema>;
-
-/** GO: every criterion passes. NO-GO: one fails. HOLD: none fails but one is inconclusive. */
-export const GoVerdictSchema = z.enum(['GO', 'NO-GO', 'HOLD']);
-export type GoVerdict = z.infer<typeof GoVerdictSchema>;
 
 /** `GET /admin/v1/components/{component}/criteria`. */
 export const CriteriaResponseSchema = z.object({
@@ -240,6 +289,11 @@ export const CriteriaResponseSchema = z.object({
   criteria: z.array(CriterionSchema),
   verdict: GoVerdictSchema,
   evaluatedAt: isoTime(),
+  /**
+   * Earlier evaluations, oldest first: one point a minute, and one whenever a verdict changes. Kept in the
+   * gateway's memory (bounded: 48 h), so a restart starts it again.
+   */
+  history: z.array(z.object({ at: isoTime(), verdict: GoVerdictSchema, criteria: z.array(z.object({ id: z.string().min(1), measured: z.number().nullable(), verdict: CriterionVerdictSchema })) })).optional(),
 });
 export type CriteriaResponse = z.infer<typeof CriteriaResponseSchema>;
 

@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   forbidden: 403, // authenticated, but not allowed to do this
   not_found: 404, // unknown route, component or resource
   conflict: 409, // the request contradicts the current state (e.g. resume while not in rollback)
+  blocked: 409, // a gated action (raise the weight, promote) whose gates are not met; `blockers` says what blocks it
   payload_too_large: 413, // body over the endpoint's limit
   unsupported_media_type: 415, // wrong Content-Type for the endpoint
   rate_limited: 429, // too many requests for this client key
@@ -31,6 +32,12 @@ export const ErrorDetailSchema = z.object({
   component: ComponentSchema.optional(),
   /** For 400s: the path of the offending field, e.g. `messages[0].content` or `weight`. */
   field: z.string().min(1).optional(),
+  /**
+   * For `blocked`: what stops the action, each with a code (`verdict`: GO/NO-GO is not GO; `critical_alert`: one
+   * is open on the candidate; `min_time`: the step has not been held its minimum time) and a message.
+   * Sending the request again with `override: { reason }` goes ahead, and the audit log records the override.
+   */
+  blockers: z.array(z.object({ code: z.enum(['verdict', 'critical_alert', 'min_time']), message: z.string().min(1) })).optional(),
 });
 export type ErrorDetail = z.infer<typeof ErrorDetailSchema>;
 

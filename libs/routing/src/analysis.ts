@@ -1,22 +1,9 @@
 // Analysis: from window statistics to a health score, alerts, and the GO/NO-GO verdict of a step.
 import type { WindowStats } from './metrics.ts';
-import type { RolloutPlan } from './plan.ts';
+import { criterionSpec, DEFAULT_THRESHOLDS, type AlertThresholds, type Comparator, type CriterionSpec, type CriterionMetric } from './criteria.ts';
 import type { Component, ProviderId } from './types.ts';
 
 // ------------------------------------------------------------------------------------------ alerts
-
-export interface AlertThresholds {
-  /** Warning when the p95 latency exceeds this (ms). */
-  p95WarningMs: number;
-  /** Critical when the error rate (0..1) exceeds this. */
-  errorRateCritical: number;
-  /** Warning when the health score falls below this. */
-  healthWarning: number;
-  /** Below this many requests in the window, latency, error and health alerts stay silent. */
-  minRequests: number;
-}
-
-export const DEFAULT_THRESHOLDS: Readonly<AlertThresholds> = { p95WarningMs: 2000, errorRateCritical: 0.05, healthWarning: 80, minRequests: 20 };
 
 export type AlertSeverity = 'warning' | 'critical';
 export type AlertMetric = 'p95_latency' | 'error_rate' | 'health' | 'breaker_open';
@@ -94,19 +81,6 @@ export function trackAlerts(previous: readonly TrackedAlert[], current: readonly
 
 // ---------------------------------------------------------------------------------------- criteria
 
-export type Comparator = '<' | '<=' | '>' | '>=';
-export type CriterionMetric = 'p95_latency' | 'p99_latency' | 'avg_latency' | 'availability' | 'error_rate' | 'quality' | 'accuracy' | 'cost_ratio' | 'breaker_closed';
-
-/** A GO/NO-GO criterion of a plan: PASS when `measured <comparator> target` with at least `minSamples`. */
-export interface CriterionSpec {
-  id: CriterionMetric;
-  label: string;
-  comparator: Comparator;
-  target: number;
-  unit: 'ms' | 'ratio' | 'eur';
-  minSamples: number;
-}
-
 export type CriterionVerdict = 'PASS' | 'FAIL' | 'INCONCLUSIVE';
 export type GoVerdict = 'GO' | 'NO-GO' | 'HOLD';
 
@@ -141,35 +115,11 @@ export interface EvaluationInput {
   mvpCostPerRequestEur?: number;
 }
 
-const spec = (id: CriterionMetric, label: string, comparator: Comparator, target: number, unit: CriterionSpec['unit'], minSamples: number): CriterionSpec => ({
-  id,
-  label,
-  comparator,
-  target,
-  unit,
-  minSamples,
-});
-const availability = () => spec('availability', 'Availability', '>', 0.995, 'ratio', 400);
-
-/** The plan's defaults: llm p95 < 1500 ms, availability > 99.5 %, quality > 95 %; stt average < 1 s, accuracy > 95 %, cost < 50 % of MVP's. */
-export function defaultCriteria(component: Component): CriterionSpec[] {
-  switch (component) {
-    case 'llm':
-      return [spec('p95_latency', 'p95 latency', '<', 1500, 'ms', 200), availability(), spec('quality', 'Quality (benchmark)', '>', 0.95, 'ratio', 50)];
-    case 'stt':
-      return [spec('avg_latency', 'Average latency', '<', 1000, 'ms', 200), availability(), spec('accuracy', 'Transcription accuracy', '>', 0.95, 'ratio', 50), spec('cost_ratio', 'Cost per request vs MVP', '<', 0.5, 'ratio', 200)];
-    case 'tts':
-      return [spec('p95_latency', 'p95 latency', '<', 1000, 'ms', 200), availability(), spec('quality', 'Voice quality (listening test)', '>', 0.9, 'ratio', 30)];
-    case 'vision':
-      return [spec('p95_latency', 'p95 latency', '<', 1000, 'ms', 200), availability(), spec('accuracy', 'Letter recognition accuracy', '>', 0.95, 'ratio', 50)];
-  }
-}
-
-/** Evaluates a plan's criteria, plus the built-in `breaker_closed` criterion, into a verdict. */
-export function evaluateCriteria(plan: Pick<RolloutPlan, 'criteria'>, input: EvaluationInput): Evaluation {
-  const criteria = plan.criteria.map((c) => judge(c, measure(c.id, input)));
+/** Evaluates a plan's criteria (`plan.criteria`), plus the built-in `breaker_closed` criterion, into a verdict. */
+export function evaluateCriteria(specs: readonly CriterionSpec[], input: EvaluationInput): Evaluation {
+  const criteria = specs.map((c) => judge(c, measure(c.id, input)));
   criteria.push({
-    ...spec('breaker_closed', 'Production circuit breaker closed', '<', 1, 'ratio', 0),
+    ...criterionSpec('breaker_closed', 'Production circuit breaker closed', '<', 1, 'ratio', 0),
     measured: input.breakerOpen ? 1 : 0,
     samples: input.production.requests,
     verdict: input.breakerOpen ? 'FAIL' : 'PASS',

@@ -1,7 +1,7 @@
 // The analysis loop's decision: nothing, hold, roll back, or promote. Pure; `applyDecision` turns it into a
 // transition (new state + audit event) with actor `analysis`.
 import type { Alert, Evaluation } from './analysis.ts';
-import { promote, rollback, type RolloutPlan, type RolloutState, type Transition } from './plan.ts';
+import { analysisStart, promote, rollback, type RolloutPlan, type RolloutState, type Transition } from './plan.ts';
 
 export type DecisionAction = 'none' | 'hold' | 'rollback' | 'promote';
 
@@ -10,6 +10,10 @@ export interface Decision {
   reason: string;
   /** Consecutive evaluations with a critical alert on the production provider; feed it to the next call. */
   criticalStreak: number;
+  /** How many consecutive critical evaluations trigger the automatic rollback (the plan's). */
+  rollbackAfter: number;
+  /** The analysis the streak was counted in (`analysisStart(state)`); feed it to the next call too. */
+  analysisStartedAt: number | null;
 }
 
 export interface DecideInput {
@@ -18,12 +22,23 @@ export interface DecideInput {
   analysis: { alerts: readonly Alert[]; evaluation: Evaluation };
   /** The previous decision's `criticalStreak` (0 at start). */
   criticalStreak: number;
+  /**
+   * The previous decision's `analysisStartedAt`. When the state has started a fresh analysis since (a resume,
+   * a weight set by hand), the streak starts again from 0. Omitted: the streak is taken as it is.
+   */
+  streakAnalysisStartedAt?: number | null;
   now: number;
 }
 
 export const ANALYSIS_ACTOR = 'analysis';
 
-export function decide({ plan, state, analysis, criticalStreak, now }: DecideInput): Decision {
+export function decide(input: DecideInput): Decision {
+  const decision = decideAction(input);
+  return { ...decision, rollbackAfter: input.plan.rollbackAfterEvaluations, analysisStartedAt: analysisStart(input.state) };
+}
+
+function decideAction({ plan, state, analysis, criticalStreak: carried, streakAnalysisStartedAt, now }: DecideInput): Omit<Decision, 'rollbackAfter' | 'analysisStartedAt'> {
+  const criticalStreak = streakAnalysisStartedAt === undefined || streakAnalysisStartedAt === analysisStart(state) ? carried : 0;
   if (state.status === 'mvp' || state.status === 'rollback' || state.weight === 0) {
     return { action: 'none', reason: `status ${state.status}: nothing exposed to ${plan.productionProvider}`, criticalStreak: 0 };
   }
@@ -55,7 +70,7 @@ export function decide({ plan, state, analysis, criticalStreak, now }: DecideInp
 }
 
 /** The transition a decision asks for, or null for `none` / `hold`. */
-export function applyDecision(plan: RolloutPlan, state: RolloutState, decision: Decision, at: number): Transition | null {
+export function applyDecision(plan: RolloutPlan, state: RolloutState, decision: Pick<Decision, 'action' | 'reason'> & Partial<Decision>, at: number): Transition | null {
   const ctx = { actor: ANALYSIS_ACTOR, reason: decision.reason, at };
   if (decision.action === 'rollback') return rollback(plan, state, ctx);
   if (decision.action === 'promote') return promote(plan, state, ctx);

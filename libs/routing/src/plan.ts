@@ -2,7 +2,7 @@
 // Every change of state goes through one of the transitions below, which return the new state and the audit
 // event that records it. They are pure: the caller persists both.
 import { assertWeight } from './cohort.ts';
-import { DEFAULT_THRESHOLDS, defaultCriteria, type AlertThresholds, type CriterionSpec } from './analysis.ts';
+import { DEFAULT_THRESHOLDS, defaultCriteria, type AlertThresholds, type CriterionSpec } from './criteria.ts';
 import type { Component, MigrationStatus, ProviderId } from './types.ts';
 
 export type PlanVersion = number | string;
@@ -41,6 +41,12 @@ export interface RolloutState {
   weight: number;
   /** When the current step began (ms since epoch); null before the first step. */
   stepStartedAt: number | null;
+  /**
+   * When the current analysis began (ms since epoch): every transition but a rollback starts a fresh one, so
+   * a resume or a weight set by hand is judged on what happens after it, not on the failures before it (as
+   * Argo Rollouts and Flagger retry). Absent in states saved before it existed: the step's start stands in.
+   */
+  analysisStartedAt?: number | null;
   /** Why the last transition happened. */
   reason?: string;
 }
@@ -158,6 +164,11 @@ export function initialState(plan: RolloutPlan, _now: number): RolloutState {
   return { component: plan.component, planVersion: plan.version, status: 'mvp', step: -1, weight: 0, stepStartedAt: null };
 }
 
+/** When the state's current analysis began; null before any. */
+export function analysisStart(state: RolloutState): number | null {
+  return state.analysisStartedAt ?? state.stepStartedAt;
+}
+
 export function snapshotOf(state: RolloutState): StateSnapshot {
   return { status: state.status, weight: state.weight, step: state.step };
 }
@@ -231,7 +242,9 @@ function apply(
   checkContext(ctx);
   if (state.component !== plan.component) throw new TypeError(`state.component: expected ${plan.component}, got ${state.component}`);
   const stepStartedAt = to.step < 0 ? null : newStep || state.stepStartedAt === null ? ctx.at : state.stepStartedAt;
-  const next: RolloutState = { ...state, ...to, stepStartedAt, reason: ctx.reason };
+  // A rollback keeps the analysis that decided it (its alerts stay on screen); anything else starts afresh.
+  const analysisStartedAt = action === 'rollback' ? analysisStart(state) : ctx.at;
+  const next: RolloutState = { ...state, ...to, stepStartedAt, analysisStartedAt, reason: ctx.reason };
   const event: AuditEvent = { at: ctx.at, component: plan.component, actor: ctx.actor, action, reason: ctx.reason, from: snapshotOf(state), to };
   return { state: next, event };
 }

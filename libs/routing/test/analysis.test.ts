@@ -76,7 +76,7 @@ describe('evaluateCriteria', () => {
 
   it('is GO when every criterion passes, with measured values, targets and samples', () => {
     const plan = defaultPlan('llm');
-    const result = evaluateCriteria(plan, { production: stats({ p95Ms: 800, errors: 2 }), mvp: stats(), quality: { score: 0.97, samples: 200 }, breakerOpen: false });
+    const result = evaluateCriteria(plan.criteria, { production: stats({ p95Ms: 800, errors: 2 }), mvp: stats(), quality: { score: 0.97, samples: 200 }, breakerOpen: false });
     expect(result.verdict).toBe('GO');
     expect(result.criteria.map((c) => [c.id, c.measured, c.samples, c.verdict])).toEqual([
       ['p95_latency', 800, 1000, 'PASS'],
@@ -87,19 +87,19 @@ describe('evaluateCriteria', () => {
   });
 
   it('is NO-GO when one criterion fails', () => {
-    const result = evaluateCriteria(defaultPlan('llm'), { production: stats({ p95Ms: 1800 }), mvp: stats(), quality: { score: 0.97, samples: 200 }, breakerOpen: false });
+    const result = evaluateCriteria(defaultPlan('llm').criteria, { production: stats({ p95Ms: 1800 }), mvp: stats(), quality: { score: 0.97, samples: 200 }, breakerOpen: false });
     expect(result.verdict).toBe('NO-GO');
     expect(result.criteria.find((c) => c.id === 'p95_latency')).toMatchObject({ measured: 1800, target: 1500, verdict: 'FAIL' });
   });
 
   it('holds with too few samples (INCONCLUSIVE), neither GO nor NO-GO', () => {
-    const result = evaluateCriteria(defaultPlan('llm'), { production: stats({ requests: 50 }), mvp: stats(), quality: null, breakerOpen: false });
+    const result = evaluateCriteria(defaultPlan('llm').criteria, { production: stats({ requests: 50 }), mvp: stats(), quality: null, breakerOpen: false });
     expect(result.verdict).toBe('HOLD');
     expect(result.criteria.filter((c) => c.verdict === 'INCONCLUSIVE').map((c) => c.id)).toEqual(['p95_latency', 'availability', 'quality']);
   });
 
   it('counts an open production breaker as a failure, never as missing data', () => {
-    const result = evaluateCriteria(defaultPlan('llm'), { production: stats({ requests: 0, p95Ms: null }), mvp: stats(), quality: { score: 0.97, samples: 200 }, breakerOpen: true });
+    const result = evaluateCriteria(defaultPlan('llm').criteria, { production: stats({ requests: 0, p95Ms: null }), mvp: stats(), quality: { score: 0.97, samples: 200 }, breakerOpen: true });
     expect(result.verdict).toBe('NO-GO');
     expect(result.criteria.find((c) => c.id === 'breaker_closed')).toMatchObject({ verdict: 'FAIL', measured: 1 });
     expect(result.criteria.find((c) => c.id === 'availability')).toMatchObject({ verdict: 'FAIL' });
@@ -109,13 +109,13 @@ describe('evaluateCriteria', () => {
     const plan = defaultPlan('stt');
     const input = { production: stats({ avgMs: 600, costPerRequestEur: 0.0001 }), mvp: stats({ costPerRequestEur: 0.0003 }), quality: { score: 0.96, samples: 100 }, breakerOpen: false };
     const cost = (r: ReturnType<typeof evaluateCriteria>) => r.criteria.find((c) => c.id === 'cost_ratio')!;
-    expect(cost(evaluateCriteria(plan, input))).toMatchObject({ verdict: 'PASS' });
-    expect(cost(evaluateCriteria(plan, input)).measured).toBeCloseTo(1 / 3, 9);
-    expect(cost(evaluateCriteria(plan, { ...input, mvp: stats({ costPerRequestEur: 0.00015 }) }))).toMatchObject({ verdict: 'FAIL' });
+    expect(cost(evaluateCriteria(plan.criteria, input))).toMatchObject({ verdict: 'PASS' });
+    expect(cost(evaluateCriteria(plan.criteria, input)).measured).toBeCloseTo(1 / 3, 9);
+    expect(cost(evaluateCriteria(plan.criteria, { ...input, mvp: stats({ costPerRequestEur: 0.00015 }) }))).toMatchObject({ verdict: 'FAIL' });
     // at 100 % the MVP window is nearly empty: a reference price keeps the criterion decidable
-    const reference = evaluateCriteria(plan, { ...input, mvp: stats({ requests: 3 }), mvpCostPerRequestEur: 0.0004 });
+    const reference = evaluateCriteria(plan.criteria, { ...input, mvp: stats({ requests: 3 }), mvpCostPerRequestEur: 0.0004 });
     expect(cost(reference)).toMatchObject({ verdict: 'PASS', measured: 0.25 });
-    expect(evaluateCriteria(plan, { ...input, mvp: stats({ requests: 3 }) }).verdict).toBe('HOLD');
+    expect(evaluateCriteria(plan.criteria, { ...input, mvp: stats({ requests: 3 }) }).verdict).toBe('HOLD');
   });
 
   it('GO implies every criterion passed, for any measurements', () => {
@@ -124,7 +124,7 @@ describe('evaluateCriteria', () => {
       fc.property(s, fc.option(fc.record({ score: fc.double({ min: 0, max: 1, noNaN: true }), samples: fc.nat(500) })), fc.boolean(), (p, quality, breakerOpen) => {
         const production = stats({ ...p, errors: Math.min(p.errors, p.requests) });
         for (const component of ['llm', 'stt', 'tts', 'vision'] as const) {
-          const r = evaluateCriteria(defaultPlan(component), { production, mvp: stats(), quality, breakerOpen });
+          const r = evaluateCriteria(defaultPlan(component).criteria, { production, mvp: stats(), quality, breakerOpen });
           if (r.verdict === 'GO') expect(r.criteria.every((c) => c.verdict === 'PASS')).toBe(true);
           if (breakerOpen) expect(r.verdict).toBe('NO-GO');
         }

@@ -18,8 +18,8 @@ const T0 = Date.UTC(2026, 0, 5);
 const plan: RolloutPlan = defaultPlan('llm', { autoPromote: true, rollbackAfterEvaluations: 3 });
 const at10: RolloutState = promote(plan, initialState(plan, T0), { actor: 'admin', reason: 'start', at: T0 }).state;
 
-const go: Evaluation = evaluateCriteria(plan, { production: stats(), mvp: stats(), quality: { score: 0.97, samples: 100 }, breakerOpen: false });
-const hold: Evaluation = evaluateCriteria(plan, { production: stats({ requests: 10 }), mvp: stats(), quality: null, breakerOpen: false });
+const go: Evaluation = evaluateCriteria(plan.criteria, { production: stats(), mvp: stats(), quality: { score: 0.97, samples: 100 }, breakerOpen: false });
+const hold: Evaluation = evaluateCriteria(plan.criteria, { production: stats({ requests: 10 }), mvp: stats(), quality: null, breakerOpen: false });
 const critical = evaluateAlerts(stats({ errors: 300 }), DEFAULT_THRESHOLDS, { component: 'llm', provider: 'groq' });
 const warningOnly = evaluateAlerts(stats({ p95Ms: 2500 }), DEFAULT_THRESHOLDS, { component: 'llm', provider: 'groq' }).filter((a) => a.severity === 'warning');
 
@@ -82,7 +82,7 @@ describe('decide', () => {
     // 10 requests, all failed: below the alerts' minimum volume and every criterion's minimum samples.
     const few = stats({ requests: 10, errors: 10, p95Ms: 5000 });
     const alerts = evaluateAlerts(few, plan.thresholds, { component: 'llm', provider: 'groq' });
-    const evaluation = evaluateCriteria(plan, { production: few, mvp: stats(), quality: null, breakerOpen: false });
+    const evaluation = evaluateCriteria(plan.criteria, { production: few, mvp: stats(), quality: null, breakerOpen: false });
     expect(alerts).toEqual([]);
     expect(evaluation.verdict).toBe('HOLD');
     let streak = 0;
@@ -98,7 +98,7 @@ describe('decide', () => {
     // While the breaker is open no request reaches groq: its window is empty, which must not read "no data".
     const empty = stats({ requests: 0, errors: 0, p95Ms: null, p50Ms: null, p99Ms: null, avgMs: null, costPerRequestEur: null });
     const alerts = evaluateAlerts(empty, plan.thresholds, { component: 'llm', provider: 'groq', breakerOpen: true });
-    const evaluation = evaluateCriteria(plan, { production: empty, mvp: stats(), quality: { score: 0.97, samples: 100 }, breakerOpen: true });
+    const evaluation = evaluateCriteria(plan.criteria, { production: empty, mvp: stats(), quality: { score: 0.97, samples: 100 }, breakerOpen: true });
     expect(evaluation.verdict).toBe('NO-GO');
     let streak = 0;
     const decisions = [];

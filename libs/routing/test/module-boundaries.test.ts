@@ -1,7 +1,9 @@
 // The workspace's dependency rules, proved on the repository's own ESLint config (eslint.config.js) and Nx
 // project graph: snippets are linted in memory as if they were files of a project, so a rule that stops
 // firing (a tag renamed, a constraint dropped, the config no longer applied to libs/) fails here.
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { ESLint, type Linter } from 'eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -73,5 +75,63 @@ describe('libs/routing imports nothing that does I/O', () => {
 
   it('applies the purity rules to the sources only: tests may use the clock', async () => {
     expect(await lint('libs/routing/test/probe.test.ts', 'export const now = Date.now();\n')).toEqual([]);
+  });
+});
+
+// Nx sees cycles between projects only; a cycle between two files of the engine (plan.ts ⇄ analysis.ts once)
+// makes the import order decide which module sees the other half-initialised. So the files' own imports are
+// read (TypeScript's pre-processor, type-only imports included) and the graph is searched for a cycle.
+describe('libs/routing has no import cycle between its files', () => {
+  const SRC = `${ROOT}libs/routing/src/`;
+
+  function importGraph(): Map<string, string[]> {
+    const graph = new Map<string, string[]>();
+    for (const file of readdirSync(SRC).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))) {
+      const { importedFiles } = ts.preProcessFile(readFileSync(`${SRC}${file}`, 'utf8'), true, true);
+      graph.set(file, importedFiles.map((i) => i.fileName).filter((name) => name.startsWith('./')).map((name) => name.slice(2)));
+    }
+    return graph;
+  }
+
+  /** The first cycle found, as the files in import order back to the first, or null. */
+  function findCycle(graph: Map<string, string[]>): string[] | null {
+    const done = new Set<string>();
+    const visit = (file: string, path: string[]): string[] | null => {
+      const at = path.indexOf(file);
+      if (at >= 0) return [...path.slice(at), file];
+      if (done.has(file)) return null;
+      for (const next of graph.get(file) ?? []) {
+        const cycle = visit(next, [...path, file]);
+        if (cycle) return cycle;
+      }
+      done.add(file);
+      return null;
+    };
+    for (const file of graph.keys()) {
+      const cycle = visit(file, []);
+      if (cycle) return cycle;
+    }
+    return null;
+  }
+
+  it('finds none in the engine sources', () => {
+    const graph = importGraph();
+    expect(graph.get('plan.ts')).toContain('criteria.ts');
+    expect(findCycle(graph)).toBeNull();
+  });
+
+  it('criteria.ts is a leaf: it imports only types.ts', () => {
+    expect(importGraph().get('criteria.ts')).toEqual(['types.ts']);
+  });
+
+  it('reports a cycle when there is one (the control case: the former plan.ts ⇄ analysis.ts)', () => {
+    const graph = new Map([
+      ['plan.ts', ['cohort.ts', 'analysis.ts', 'types.ts']],
+      ['analysis.ts', ['metrics.ts', 'plan.ts', 'types.ts']],
+      ['cohort.ts', []],
+      ['metrics.ts', []],
+      ['types.ts', []],
+    ]);
+    expect(findCycle(graph)).toEqual(['plan.ts', 'analysis.ts', 'plan.ts']);
   });
 });

@@ -1,5 +1,5 @@
 // Admin API errors in the shared shape `{ error: { code, message, field? } }`.
-import { ERROR_STATUS, errorBody, type ErrorCode } from '@bascule/contracts';
+import { ERROR_STATUS, errorBody, type ErrorCode, type ErrorDetail } from '@bascule/contracts';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 
@@ -13,8 +13,8 @@ export class AdminError extends Error {
   }
 }
 
-export function sendError(reply: FastifyReply, code: ErrorCode, message: string, field?: string): FastifyReply {
-  return reply.code(ERROR_STATUS[code]).send(errorBody(code, message, field === undefined ? {} : { field }));
+export function sendError(reply: FastifyReply, code: ErrorCode, message: string, field?: string, extra: Pick<ErrorDetail, 'blockers'> = {}): FastifyReply {
+  return reply.code(ERROR_STATUS[code]).send(errorBody(code, message, field === undefined ? extra : { field, ...extra }));
 }
 
 /** The first issue of a zod error as `field: message`. */

@@ -1,6 +1,6 @@
 // The admin API of the design, under /admin/v1: components, weight, promote / rollback / resume,
 // criteria, history, costs, quality results, the audit log and the event stream. Bearer admin token on every route.
-import { COMPONENTS, TransitionError, type Component } from '@bascule/routing';
+import { COMPONENTS, GateError, TransitionError, type Component } from '@bascule/routing';
 import { ActionRequestSchema, PROVIDERS_BY_COMPONENT, QualityResultRequestSchema, WeightRequestSchema, type CostPlan } from '@bascule/contracts';
 import { testNotification } from '../notify/index.ts';
 import { historyRange } from './history.ts';
@@ -63,6 +63,7 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
       });
       admin.setErrorHandler((error: FastifyError, request, reply) => {
         if (error instanceof AdminError) return sendError(reply, error.code, error.message, error.field);
+        if (error instanceof GateError) return sendError(reply, 'blocked', error.message, undefined, { blockers: error.blockers.map((b) => ({ ...b })) });
         if (error instanceof TransitionError) return sendError(reply, 'conflict', error.message);
         if (error instanceof RangeError || error instanceof TypeError) {
           const field = /^(\w+):/.exec(error.message)?.[1];
@@ -96,14 +97,14 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
       admin.put('/components/:component/weight', async (request) => {
         const c = component(request);
         const body = parse(WeightRequestSchema, request.body);
-        runtime.setWeight(c, body.weight, body.reason);
+        runtime.setWeight(c, body.weight, body.reason, 'admin', body.override);
         return runtime.summary(c);
       });
       for (const action of ACTIONS) {
         admin.post(`/components/:component/${action}`, async (request) => {
           const c = component(request);
           const body = parse(ActionRequestSchema, request.body);
-          runtime.act(c, action, body.reason);
+          runtime.act(c, action, body.reason, 'admin', body.override);
           return runtime.summary(c);
         });
       }

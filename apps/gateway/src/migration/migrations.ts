@@ -8,28 +8,38 @@ import {
   TransitionError,
   addToRollup,
   adoptPlan,
+  alertWindowRollups,
+  analysisStart,
+  baselineOf,
+  breakerCountsAsOpen,
   applyDecision,
   decide,
   emptyHistogram,
   evaluateAlerts,
   evaluateCriteria,
+  gateBlockers,
+  gatedTransition,
   healthScore,
   initialState,
   mergeRollups,
+  minimumTimeLeft,
   minuteOf,
-  promote,
-  resume,
   rollback,
   rollupKey,
-  setWeight,
+  shortWindowStart,
   snapshotOf,
   summarize,
   trackAlerts,
+  type Alert,
+  type AnalysisBaseline,
   type BreakerOptions,
+  type BreakerState,
   type Clock,
   type Component,
   type CostModel,
   type Evaluation,
+  type GatedAction,
+  type Override,
   type MinuteRollup,
   type ProviderId,
   type QualityMeasure,
@@ -49,6 +59,7 @@ import type { CostsResponse, HistoryRange, HistoryResponse } from '@bascule/cont
 import { mvpCostPerRequest } from './mvp-cost.ts';
 import { StepWindows } from './step-window.ts';
 import { alertView, eventView, iso, windowMetrics } from './views.ts';
+import { CriteriaHistory } from './criteria-history.ts';
 import type { ComponentSummary, CriteriaResponse, MetricsStreamPayload, QualityResult } from './view-types.ts';
 import { alertNotification, noGoNotification, Notifier, qualityNotification, rollbackNotification, webhookSink, type NotifierLogger } from '../notify/index.ts';
 
@@ -91,14 +102,22 @@ interface Windows {
   breakerOpen: boolean;
 }
 
+/**
+ * One evaluation of a component: what the loop decided on, and the one snapshot every view shows (so the
+ * alerts, the providers' figures, the health and the criteria of a page agree, all taken at `at`).
+ */
 interface Analysis {
   at: number;
   alerts: TrackedAlert[];
   evaluation: Evaluation;
   criticalStreak: number;
+  /** The analysis (`analysisStart(state)`) the streak was counted in: a fresh one starts it at 0. */
+  streakAnalysisStartedAt: number | null;
   lastDecision: string;
   /** The MVP's cost per request the criteria compared with (reused by the views, which poll often). */
   mvpCostPerRequestEur: number | null;
+  windows: Windows;
+  breakers: { production: BreakerState; mvp: BreakerState };
 }
 
 const silentLog = { info() {}, warn() {}, error() {} };
@@ -123,6 +142,9 @@ export class Migrations implements MigrationRuntime {
   private readonly costModel: CostModel | undefined;
   private readonly typicalUsage: Partial<Record<Component, Usage>>;
   private readonly stepWindows: StepWindows;
+  private readonly criteriaHistory = new CriteriaHistory();
+  /** The minute of each component's fresh analysis as it stood when it began (see analysis-window.ts). */
+  private readonly baselines = new Map<Component, AnalysisBaseline>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(options: MigrationsOptions) {
@@ -265,29 +287,60 @@ export class Migrations implements MigrationRuntime {
     this.store.pruneRollups(now - this.retentionMs);
   }
 
-  private analyse(plan: RolloutPlan, now: number): void {
+  /**
+   * Takes a component's snapshot: windows, breakers, alerts (tracked from the previous snapshot) and the
+   * step's criteria. The loop decides on it; the views show it; an action is gated on a fresh one.
+   */
+  private observe(plan: RolloutPlan, now: number): { analysis: Analysis; alerts: Alert[] } {
     const component = plan.component;
     const previous = this.analyses.get(component);
-    // Alerts (and so rollback) react to the short window; the GO/NO-GO criteria judge the whole step.
-    const { production, mvp, breakerOpen } = this.windows(plan, now);
+    // Alerts (and so rollback) react to the short window, from the start of the current analysis on (a
+    // resume starts a fresh one); the GO/NO-GO criteria judge the whole step.
+    const windows = this.windows(plan, now);
+    const production = this.breakerState(plan.productionProvider);
+    const breakers = { production: production.state, mvp: this.breakerState(plan.mvpProvider).state };
+    // A breaker left open by the failures before a resume does not count against the fresh analysis.
+    const productionOpen = breakerCountsAsOpen(production, this.state(component));
     const alerts = [
-      ...evaluateAlerts(production, plan.thresholds, { component, provider: plan.productionProvider, breakerOpen }),
-      ...evaluateAlerts(mvp, plan.thresholds, { component, provider: plan.mvpProvider, breakerOpen: this.breakerState(plan.mvpProvider).state === 'open' }),
+      ...evaluateAlerts(windows.production, plan.thresholds, { component, provider: plan.productionProvider, breakerOpen: productionOpen }),
+      ...evaluateAlerts(windows.mvp, plan.thresholds, { component, provider: plan.mvpProvider, breakerOpen: breakers.mvp === 'open' }),
     ];
     const tracked = trackAlerts(previous?.alerts ?? [], alerts, now);
     const { evaluation, mvpCostPerRequestEur } = this.evaluate(plan, now);
-    const state = this.state(component);
-    const decision = decide({ plan, state, analysis: { alerts, evaluation }, criticalStreak: previous?.criticalStreak ?? 0, now });
-    this.analyses.set(component, { at: now, alerts: tracked.active, evaluation, criticalStreak: decision.criticalStreak, lastDecision: decision.reason, mvpCostPerRequestEur });
+    const analysis: Analysis = {
+      at: now,
+      alerts: tracked.active,
+      evaluation,
+      criticalStreak: previous?.criticalStreak ?? 0,
+      streakAnalysisStartedAt: previous?.streakAnalysisStartedAt ?? null,
+      lastDecision: previous?.lastDecision ?? 'not evaluated yet',
+      mvpCostPerRequestEur,
+      windows,
+      breakers,
+    };
+    this.analyses.set(component, analysis);
+    this.criteriaHistory.record(component, now, evaluation);
     for (const alert of tracked.fired) this.emit({ type: 'alert', component, state: 'firing', alert });
     for (const alert of tracked.resolved) this.emit({ type: 'alert', component, state: 'resolved', alert });
-    this.notifyAnalysis(plan, state, { alerts: tracked.fired, evaluation, previous: previous?.evaluation, now });
+    this.notifyAnalysis(plan, this.state(component), { alerts: tracked.fired, evaluation, previous: previous?.evaluation, now });
+    return { analysis, alerts };
+  }
+
+  private analyse(plan: RolloutPlan, now: number): void {
+    const component = plan.component;
+    const { analysis, alerts } = this.observe(plan, now);
+    const state = this.state(component);
+    const { evaluation } = analysis;
+    const decision = decide({ plan, state, analysis: { alerts, evaluation }, criticalStreak: analysis.criticalStreak, streakAnalysisStartedAt: analysis.streakAnalysisStartedAt, now });
+    analysis.criticalStreak = decision.criticalStreak;
+    analysis.streakAnalysisStartedAt = decision.analysisStartedAt;
+    analysis.lastDecision = decision.reason;
     const transition = applyDecision(plan, state, decision, now);
     if (!transition) return;
     const event = this.commit(transition);
     this.log.info({ component, action: decision.action, reason: decision.reason }, 'analysis applied a decision');
     if (decision.action === 'rollback') {
-      this.analyses.set(component, { ...this.analyses.get(component)!, criticalStreak: 0 });
+      this.analyses.get(component)!.criticalStreak = 0;
       this.notifier.notify(rollbackNotification({ component, provider: plan.productionProvider, reason: decision.reason, at: now, from: event.from, to: event.to, eventId: String(event.id) }));
     }
   }
@@ -313,8 +366,11 @@ export class Migrations implements MigrationRuntime {
     return this.notifier;
   }
 
+  /** The short window; the production route's from the start of the current analysis on (a resume's, say). */
   private windows(plan: RolloutPlan, now: number): Windows {
-    return this.windowsOf(plan, this.windowRollups(plan.component, now));
+    const rollups = this.windowRollups(plan.component, now);
+    const fresh = alertWindowRollups(rollups, this.state(plan.component), now, this.windowMs, this.baselines.get(plan.component));
+    return { ...this.windowsOf(plan, rollups), production: summarize(fresh, { provider: plan.productionProvider, route: 'production' }) };
   }
 
   private windowsOf(plan: RolloutPlan, rollups: readonly MinuteRollup[]): Windows {
@@ -337,7 +393,7 @@ export class Migrations implements MigrationRuntime {
   private evaluate(plan: RolloutPlan, now: number): { evaluation: Evaluation; mvpCostPerRequestEur: number | null } {
     const w = this.stepWindow(plan, now);
     const mvpCostPerRequestEur = this.mvpCost(plan, w);
-    const evaluation = evaluateCriteria(plan, {
+    const evaluation = evaluateCriteria(plan.criteria, {
       production: w.production,
       mvp: w.mvp,
       quality: this.quality(plan, now),
@@ -371,7 +427,7 @@ export class Migrations implements MigrationRuntime {
 
   /** The stored minutes of the window plus what has not been flushed yet. */
   private windowRollups(component: Component, now: number): MinuteRollup[] {
-    const since = minuteOf(now) - (Math.ceil(this.windowMs / MINUTE_MS) - 1) * MINUTE_MS;
+    const since = shortWindowStart(now, this.windowMs);
     const unflushed = [...this.pending.values()].filter((r) => r.component === component && r.minute >= since);
     return mergeRollups([...this.store.rollupsSince(since, component), ...unflushed]);
   }
@@ -386,33 +442,42 @@ export class Migrations implements MigrationRuntime {
 
   // ------------------------------------------------------------------ admin actions
 
-  setWeight(component: Component, weight: number, reason: string, actor = 'admin'): RolloutState {
-    return this.transition(component, (plan, state, ctx) => setWeight(plan, state, { ...ctx, weight }), reason, actor);
+  /** Raising the weight is gated (GateError) unless `override` says why to go ahead anyway. */
+  setWeight(component: Component, weight: number, reason: string, actor = 'admin', override?: Override): RolloutState {
+    return this.transition(component, 'set-weight', reason, actor, override, weight);
   }
 
-  act(component: Component, action: 'promote' | 'rollback' | 'resume', reason: string, actor = 'admin'): RolloutState {
-    const fn = action === 'promote' ? promote : action === 'rollback' ? rollback : resume;
-    return this.transition(component, fn, reason, actor);
+  /** Promote is gated like a raise of the weight; rollback and resume are not. */
+  act(component: Component, action: 'promote' | 'rollback' | 'resume', reason: string, actor = 'admin', override?: Override): RolloutState {
+    return this.transition(component, action, reason, actor, override);
   }
 
-  private transition(
-    component: Component,
-    fn: (plan: RolloutPlan, state: RolloutState, ctx: { actor: string; reason: string; at: number }) => Transition,
-    reason: string,
-    actor: string,
-  ): RolloutState {
-    const t = fn(this.plan(component), this.state(component), { actor, reason, at: this.clock.now() });
+  private transition(component: Component, action: GatedAction | 'rollback', reason: string, actor: string, override?: Override, weight?: number): RolloutState {
+    const plan = this.plan(component);
+    const state = this.state(component);
+    const at = this.clock.now();
+    if (action === 'rollback') return this.commit(rollback(plan, state, { actor, reason, at })).state;
+    // Gated on a fresh snapshot, not on the last loop's (up to an interval old).
+    const { analysis } = this.observe(plan, at);
+    const t = gatedTransition(plan, state, action, { actor, reason, at, weight, ...(override === undefined ? {} : { override }) }, { evaluation: analysis.evaluation, alerts: analysis.alerts, now: at });
     this.commit(t);
     return t.state;
   }
 
   /** Persists first (state + event in one transaction), then serves the new state. */
-  private commit(t: Transition): StoredAuditEvent {
+  private commit(t: Transition): StoredAuditEvent & { state: RolloutState } {
     const event = this.store.saveTransition(t.state, t.event);
-    this.states.set(t.state.component, t.state);
+    const component = t.state.component;
+    const started = analysisStart(t.state);
+    if (started !== null && started !== this.baselines.get(component)?.startedAt) {
+      this.baselines.set(component, baselineOf(this.windowRollups(component, started), started));
+    }
+    this.states.set(component, t.state);
+    // The views show a snapshot: take a new one for the new state (a resume's fresh window, the gates).
+    this.observe(this.plan(t.state.component), t.event.at);
     this.emit({ type: 'event', event });
     this.emit({ type: 'state', component: t.state.component });
-    return event;
+    return { ...event, state: t.state };
   }
 
   recordQuality(component: Component, q: { benchmark: string; score: number; samples: number; provider: ProviderId; at?: number }): QualityResult {
@@ -429,6 +494,9 @@ export class Migrations implements MigrationRuntime {
       to: snap,
     });
     this.emit({ type: 'event', event });
+    // The quality criterion reads the new result now, not at the loop's next evaluation.
+    this.observe(this.plan(component), this.clock.now());
+    this.emit({ type: 'state', component });
     return { id: String(stored.id), component, provider: q.provider, benchmark: q.benchmark, score: q.score, samples: q.samples, at: iso(at) };
   }
 
@@ -438,10 +506,17 @@ export class Migrations implements MigrationRuntime {
 
   // ------------------------------------------------------------------ views
 
+  /** The last snapshot, or one taken now before the loop's first evaluation. */
+  private snapshot(plan: RolloutPlan, now: number): Analysis {
+    return this.analyses.get(plan.component) ?? this.observe(plan, now).analysis;
+  }
+
+  /** Every figure from one snapshot (`evaluatedAt`): alerts, providers, health, criteria and gates agree. */
   summary(component: Component, now: number = this.clock.now()): ComponentSummary {
     const plan = this.plan(component);
     const state = this.state(component);
-    const w = this.windows(plan, now);
+    const a = this.snapshot(plan, now);
+    const gateInput = { evaluation: a.evaluation, alerts: a.alerts, now: a.at };
     return {
       component,
       status: state.status,
@@ -449,47 +524,58 @@ export class Migrations implements MigrationRuntime {
       step: state.step,
       plan: { version: plan.version, steps: plan.steps.map((s) => ({ ...s })), autoPromote: plan.autoPromote },
       stepStartedAt: state.stepStartedAt === null ? null : iso(state.stepStartedAt),
-      providers: this.providerViews(plan, w),
-      health: healthScore(w.production, plan.thresholds),
-      metrics: this.componentMetrics(plan, w, now),
-      alerts: (this.analyses.get(component)?.alerts ?? []).map(alertView),
+      providers: this.providerViews(plan, a),
+      health: healthScore(a.windows.production, plan.thresholds),
+      metrics: this.componentMetrics(a),
+      alerts: a.alerts.map(alertView),
       activeStudents: this.students.count(component, now),
+      evaluatedAt: iso(a.at),
+      analysis: {
+        startedAt: a.streakAnalysisStartedAt === null ? null : iso(a.streakAnalysisStartedAt),
+        failingEvaluations: a.criticalStreak,
+        rollbackAfter: plan.rollbackAfterEvaluations,
+        lastDecision: a.lastDecision,
+      },
+      stepTime: minimumTimeLeft(plan, state, a.at),
+      verdict: a.evaluation.verdict,
+      criteria: a.evaluation.criteria.map((c) => ({ ...c })),
+      gates: {
+        promote: state.status === 'migrating' || state.status === 'mvp' ? gateBlockers(plan, state, 'promote', gateInput) : [],
+        raise: state.status === 'rollback' || state.weight >= 100 ? [] : gateBlockers(plan, state, 'set-weight', gateInput, state.weight + 0.01),
+      },
     };
   }
 
   metricsPayload(component: Component, now: number = this.clock.now()): MetricsStreamPayload {
     const plan = this.plan(component);
-    const w = this.windows(plan, now);
-    return { component, at: iso(now), metrics: this.componentMetrics(plan, w, now), providers: this.providerViews(plan, w), health: healthScore(w.production, plan.thresholds) };
+    const a = this.snapshot(plan, now);
+    return { component, at: iso(a.at), metrics: this.componentMetrics(a), providers: this.providerViews(plan, a), health: healthScore(a.windows.production, plan.thresholds) };
   }
 
-  /**
-   * The short window of all the component's requests, and the MVP cost reference the criteria use: the last
-   * analysis's (every few seconds), so a view polled every second does not re-read the step from the store.
-   */
-  private componentMetrics(plan: RolloutPlan, w: Windows, now: number): ComponentSummary['metrics'] {
-    const analysis = this.analyses.get(plan.component);
-    const mvpCostPerRequestEur = analysis ? analysis.mvpCostPerRequestEur : this.mvpCost(plan, this.stepWindow(plan, now));
-    return { ...windowMetrics(w.all, this.windowMs), mvpCostPerRequestEur };
+  /** The short window of all the component's requests, and the MVP cost reference the criteria used. */
+  private componentMetrics(a: Analysis): ComponentSummary['metrics'] {
+    return { ...windowMetrics(a.windows.all, this.windowMs), mvpCostPerRequestEur: a.mvpCostPerRequestEur };
   }
 
-  private providerViews(plan: RolloutPlan, w: { production: WindowStats; mvp: WindowStats }): ComponentSummary['providers'] {
+  private providerViews(plan: RolloutPlan, a: Analysis): ComponentSummary['providers'] {
     return {
-      production: { id: plan.productionProvider, breaker: this.breakerState(plan.productionProvider).state, metrics: windowMetrics(w.production, this.windowMs) },
-      mvp: { id: plan.mvpProvider, breaker: this.breakerState(plan.mvpProvider).state, metrics: windowMetrics(w.mvp, this.windowMs) },
+      production: { id: plan.productionProvider, breaker: a.breakers.production, metrics: windowMetrics(a.windows.production, this.windowMs) },
+      mvp: { id: plan.mvpProvider, breaker: a.breakers.mvp, metrics: windowMetrics(a.windows.mvp, this.windowMs) },
     };
   }
 
+  /** The snapshot's verdict, and the criteria's history (in memory, see criteria-history.ts). */
   criteria(component: Component, now: number = this.clock.now()): CriteriaResponse {
     const plan = this.plan(component);
-    const { evaluation } = this.evaluate(plan, now);
+    const a = this.snapshot(plan, now);
     return {
       component,
       provider: plan.productionProvider,
       step: this.state(component).step,
-      criteria: evaluation.criteria.map((c) => ({ ...c })),
-      verdict: evaluation.verdict,
-      evaluatedAt: iso(now),
+      criteria: a.evaluation.criteria.map((c) => ({ ...c })),
+      verdict: a.evaluation.verdict,
+      evaluatedAt: iso(a.at),
+      history: this.criteriaHistory.of(component).map((p) => ({ at: iso(p.at), verdict: p.verdict, criteria: p.criteria })),
     };
   }
 

@@ -39,7 +39,7 @@ export async function startPublicStack(tweak?: (loaded: LoadedConfig) => void, l
     url,
     gateway,
     setWeight: (component, weight) => {
-      gateway.runtime.setWeight(component, weight, 'test');
+      gateway.runtime.setWeight(component, weight, 'test', 'admin', { reason: 'test setup: exposure chosen by the test' });
     },
     close: async () => {
       await close();
