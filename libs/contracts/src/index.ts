@@ -10,3 +10,4 @@ export * from './secrets.ts';
 export * from './lab-api.ts';
 export * from './cost-model.ts';
 export * from './cost-plan.ts';
+export * from './criteria-table.ts';

@@ -126,7 +126,7 @@ export const dnsCheck: Check = {
   title: 'DNS names resolve',
   needsSsh: false,
   async run(ctx) {
-    const names = ctx.stack.dns ? [ctx.stack.dns.gateway, ctx.stack.dns.dashboard] : [];
+    const names = ctx.stack.dns ? [ctx.stack.dns.gateway, ...(ctx.stack.dns.admin ? [ctx.stack.dns.admin] : [])] : [];
     if (names.length === 0) return skip('no bascule:dns in the stack', 'set bascule:dns (zone, gateway, dashboard)');
     const lookup = ctx.lookup ?? ((h: string) => dnsLookup(h, { all: true }).then((a) => a.map((x) => x.address)));
     const found: string[] = [];

@@ -21,7 +21,8 @@ const StackSchema = z.object({
       gpu: z.object({ model: z.string().optional(), vramMb: z.number().optional() }).partial().default({}),
     })
     .default({ sshUser: 'root', sshPort: 22, gpu: {} }),
-  'bascule:dns': z.object({ zone: z.string(), gateway: z.string(), dashboard: z.string() }).optional(),
+  // `admin` (the Access host name of the admin API and the dashboard) or, in older stacks, `dashboard`.
+  'bascule:dns': z.object({ zone: z.string(), gateway: z.string(), dashboard: z.string().optional(), admin: z.string().optional() }).optional(),
   'bascule:llm': z.object({ selfHosted: z.boolean().default(false) }).partial().default({}),
   'bascule:backup': z.object({ path: z.string().default('/var/backups/bascule'), maxAgeHours: z.number().positive().default(26) }).partial().default({}),
 });
@@ -33,7 +34,8 @@ export interface StackInfo {
   root: string;
   phase: Phase;
   host: { address?: string; sshUser: string; sshPort: number; sshHostKey?: string; gpuModel?: string; vramMb?: number };
-  dns?: { gateway: string; dashboard: string };
+  /** Host names: the public API's, and the admin API's / dashboard's when the stack names one. */
+  dns?: { gateway: string; admin?: string };
   llmSelfHosted: boolean;
   backup: { path: string; maxAgeHours: number };
 }
@@ -74,7 +76,7 @@ export function readStack(name: string, o: { file?: string; cwd: string }): Stac
     root,
     phase: c['bascule:phase'],
     host: { address: h.address, sshUser: h.sshUser, sshPort: h.sshPort, sshHostKey: h.sshHostKey, gpuModel: h.gpu.model, vramMb: h.gpu.vramMb },
-    ...(dns ? { dns: { gateway: `${dns.gateway}.${dns.zone}`, dashboard: `${dns.dashboard}.${dns.zone}` } } : {}),
+    ...(dns ? { dns: { gateway: `${dns.gateway}.${dns.zone}`, ...((dns.admin ?? dns.dashboard) ? { admin: `${dns.admin ?? dns.dashboard}.${dns.zone}` } : {}) } } : {}),
     llmSelfHosted: c['bascule:llm'].selfHosted ?? false,
     backup: { path: c['bascule:backup'].path ?? '/var/backups/bascule', maxAgeHours: c['bascule:backup'].maxAgeHours ?? 26 },
   };

@@ -55,7 +55,7 @@ import type { AttemptRecord, MigrationRuntime } from './runtime.ts';
 import { ActiveStudents, type ActiveStudentsOptions } from './active-students.ts';
 import { HistoryCache, historyView } from './history.ts';
 import { costsView } from './costs.ts';
-import type { CostsResponse, HistoryRange, HistoryResponse } from '@bascule/contracts';
+import { PLAN_MONTH, type CostsResponse, type HistoryRange, type HistoryResponse } from '@bascule/contracts';
 import { mvpCostPerRequest } from './mvp-cost.ts';
 import { StepWindows } from './step-window.ts';
 import { alertView, eventView, iso, windowMetrics } from './views.ts';
@@ -397,6 +397,8 @@ export class Migrations implements MigrationRuntime {
       production: w.production,
       mvp: w.mvp,
       quality: this.quality(plan, now),
+      mvpQuality: this.quality(plan, now, plan.mvpProvider),
+      monthlyRequests: PLAN_MONTH[plan.component].requests,
       breakerOpen: w.breakerOpen,
       ...(mvpCostPerRequestEur === null ? {} : { mvpCostPerRequestEur }),
     });
@@ -432,9 +434,9 @@ export class Migrations implements MigrationRuntime {
     return mergeRollups([...this.store.rollupsSince(since, component), ...unflushed]);
   }
 
-  /** Sample-weighted mean of the recent quality results of the production provider. */
-  private quality(plan: RolloutPlan, now: number): QualityMeasure | null {
-    const results = this.store.qualitySince(plan.component, plan.productionProvider, now - this.qualityWindowMs);
+  /** Sample-weighted mean of the recent quality results of a provider (the production one by default). */
+  private quality(plan: RolloutPlan, now: number, provider: ProviderId = plan.productionProvider): QualityMeasure | null {
+    const results = this.store.qualitySince(plan.component, provider, now - this.qualityWindowMs);
     const samples = results.reduce((s, r) => s + r.samples, 0);
     if (samples === 0) return null;
     return { score: results.reduce((s, r) => s + r.score * r.samples, 0) / samples, samples };
