@@ -116,6 +116,22 @@ export const en = {
   costPerRequest: 'Cost per request',
   mvpCostPerRequest: 'All-MVP cost per request',
   component: 'Component',
+  // Costs: the plan's return and scale (one block)
+  planFromConfig: 'Priced by this gateway’s config (the one-time cost comes from the stack); the plan’s published figure beside each',
+  planPublished: 'plan',
+  versusBaseline: 'Versus the all-MVP baseline',
+  measuredBreakEven: 'Break-even at this month’s cost',
+  returnTitle: 'Return on the migration',
+  year: 'Year',
+  net: 'Net',
+  sinceSwitch: 'Since the switch',
+  arithmetic: 'How',
+  scaleTitle: 'As the school grows',
+  students: 'Students',
+  paidApis: 'Paid APIs',
+  migrated: 'Migrated',
+  savedPerMonth: 'Saved a month',
+  scaleNote: 'The paid APIs’ bills grow with use (the month at 1 000 students, scaled); production at 10 000 and 50 000 students is the plan’s sizing of hosts and tokens.',
   errorPrefix: 'Error',
 } as const;
 
@@ -240,6 +256,22 @@ export const fr: Dictionary = {
   mvpCostPerRequest: 'Coût par requête tout-MVP',
   component: 'Composant',
   errorPrefix: 'Erreur',
+  // Costs: the plan's return and scale (one block)
+  planFromConfig: 'Chiffré par la configuration de cette passerelle (le coût unique vient de la stack) ; le chiffre publié du plan à côté de chacun',
+  planPublished: 'plan',
+  versusBaseline: 'Par rapport au tout-MVP',
+  measuredBreakEven: 'Amortissement au coût de ce mois',
+  returnTitle: 'Retour sur la migration',
+  year: 'Année',
+  net: 'Net',
+  sinceSwitch: 'Depuis la bascule',
+  arithmetic: 'Calcul',
+  scaleTitle: 'Quand l’école grandit',
+  students: 'Élèves',
+  paidApis: 'API payantes',
+  migrated: 'Migré',
+  savedPerMonth: 'Économie par mois',
+  scaleNote: 'Les factures des API payantes suivent l’usage (le mois à 1 000 élèves, mis à l’échelle) ; la production à 10 000 et 50 000 élèves est le dimensionnement des machines et des jetons du plan.',
 };
 
 export const dictionaries = { en, fr } as const;
