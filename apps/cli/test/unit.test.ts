@@ -62,6 +62,7 @@ describe('output', () => {
     const { s, text } = streams(false, { FORCE_COLOR: '1' });
     const out = createOutput(s, false);
     out.table(['a', 'b', 'c'], [[out.paint('PASS', 'good'), 'x', 'end'], ['FAIL-LONG', 'yy', 'end']]);
+    // eslint-disable-next-line no-control-regex
     const plain = text().replace(/\u001b\[[0-9;]*m/g, '').split('\n');
     expect(plain[1]!.indexOf('x')).toBe(plain[2]!.indexOf('yy'));
     expect(text()).toContain('\u001b[');
