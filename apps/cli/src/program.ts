@@ -10,6 +10,7 @@ import { parseMonth, report } from './commands/report.ts';
 import { status } from './commands/status.ts';
 import { CliError, EXIT, type ExitCode } from './exit-codes.ts';
 import { createOutput, type Streams } from './output.ts';
+import packageJson from '../package.json' with { type: 'json' };
 import { adminClient, DEFAULT_TIMEOUT_MS, type GlobalOptions } from './target.ts';
 
 export interface Runtime extends Streams {
@@ -18,6 +19,8 @@ export interface Runtime extends Streams {
   /** Ends `events --follow` (Ctrl-C). */
   signal?: AbortSignal;
 }
+
+const VERSION = packageJson.version;
 
 const EXIT_HELP = `
 Exit codes:
@@ -44,6 +47,7 @@ export function buildProgram(rt: Runtime, done: (code: ExitCode) => void): Comma
     .addOption(new Option('--token <token>', 'admin token; prefer $BASCULE_ADMIN_TOKEN (a flag stays in shell history)').hideHelp(false))
     .option('--timeout <ms>', 'timeout of each call to the gateway', String(DEFAULT_TIMEOUT_MS))
     .option('--json', 'print one JSON document instead of text (NDJSON for events --follow)')
+    .version(VERSION, '-V, --version')
     .addHelpText('after', EXIT_HELP)
     .showHelpAfterError('(bascule --help lists the commands)')
     .configureOutput({ writeOut: (s) => void rt.stdout.write(s), writeErr: (s) => void rt.stderr.write(s) })

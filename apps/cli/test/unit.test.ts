@@ -15,6 +15,7 @@ describe('usage', () => {
     const help = execFileSync(process.execPath, [bin, '--help'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     for (const command of ['preflight', 'status', 'rollout', 'promote', 'rollback', 'resume', 'events', 'criteria', 'report', 'notify']) expect(help).toContain(`  ${command}`);
     expect(help).toMatch(/5 {2}the action is blocked/);
+    expect(execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' }).trim()).toBe('0.1.0');
   });
 
   it('exits 2 on bad usage, naming the option', async () => {
