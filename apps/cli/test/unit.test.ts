@@ -16,7 +16,7 @@ describe('usage', () => {
     for (const command of ['preflight', 'status', 'rollout', 'promote', 'rollback', 'resume', 'events', 'criteria', 'report', 'notify']) expect(help).toContain(`  ${command}`);
     expect(help).toMatch(/5 {2}the action is blocked/);
     expect(execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' }).trim()).toBe('0.1.0');
-  });
+  }, 30_000); // two starts of tsx on a busy machine
 
   it('exits 2 on bad usage, naming the option', async () => {
     expect((await cli(['frobnicate'])).code).toBe(EXIT.USAGE);
