@@ -2,9 +2,11 @@
 // the timeout, the debounce of critical alerts, and the leader-only rule.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseGatewayConfig } from '@bascule/contracts';
-import { alertNotification, noGoNotification, Notifier, notifierFromConfig, rollbackNotification, slackSink, testNotification, webhookSink, type Notification, type Route } from '../src/notify/index.ts';
+import { alertNotification, noGoNotification, Notifier, notifierFromConfig, replicaDownNotification, rollbackNotification, slackSink, testNotification, webhookSink, type Notification, type Route } from '../src/notify/index.ts';
 import { httpReceiver, smtpReceiver, type HttpReceiver, type SmtpReceiver } from './notify/receivers.ts';
-import { testConfig } from './helpers.ts';
+import { FakeClock, testConfig } from './helpers.ts';
+import { Migrations, plansFromConfig } from '../src/migration/index.ts';
+import { Store } from '../src/store/index.ts';
 
 const AT = Date.UTC(2026, 11, 2, 10, 0, 0);
 const rollback = rollbackNotification({
@@ -222,5 +224,37 @@ describe('notification channels', () => {
     notifier.notify(rollback);
     await notifier.close();
     expect(hook.received.filter((r) => r.path === '/legacy').map((r) => (r.body as { type: string }).type)).toEqual(['bascule.rollback']);
+  });
+});
+
+describe('what each notification says', () => {
+  it('a NO-GO names the failing criteria and the next step', () => {
+    expect(noGo).toMatchObject({ kind: 'no-go', severity: 'warning', title: 'stt: NO-GO at 10 %', key: 'stt:no-go' });
+    expect(noGo.message).toMatch(/bascule criteria stt/);
+  });
+
+  it('a replica down is critical, keyed by replica, and says where to look', () => {
+    const n = replicaDownNotification({ replica: 'gw-2', lastSeen: AT - 30_000, at: AT });
+    expect(n).toMatchObject({ kind: 'replica-down', severity: 'critical', title: 'gateway replica gw-2 is down', key: 'replica:gw-2' });
+    expect(n.message).toMatch(/Last seen 2026-12-02T09:59:30\.000Z.*journalctl -u bascule-gateway/);
+  });
+});
+
+describe('from the analysis loop', () => {
+  it('tells a person of a critical alert, a NO-GO in migration and the automatic rollback, each once', async () => {
+    const r = await httpReceiver();
+    const clock = new FakeClock();
+    const notifier = new Notifier({ routes: [{ sink: webhookSink('ops', r.url), minSeverity: 'warning' }], timeoutMs: 1000, retries: 0, backoffMs: 5, criticalDebounceMs: 600_000, log, now: clock.now });
+    const m = new Migrations({ store: new Store(':memory:'), plans: plansFromConfig(testConfig().config), clock, notifier });
+    m.setWeight('llm', 10, 'canary');
+    const fail = () => m.recordAttempt({ at: clock.now(), component: 'llm', provider: 'groq', route: 'production', latencyMs: 100, ok: false, failure: 'status', status: 503, costEur: 0 });
+    for (let i = 0; i < 60; i++) fail();
+    for (let i = 0; i < 4; i++) m.tick(clock.advance(5_000));
+    await m.stop();
+    const types = r.received.map((x) => (x.body as { type: string }).type);
+    expect(types.filter((t) => t === 'bascule.rollback')).toHaveLength(1);
+    expect(types.filter((t) => t === 'bascule.critical-alert').length).toBeGreaterThanOrEqual(1);
+    expect(types.filter((t) => t === 'bascule.no-go')).toHaveLength(1); // the open breaker fails breaker_closed: once, not every tick
+    await r.close();
   });
 });

@@ -87,20 +87,6 @@ export function replicaDownNotification(o: { replica: string; lastSeen: number; 
   };
 }
 
-/** Students' ratings of a component fall below the plan's 7/10. */
-export function satisfactionNotification(o: { component: Component; score: number; ratings: number; threshold: number; at: number }): Notification {
-  return {
-    kind: 'low-satisfaction',
-    severity: 'warning',
-    title: `${o.component}: satisfaction ${round(o.score)}/10 (below ${o.threshold}/10)`,
-    message: `Average rating ${round(o.score)}/10 over ${o.ratings} ratings. Read the component's page and the recent changes; hold the rollout until it recovers.`,
-    at: o.at,
-    component: o.component,
-    facts: { ratings: String(o.ratings) },
-    key: `${o.component}:satisfaction`,
-  };
-}
-
 export function testNotification(at: number, by: string): Notification {
   return {
     kind: 'test',
