@@ -97,7 +97,7 @@ describe('startTraffic', () => {
     const started = stats.started;
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(traffic.stats().started).toBe(started); // stopped means stopped
-  });
+  }, 20_000); // the readings are WAVs of 3 s a word (the plan's pace): longer to make and send than the old 0.35 s
 
   it('keeps at most maxInFlight requests pending and stop() aborts them', async () => {
     hang = true;
