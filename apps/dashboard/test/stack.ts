@@ -32,6 +32,8 @@ export interface Stack {
   productionShare(component: 'stt', students: number): Promise<number>;
   /** Make the component's production upstream fail, in the lab. */
   injectFault(component: Component): Promise<void>;
+  /** Clear that fault: the upstream answers normally again. */
+  fixFault(component: Component): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ export async function startStack(dashboardDir: string): Promise<Stack> {
       return production / students;
     },
     injectFault: async (c) => void (await lab.setFault(PRODUCTION_UPSTREAM[c], { mode: 'error', rate: 1 })),
+    fixFault: async (c) => void (await lab.setFault(PRODUCTION_UPSTREAM[c], { mode: 'ok' })),
     close: async () => {
       await traffic.stop();
       await started.close();

@@ -360,12 +360,18 @@ export type EventsResponse = z.infer<typeof EventsResponseSchema>;
 export const StateStreamPayloadSchema = ComponentSummarySchema;
 export type StateStreamPayload = z.infer<typeof StateStreamPayloadSchema>;
 
+/**
+ * The component's latest snapshot (`at` is its evaluation time), every few seconds. Beside the measurements
+ * it repeats the snapshot's alerts, analysis, step time, verdict, criteria and gates, so a page that applies
+ * it shows every figure from one evaluation. Those fields are optional: an older gateway sends only the first.
+ */
 export const MetricsStreamPayloadSchema = z.object({
   component: ComponentSchema,
   at: isoTime(),
   metrics: ComponentMetricsSchema,
   providers: z.object({ production: ProviderSummarySchema, mvp: ProviderSummarySchema }),
   health: z.number().min(0).max(100).nullable(),
+  ...ComponentSummarySchema.pick({ alerts: true, evaluatedAt: true, analysis: true, stepTime: true, verdict: true, criteria: true, gates: true }).partial().shape,
 });
 export type MetricsStreamPayload = z.infer<typeof MetricsStreamPayloadSchema>;
 

@@ -140,6 +140,24 @@ describe('errors', () => {
     }
     expect(ErrorBodySchema.safeParse({ error: { code: 'teapot', message: 'x' } }).success).toBe(false);
   });
+
+  it('a blocked action is a 409 that lists what blocks it', () => {
+    expect(ERROR_STATUS.blocked).toBe(409);
+    const body = errorBody('blocked', 'promote is blocked', { blockers: [{ code: 'min_time', message: 'step 1 has been held 5 min of its minimum 2 d 0 h' }] });
+    expect(ErrorBodySchema.parse(body).error.blockers).toEqual([{ code: 'min_time', message: 'step 1 has been held 5 min of its minimum 2 d 0 h' }]);
+    expect(ErrorBodySchema.safeParse({ error: { code: 'blocked', message: 'x', blockers: [{ code: 'mood', message: 'x' }] } }).success).toBe(false);
+  });
+});
+
+describe('overrides', () => {
+  it('a weight or an action may carry an override with its own reason, of at least 3 characters', () => {
+    expect(ActionRequestSchema.parse({ reason: 'step 2', override: { reason: '  trip on Monday ' } })).toEqual({ reason: 'step 2', override: { reason: 'trip on Monday' } });
+    expect(WeightRequestSchema.parse({ weight: 50, reason: 'by hand', override: { reason: 'we accept it' } }).override).toEqual({ reason: 'we accept it' });
+    const short = ActionRequestSchema.safeParse({ reason: 'step 2', override: { reason: 'ok' } });
+    expect(short.success).toBe(false);
+    expect(short.error?.issues[0]).toMatchObject({ path: ['override', 'reason'], message: 'expected why the gates are overridden, in at least 3 characters' });
+    expect(ActionRequestSchema.parse({ reason: 'step 2' })).toEqual({ reason: 'step 2' });
+  });
 });
 
 describe('lab fault injection', () => {

@@ -6,13 +6,15 @@ import type { MonthCostsView } from '../model/costs.ts';
 import { actionRequest, type ActionKind } from '../model/actions.ts';
 import { isObject, readArray, readNumber, readString, type Json } from '../model/read.ts';
 import { bucketFor, type Range } from '../model/series.ts';
-import type { AuditEventView, CriteriaView, HistoryPoint } from '../model/types.ts';
+import type { AuditEventView, BlockerView, CriteriaView, HistoryPoint } from '../model/types.ts';
 
 export class AdminApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** For `blocked` (409): what blocks the action. */
+    readonly blockers: BlockerView[] = [],
   ) {
     super(message);
   }
@@ -27,7 +29,7 @@ export interface AdminClient {
   /** This month's recorded costs (null when the gateway's answer is not understood). */
   costs(): Promise<MonthCostsView | null>;
   /** Answers the component's updated summary. */
-  act(id: string, kind: ActionKind, reason: string, weight?: number): Promise<Json | null>;
+  act(id: string, kind: ActionKind, reason: string, weight?: number, override?: string): Promise<Json | null>;
   streamUrl: string;
 }
 
@@ -60,7 +62,8 @@ export function createAdminClient(baseUrl: string, token: string | null): AdminC
     }
     if (!response.ok) {
       const message = readString(json, 'error.message', 'message') ?? `${method} ${path}: HTTP ${response.status}`;
-      throw new AdminApiError(response.status, readString(json, 'error.code', 'code') ?? `http_${response.status}`, message);
+      const blockers = readArray(json, 'error.blockers').map((b) => ({ code: (readString(b, 'code') ?? 'other') as BlockerView['code'], message: readString(b, 'message') ?? '' }));
+      throw new AdminApiError(response.status, readString(json, 'error.code', 'code') ?? `http_${response.status}`, message, blockers);
     }
     return json;
   }
@@ -77,8 +80,8 @@ export function createAdminClient(baseUrl: string, token: string | null): AdminC
       return normalizeHistory(answer, readNumber(answer, 'bucketMs') ?? bucketFor(range));
     },
     costs: async () => normalizeCosts(await call('GET', `${base}/costs`)),
-    act: async (id, kind, reason, weight) => {
-      const request = actionRequest(id, kind, reason, weight);
+    act: async (id, kind, reason, weight, override) => {
+      const request = actionRequest(id, kind, reason, weight, override);
       const answer = await call(request.method, request.path, request.body);
       return isObject(answer) && typeof answer.component === 'string' ? answer : null;
     },

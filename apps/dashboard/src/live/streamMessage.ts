@@ -1,7 +1,8 @@
 // What a message of the admin stream (GET /admin/v1/stream) does to the page's copy of the components.
 // Per the contract: `state` carries a whole ComponentSummary, `metrics` its measurements, `alert` one
 // alert firing or resolved, `event` an audit event. The page keeps the raw payloads and patches them, so
-// a `metrics` message updates numbers without losing the status or the plan.
+// a `metrics` message updates numbers without losing the status or the plan; an `alert` only says that
+// the `state` following it (the whole new snapshot) has changed alerts.
 import { isObject, readString, type Json } from '../model/read.ts';
 import type { SseMessage } from './sseParser.ts';
 
@@ -29,7 +30,8 @@ export function interpretMessage(message: SseMessage): StreamUpdate {
     case 'metrics': {
       if (!component) return { kind: 'changed' };
       const patch: Json = {};
-      for (const key of ['metrics', 'providers', 'health'] as const) if (key in data) patch[key] = data[key];
+      // The gateway's snapshot: with its alerts, verdict and gates too, every figure comes from one evaluation.
+      for (const key of ['metrics', 'providers', 'health', 'alerts', 'evaluatedAt', 'analysis', 'stepTime', 'verdict', 'criteria', 'gates'] as const) if (key in data) patch[key] = data[key];
       return { kind: 'metrics', component, patch };
     }
     case 'alert':
@@ -58,10 +60,9 @@ export function applyUpdate(current: Json[], update: StreamUpdate): Json[] {
     case 'metrics':
       return patchComponent(current, update.component, (c) => ({ ...c, ...update.patch }));
     case 'alert':
-      return patchComponent(current, update.component, (c) => {
-        const alerts = (Array.isArray(c.alerts) ? c.alerts : []).filter((a) => readString(a, 'id') !== readString(update.alert, 'id'));
-        return { ...c, alerts: update.firing ? [...alerts, update.alert] : alerts };
-      });
+      // Not patched in alone: next to figures of an earlier snapshot it would disagree with them. The
+      // gateway follows it with the component's `state` (its whole new snapshot), which the page applies.
+      return current;
     default:
       return current;
   }

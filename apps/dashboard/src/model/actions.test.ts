@@ -8,11 +8,13 @@ const stt = normalizeComponent(sttPayload);
 describe('operator actions', () => {
   it('validates the weight and the reason, naming the field', () => {
     expect(validateWeight('12.345')).toBe(12.35);
-    expect(() => validateWeight('101')).toThrow(/^weight: expected a number from 0 to 100$/);
+    expect(() => validateWeight('101')).toThrow(expect.objectContaining({ field: 'weight', messageKey: 'weightInvalid' }));
+    expect(validateWeight('12,5')).toBe(12.5);
     expect(() => validateWeight('')).toThrow(/weight/);
     expect(() => validateWeight('abc')).toThrow(/weight/);
     expect(validateReason('  step 2 OK  ')).toBe('step 2 OK');
-    expect(() => validateReason(' a ')).toThrow(/^reason:/);
+    expect(() => validateReason(' a ')).toThrow(expect.objectContaining({ field: 'reason', messageKey: 'reasonTooShort' }));
+    expect(() => validateReason(' a ', 'override')).toThrow(expect.objectContaining({ field: 'override', messageKey: 'overrideTooShort' }));
   });
 
   it('shows what a weight change will do, from → to', () => {
@@ -30,7 +32,11 @@ describe('operator actions', () => {
       { field: 'status', from: 'migrating', to: 'rollback' },
     ]);
     const rolledBack = normalizeComponent({ ...sttPayload, status: 'rollback', weight: 0 });
-    expect(plannedChanges(rolledBack, 'resume')).toEqual([{ field: 'status', from: 'rollback', to: 'migrating' }]);
+    // A resume says that it sets the first step's weight (10 %), not only the status.
+    expect(plannedChanges(rolledBack, 'resume')).toEqual([
+      { field: 'weight', from: '0 %', to: '10 %' },
+      { field: 'status', from: 'rollback', to: 'migrating' },
+    ]);
     expect(availableActions(rolledBack)).toEqual(['weight', 'resume']);
   });
 

@@ -1,10 +1,10 @@
 // What an operator action will change, shown before it is confirmed, and the request it sends.
-import type { ComponentView, Status } from './types.ts';
+import type { BlockerView, ComponentView, Status } from './types.ts';
 
 export type ActionKind = 'weight' | 'promote' | 'rollback' | 'resume';
 
 export interface PlannedChange {
-  field: 'weight' | 'status';
+  field: 'weight' | 'status' | 'step';
   from: string;
   to: string;
 }
@@ -12,30 +12,38 @@ export interface PlannedChange {
 export interface ActionRequest {
   method: 'PUT' | 'POST';
   path: string;
-  body: { reason: string; weight?: number };
+  body: { reason: string; weight?: number; override?: { reason: string } };
 }
 
+/** A field the person must correct; `messageKey` is the dictionary's sentence for people. */
 export class ActionInputError extends Error {
   constructor(
-    readonly field: 'weight' | 'reason',
-    message: string,
+    readonly field: 'weight' | 'reason' | 'override',
+    readonly messageKey: 'weightInvalid' | 'reasonTooShort' | 'overrideTooShort',
   ) {
-    super(message);
+    super(`${field}: ${messageKey}`);
   }
 }
 
 export function validateWeight(raw: string): number {
-  const weight = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(weight) || weight < 0 || weight > 100) {
-    throw new ActionInputError('weight', 'weight: expected a number from 0 to 100');
-  }
+  const weight = Number(raw.replace(',', '.'));
+  if (raw.trim() === '' || !Number.isFinite(weight) || weight < 0 || weight > 100) throw new ActionInputError('weight', 'weightInvalid');
   return Math.round(weight * 100) / 100;
 }
 
-export function validateReason(raw: string): string {
+export function validateReason(raw: string, field: 'reason' | 'override' = 'reason'): string {
   const reason = raw.trim();
-  if (reason.length < 3) throw new ActionInputError('reason', 'reason: expected at least 3 characters');
+  if (reason.length < 3) throw new ActionInputError(field, field === 'reason' ? 'reasonTooShort' : 'overrideTooShort');
   return reason;
+}
+
+/** What the gateway's last snapshot says would block the action now (the gateway decides again on submit). */
+export function blockersFor(c: ComponentView, kind: ActionKind, weight?: number): BlockerView[] {
+  const gates = c.plan.gates;
+  if (!gates) return [];
+  if (kind === 'promote') return gates.promote;
+  if (kind === 'weight' && weight !== undefined && weight > c.weight) return gates.raise;
+  return [];
 }
 
 /** Which actions make sense for a component in its current state. */
@@ -77,15 +85,21 @@ export function plannedChanges(c: ComponentView, kind: ActionKind, weight?: numb
       push('weight', `${c.weight} %`, '0 %');
       push('status', c.status, 'rollback');
       break;
-    case 'resume':
+    case 'resume': {
+      // A resume restarts at the plan's first step, with a fresh analysis.
+      const first = c.plan.steps[0]?.weight ?? c.step.planWeights[0] ?? null;
+      push('weight', `${c.weight} %`, first === null ? '?' : `${first} %`);
       push('status', c.status, 'migrating');
+      push('step', c.step.index === null ? '—' : String(c.step.index + 1), '1');
       break;
+    }
   }
   return changes;
 }
 
-export function actionRequest(component: string, kind: ActionKind, reason: string, weight?: number): ActionRequest {
+export function actionRequest(component: string, kind: ActionKind, reason: string, weight?: number, override?: string): ActionRequest {
   const base = `/admin/v1/components/${encodeURIComponent(component)}`;
-  if (kind === 'weight') return { method: 'PUT', path: `${base}/weight`, body: { weight: weight ?? 0, reason } };
-  return { method: 'POST', path: `${base}/${kind}`, body: { reason } };
+  const extra = override === undefined ? {} : { override: { reason: override } };
+  if (kind === 'weight') return { method: 'PUT', path: `${base}/weight`, body: { weight: weight ?? 0, reason, ...extra } };
+  return { method: 'POST', path: `${base}/${kind}`, body: { reason, ...extra } };
 }

@@ -40,3 +40,30 @@ export function formatInUnit(value: number | null, unit: 'ms' | 'ratio' | 'eur' 
   if (unit === 'eur') return formatEuro(value, locale, 4);
   return formatNumber(value, locale, 3);
 }
+
+/** A duration as people read it: "45 s", "12 min", "5 h 12 min", "2 d 4 h" ("2 j 4 h" in French). */
+export function formatDuration(ms: number | null, locale: Locale): string {
+  if (ms === null || !Number.isFinite(ms)) return DASH;
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h <= 48) return m % 60 === 0 ? `${h} h` : `${h} h ${m % 60} min`;
+  const d = Math.floor(h / 24);
+  const day = locale === 'fr' ? 'j' : 'd';
+  return h % 24 === 0 ? `${d} ${day}` : `${d} ${day} ${h % 24} h`;
+}
+
+/** A time of day with seconds, for "figures as of …" and chart axes. */
+export function formatClock(at: string | number, locale: Locale): string {
+  const date = new Date(at);
+  if (Number.isNaN(date.getTime())) return DASH;
+  return new Intl.DateTimeFormat(intl(locale), { timeStyle: 'medium' }).format(date);
+}
+
+/** A chart axis label: the time of day, and the date when the range spans days. */
+export function formatAxisTime(epochSeconds: number, locale: Locale, withDate: boolean): string {
+  const date = new Date(epochSeconds * 1000);
+  return new Intl.DateTimeFormat(intl(locale), withDate ? { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' } : { hour: '2-digit', minute: '2-digit' }).format(date);
+}

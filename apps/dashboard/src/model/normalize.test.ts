@@ -9,8 +9,8 @@ describe('normalizeComponent', () => {
     // 1200 requests over a 5-minute window: 4 per second. The MVP provider's cost and p95 are the baseline.
     expect(c.metrics).toMatchObject({ p95Ms: 1900, errorRate: 0.02, requestsPerSecond: 4, costPerRequest: 0.003, mvpCostPerRequest: 0.006, mvpP95Ms: 2100, activeStudents: 42 });
     expect(c.providers).toEqual([
-      { id: 'faster-whisper', role: 'production', breaker: 'closed', p50Ms: 300, p95Ms: 450, errorRate: 0.01, requests: 100 },
-      { id: 'openai-whisper', role: 'mvp', breaker: 'open', p50Ms: 900, p95Ms: 2100, errorRate: 0.2, requests: 900 },
+      { id: 'faster-whisper', role: 'production', breaker: 'closed', p50Ms: 300, p95Ms: 450, errorRate: 0.01, requests: 100, costPerRequest: 0.001 },
+      { id: 'openai-whisper', role: 'mvp', breaker: 'open', p50Ms: 900, p95Ms: 2100, errorRate: 0.2, requests: 900, costPerRequest: 0.006 },
     ]);
     expect(c.alerts[0]).toMatchObject({ id: 'stt:openai-whisper:p95_latency', severity: 'critical', provider: 'openai-whisper', value: 2100, threshold: 2000 });
   });
@@ -77,5 +77,36 @@ describe('normalizeEvents and normalizeHistory', () => {
     expect(points.map((p) => p.t)).toEqual([1_795_514_400_000, Date.parse('2026-11-24T10:01:00Z')]);
     expect(points[1]?.errorRate).toBeCloseTo(0.1);
     expect(points[0]?.errorRate).toBeNull();
+  });
+});
+
+describe('the snapshot of a component', () => {
+  it('reads the plan, the step time, the analysis, the verdict, the criteria and the gates', () => {
+    const c = normalizeComponent({
+      component: 'stt',
+      status: 'migrating',
+      weight: 10,
+      step: 0,
+      plan: { version: 1, steps: [{ weight: 10, minDurationMs: 172_800_000 }], autoPromote: false },
+      evaluatedAt: '2026-12-02T10:00:00.000Z',
+      stepTime: { heldMs: 60_000, minMs: 172_800_000, leftMs: 172_740_000 },
+      analysis: { startedAt: '2026-12-02T09:59:00.000Z', failingEvaluations: 1, rollbackAfter: 3, lastDecision: 'critical (1/3)' },
+      verdict: 'HOLD',
+      criteria: [{ id: 'availability', label: 'Availability', comparator: '>', target: 0.995, unit: 'ratio', measured: null, samples: 3, minSamples: 400, verdict: 'INCONCLUSIVE' }],
+      gates: { promote: [{ code: 'min_time', message: 'held 1 min' }, { code: 'mood', message: 'x' }], raise: [] },
+    });
+    expect(c.plan).toMatchObject({
+      evaluatedAt: '2026-12-02T10:00:00.000Z',
+      steps: [{ weight: 10, minDurationMs: 172_800_000 }],
+      stepTime: { heldMs: 60_000, minMs: 172_800_000, leftMs: 172_740_000 },
+      analysis: { failingEvaluations: 1, rollbackAfter: 3 },
+      verdict: 'HOLD',
+      gates: { promote: [{ code: 'min_time', message: 'held 1 min' }, { code: 'other', message: 'x' }], raise: [] },
+    });
+    expect(c.plan.criteria.map((k) => k.verdict)).toEqual(['INCONCLUSIVE']);
+  });
+
+  it('an older gateway without a snapshot reads as nothing known, not as an error', () => {
+    expect(normalizeComponent({ component: 'stt' }).plan).toMatchObject({ evaluatedAt: null, stepTime: null, analysis: null, verdict: null, criteria: [], gates: null });
   });
 });

@@ -5,6 +5,8 @@ import { isObject, readArray, readNumber, readObject, readString, type Json } fr
 import type {
   AlertView,
   AuditEventView,
+  BlockerView,
+  PlanView,
   BreakerState,
   ComponentView,
   CriteriaView,
@@ -66,6 +68,7 @@ function readProvider(id: string, raw: unknown): ProviderView {
     p95Ms: readNumber(metrics, 'p95Ms', 'p95', 'latency.p95Ms', 'latency.p95'),
     errorRate: toRatio(readNumber(metrics, 'errorRate', 'error_rate')),
     requests: readNumber(metrics, 'requests', 'count', 'samples'),
+    costPerRequest: readNumber(metrics, 'costPerRequestEur', 'costPerRequest'),
   };
 }
 
@@ -91,6 +94,7 @@ function readAlert(raw: unknown, index: number): AlertView {
   return {
     id: readString(raw, 'id') ?? `${metric}-${provider ?? ''}-${index}`,
     severity: severity === 'critical' || severity === 'warning' ? severity : 'info',
+    since: readString(raw, 'since'),
     metric,
     provider,
     message: readString(raw, 'message', 'reason', 'description') ?? metric,
@@ -120,11 +124,55 @@ function withStudents(metrics: MetricsView, activeStudents: number | null): Metr
   return activeStudents === null ? metrics : { ...metrics, activeStudents };
 }
 
+function toGoVerdict(value: string | null): GoVerdict | null {
+  const v = value?.toUpperCase();
+  return v === 'GO' || v === 'NO-GO' || v === 'HOLD' ? v : null;
+}
+
+function readBlockers(raw: unknown): BlockerView[] {
+  return (Array.isArray(raw) ? raw : []).map((b) => {
+    const code = readString(b, 'code');
+    return { code: code === 'verdict' || code === 'critical_alert' || code === 'min_time' ? code : 'other', message: readString(b, 'message') ?? '' };
+  });
+}
+
+function readPlan(obj: Json): PlanView {
+  const stepTime = readObject(obj, 'stepTime');
+  const analysis = readObject(obj, 'analysis');
+  const gates = readObject(obj, 'gates');
+  const held = readNumber(stepTime, 'heldMs');
+  const min = readNumber(stepTime, 'minMs');
+  return {
+    evaluatedAt: readString(obj, 'evaluatedAt'),
+    steps: readArray(obj, 'plan.steps').map((s) => ({ weight: readNumber(s, 'weight') ?? 0, minDurationMs: readNumber(s, 'minDurationMs') ?? 0 })),
+    stepStartedAt: readString(obj, 'stepStartedAt'),
+    stepTime: held === null || min === null ? null : { heldMs: held, minMs: min, leftMs: readNumber(stepTime, 'leftMs') ?? Math.max(0, min - held) },
+    analysis: analysis
+      ? {
+          failingEvaluations: readNumber(analysis, 'failingEvaluations') ?? 0,
+          rollbackAfter: readNumber(analysis, 'rollbackAfter') ?? 0,
+          startedAt: readString(analysis, 'startedAt'),
+          lastDecision: readString(analysis, 'lastDecision') ?? '',
+        }
+      : null,
+    verdict: toGoVerdict(readString(obj, 'verdict')),
+    criteria: readArray(obj, 'criteria').map(readCriterion),
+    gates: gates ? { promote: readBlockers(gates.promote), raise: readBlockers(gates.raise) } : null,
+  };
+}
+
+/** A warning on the paid (current) provider is information: the migration can do nothing about it. */
+function classify(alerts: AlertView[], providers: ProviderView[]): AlertView[] {
+  const mvp = providers.find((p) => p.role === 'mvp')?.id;
+  return alerts.map((a) => (a.severity === 'warning' && mvp !== undefined && a.provider === mvp ? { ...a, severity: 'info' } : a));
+}
+
 export function normalizeComponent(raw: unknown): ComponentView {
   const obj = isObject(raw) ? raw : {};
   const healthObj = readObject(obj, 'health');
   const providers = readProviders(obj);
   return {
+    plan: readPlan(obj),
     component: readString(obj, 'component', 'id', 'name') ?? '?',
     status: toStatus(readString(obj, 'status', 'state.status')),
     weight: readNumber(obj, 'weight', 'state.weight') ?? 0,
@@ -132,7 +180,7 @@ export function normalizeComponent(raw: unknown): ComponentView {
     health: healthObj ? readNumber(healthObj, 'score', 'value') : readNumber(obj, 'health'),
     metrics: withStudents(readMetrics(readObject(obj, 'metrics') ?? {}, readObject(obj, 'providers.mvp.metrics')), readNumber(obj, 'activeStudents')),
     providers,
-    alerts: readArray(obj, 'alerts').map(readAlert),
+    alerts: classify(readArray(obj, 'alerts').map(readAlert), providers),
   };
 }
 
@@ -170,7 +218,13 @@ export function normalizeCriteria(raw: unknown): CriteriaView {
   const given = readString(raw, 'verdict')?.toUpperCase();
   const derived: GoVerdict = criteria.some((c) => c.verdict === 'FAIL') ? 'NO-GO' : criteria.length > 0 && criteria.every((c) => c.verdict === 'PASS') ? 'GO' : 'HOLD';
   const verdict: GoVerdict = given === 'GO' || given === 'NO-GO' || given === 'HOLD' ? given : derived;
-  return { criteria, verdict, provider: readString(raw, 'provider'), evaluatedAt: readString(raw, 'evaluatedAt') };
+  const history = readArray(raw, 'history').flatMap((p) => {
+    const at = readString(p, 'at');
+    const v = toGoVerdict(readString(p, 'verdict'));
+    if (at === null || v === null) return [];
+    return [{ at, verdict: v, criteria: readArray(p, 'criteria').map((c) => ({ id: readString(c, 'id') ?? '?', measured: readNumber(c, 'measured'), verdict: toVerdict(readString(c, 'verdict')) })) }];
+  });
+  return { criteria, verdict, provider: readString(raw, 'provider'), evaluatedAt: readString(raw, 'evaluatedAt'), history };
 }
 
 function readRolloutState(raw: unknown): RolloutStateView | null {

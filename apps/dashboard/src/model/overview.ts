@@ -6,8 +6,13 @@ export interface OverviewView {
   health: number | null;
   migrated: number;
   total: number;
-  /** 1 − measured cost / all-MVP cost, over the traffic of every component that reports both. */
+  /**
+   * 1 − the self-hosted cost per request / the paid API's, over the requests the self-hosted providers
+   * served (the migrated share); null when nothing is migrated yet (see `nothingMigrated`).
+   */
   costReduction: number | null;
+  /** No component sends any student to its self-hosted provider. */
+  nothingMigrated: boolean;
   /** 1 − p95 now / p95 on the MVP provider, request-weighted. */
   latencyGain: number | null;
   requestsPerSecond: number | null;
@@ -46,12 +51,14 @@ function ratioGain(components: ComponentView[], now: (c: ComponentView) => numbe
 }
 
 export function deriveOverview(components: ComponentView[]): OverviewView {
-  const alerts = components.flatMap((c) => c.alerts);
+  // Information on the paid provider is not an open alert of the migration.
+  const alerts = components.flatMap((c) => c.alerts).filter((a) => a.severity !== 'info');
   return {
     health: weightedMean(components.map((c) => ({ value: c.health, weight: traffic(c) }))),
     migrated: components.filter((c) => c.status === 'production').length,
     total: components.length,
-    costReduction: ratioGain(components, (c) => c.metrics.costPerRequest, (c) => c.metrics.mvpCostPerRequest),
+    costReduction: migratedCostReduction(components),
+    nothingMigrated: components.every((c) => c.weight === 0),
     latencyGain: ratioGain(components, (c) => c.metrics.p95Ms, (c) => c.metrics.mvpP95Ms),
     requestsPerSecond: sumOrNull(components.map((c) => c.metrics.requestsPerSecond)),
     // A student may use several components; the largest component count is a floor, not a sum.
@@ -61,11 +68,29 @@ export function deriveOverview(components: ComponentView[]): OverviewView {
   };
 }
 
-/** How much cheaper each request is than on the MVP alone (1 = free, 0 = same, < 0 = dearer). */
+/**
+ * How much cheaper a request served by the self-hosted provider is than on the paid API (1 = free, 0 = same,
+ * < 0 = dearer); null when it served none (weight 0: there is nothing to compare).
+ */
 export function costEfficiency(c: ComponentView): number | null {
-  const { costPerRequest, mvpCostPerRequest } = c.metrics;
-  if (costPerRequest === null || mvpCostPerRequest === null || mvpCostPerRequest === 0) return null;
-  return 1 - costPerRequest / mvpCostPerRequest;
+  const production = c.providers.find((p) => p.role === 'production');
+  const mvpCost = c.metrics.mvpCostPerRequest;
+  if (c.weight === 0 || !production || !production.requests || production.costPerRequest === null || mvpCost === null || mvpCost === 0) return null;
+  return 1 - production.costPerRequest / mvpCost;
+}
+
+/** Request-weighted over the components' self-hosted traffic only. */
+function migratedCostReduction(components: ComponentView[]): number | null {
+  let served = 0;
+  let saved = 0;
+  for (const c of components) {
+    const efficiency = costEfficiency(c);
+    const requests = c.providers.find((p) => p.role === 'production')?.requests ?? 0;
+    if (efficiency === null || requests === 0) continue;
+    served += requests;
+    saved += efficiency * requests;
+  }
+  return served === 0 ? null : saved / served;
 }
 
 export type HealthLevel = 'good' | 'degraded' | 'bad' | 'unknown';

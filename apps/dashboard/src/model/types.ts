@@ -16,11 +16,15 @@ export interface ProviderView {
   p95Ms: number | null;
   errorRate: number | null;
   requests: number | null;
+  costPerRequest: number | null;
 }
 
 export interface AlertView {
   id: string;
+  /** `info`: a warning on the paid (current) provider, which the migration cannot act on. */
   severity: 'critical' | 'warning' | 'info';
+  /** When it first held (ISO), for the charts' fault markers. */
+  since: string | null;
   metric: string;
   provider: string | null;
   message: string;
@@ -56,6 +60,26 @@ export interface ComponentView {
   metrics: MetricsView;
   providers: ProviderView[];
   alerts: AlertView[];
+  /** The plan, the analysis and the gates: all from the one snapshot the gateway took at `evaluatedAt`. */
+  plan: PlanView;
+}
+
+export type BlockerCode = 'verdict' | 'critical_alert' | 'min_time' | 'other';
+export interface BlockerView {
+  code: BlockerCode;
+  message: string;
+}
+
+export interface PlanView {
+  evaluatedAt: string | null;
+  steps: { weight: number; minDurationMs: number }[];
+  stepStartedAt: string | null;
+  stepTime: { heldMs: number; minMs: number; leftMs: number } | null;
+  analysis: { failingEvaluations: number; rollbackAfter: number; startedAt: string | null; lastDecision: string } | null;
+  verdict: GoVerdict | null;
+  criteria: CriterionView[];
+  /** What blocks a promotion / a raise of the weight now; null when the gateway does not say. */
+  gates: { promote: BlockerView[]; raise: BlockerView[] } | null;
 }
 
 export type CriterionUnit = 'ms' | 'ratio' | 'eur' | 'other';
@@ -73,7 +97,15 @@ export interface CriterionView {
   verdict: Verdict;
 }
 
+export interface CriteriaHistoryPointView {
+  at: string;
+  verdict: GoVerdict;
+  criteria: { id: string; measured: number | null; verdict: Verdict }[];
+}
+
 export interface CriteriaView {
+  /** Earlier evaluations, oldest first (kept in the gateway's memory). */
+  history: CriteriaHistoryPointView[];
   criteria: CriterionView[];
   /** GO: every criterion passes; NO-GO: one fails; HOLD: none fails, one is inconclusive. */
   verdict: GoVerdict;

@@ -8,7 +8,7 @@ import { applyUpdate, interpretMessage } from '../live/streamMessage.ts';
 import type { ComponentView } from '../model/types.ts';
 import { normalizeComponents } from '../model/normalize.ts';
 import type { Json } from '../model/read.ts';
-import { forgetToken, loadToken, saveToken } from './tokenStore.ts';
+import { forgetToken, loadToken, saveToken, shareToken } from './tokenStore.ts';
 
 export type AuthState = 'checking' | 'needToken' | 'ok';
 
@@ -67,6 +67,23 @@ export function useDashboard(): Dashboard {
   useEffect(() => {
     void load();
   }, [load, signIns]);
+
+  // Another open tab of the dashboard lends its token to this one (and forgetting it forgets it everywhere).
+  useEffect(
+    () =>
+      shareToken(
+        (value) => {
+          setAuth('checking');
+          setToken(value);
+          setSignIns((n) => n + 1);
+        },
+        () => {
+          setToken(null);
+          setAuth('needToken');
+        },
+      ),
+    [],
+  );
 
   useEffect(() => {
     if (auth !== 'ok') return;

@@ -28,8 +28,8 @@ export function ActionPanel({ client, component, onDone }: { client: AdminClient
           component={component}
           kind={open}
           onClose={() => setOpen(null)}
-          onSubmit={async (reason, weight) => {
-            const summary = await client.act(component.component, open, reason, weight);
+          onSubmit={async (reason, weight, override) => {
+            const summary = await client.act(component.component, open, reason, weight, override);
             setDone(`${t(`action_${open}`)}: ${t('applied')}`);
             onDone(summary);
           }}

@@ -1,9 +1,10 @@
 import type { AlertView } from '../model/types.ts';
-import { formatNumber } from '../model/format.ts';
+import { alertText } from './alertText.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 
+/** Open alerts in words; a warning on the paid provider is shown as information (nothing to act on). */
 export function AlertsList({ alerts }: { alerts: AlertView[] }) {
-  const { t, locale } = useI18n();
+  const { t, tx, locale } = useI18n();
   return (
     <section aria-labelledby="alerts-title" className="panel" data-testid="alerts">
       <h3 id="alerts-title">{t('alerts')}</h3>
@@ -13,15 +14,8 @@ export function AlertsList({ alerts }: { alerts: AlertView[] }) {
       ) : (
         <ul className="alerts">
           {alerts.map((a) => (
-            <li key={a.id} className={`alert alert-${a.severity}`}>
-              <strong>{a.severity.toUpperCase()}</strong> {a.provider ? `${a.provider} · ` : ''}
-              {a.message}
-              {a.value !== null && a.threshold !== null && (
-                <span className="hint">
-                  {' '}
-                  ({formatNumber(a.value, locale, 3)} / {formatNumber(a.threshold, locale, 3)})
-                </span>
-              )}
+            <li key={a.id} className={`alert alert-${a.severity}`} data-metric={a.metric} data-value={a.value ?? ''}>
+              <strong>{tx(`severity_${a.severity}`)}</strong> {alertText(a, tx, locale)}
             </li>
           ))}
         </ul>

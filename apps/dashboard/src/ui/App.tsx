@@ -9,6 +9,7 @@ import { OverviewPage } from './OverviewPage.tsx';
 import { ComponentPage } from './ComponentPage.tsx';
 import { CostsPage } from './CostsPage.tsx';
 import { Nav } from './Nav.tsx';
+import { LiveAnnouncer } from './LiveAnnouncer.tsx';
 
 export function App() {
   const { t } = useI18n();
@@ -52,10 +53,19 @@ export function App() {
         {d.auth === 'checking' && <p>{t('loading')}</p>}
         {d.auth === 'ok' && route.page === 'overview' && <OverviewPage components={d.components} />}
         {d.auth === 'ok' && route.page === 'component' && (
-          <ComponentPage client={d.client} id={route.id} component={d.components.find((c) => c.component === route.id)} revision={d.revision} onChanged={(summary) => (summary ? d.applySummary(summary) : d.refresh())} />
+          <ComponentPage
+            client={d.client}
+            id={route.id}
+            component={d.components.find((c) => c.component === route.id)}
+            known={d.components.map((c) => c.component)}
+            connection={d.connection}
+            revision={d.revision}
+            onChanged={(summary) => (summary ? d.applySummary(summary) : d.refresh())}
+          />
         )}
         {d.auth === 'ok' && route.page === 'costs' && <CostsPage client={d.client} components={d.components} />}
       </main>
+      <LiveAnnouncer components={d.components} />
     </>
   );
 }

@@ -1,12 +1,15 @@
 import type { AuditEventView, RolloutStateView } from '../model/types.ts';
 import { formatNumber, formatTime, type Locale } from '../model/format.ts';
-
-const stateText = (s: RolloutStateView | null, locale: Locale, status: (v: string) => string): string => (s ? `${status(s.status)} ${formatNumber(s.weight, locale, 2)} %` : '—');
 import { useI18n } from '../i18n/useI18n.ts';
 import { useStatusLabel } from './useStatusLabel.ts';
+import { ScrollTable } from './ScrollTable.tsx';
+
+const stateText = (s: RolloutStateView | null, locale: Locale, status: (v: string) => string): string => (s ? `${status(s.status)} ${formatNumber(s.weight, locale, 2)} %` : '—');
+/** The engine writes an overridden action's reason as `<reason> · OVERRIDE: <why> (despite: …)`. */
+const OVERRIDE = ' · OVERRIDE: ';
 
 export function AuditLog({ events }: { events: AuditEventView[] }) {
-  const { t, locale } = useI18n();
+  const { t, tx, locale } = useI18n();
   const status = useStatusLabel();
   return (
     <section aria-labelledby="audit-title" className="panel" data-testid="audit-log">
@@ -14,7 +17,7 @@ export function AuditLog({ events }: { events: AuditEventView[] }) {
       {events.length === 0 ? (
         <p>{t('noEvents')}</p>
       ) : (
-        <div className="table-scroll">
+        <ScrollTable name={t('auditLog')}>
           <table>
             <thead>
               <tr>
@@ -26,20 +29,28 @@ export function AuditLog({ events }: { events: AuditEventView[] }) {
               </tr>
             </thead>
             <tbody>
-              {events.map((e) => (
-                <tr key={e.id}>
-                  <td>{formatTime(e.at, locale)}</td>
-                  <td>{e.actor}</td>
-                  <td>{e.action}</td>
-                  <td>
-                    {stateText(e.from, locale, status)} → {stateText(e.to, locale, status)}
-                  </td>
-                  <td>{e.reason}</td>
-                </tr>
-              ))}
+              {events.map((e) => {
+                const overridden = e.reason.includes(OVERRIDE);
+                return (
+                  <tr key={e.id} data-action={e.action} data-override={overridden || undefined}>
+                    <td>
+                      <time dateTime={e.at}>{formatTime(e.at, locale)}</time>
+                    </td>
+                    <td>{tx(`actor_${e.actor}`, {}, e.actor)}</td>
+                    <td>
+                      {tx(`audit_${e.action}`, {}, e.action)}
+                      {overridden && <strong className="override-badge"> · {t('overrideBadge')}</strong>}
+                    </td>
+                    <td>
+                      {stateText(e.from, locale, status)} → {stateText(e.to, locale, status)}
+                    </td>
+                    <td>{e.reason}</td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
-        </div>
+        </ScrollTable>
       )}
     </section>
   );

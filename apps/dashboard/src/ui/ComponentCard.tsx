@@ -25,20 +25,20 @@ export function ComponentCard({ component: c }: { component: ComponentView }) {
         <dd data-testid="step">{stepText(c)}</dd>
         <dt>{t('health')}</dt>
         <dd className={`health-${healthLevel(c.health)}`} data-testid="health">
-          {formatNumber(c.health, locale)}
+          {c.health === null ? '—' : `${formatNumber(c.health, locale)} / 100`}
         </dd>
         <dt>{t('p95')}</dt>
         <dd data-testid="p95">{formatMs(c.metrics.p95Ms, locale)}</dd>
         <dt>{t('errorRate')}</dt>
         <dd data-testid="error-rate">{formatPercent(c.metrics.errorRate, locale)}</dd>
         <dt>{t('costEfficiency')}</dt>
-        <dd>{formatPercent(costEfficiency(c), locale, 0)}</dd>
+        <dd data-testid="cost-efficiency">{c.weight === 0 ? t('nothingMigrated') : formatPercent(costEfficiency(c), locale, 0)}</dd>
       </dl>
       <h4>{t('breakers')}</h4>
       <BreakerList providers={c.providers} />
-      {c.alerts.length > 0 && (
+      {c.alerts.some((a) => a.severity !== 'info') && (
         <p className="alert-count" role="note">
-          ⚠ {c.alerts.length} {t('openAlerts').toLowerCase()}
+          ⚠ {c.alerts.filter((a) => a.severity !== 'info').length} {t('openAlerts').toLowerCase()}
         </p>
       )}
     </article>

@@ -1,7 +1,10 @@
 import type { AdminClient } from '../api/adminClient.ts';
 import type { ComponentView } from '../model/types.ts';
 import type { Json } from '../model/read.ts';
-import { formatMs, formatNumber, formatPercent } from '../model/format.ts';
+import type { ConnectionState } from '../live/reconnect.ts';
+import { formatClock, formatMs, formatNumber, formatPercent } from '../model/format.ts';
+import { healthLevel } from '../model/overview.ts';
+import { chartMarkers } from '../model/markers.ts';
 import { useStepText } from './useStepText.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { useRefetch } from '../state/useRefetch.ts';
@@ -13,43 +16,60 @@ import { HistoryCharts } from './HistoryCharts.tsx';
 import { CriteriaTable } from './CriteriaTable.tsx';
 import { AlertsList } from './AlertsList.tsx';
 import { AuditLog } from './AuditLog.tsx';
+import { PlanPanel } from './PlanPanel.tsx';
 
 export interface ComponentPageProps {
   client: AdminClient;
   component: ComponentView | undefined;
   id: string;
+  /** The components the gateway has (empty while loading): an unknown id is said, not loaded forever. */
+  known: string[];
+  connection: ConnectionState;
   revision: number;
   onChanged: (summary: Json | null) => void;
 }
 
-export function ComponentPage({ client, component: c, id, revision, onChanged }: ComponentPageProps) {
-  const { t, locale } = useI18n();
+export function ComponentPage({ client, component: c, id, known, connection, revision, onChanged }: ComponentPageProps) {
+  const { t, tx, locale } = useI18n();
   const stepText = useStepText();
-  const criteria = useRefetch(() => client.criteria(id), [client, id, revision]);
-  const events = useRefetch(async () => (await client.events(id)).filter((e) => e.component === null || e.component === id), [client, id, revision]);
-  if (!c) return <p>{t('loading')}</p>;
+  const exists = known.includes(id);
+  // Only the criteria's history comes from another call; every figure shown is the summary's snapshot.
+  const criteria = useRefetch(async () => (exists ? client.criteria(id) : null), [client, id, revision, exists]);
+  const events = useRefetch(async () => (exists ? (await client.events(id)).filter((e) => e.component === null || e.component === id) : []), [client, id, revision, exists]);
+  if (!c) {
+    if (known.length > 0 && !exists) return <p role="alert" data-testid="unknown-component">{tx('unknownComponent', { id, list: known.join(', ') })}</p>;
+    return <p>{t('loading')}</p>;
+  }
+  const stale = connection.kind !== 'live';
   return (
     <>
       <div className="page-head">
         <h2 id="page-title">{c.component}</h2>
         <StatusBadge status={c.status} />
+        {c.plan.evaluatedAt && (
+          <p className={`as-of ${stale ? 'stale' : ''}`} data-testid="evaluated-at" data-at={c.plan.evaluatedAt}>
+            {tx('evaluatedAt', { time: formatClock(c.plan.evaluatedAt, locale) })}
+            {stale && <strong data-testid="stale"> · {t('stale')}</strong>}
+          </p>
+        )}
       </div>
       <dl className="tiles">
         <StatTile label={t('weight')} value={`${formatNumber(c.weight, locale, 2)} %`} testId="component-weight" />
-        <StatTile label={t('step')} value={stepText(c)} />
-        <StatTile label={t('health')} value={formatNumber(c.health, locale)} />
+        <StatTile label={t('step')} value={stepText(c)} testId="component-step" />
+        <StatTile label={t('health')} value={c.health === null ? '—' : `${formatNumber(c.health, locale)} / 100`} tone={healthLevel(c.health) === 'good' ? 'good' : healthLevel(c.health) === 'unknown' ? undefined : 'bad'} testId="component-health" />
         <StatTile label={t('p95')} value={formatMs(c.metrics.p95Ms, locale)} />
         <StatTile label={t('errorRate')} value={formatPercent(c.metrics.errorRate, locale)} />
       </dl>
       <div className="grid-2">
-        <section className="panel" aria-label={t('breakers')}>
-          <ProviderTable providers={c.providers} />
-        </section>
+        <PlanPanel component={c} />
         <ActionPanel client={client} component={c} onDone={onChanged} />
       </div>
-      <HistoryCharts client={client} component={id} stateKey={`${c.status}|${c.weight}`} />
+      <section className="panel" aria-label={t('breakers')}>
+        <ProviderTable providers={c.providers} />
+      </section>
+      <HistoryCharts client={client} component={id} stateKey={`${c.status}|${c.weight}`} markers={chartMarkers(events.value ?? [], c.alerts)} />
       <div className="grid-2">
-        <CriteriaTable criteria={criteria.value} />
+        <CriteriaTable verdict={c.plan.verdict} criteria={c.plan.criteria} provider={c.providers.find((p) => p.role === 'production')?.id ?? null} history={criteria.value?.history ?? []} />
         <AlertsList alerts={c.alerts} />
       </div>
       {criteria.error && <p className="error">{criteria.error}</p>}

@@ -3,9 +3,10 @@ import type { AdminClient } from '../api/adminClient.ts';
 import { AdminApiError } from '../api/adminClient.ts';
 import { buildSeries, bucketFor, downsample, RANGE_MS, RANGES, type Range } from '../model/series.ts';
 import type { HistoryPoint } from '../model/types.ts';
-import { formatEuro, formatMs, formatPercent } from '../model/format.ts';
+import { formatAxisTime, formatEuro, formatMs, formatPercent } from '../model/format.ts';
+import type { ChartMarker } from '../model/markers.ts';
 import { useI18n } from '../i18n/useI18n.ts';
-import { TimeSeriesChart } from './TimeSeriesChart.tsx';
+import { MARKER_COLOUR, TimeSeriesChart } from './TimeSeriesChart.tsx';
 import { RangePicker } from './RangePicker.tsx';
 
 const POLL_MS = 15_000;
@@ -14,8 +15,10 @@ const POLL_MS = 15_000;
  * `stateKey` changes with the component's weight or status: the charts are fetched again then, and every
  * POLL_MS for the new minutes, not on every stream message (snapshots arrive every few seconds).
  */
-export function HistoryCharts({ client, component, stateKey }: { client: AdminClient; component: string; stateKey: string }) {
+export function HistoryCharts({ client, component, stateKey, markers }: { client: AdminClient; component: string; stateKey: string; markers: ChartMarker[] }) {
   const { t, locale } = useI18n();
+  const formatTime = useMemo(() => (seconds: number, withDate: boolean) => formatAxisTime(seconds, locale, withDate), [locale]);
+  const shared = { xRange: undefined as [number, number] | undefined, markers, formatTime };
   const [range, setRange] = useState<Range>('1h');
   const [points, setPoints] = useState<HistoryPoint[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -70,11 +73,19 @@ export function HistoryCharts({ client, component, stateKey }: { client: AdminCl
         </p>
       )}
       {!error && points.length === 0 && <p>{t('noData')}</p>}
+      <p className="hint markers-legend">
+        {t('markersLegend')}:{' '}
+        {(['weight', 'rollback', 'fault'] as const).map((kind) => (
+          <span key={kind} className="marker-key">
+            <span aria-hidden="true" style={{ borderColor: MARKER_COLOUR[kind] }} className="marker-swatch" /> {t(`marker_${kind}`)}
+          </span>
+        ))}
+      </p>
       <div className="charts" hidden={error !== null}>
-        <TimeSeriesChart title={t('latencyChart')} data={latency} formatValue={(v) => formatMs(v, locale)} xRange={xRange} yMinTop={100} testId="chart-latency" />
-        <TimeSeriesChart title={t('errorChart')} data={errors} formatValue={(v) => formatPercent(v, locale)} xRange={xRange} yMinTop={0.05} testId="chart-errors" />
-        <TimeSeriesChart title={t('trafficChart')} data={share} formatValue={(v) => formatPercent(v, locale, 0)} xRange={xRange} yRange={[0, 1]} stacked testId="chart-traffic" />
-        <TimeSeriesChart title={t('costChart')} data={cost} formatValue={(v) => formatEuro(v, locale, 3)} xRange={xRange} yMinTop={0.001} testId="chart-cost" />
+        <TimeSeriesChart title={t('latencyChart')} data={latency} formatValue={(v) => formatMs(v, locale)} {...shared} xRange={xRange} yMinTop={100} testId="chart-latency" />
+        <TimeSeriesChart title={t('errorChart')} data={errors} formatValue={(v) => formatPercent(v, locale)} {...shared} xRange={xRange} yMinTop={0.05} testId="chart-errors" />
+        <TimeSeriesChart title={t('trafficChart')} data={share} formatValue={(v) => formatPercent(v, locale, 0)} {...shared} xRange={xRange} yRange={[0, 1]} stacked testId="chart-traffic" />
+        <TimeSeriesChart title={t('costChart')} data={cost} formatValue={(v) => formatEuro(v, locale, 3)} {...shared} xRange={xRange} yMinTop={0.001} testId="chart-cost" />
       </div>
     </section>
   );

@@ -16,7 +16,7 @@ export function OverviewPage({ components }: { components: ComponentView[] }) {
         <dl className="tiles">
           <StatTile label={t('overallHealth')} value={formatNumber(o.health, locale)} tone={level === 'good' ? 'good' : level === 'degraded' ? 'warn' : level === 'bad' ? 'bad' : undefined} testId="overall-health" />
           <StatTile label={t('componentsMigrated')} value={`${o.migrated} / ${o.total}`} testId="migrated" />
-          <StatTile label={t('costReduction')} value={formatPercent(o.costReduction, locale, 0)} testId="cost-reduction" />
+          <StatTile label={t('costReduction')} value={o.nothingMigrated ? t('nothingMigrated') : formatPercent(o.costReduction, locale, 0)} testId="cost-reduction" />
           <StatTile label={t('latencyGain')} value={formatPercent(o.latencyGain, locale, 0)} testId="latency-gain" />
           <StatTile label={t('requestsPerSecond')} value={formatNumber(o.requestsPerSecond, locale, 1)} testId="rps" />
           <StatTile label={t('activeStudents')} value={formatNumber(o.activeStudents, locale)} testId="students" />

@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { SeriesSet } from '../model/series.ts';
+import type { ChartMarker, MarkerKind } from '../model/markers.ts';
 import { providerColour } from './palette.ts';
 
 export interface TimeSeriesChartProps {
@@ -18,6 +19,31 @@ export interface TimeSeriesChartProps {
   yMinTop?: number;
   stacked?: boolean;
   testId?: string;
+  /** Weight changes, rollbacks and faults, drawn as vertical lines. */
+  markers?: ChartMarker[];
+  /** The time axis and the legend's time, in the page's language. */
+  formatTime?: (epochSeconds: number, withDate: boolean) => string;
+}
+
+export const MARKER_COLOUR: Record<MarkerKind, string> = { weight: '#1d4ed8', rollback: '#b91c1c', fault: '#b45309' };
+
+/** Vertical lines at the markers' times, over the plot area. */
+function drawMarkers(u: uPlot, markers: readonly ChartMarker[]): void {
+  const { ctx } = u;
+  const { top, height } = u.bbox;
+  ctx.save();
+  ctx.lineWidth = 2 * devicePixelRatio;
+  ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+  for (const m of markers) {
+    const x = u.valToPos(m.t, 'x', true);
+    if (!Number.isFinite(x) || x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
+    ctx.strokeStyle = MARKER_COLOUR[m.kind];
+    ctx.beginPath();
+    ctx.moveTo(x, top);
+    ctx.lineTo(x, top + height);
+    ctx.stroke();
+  }
+  ctx.restore();
 }
 
 function options(props: TimeSeriesChartProps, width: number, latest: { current: TimeSeriesChartProps }): uPlot.Options {
@@ -31,9 +57,19 @@ function options(props: TimeSeriesChartProps, width: number, latest: { current: 
       x: { time: true, range: (_u, min, max) => latest.current.xRange ?? [min, max] },
       y: { range: (_u, _min, max) => latest.current.yRange ?? [0, Math.max(Number.isFinite(max) ? max * 1.1 : 0, latest.current.yMinTop ?? 0) || 1] },
     },
-    axes: [{}, { values: (_u, ticks) => ticks.map((v) => props.formatValue(v)), size: 70 }],
+    axes: [
+      {
+        values: (u, ticks) => {
+          const span = (u.scales.x?.max ?? 0) - (u.scales.x?.min ?? 0);
+          const format = latest.current.formatTime;
+          return format ? ticks.map((v) => format(v, span > 86_400)) : ticks.map(String);
+        },
+      },
+      { values: (_u, ticks) => ticks.map((v) => props.formatValue(v)), size: 70 },
+    ],
+    hooks: { draw: [(u) => drawMarkers(u, latest.current.markers ?? [])] },
     series: [
-      {},
+      { value: (_u: uPlot, v: number | null) => (v === null ? '—' : (latest.current.formatTime?.(v, true) ?? String(v))) },
       ...props.data.series.map((s) => ({
         label: s.label,
         stroke: providerColour(s.provider),
@@ -42,7 +78,8 @@ function options(props: TimeSeriesChartProps, width: number, latest: { current: 
         fill: props.stacked ? `${providerColour(s.provider)}33` : undefined,
         value: (_u: uPlot, v: number | null) => props.formatValue(v),
         spanGaps: false,
-        points: { show: props.data.x.length < 3 },
+        // A few buckets (a 7-day range on a new gateway) would draw as near-invisible specks: show the points.
+        points: { show: s.values.filter((v) => v !== null).length < 12, size: 7 },
         scale: 'y',
       })),
     ],
@@ -78,6 +115,11 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
   useEffect(() => {
     plot.current?.setData(toAligned(props.data));
   }, [props.data]);
+
+  const markerKey = (props.markers ?? []).map((m) => `${m.kind}${m.t}`).join(',');
+  useEffect(() => {
+    plot.current?.redraw(false);
+  }, [markerKey, props.formatTime]);
 
   // The latest measured value of each series (a provider may have no request in the very last bucket).
   const latest = props.data.series.map((s) => `${s.label}: ${props.formatValue(s.values.findLast((v) => v !== null) ?? null)}`).join(', ');

@@ -12,6 +12,7 @@ export function TokenForm({ onSubmit, refused }: { onSubmit: (token: string) => 
     <form className="panel token-form" onSubmit={submit} aria-labelledby="token-title">
       <h2 id="token-title">{t('tokenTitle')}</h2>
       <p id="token-help">{t('tokenHelp')}</p>
+      <p className="hint" data-testid="token-local">{t('tokenLocal')}</p>
       {refused && (
         <p className="error" role="alert">
           {t('unauthorized')}

@@ -5,6 +5,10 @@ import type { ComponentView } from '../model/types.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 
 export function useStepText(): (c: ComponentView) => string {
-  const { t } = useI18n();
-  return useCallback((c: ComponentView) => stepText(c, { manual: t('stepManual'), near: t('stepNear'), before: t('stepBefore'), notStarted: t('stepNotStarted') }), [t]);
+  const { t, locale } = useI18n();
+  return useCallback(
+    (c: ComponentView) =>
+      stepText(c, { notStarted: t('stepNotStartedAt'), of: t('stepOf'), held: t('stepHeld'), byHand: t('stepByHand'), beforeFirst: t('stepBeforeFirst'), rolledBack: t('stepRolledBack') }, locale),
+    [t, locale],
+  );
 }

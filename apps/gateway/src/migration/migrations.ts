@@ -322,6 +322,8 @@ export class Migrations implements MigrationRuntime {
     this.criteriaHistory.record(component, now, evaluation);
     for (const alert of tracked.fired) this.emit({ type: 'alert', component, state: 'firing', alert });
     for (const alert of tracked.resolved) this.emit({ type: 'alert', component, state: 'resolved', alert });
+    // The stream then sends the whole new snapshot: a page shows the alerts with the figures they came from.
+    if (tracked.fired.length > 0 || tracked.resolved.length > 0) this.emit({ type: 'state', component });
     this.notifyAnalysis(plan, this.state(component), { alerts: tracked.fired, evaluation, previous: previous?.evaluation, now });
     return { analysis, alerts };
   }
@@ -548,10 +550,11 @@ export class Migrations implements MigrationRuntime {
     };
   }
 
+  /** The snapshot again, for the stream: measurements, alerts, analysis, verdict and gates, all at `at`. */
   metricsPayload(component: Component, now: number = this.clock.now()): MetricsStreamPayload {
-    const plan = this.plan(component);
-    const a = this.snapshot(plan, now);
-    return { component, at: iso(a.at), metrics: this.componentMetrics(a), providers: this.providerViews(plan, a), health: healthScore(a.windows.production, plan.thresholds) };
+    const s = this.summary(component, now);
+    const { metrics, providers, health, alerts, evaluatedAt, analysis, stepTime, verdict, criteria, gates } = s;
+    return { component, at: evaluatedAt!, metrics, providers, health, alerts, evaluatedAt, analysis, stepTime, verdict, criteria, gates };
   }
 
   /** The short window of all the component's requests, and the MVP cost reference the criteria used. */
