@@ -11,7 +11,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import fastifyStatic from '@fastify/static';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BreakerOptions, Clock } from '@bascule/routing';
-import { costModelFromConfig, type GatewayConfig } from '@bascule/contracts';
+import { costModelFromConfig, costPlan, providerPairs, type GatewayConfig } from '@bascule/contracts';
+import { notifierFromConfig } from './notify/index.ts';
 import { registerAdminApi, type StreamOptions } from './admin/index.ts';
 import { localConfig, type LoadedConfig } from './config/index.ts';
 import { Migrations, plansFromConfig } from './migration/index.ts';
@@ -97,6 +98,10 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const lease: Lease = raw instanceof PostgresStore ? new PostgresLease({ pool: raw.pool, ttlMs: config.store.lease.ttlMs, renewMs: config.store.lease.renewMs, log: app.log }) : new LocalLease();
   // One pool of hosts per provider, shared by the adapters, /metrics and the admin views.
   const hostPools = createHostPools(config, options.clock);
+  const clock = options.clock;
+  // Told only from the analysis loop, which one gateway runs: replicas never repeat a notification.
+  const channels = notifierFromConfig(config, { env: secrets.notificationEnv, log: app.log, ...(clock ? { now: () => clock.now() } : {}) });
+  const costModel = costModelFromConfig(config);
   const runtime = await Migrations.create({
     store,
     fence: () => lease.fence(),
@@ -105,10 +110,10 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     plans: plansFromConfig(config),
     clock: options.clock,
     windowMs: options.windowMs,
-    costModel: costModelFromConfig(config),
+    costModel,
     intervalMs: config.analysis.intervalMs,
     breaker: options.breaker,
-    webhook: config.webhook,
+    channels,
     log: app.log,
     hostHealth: (provider) => hostPools.get(provider)?.health(),
   });
@@ -138,7 +143,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   });
   const metricsEndpoint = registerMetricsEndpoint(app, registry, config.metrics);
 
-  await registerAdminApi(app, { runtime, adminToken: secrets.adminToken, config, stream: options.stream, ...(options.access ? { access: options.access } : {}) });
+  await registerAdminApi(app, { runtime, adminToken: secrets.adminToken, config, stream: options.stream, costPlan: costPlan(costModel, providerPairs(config.components)), ...(options.access ? { access: options.access } : {}) });
 
   {
     // Without a configured key, a per-process one: hashes stay unlinkable to ids, but change on restart.
@@ -181,6 +186,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     } catch (error) {
       app.log.error({ err: error instanceof Error ? error.message : String(error), pending: runtime.dropped }, 'last rollups not written: store unreachable');
     }
+    await channels.close();
     await store.close();
     await Promise.all([...hostPools.values()].map((pool) => pool.close()));
   });

@@ -155,11 +155,11 @@ describe('the cost criterion (stt: cost < 50 % of the MVP’s)', () => {
     record(gw.runtime, clock.now() + MINUTE, 250, { component: 'stt', provider: 'faster-whisper' });
     await gw.runtime.tick(clock.advance(3 * MINUTE));
 
-    // openai-whisper at 0.0001 €/audio second (local config) × 5 s; faster-whisper costs 0 per request.
+    // openai-whisper at 0.00015 €/audio second (the plan's price in the local config) × 3 s; faster-whisper costs 0 per request.
     expect(await criterion(gw.runtime, 'stt', 'cost_ratio')).toMatchObject({ verdict: 'PASS', measured: 0, samples: 250 });
     const res = await gw.app.inject({ url: '/admin/v1/components/stt', headers: adminHeaders });
     const summary = ComponentSummarySchema.parse(res.json());
-    expect(summary.metrics.mvpCostPerRequestEur).toBeCloseTo(0.0005, 10);
+    expect(summary.metrics.mvpCostPerRequestEur).toBeCloseTo(0.00045, 10);
   });
 
   it('with enough MVP traffic in the step, compares with its measured cost', async () => {
@@ -170,7 +170,7 @@ describe('the cost criterion (stt: cost < 50 % of the MVP’s)', () => {
     record(gw.runtime, clock.now() + MINUTE, 50, { component: 'stt', provider: 'openai-whisper', route: 'mvp', costEur: 0.001 });
     await gw.runtime.tick(clock.advance(3 * MINUTE));
 
-    // 0.0004 / 0.001 = 0.4 < 0.5 (against the priced 0.0005 it would be 0.8, a FAIL).
+    // 0.0004 / 0.001 = 0.4 < 0.5 (against the priced 0.00045 it would be 0.89, a FAIL).
     const cost = await criterion(gw.runtime, 'stt', 'cost_ratio');
     expect(cost.verdict).toBe('PASS');
     expect(cost.measured).toBeCloseTo(0.4, 6);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parseGatewayConfig } from '@bascule/contracts';
+import { costModelFromConfig, parseGatewayConfig } from '@bascule/contracts';
 import { Migrations, plansFromConfig, type AttemptRecord } from '../src/migration/index.ts';
 import { SqliteStore as Store } from '../src/store/index.ts';
 import { FakeClock, testConfig } from './helpers.ts';
@@ -133,13 +133,14 @@ describe('migration runtime', () => {
     });
     const clock = new FakeClock();
     const store = new Store(':memory:');
-    const m = await make(store, clock, auto);
+    // Priced, so the llm cost criteria can pass: Groq at 0.0001 € a request against Hugging Face's 0.0005 €.
+    const m = await Migrations.create({ store, plans: plansFromConfig(auto), clock, costModel: costModelFromConfig(auto) });
     await m.act('llm', 'promote', 'start');
     await m.recordQuality('llm', { benchmark: 'exercises', score: 0.98, samples: 100, provider: 'groq' });
-    attempts(m, clock, 500, {});
+    attempts(m, clock, 500, { costEur: 0.0001 });
     await m.tick(clock.advance(10_000));
     expect(m.state('llm').weight).toBe(10); // held 10 s of 60 s
-    attempts(m, clock, 10, {});
+    attempts(m, clock, 10, { costEur: 0.0001 });
     await m.tick(clock.advance(60_000));
     expect(m.state('llm')).toMatchObject({ weight: 100, step: 1 });
     expect((await m.events({ limit: 1 }))[0]).toMatchObject({ actor: 'analysis', action: 'promote' });

@@ -19,7 +19,7 @@ export type { UpstreamState } from './upstream.ts';
 export { LATENCY_PROFILES, type LatencyProfile } from './latency.ts';
 export { encodeToneWav, parseWav, WAV_SAMPLE_RATE, type WavInfo } from './wav.ts';
 export { encodePng, pngSize } from './png.ts';
-export { spokenWav, handwrittenPng, readMarker, SAY_MARKER, WROTE_MARKER } from './marker.ts';
+export { spokenWav, handwrittenPng, readMarker, READING_SECONDS_PER_WORD, SAY_MARKER, WROTE_MARKER } from './marker.ts';
 export { COQUI_VOICES } from './upstreams/coqui.ts';
 export { createRng, type Rng } from './rng.ts';
 export { startTraffic, studentIds, ACTIVITIES, type Activity, type Traffic, type TrafficOptions, type TrafficResult, type TrafficStats } from './traffic.ts';

@@ -21,12 +21,22 @@ export function readMarker(bytes: Uint8Array, marker: string): string | null {
   return buf.toString('utf8', start, end).trim();
 }
 
-/** A WAV of a child reading `said` aloud (~0.35 s per word), that the lab transcribes as `said`. */
-export function spokenWav(said: string): Buffer {
+/**
+ * A WAV of a child reading `said` aloud, that the lab transcribes as `said`: `secondsPerWord` a word (0.35 s,
+ * short files for tests, by default; the simulated class reads at the plan's pace, READING_SECONDS_PER_WORD).
+ */
+export function spokenWav(said: string, secondsPerWord = 0.35): Buffer {
   const words = said.trim().split(/\s+/).filter(Boolean).length;
   const body = Buffer.from(`${SAY_MARKER}${said}\0`, 'utf8');
-  return encodeToneWav({ durationS: Math.max(0.4, words * 0.35), sampleRate: 16000, extraChunks: [{ id: 'bsay', body }] });
+  return encodeToneWav({ durationS: Math.max(0.4, words * secondsPerWord), sampleRate: 16000, extraChunks: [{ id: 'bsay', body }] });
 }
+
+/**
+ * How long a child takes to read a word aloud, as the plan counts the Whisper API's bill (400 000 words, 3 s
+ * each): the simulated class's recordings last this long, so the demo's stt cost criterion compares a
+ * realistic MVP bill with the VPS's share.
+ */
+export const READING_SECONDS_PER_WORD = 3;
 
 /** A PNG of a child's handwriting that the lab reads as `wrote`. */
 export function handwrittenPng(wrote: string): Buffer {

@@ -5,7 +5,7 @@
 // request has a timeout, and `stop()` aborts what is in flight.
 import { fetch, FormData } from 'undici';
 import { FRENCH_LETTERS, FRENCH_WORDS, LOOK_ALIKES, shortSentence } from './french.ts';
-import { handwrittenPng, spokenWav } from './marker.ts';
+import { handwrittenPng, READING_SECONDS_PER_WORD, spokenWav } from './marker.ts';
 import { pick, type Rng } from './rng.ts';
 
 export const ACTIVITIES = ['reading', 'listening', 'writing', 'chat'] as const;
@@ -109,7 +109,7 @@ function buildCall(activity: Activity, student: Student, rng: Rng): Call {
     case 'reading': {
       const expected = shortSentence(rng);
       const form = new FormData();
-      form.append('audio', new Blob([spokenWav(misread(rng, expected, student.skill))], { type: 'audio/wav' }), 'lecture.wav');
+      form.append('audio', new Blob([spokenWav(misread(rng, expected, student.skill), READING_SECONDS_PER_WORD)], { type: 'audio/wav' }), 'lecture.wav');
       form.append('expected', expected);
       form.append('language', 'fr');
       return { path: '/v1/reading/check', body: form, json: false };

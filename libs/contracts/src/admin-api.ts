@@ -3,6 +3,7 @@
 // are milliseconds; money is euros; times are ISO 8601 strings in UTC.
 import { z } from 'zod';
 import { ComponentSchema, MigrationStatusSchema, ProviderIdSchema, RouteSchema } from './vocabulary.ts';
+import { CostPlanSchema } from './cost-plan.ts';
 
 const ratio = () => z.number().min(0).max(1);
 const percent = () => z.number().min(0).max(100);
@@ -236,8 +237,16 @@ export const CostsResponseSchema = z.object({
       providers: z.array(z.object({ provider: ProviderIdSchema, ...costLine() })),
     }),
   ),
+  /** The plan's month priced by this gateway's config (baseline, production, one-time cost, return, scale). */
+  plan: CostPlanSchema.optional(),
 });
 export type CostsResponse = z.infer<typeof CostsResponseSchema>;
+
+/** `POST /admin/v1/notifications/test`: how each configured channel took a test message. */
+export const NotificationTestResponseSchema = z.object({
+  channels: z.array(z.object({ channel: z.string(), type: z.enum(['slack', 'discord', 'teams', 'webhook', 'email']), ok: z.boolean(), error: z.string().optional() })),
+});
+export type NotificationTestResponse = z.infer<typeof NotificationTestResponseSchema>;
 
 const reason = () =>
   z

@@ -159,12 +159,75 @@ export const WebhookConfigSchema = z.strictObject({
   timeoutMs: positiveInt('a whole number of milliseconds').default(3_000),
 });
 
+/** How much a notification matters; a channel receives its `minSeverity` and above. */
+export const NOTIFICATION_SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type NotificationSeverity = (typeof NOTIFICATION_SEVERITIES)[number];
+
+/** What happened. `test` is what `bascule notify test` sends. */
+export const NOTIFICATION_KINDS = ['rollback', 'critical-alert', 'no-go', 'quality-failure', 'host-down', 'replica-down', 'test'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+const channelCommon = {
+  /** Shown in logs and in `bascule notify test`'s answer; by default the type and its position. */
+  name: z.string().min(1).optional(),
+  minSeverity: z.enum(NOTIFICATION_SEVERITIES, { error: `expected one of ${NOTIFICATION_SEVERITIES.join(', ')}` }).default('warning'),
+  /** Only these kinds (all by default). */
+  events: z.array(z.enum(NOTIFICATION_KINDS, { error: `expected one of ${NOTIFICATION_KINDS.join(', ')}` })).min(1).optional(),
+};
+/** Incoming-webhook URLs carry their own credential: the config names the variable that holds one. */
+const webhookChannel = <T extends string>(type: T) => z.strictObject({ type: z.literal(type), urlEnv: envName(), ...channelCommon });
+const email = () => z.string().regex(/^[^@\s]+@[^@\s]+$/, 'expected an e-mail address such as "ops@example.org"');
+
+export const NotificationChannelSchema = z.discriminatedUnion(
+  'type',
+  [
+    webhookChannel('slack'),
+    webhookChannel('discord'),
+    webhookChannel('teams'),
+    z
+      .strictObject({ type: z.literal('webhook'), url: httpUrl().optional(), urlEnv: envName().optional(), ...channelCommon })
+      .refine((c) => (c.url === undefined) !== (c.urlEnv === undefined), { message: 'expected either url or urlEnv', path: ['url'] }),
+    z.strictObject({
+      type: z.literal('email'),
+      smtp: z.strictObject({
+        host: z.string().min(1, 'expected the SMTP server\'s host name'),
+        port: z.number().int().min(1).max(65535).default(587),
+        /** true: TLS from the first byte (port 465); false: STARTTLS when the server offers it. */
+        secure: z.boolean().default(false),
+        userEnv: envName().optional(),
+        passwordEnv: envName().optional(),
+      }),
+      from: email(),
+      to: z.array(email()).min(1, 'expected at least one recipient'),
+      ...channelCommon,
+    }),
+  ],
+  { error: 'expected a channel type: slack, discord, teams, webhook or email' },
+);
+export type NotificationChannelConfig = z.output<typeof NotificationChannelSchema>;
+
+/** Where alerts go. Sent only by the analysis leader, off the request path, retried with backoff. */
+export const NotificationsConfigSchema = z.strictObject({
+  channels: z.array(NotificationChannelSchema).default([]),
+  /** Per attempt. */
+  timeoutMs: positiveInt('a whole number of milliseconds').default(5_000),
+  /** Attempts after the first one fails. */
+  retries: z.number().int().min(0).max(10).default(3),
+  /** First wait before a retry; doubled each time. */
+  backoffMs: positiveInt('a whole number of milliseconds').default(1_000),
+  /** A critical alert on the same condition is sent at most once in this time. */
+  criticalDebounceMs: z.number().int().min(0).default(900_000),
+});
+export type NotificationsConfig = z.output<typeof NotificationsConfigSchema>;
+
 /** What one unit of a provider's bill is. Self-hosted providers cost 0 per request (the VPS is fixed). */
 export const PRICING_UNITS = ['token', 'audio_second', 'image', 'character', 'request'] as const;
 
 export const PricingSchema = z.strictObject({
   unit: z.enum(PRICING_UNITS),
   eurPerUnit: nonNegative('a price in euros (>= 0)'),
+  /** Requests a month the provider does not bill (Hugging Face's free tier: 1 000). */
+  freeRequestsPerMonth: z.number({ error: 'expected a whole number of requests a month (>= 0)' }).int('expected a whole number of requests a month (>= 0)').min(0, 'expected a whole number of requests a month (>= 0)').optional(),
 });
 export type Pricing = z.infer<typeof PricingSchema>;
 
@@ -353,7 +416,9 @@ export const GatewayConfigSchema = z
     metrics: MetricsConfigSchema.prefault({}),
     store: StoreConfigSchema.prefault({}),
     analysis: AnalysisConfigSchema.prefault({}),
+    /** The first channel there was: a generic JSON webhook, kept beside `notifications` (critical events). */
     webhook: WebhookConfigSchema.prefault({}),
+    notifications: NotificationsConfigSchema.prefault({}),
     /** The components this gateway serves; a component left out answers 404. */
     components: z.strictObject({
       llm: componentConfigSchema('llm').optional(),
@@ -462,22 +527,34 @@ export interface LocalConfigOptions {
 /** The plan's monthly volume over the four components (200 000 llm, 400 000 stt, 500 000 tts, 30 000 vision). */
 export const PLAN_MONTHLY_REQUESTS = 1_130_000;
 
-/** Production provider of each component in the plan (`groq` for llm; `vps-llm` is the alternative). */
-const LOCAL_PAIRS: Record<Component, { mvp: ProviderId; production: ProviderId; slaMs: number; pricing: Pricing }> = {
-  llm: { mvp: 'huggingface', production: 'groq', slaMs: 5_000, pricing: { unit: 'token', eurPerUnit: 0.0000006 } },
-  stt: { mvp: 'openai-whisper', production: 'faster-whisper', slaMs: 2_000, pricing: { unit: 'audio_second', eurPerUnit: 0.0001 } },
-  tts: { mvp: 'web-speech', production: 'coqui', slaMs: 2_000, pricing: { unit: 'request', eurPerUnit: 0 } },
-  vision: { mvp: 'easyocr', production: 'trocr', slaMs: 2_000, pricing: { unit: 'image', eurPerUnit: 0.001 } },
+/**
+ * The plan's prices. MVP: Hugging Face 100 € a month (0.0005 € a request past 1 000 free ones), the Whisper
+ * API 180 € (0.009 € a minute of audio), EasyOCR 0 € (run by the school) — 280 € in all. Production: the VPS
+ * (80 €, in `vps`) and Groq's tokens (0.80 € per million, 80 € a month) — 160 €, each counted once.
+ */
+export const PLAN_PRICES: Readonly<Partial<Record<ProviderId, Pricing>>> = {
+  huggingface: { unit: 'request', eurPerUnit: 0.0005, freeRequestsPerMonth: 1_000 },
+  'openai-whisper': { unit: 'audio_second', eurPerUnit: 0.00015 },
+  easyocr: { unit: 'image', eurPerUnit: 0 },
+  groq: { unit: 'token', eurPerUnit: 0.0000008 },
 };
 
-/** Groq bills Llama 3.1 8B per token (about 0.05 € per million, as in the generated production config); the self-hosted providers cost the VPS only. */
-const LOCAL_PRODUCTION_PRICING: Partial<Record<ProviderId, Pricing>> = { groq: { unit: 'token', eurPerUnit: 0.00000005 } };
+/** The VPS of the plan: 80 € a month, 3 600 € one-time for the migration work. */
+export const PLAN_VPS = { monthlyCostEur: 80, oneTimeCostEur: 3_600 } as const;
+
+/** Production provider of each component in the plan (`groq` for llm; `vps-llm` is the alternative). */
+const LOCAL_PAIRS: Record<Component, { mvp: ProviderId; production: ProviderId; slaMs: number }> = {
+  llm: { mvp: 'huggingface', production: 'groq', slaMs: 5_000 },
+  stt: { mvp: 'openai-whisper', production: 'faster-whisper', slaMs: 2_000 },
+  tts: { mvp: 'web-speech', production: 'coqui', slaMs: 2_000 },
+  vision: { mvp: 'easyocr', production: 'trocr', slaMs: 2_000 },
+};
 const FREE: Pricing = { unit: 'request', eurPerUnit: 0 };
 
 /**
  * A complete, valid config for running on one machine: every provider at a local stand-in, the env var
  * names of the design (`BASCULE_CLIENT_KEY`, `BASCULE_ADMIN_TOKEN`), the plan's default steps and costs.
- * The prices are placeholders of the right order of magnitude, not quotes.
+ * The prices are the plan's (PLAN_PRICES, PLAN_VPS).
  */
 export function defaultLocalConfig(options: LocalConfigOptions = {}): GatewayConfig {
   const lab = (options.labBaseUrl ?? 'http://127.0.0.1:8090').replace(/\/+$/, '');
@@ -487,8 +564,7 @@ export function defaultLocalConfig(options: LocalConfigOptions = {}): GatewayCon
     const pair = LOCAL_PAIRS[component];
     const providers: Record<string, unknown> = {};
     for (const id of PROVIDERS_BY_COMPONENT[component]) {
-      const external = id === pair.mvp && id !== 'web-speech';
-      providers[id] = id === 'web-speech' ? {} : { baseUrl: baseUrlFor(id), pricing: external ? pair.pricing : (LOCAL_PRODUCTION_PRICING[id] ?? FREE) };
+      providers[id] = id === 'web-speech' ? {} : { baseUrl: baseUrlFor(id), pricing: PLAN_PRICES[id] ?? FREE };
       // Every local stand-in is up from the start: the candidate backs the MVP up before the migration starts.
       if (id === pair.production) (providers[id] as Record<string, unknown>).fallbackForMvp = true;
     }
@@ -505,7 +581,7 @@ export function defaultLocalConfig(options: LocalConfigOptions = {}): GatewayCon
     auth: { clientKeys: [{ name: 'local', keyEnv: 'BASCULE_CLIENT_KEY' }], adminTokenEnv: 'BASCULE_ADMIN_TOKEN' },
     store: { dataDir: options.dataDir ?? './data' },
     components,
-    vps: { monthlyCostEur: 160, oneTimeCostEur: 3_600, expectedMonthlyRequests: PLAN_MONTHLY_REQUESTS },
+    vps: { ...PLAN_VPS, expectedMonthlyRequests: PLAN_MONTHLY_REQUESTS },
   });
 }
 

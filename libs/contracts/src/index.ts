@@ -10,3 +10,5 @@ export * from './secrets.ts';
 export * from './lab-api.ts';
 export * from './cost-model.ts';
 export * from './letter-case.ts';
+export * from './cost-plan.ts';
+export * from './criteria-table.ts';

@@ -10,6 +10,8 @@ export interface GatewaySecrets {
   studentHashKey: string | undefined;
   /** API keys of the providers whose settings name an `apiKeyEnv`. */
   providerApiKeys: Partial<Record<ProviderId, string>>;
+  /** Values of the variables the notification channels name (`urlEnv`, `userEnv`, `passwordEnv`), by name. */
+  notificationEnv: Record<string, string>;
 }
 
 /**
@@ -36,6 +38,12 @@ export function resolveGatewaySecrets(config: GatewayConfig, env: Readonly<Recor
       if (provider.apiKeyEnv !== undefined) providerApiKeys[id] = read(`components.${component}.providers.${id}.apiKeyEnv`, provider.apiKeyEnv);
     }
   }
+  const notificationEnv: Record<string, string> = {};
+  config.notifications.channels.forEach((channel, i) => {
+    const names: Array<[string, string | undefined]> =
+      channel.type === 'email' ? [['smtp.userEnv', channel.smtp.userEnv], ['smtp.passwordEnv', channel.smtp.passwordEnv]] : [['urlEnv', channel.urlEnv]];
+    for (const [key, name] of names) if (name !== undefined) notificationEnv[name] = read(`notifications.channels[${i}].${key}`, name);
+  });
   if (issues.length > 0) throw new GatewayConfigError(issues);
-  return { clientKeys, adminToken, studentHashKey, providerApiKeys };
+  return { clientKeys, adminToken, studentHashKey, providerApiKeys, notificationEnv };
 }

@@ -107,7 +107,7 @@ describe('defaultLocalConfig', () => {
     expect(config.components.tts?.providers['web-speech']?.baseUrl).toBeUndefined();
     expect(config.components.tts?.providers.coqui?.baseUrl).toBe('http://127.0.0.1:9999/coqui');
     expect(config.components.llm?.production).toBe('groq');
-    expect(config.vps).toEqual({ monthlyCostEur: 160, oneTimeCostEur: 3_600, expectedMonthlyRequests: 1_130_000 });
+    expect(config.vps).toEqual({ monthlyCostEur: 80, oneTimeCostEur: 3_600, expectedMonthlyRequests: 1_130_000 });
   });
 });
 
@@ -128,6 +128,7 @@ describe('resolveGatewaySecrets', () => {
       adminToken: 'admin-secret',
       studentHashKey: undefined,
       providerApiKeys: { 'openai-whisper': 'sk-test' },
+      notificationEnv: {},
     });
     let thrown: unknown;
     try {
@@ -142,5 +143,32 @@ describe('resolveGatewaySecrets', () => {
         '  components.stt.providers.openai-whisper.apiKeyEnv: environment variable OPENAI_API_KEY is not set',
     );
     expect((thrown as GatewayConfigError).message).not.toContain('client-secret');
+  });
+});
+
+describe('notifications', () => {
+  const withChannels = (channels: unknown[]) => ({ ...minimalConfig(), notifications: { channels } });
+  it('reads each channel, defaults its severity, and the secrets they name', () => {
+    const config = parseGatewayConfig(
+      withChannels([
+        { type: 'slack', urlEnv: 'SLACK_WEBHOOK_URL', minSeverity: 'critical' },
+        { type: 'webhook', url: 'https://hooks.example.org/bascule' },
+        { type: 'email', smtp: { host: 'smtp.example.org', userEnv: 'SMTP_USER', passwordEnv: 'SMTP_PASSWORD' }, from: 'bascule@example.org', to: ['ops@example.org'] },
+      ]),
+    );
+    expect(config.notifications).toMatchObject({ timeoutMs: 5000, retries: 3, backoffMs: 1000, criticalDebounceMs: 900_000 });
+    expect(config.notifications.channels[1]).toMatchObject({ type: 'webhook', minSeverity: 'warning' });
+    expect(config.notifications.channels[2]).toMatchObject({ smtp: { port: 587, secure: false } });
+    const env = { BASCULE_CLIENT_KEY: 'c', BASCULE_ADMIN_TOKEN: 'a', OPENAI_API_KEY: 'k', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X', SMTP_USER: 'u', SMTP_PASSWORD: 'p' };
+    expect(resolveGatewaySecrets(config, env).notificationEnv).toEqual({ SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X', SMTP_USER: 'u', SMTP_PASSWORD: 'p' });
+    expect(() => resolveGatewaySecrets(config, { ...env, SMTP_PASSWORD: '' })).toThrow(/notifications\.channels\[2\]\.smtp\.passwordEnv: environment variable SMTP_PASSWORD is not set/);
+  });
+
+  it('names the field of a bad channel', () => {
+    expect(() => parseGatewayConfig(withChannels([{ type: 'slack', urlEnv: 'https://hooks.slack.com/x' }]))).toThrow(/notifications\.channels\[0\]\.urlEnv: expected the NAME of an environment variable/);
+    expect(() => parseGatewayConfig(withChannels([{ type: 'pager', urlEnv: 'X' }]))).toThrow(/notifications\.channels\[0\]/);
+    expect(() => parseGatewayConfig(withChannels([{ type: 'webhook' }]))).toThrow(/notifications\.channels\[0\]\.url: expected either url or urlEnv/);
+    expect(() => parseGatewayConfig(withChannels([{ type: 'email', smtp: { host: 'h' }, from: 'nobody', to: ['ops@example.org'] }]))).toThrow(/notifications\.channels\[0\]\.from: expected an e-mail address/);
+    expect(() => parseGatewayConfig(withChannels([{ type: 'teams', urlEnv: 'TEAMS_URL', minSeverity: 'loud' }]))).toThrow(/notifications\.channels\[0\]\.minSeverity/);
   });
 });

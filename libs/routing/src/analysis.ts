@@ -113,6 +113,10 @@ export interface EvaluationInput {
   breakerOpen: boolean;
   /** Reference MVP cost per request (e.g. from the price list) when the MVP window has too few samples. */
   mvpCostPerRequestEur?: number;
+  /** Requests a month the component serves (the plan's volume): `monthly_cost` is the cost per request times this. */
+  monthlyRequests?: number;
+  /** The MVP provider's quality on the same benchmark, for `accuracy_gain` (vision: TrOCR over EasyOCR). */
+  mvpQuality?: QualityMeasure | null;
 }
 
 /** Evaluates a plan's criteria (`plan.criteria`), plus the built-in `breaker_closed` criterion, into a verdict. */
@@ -153,6 +157,13 @@ function measure(id: CriterionMetric, input: EvaluationInput): { measured: numbe
       const samples = input.mvpCostPerRequestEur === undefined ? Math.min(p.requests, input.mvp.requests) : p.requests;
       if (p.costPerRequestEur === null || reference === null || reference <= 0) return { measured: null, samples };
       return { measured: p.costPerRequestEur / reference, samples };
+    }
+    case 'monthly_cost':
+      return { measured: p.costPerRequestEur === null || input.monthlyRequests === undefined ? null : p.costPerRequestEur * input.monthlyRequests, samples: p.requests };
+    case 'accuracy_gain': {
+      const mvp = input.mvpQuality ?? null;
+      if (input.quality === null || mvp === null) return { measured: null, samples: 0 };
+      return { measured: input.quality.score - mvp.score, samples: Math.min(input.quality.samples, mvp.samples) };
     }
     case 'breaker_closed':
       return { measured: input.breakerOpen ? 1 : 0, samples: p.requests };

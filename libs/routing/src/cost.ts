@@ -8,6 +8,11 @@ export type PricingUnit = 'token' | 'audio_second' | 'image' | 'character' | 're
 export interface Pricing {
   unit: PricingUnit;
   eurPerUnit: number;
+  /**
+   * Requests a month the provider does not bill (Hugging Face's free tier: 1 000). A month's bill leaves out
+   * that share of its units; the price of one request is the marginal one (the allowance is spent early).
+   */
+  freeRequestsPerMonth?: number;
 }
 
 /** What one request (or one month) consumed, in each provider's units. Requests are counted apart. */
@@ -85,7 +90,7 @@ export function projectMonthlyCost(model: CostModel, volumes: readonly MonthlyVo
   for (const v of volumes) {
     if (!Number.isFinite(v.requests) || v.requests < 0) throw new RangeError(`volumes[${v.provider}].requests: expected a number >= 0, got ${v.requests}`);
     const pricing = model.prices[v.provider];
-    const eur = pricing ? billedUnits(pricing, v.usage, v.requests) * pricing.eurPerUnit : 0;
+    const eur = pricing ? billedUnits(pricing, v.usage, v.requests) * paidShare(pricing, v.requests) * pricing.eurPerUnit : 0;
     byProvider[v.provider] = (byProvider[v.provider] ?? 0) + eur;
     variableEur += eur;
     // Whatever its per-use price (0 by default in the config), a self-hosted provider runs on the VPS.
@@ -93,6 +98,13 @@ export function projectMonthlyCost(model: CostModel, volumes: readonly MonthlyVo
   }
   const fixedEur = usesVps ? model.vps.monthlyCostEur : 0;
   return { byProvider, variableEur, fixedEur, totalEur: variableEur + fixedEur };
+}
+
+/** Share of a month's units that is billed once the free requests are taken off (1 without a free tier). */
+function paidShare(pricing: Pricing, requests: number): number {
+  const free = pricing.freeRequestsPerMonth ?? 0;
+  if (free <= 0 || requests <= 0) return 1;
+  return Math.max(0, requests - free) / requests;
 }
 
 export interface Savings {

@@ -14,3 +14,4 @@ export * from './controller.ts';
 export * from './analysis-window.ts';
 export * from './gates.ts';
 export * from './cost.ts';
+export * from './roi.ts';

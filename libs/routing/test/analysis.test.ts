@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_THRESHOLDS, defaultCriteria, defaultPlan, evaluateAlerts, evaluateCriteria, healthScore, trackAlerts } from '../src/index.ts';
-import { stats } from './fixtures.ts';
+import { LLM_MVP, stats } from './fixtures.ts';
 
 const subject = { component: 'stt', provider: 'faster-whisper' } as const;
 
@@ -69,37 +69,40 @@ describe('evaluateAlerts', () => {
 
 describe('evaluateCriteria', () => {
   it("has the plan's defaults for llm and stt", () => {
-    expect(defaultCriteria('llm').map((c) => `${c.id} ${c.comparator} ${c.target}`)).toEqual(['p95_latency < 1500', 'availability > 0.995', 'quality > 0.95']);
+    expect(defaultCriteria('llm').map((c) => `${c.id} ${c.comparator} ${c.target}`)).toEqual(['p95_latency < 1500', 'availability > 0.995', 'quality > 0.95', 'cost_ratio < 0.7', 'monthly_cost < 150']);
     expect(defaultCriteria('stt').map((c) => `${c.id} ${c.comparator} ${c.target}`)).toEqual(['avg_latency < 1000', 'availability > 0.995', 'accuracy > 0.95', 'cost_ratio < 0.5']);
-    for (const c of ['tts', 'vision'] as const) expect(defaultCriteria(c).length).toBeGreaterThanOrEqual(3);
+    expect(defaultCriteria('vision').map((c) => `${c.id} ${c.comparator} ${c.target}`)).toEqual(['p95_latency < 1000', 'availability > 0.995', 'accuracy > 0.95', 'accuracy_gain > 0.1']);
+    expect(defaultCriteria('tts').length).toBeGreaterThanOrEqual(3);
   });
 
   it('is GO when every criterion passes, with measured values, targets and samples', () => {
     const plan = defaultPlan('llm');
-    const result = evaluateCriteria(plan.criteria, { production: stats({ p95Ms: 800, errors: 2 }), mvp: stats(), quality: { score: 0.97, samples: 200 }, breakerOpen: false });
+    const result = evaluateCriteria(plan.criteria, { production: stats({ p95Ms: 800, errors: 2 }), mvp: LLM_MVP, monthlyRequests: 200_000, quality: { score: 0.97, samples: 200 }, breakerOpen: false });
     expect(result.verdict).toBe('GO');
     expect(result.criteria.map((c) => [c.id, c.measured, c.samples, c.verdict])).toEqual([
       ['p95_latency', 800, 1000, 'PASS'],
       ['availability', 0.998, 1000, 'PASS'],
       ['quality', 0.97, 200, 'PASS'],
+      ['cost_ratio', 0.2, 1000, 'PASS'],
+      ['monthly_cost', 20, 1000, 'PASS'],
       ['breaker_closed', 0, 1000, 'PASS'],
     ]);
   });
 
   it('is NO-GO when one criterion fails', () => {
-    const result = evaluateCriteria(defaultPlan('llm').criteria, { production: stats({ p95Ms: 1800 }), mvp: stats(), quality: { score: 0.97, samples: 200 }, breakerOpen: false });
+    const result = evaluateCriteria(defaultPlan('llm').criteria, { production: stats({ p95Ms: 1800 }), mvp: LLM_MVP, monthlyRequests: 200_000, quality: { score: 0.97, samples: 200 }, breakerOpen: false });
     expect(result.verdict).toBe('NO-GO');
     expect(result.criteria.find((c) => c.id === 'p95_latency')).toMatchObject({ measured: 1800, target: 1500, verdict: 'FAIL' });
   });
 
   it('holds with too few samples (INCONCLUSIVE), neither GO nor NO-GO', () => {
-    const result = evaluateCriteria(defaultPlan('llm').criteria, { production: stats({ requests: 50 }), mvp: stats(), quality: null, breakerOpen: false });
+    const result = evaluateCriteria(defaultPlan('llm').criteria, { production: stats({ requests: 50 }), mvp: LLM_MVP, monthlyRequests: 200_000, quality: null, breakerOpen: false });
     expect(result.verdict).toBe('HOLD');
-    expect(result.criteria.filter((c) => c.verdict === 'INCONCLUSIVE').map((c) => c.id)).toEqual(['p95_latency', 'availability', 'quality']);
+    expect(result.criteria.filter((c) => c.verdict === 'INCONCLUSIVE').map((c) => c.id)).toEqual(['p95_latency', 'availability', 'quality', 'cost_ratio', 'monthly_cost']);
   });
 
   it('counts an open production breaker as a failure, never as missing data', () => {
-    const result = evaluateCriteria(defaultPlan('llm').criteria, { production: stats({ requests: 0, p95Ms: null }), mvp: stats(), quality: { score: 0.97, samples: 200 }, breakerOpen: true });
+    const result = evaluateCriteria(defaultPlan('llm').criteria, { production: stats({ requests: 0, p95Ms: null }), mvp: LLM_MVP, monthlyRequests: 200_000, quality: { score: 0.97, samples: 200 }, breakerOpen: true });
     expect(result.verdict).toBe('NO-GO');
     expect(result.criteria.find((c) => c.id === 'breaker_closed')).toMatchObject({ verdict: 'FAIL', measured: 1 });
     expect(result.criteria.find((c) => c.id === 'availability')).toMatchObject({ verdict: 'FAIL' });
@@ -118,13 +121,37 @@ describe('evaluateCriteria', () => {
     expect(evaluateCriteria(plan.criteria, { ...input, mvp: stats({ requests: 3 }) }).verdict).toBe('HOLD');
   });
 
+  it("judges llm's cost as the plan does: 30 % under the MVP's and under 150 € a month", () => {
+    const criteria = defaultPlan('llm').criteria;
+    const base = { production: stats({ costPerRequestEur: 0.0004 }), mvp: LLM_MVP, quality: { score: 0.97, samples: 200 }, breakerOpen: false };
+    const find = (r: ReturnType<typeof evaluateCriteria>, id: string) => r.criteria.find((c) => c.id === id)!;
+    // The plan's own month: Groq 80 € against Hugging Face 100 € is −20 %, not the −30 % the criterion asks.
+    const planMonth = evaluateCriteria(criteria, { ...base, monthlyRequests: 200_000 });
+    expect(find(planMonth, 'cost_ratio')).toMatchObject({ verdict: 'FAIL' });
+    expect(find(planMonth, 'cost_ratio').measured).toBeCloseTo(0.8, 9);
+    expect(find(planMonth, 'monthly_cost')).toMatchObject({ verdict: 'PASS' });
+    expect(find(planMonth, 'monthly_cost').measured).toBeCloseTo(80, 9);
+    expect(find(evaluateCriteria(criteria, { ...base, monthlyRequests: 400_000 }), 'monthly_cost')).toMatchObject({ verdict: 'FAIL' });
+    expect(find(evaluateCriteria(criteria, base), 'monthly_cost')).toMatchObject({ verdict: 'INCONCLUSIVE', measured: null });
+  });
+
+  it('judges vision against EasyOCR on the same benchmark: at least 10 points better', () => {
+    const criteria = defaultPlan('vision').criteria;
+    const input = { production: stats(), mvp: stats(), quality: { score: 0.96, samples: 200 }, breakerOpen: false };
+    const gain = (mvpQuality: { score: number; samples: number } | null) => evaluateCriteria(criteria, { ...input, mvpQuality }).criteria.find((c) => c.id === 'accuracy_gain')!;
+    expect(gain({ score: 0.82, samples: 120 })).toMatchObject({ verdict: 'PASS', samples: 120 });
+    expect(gain({ score: 0.82, samples: 120 }).measured).toBeCloseTo(0.14, 9);
+    expect(gain({ score: 0.9, samples: 120 })).toMatchObject({ verdict: 'FAIL' });
+    expect(gain(null)).toMatchObject({ verdict: 'INCONCLUSIVE', measured: null });
+  });
+
   it('GO implies every criterion passed, for any measurements', () => {
     const s = fc.record({ requests: fc.nat(3000), errors: fc.nat(50), p95Ms: fc.option(fc.double({ min: 0, max: 5000, noNaN: true })), avgMs: fc.option(fc.double({ min: 0, max: 5000, noNaN: true })) });
     fc.assert(
       fc.property(s, fc.option(fc.record({ score: fc.double({ min: 0, max: 1, noNaN: true }), samples: fc.nat(500) })), fc.boolean(), (p, quality, breakerOpen) => {
         const production = stats({ ...p, errors: Math.min(p.errors, p.requests) });
         for (const component of ['llm', 'stt', 'tts', 'vision'] as const) {
-          const r = evaluateCriteria(defaultPlan(component).criteria, { production, mvp: stats(), quality, breakerOpen });
+          const r = evaluateCriteria(defaultPlan(component).criteria, { production, mvp: LLM_MVP, monthlyRequests: 200_000, quality, breakerOpen });
           if (r.verdict === 'GO') expect(r.criteria.every((c) => c.verdict === 'PASS')).toBe(true);
           if (breakerOpen) expect(r.verdict).toBe('NO-GO');
         }

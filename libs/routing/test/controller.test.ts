@@ -12,14 +12,14 @@ import {
   type RolloutPlan,
   type RolloutState,
 } from '../src/index.ts';
-import { HOUR, stats } from './fixtures.ts';
+import { HOUR, LLM_MVP, stats } from './fixtures.ts';
 
 const T0 = Date.UTC(2026, 0, 5);
 const plan: RolloutPlan = defaultPlan('llm', { autoPromote: true, rollbackAfterEvaluations: 3 });
 const at10: RolloutState = promote(plan, initialState(plan, T0), { actor: 'admin', reason: 'start', at: T0 }).state;
 
-const go: Evaluation = evaluateCriteria(plan.criteria, { production: stats(), mvp: stats(), quality: { score: 0.97, samples: 100 }, breakerOpen: false });
-const hold: Evaluation = evaluateCriteria(plan.criteria, { production: stats({ requests: 10 }), mvp: stats(), quality: null, breakerOpen: false });
+const go: Evaluation = evaluateCriteria(plan.criteria, { production: stats(), mvp: LLM_MVP, monthlyRequests: 200_000, quality: { score: 0.97, samples: 100 }, breakerOpen: false });
+const hold: Evaluation = evaluateCriteria(plan.criteria, { production: stats({ requests: 10 }), mvp: LLM_MVP, monthlyRequests: 200_000, quality: null, breakerOpen: false });
 const critical = evaluateAlerts(stats({ errors: 300 }), DEFAULT_THRESHOLDS, { component: 'llm', provider: 'groq' });
 const warningOnly = evaluateAlerts(stats({ p95Ms: 2500 }), DEFAULT_THRESHOLDS, { component: 'llm', provider: 'groq' }).filter((a) => a.severity === 'warning');
 
@@ -82,14 +82,14 @@ describe('decide', () => {
     // 10 requests, all failed: below the alerts' minimum volume and every criterion's minimum samples.
     const few = stats({ requests: 10, errors: 10, p95Ms: 5000 });
     const alerts = evaluateAlerts(few, plan.thresholds, { component: 'llm', provider: 'groq' });
-    const evaluation = evaluateCriteria(plan.criteria, { production: few, mvp: stats(), quality: null, breakerOpen: false });
+    const evaluation = evaluateCriteria(plan.criteria, { production: few, mvp: LLM_MVP, monthlyRequests: 200_000, quality: null, breakerOpen: false });
     expect(alerts).toEqual([]);
     expect(evaluation.verdict).toBe('HOLD');
     let streak = 0;
     for (let i = 0; i < 10; i++) {
       const d = decide({ plan, state: at10, analysis: { alerts, evaluation }, criticalStreak: streak, now: T0 + 49 * HOUR + i * 5000 });
       expect(d).toMatchObject({ action: 'hold', criticalStreak: 0 });
-      expect(d.reason).toMatch(/^HOLD: p95_latency INCONCLUSIVE, availability INCONCLUSIVE, quality INCONCLUSIVE$/);
+      expect(d.reason).toMatch(/^HOLD: p95_latency INCONCLUSIVE, availability INCONCLUSIVE, quality INCONCLUSIVE, cost_ratio INCONCLUSIVE, monthly_cost INCONCLUSIVE$/);
       streak = d.criticalStreak;
     }
   });
@@ -98,7 +98,7 @@ describe('decide', () => {
     // While the breaker is open no request reaches groq: its window is empty, which must not read "no data".
     const empty = stats({ requests: 0, errors: 0, p95Ms: null, p50Ms: null, p99Ms: null, avgMs: null, costPerRequestEur: null });
     const alerts = evaluateAlerts(empty, plan.thresholds, { component: 'llm', provider: 'groq', breakerOpen: true });
-    const evaluation = evaluateCriteria(plan.criteria, { production: empty, mvp: stats(), quality: { score: 0.97, samples: 100 }, breakerOpen: true });
+    const evaluation = evaluateCriteria(plan.criteria, { production: empty, mvp: LLM_MVP, monthlyRequests: 200_000, quality: { score: 0.97, samples: 100 }, breakerOpen: true });
     expect(evaluation.verdict).toBe('NO-GO');
     let streak = 0;
     const decisions = [];

@@ -2,20 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { breakEvenMonths, projectMonthlyCost, requestCost, savingsVsMvp, type CostModel, type MonthlyVolume } from '../src/index.ts';
 
 // The plan's inputs: a month of the reading app's traffic, the external providers' prices in their own
-// units, and the GPU VPS (160 € a month, 3 600 € one-time for the migration work).
+// units, and production as the GPU VPS (80 € a month) plus Groq's tokens for llm (3 600 € one-time).
 const model: CostModel = {
   prices: {
-    'openai-whisper': { unit: 'audio_second', eurPerUnit: 0.0001 }, // ≈ 0.006 € a minute
-    huggingface: { unit: 'token', eurPerUnit: 0.000001 }, // 1 € per million tokens
-    easyocr: { unit: 'image', eurPerUnit: 0.002 },
+    'openai-whisper': { unit: 'audio_second', eurPerUnit: 0.00015 }, // 0.009 € a minute
+    huggingface: { unit: 'request', eurPerUnit: 0.0005, freeRequestsPerMonth: 1000 },
+    easyocr: { unit: 'image', eurPerUnit: 0 }, // run by the school itself: 0 € in the plan
     'web-speech': { unit: 'request', eurPerUnit: 0 }, // spoken by the browser
+    groq: { unit: 'token', eurPerUnit: 0.0000008 }, // 0.80 € per million tokens
   },
-  vps: { monthlyCostEur: 160, oneTimeCostEur: 3600 },
+  vps: { monthlyCostEur: 80, oneTimeCostEur: 3600 },
 };
 
 const month = {
   stt: { requests: 400_000, usage: { audioSeconds: 1_200_000 } }, // 400 k words read aloud, 3 s each
-  llm: { requests: 200_000, usage: { tokens: 100_000_000 } }, // exercises and feedback, 500 tokens each
+  llm: { requests: 201_000, usage: { tokens: 100_000_000 } }, // exercises and feedback, about 500 tokens each
   vision: { requests: 30_000, usage: { images: 30_000 } },
   tts: { requests: 500_000, usage: { characters: 20_000_000 } },
 };
@@ -28,20 +29,25 @@ const mvp: MonthlyVolume[] = [
 ];
 const production: MonthlyVolume[] = [
   { provider: 'faster-whisper', ...month.stt },
-  { provider: 'vps-llm', ...month.llm },
+  { provider: 'groq', ...month.llm },
   { provider: 'trocr', ...month.vision },
   { provider: 'coqui', ...month.tts },
 ];
 
 describe('cost model', () => {
-  it("reproduces the plan's figures: MVP 280 €/month, production 160 €/month, break-even in 30 months", () => {
+  it("reproduces the plan's figures: MVP 280 €/month (100 + 180 + 0), production 80 + 80 = 160 €/month, break-even in 30 months", () => {
     const mvpCost = projectMonthlyCost(model, mvp);
-    expect(mvpCost.byProvider).toEqual({ 'openai-whisper': 120, huggingface: 100, easyocr: 60, 'web-speech': 0 });
+    expect(mvpCost.byProvider['openai-whisper']).toBeCloseTo(180, 9);
+    expect(mvpCost.byProvider.huggingface).toBeCloseTo(100, 9); // 201 000 requests, the first 1 000 free
+    expect(mvpCost.byProvider).toMatchObject({ easyocr: 0, 'web-speech': 0 });
     expect(mvpCost.totalEur).toBeCloseTo(280, 9);
     expect(mvpCost.fixedEur).toBe(0);
 
+    // Groq's tokens and the VPS, each counted once.
     const productionCost = projectMonthlyCost(model, production);
-    expect(productionCost).toMatchObject({ variableEur: 0, fixedEur: 160, totalEur: 160 });
+    expect(productionCost.variableEur).toBeCloseTo(80, 9);
+    expect(productionCost.fixedEur).toBe(80);
+    expect(productionCost.totalEur).toBeCloseTo(160, 9);
 
     const savings = savingsVsMvp(mvpCost.totalEur, productionCost.totalEur);
     expect(savings.monthlyEur).toBeCloseTo(120, 9);
@@ -49,17 +55,23 @@ describe('cost model', () => {
     expect(breakEvenMonths(model.vps.oneTimeCostEur, savings.monthlyEur)).toBeCloseTo(30, 9);
   });
 
+  it("bills no Hugging Face request within the month's free tier", () => {
+    expect(projectMonthlyCost(model, [{ provider: 'huggingface', requests: 800, usage: {} }]).totalEur).toBe(0);
+    expect(projectMonthlyCost(model, [{ provider: 'huggingface', requests: 3000, usage: {} }]).totalEur).toBeCloseTo(1, 9);
+  });
+
   it('prices one request in the provider unit', () => {
-    expect(requestCost(model, 'openai-whisper', { audioSeconds: 3 })).toBeCloseTo(0.0003, 12);
-    expect(requestCost(model, 'huggingface', { tokens: 500 })).toBeCloseTo(0.0005, 12);
-    expect(requestCost(model, 'easyocr', { images: 1 })).toBeCloseTo(0.002, 12);
-    expect(requestCost(model, 'groq')).toBe(0); // not priced in this model
+    expect(requestCost(model, 'openai-whisper', { audioSeconds: 3 })).toBeCloseTo(0.00045, 12);
+    expect(requestCost(model, 'huggingface')).toBeCloseTo(0.0005, 12); // the marginal request, past the free tier
+    expect(requestCost(model, 'groq', { tokens: 500 })).toBeCloseTo(0.0004, 12);
+    expect(requestCost(model, 'easyocr', { images: 1 })).toBe(0);
+    expect(requestCost(model, 'vps-llm')).toBe(0); // not priced, and no VPS volume given
   });
 
   it("charges self-hosted requests their share of the VPS when the volume is known", () => {
     expect(requestCost(model, 'faster-whisper', { audioSeconds: 3 })).toBe(0);
     const shared = { ...model, vpsMonthlyRequests: 1_130_000 };
-    expect(requestCost(shared, 'faster-whisper')).toBeCloseTo(160 / 1_130_000, 12);
+    expect(requestCost(shared, 'faster-whisper')).toBeCloseTo(80 / 1_130_000, 12);
     expect(requestCost(shared, 'web-speech')).toBe(0);
   });
 
@@ -68,8 +80,8 @@ describe('cost model', () => {
       ...model,
       prices: { ...model.prices, 'faster-whisper': { unit: 'request', eurPerUnit: 0 }, 'vps-llm': { unit: 'request', eurPerUnit: 0 }, trocr: { unit: 'request', eurPerUnit: 0 }, coqui: { unit: 'request', eurPerUnit: 0 } },
     };
-    expect(projectMonthlyCost(priced, production)).toMatchObject({ variableEur: 0, fixedEur: 160, totalEur: 160 });
-    expect(requestCost({ ...priced, vpsMonthlyRequests: 1_130_000 }, 'faster-whisper')).toBeCloseTo(160 / 1_130_000, 12);
+    expect(projectMonthlyCost(priced, production)).toMatchObject({ fixedEur: 80 });
+    expect(requestCost({ ...priced, vpsMonthlyRequests: 1_130_000 }, 'faster-whisper')).toBeCloseTo(80 / 1_130_000, 12);
     expect(requestCost(priced, 'faster-whisper')).toBe(0); // volume unknown: the VPS is a fixed cost, not per request
   });
 

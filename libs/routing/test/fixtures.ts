@@ -34,3 +34,6 @@ export function stats(parts: Partial<WindowStats> = {}): WindowStats {
     ...parts,
   };
 }
+
+/** The MVP's window for llm criteria: five times the production's cost per request (Hugging Face against Groq). */
+export const LLM_MVP: WindowStats = stats({ costPerRequestEur: 0.0005 });

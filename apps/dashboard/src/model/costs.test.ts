@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { breakEvenMonths, measureCosts, monthlySaving, PLAN, savingRatio, type MonthCostsView } from './costs.ts';
+import { costPlan, PLAN_PRICES, PLAN_VPS } from '@bascule/contracts';
+import { breakEvenMonths, measureCosts, measuredBreakEven, monthlySaving, PLAN, planFigures, savingRatio, versusBaseline, type MonthCostsView } from './costs.ts';
 import { normalizeCosts } from './normalize.ts';
 
 describe('plan cost model', () => {
@@ -76,5 +77,41 @@ describe('normalizeCosts', () => {
       byComponent: { stt: { costEur: 0.024, requests: 4 } },
     });
     expect(normalizeCosts({ error: { code: 'not_found' } })).toBeNull();
+  });
+});
+
+describe("the gateway's plan", () => {
+  const base = { month: '2026-12', monthStart: '2026-12-01T00:00:00.000Z', at: '2026-12-11T00:00:00.000Z', since: '2026-12-01T00:00:00.000Z', requests: 10, costEur: 60, components: [] };
+  const plan = costPlan({ prices: { ...PLAN_PRICES }, vps: { ...PLAN_VPS } }, [
+    { component: 'llm', mvp: 'huggingface', production: 'groq' },
+    { component: 'stt', mvp: 'openai-whisper', production: 'faster-whisper' },
+    { component: 'tts', mvp: 'web-speech', production: 'coqui' },
+    { component: 'vision', mvp: 'easyocr', production: 'trocr' },
+  ]);
+
+  it("shows the plan priced by the config, the one-time cost from the stack, and the plan's figures from its inputs", () => {
+    const view = normalizeCosts({ ...base, plan })!;
+    const figures = planFigures(view.plan);
+    expect(figures.mvpMonthly).toBeCloseTo(280, 9);
+    expect(figures.productionMonthly).toBeCloseTo(160, 9);
+    expect(figures.oneTime).toBe(3600);
+    expect(breakEvenMonths(figures)).toBeCloseTo(30, 9);
+    expect(view.plan!.years.map((y) => Math.round(y.netEur))).toEqual([-2160, 1440, 1440]);
+    expect(view.plan!.scale.map((s) => Math.round(s.savedMonthlyEur))).toEqual([120, 800, 3200]);
+  });
+
+  it('puts the measured month against the 280 € baseline', () => {
+    const view = normalizeCosts({ ...base, plan })!;
+    const projected = measureCosts(view).projectedMonth; // 60 € over 10 of 31 days
+    expect(projected).toBeCloseTo(186, 6);
+    expect(versusBaseline(projected, planFigures(view.plan).mvpMonthly)).toBeCloseTo(186 / 280, 6);
+    expect(measuredBreakEven(projected, planFigures(view.plan))).toBeCloseTo(3600 / 94, 6);
+    expect(versusBaseline(null, 280)).toBeNull();
+  });
+
+  it('falls back to the plan as published when the gateway sends none, or a malformed one', () => {
+    expect(normalizeCosts(base)!.plan).toBeUndefined();
+    expect(normalizeCosts({ ...base, plan: { baseline: { monthlyEur: 'lots' } } })!.plan).toBeUndefined();
+    expect(planFigures(undefined)).toEqual(PLAN);
   });
 });

@@ -1,26 +1,52 @@
 // The plan's cost model (through the migration engine's cost functions), and the measured costs beside it.
+// The gateway sends the plan priced by its own config (one-time cost from the stack); PLAN is the fallback.
+import type { CostPlan } from '@bascule/contracts';
 import { breakEvenMonths as engineBreakEven, savingsVsMvp } from '@bascule/routing';
 
-export interface CostPlan {
+export interface PlanFigures {
   mvpMonthly: number;
   productionMonthly: number;
   oneTime: number;
 }
 
-/** The plan's figures: MVP 280 €/month, production 160 €/month, 3 600 € one-time. */
-export const PLAN: CostPlan = { mvpMonthly: 280, productionMonthly: 160, oneTime: 3600 };
+/** The plan's figures: MVP 280 €/month, production 160 €/month, 3 600 € one-time (a gateway that sends no plan). */
+export const PLAN: PlanFigures = { mvpMonthly: 280, productionMonthly: 160, oneTime: 3600 };
 
-export function monthlySaving(plan: CostPlan): number {
+/** The figures the page shows: the gateway's plan (priced by its config) when it sends one, else PLAN. */
+export function planFigures(plan: CostPlan | undefined): PlanFigures {
+  return plan ? { mvpMonthly: plan.baseline.monthlyEur, productionMonthly: plan.production.monthlyEur, oneTime: plan.oneTimeEur } : PLAN;
+}
+
+/** The gateway's `plan`, when it has the figures the page reads (an older gateway sends none). */
+export function readCostPlan(raw: unknown): CostPlan | undefined {
+  const p = raw as Partial<CostPlan> | null;
+  const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  const ok = p !== null && typeof p === 'object' && num(p.baseline?.monthlyEur) && num(p.production?.monthlyEur) && num(p.oneTimeEur) && Array.isArray(p.years) && Array.isArray(p.scale) && typeof p.published === 'object';
+  return ok ? (p as CostPlan) : undefined;
+}
+
+/** A month's cost as a share of the all-MVP baseline (0.66: 66 % of it, 34 % saved); null without both. */
+export function versusBaseline(monthEur: number | null, baselineEur: number): number | null {
+  return monthEur === null || baselineEur <= 0 ? null : monthEur / baselineEur;
+}
+
+/** Break-even of the one-time cost at the measured month's saving against the baseline; null if it saves nothing. */
+export function measuredBreakEven(monthEur: number | null, plan: PlanFigures): number | null {
+  if (monthEur === null) return null;
+  return breakEvenMonths({ ...plan, productionMonthly: monthEur });
+}
+
+export function monthlySaving(plan: PlanFigures): number {
   return savingsVsMvp(plan.mvpMonthly, plan.productionMonthly).monthlyEur;
 }
 
 /** Months until the one-time cost is paid back by the monthly saving (30 for the plan); null if never. */
-export function breakEvenMonths(plan: CostPlan): number | null {
+export function breakEvenMonths(plan: PlanFigures): number | null {
   const months = engineBreakEven(plan.oneTime, monthlySaving(plan));
   return Number.isFinite(months) ? months : null;
 }
 
-export function savingRatio(plan: CostPlan): number {
+export function savingRatio(plan: PlanFigures): number {
   return savingsVsMvp(plan.mvpMonthly, plan.productionMonthly).ratio;
 }
 
@@ -35,6 +61,8 @@ export interface MonthCostsView {
   costEur: number;
   requests: number;
   byComponent: Record<string, { costEur: number; requests: number }>;
+  /** The plan priced by the gateway's config: baseline, production, one-time cost, return, scale. */
+  plan?: CostPlan;
 }
 
 export interface MeasuredCosts {

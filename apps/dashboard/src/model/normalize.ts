@@ -1,6 +1,6 @@
 // Admin API payloads → view models (see types.ts). Pure functions, tested in normalize.test.ts.
 import { isRollup, rollupsToPoints } from './rollups.ts';
-import type { MonthCostsView } from './costs.ts';
+import { readCostPlan, type MonthCostsView } from './costs.ts';
 import { isObject, readArray, readNumber, readObject, readString, type Json } from './read.ts';
 import type {
   AlertView,
@@ -298,5 +298,7 @@ export function normalizeCosts(raw: unknown): MonthCostsView | null {
     const component = readString(line, 'component');
     if (component) byComponent[component] = { costEur: readNumber(line, 'costEur') ?? 0, requests: readNumber(line, 'requests') ?? 0 };
   }
-  return { month, monthStart, at, since: toEpochMs(isObject(raw) ? raw.since : null), costEur: readNumber(raw, 'costEur') ?? 0, requests: readNumber(raw, 'requests') ?? 0, byComponent };
+  const costPlan = readCostPlan(isObject(raw) ? raw.plan : null);
+  const plan = costPlan ? { plan: costPlan } : {};
+  return { month, monthStart, at, since: toEpochMs(isObject(raw) ? raw.since : null), costEur: readNumber(raw, 'costEur') ?? 0, requests: readNumber(raw, 'requests') ?? 0, byComponent, ...plan };
 }

@@ -1,7 +1,8 @@
 // The admin API of the design, under /admin/v1: components, weight, promote / rollback / resume,
 // criteria, history, costs, quality results, the audit log and the event stream. Bearer admin token on every route.
 import { COMPONENTS, GateError, TransitionError, type Component } from '@bascule/routing';
-import { ActionRequestSchema, PROVIDERS_BY_COMPONENT, QualityResultRequestSchema, WeightRequestSchema, type GatewayConfig } from '@bascule/contracts';
+import { ActionRequestSchema, PROVIDERS_BY_COMPONENT, QualityResultRequestSchema, WeightRequestSchema, type CostPlan, type GatewayConfig } from '@bascule/contracts';
+import { testNotification } from '../notify/index.ts';
 import { historyRange } from './history.ts';
 import { monthParam } from './month.ts';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
@@ -22,6 +23,8 @@ export interface AdminApiOptions {
   /** Where the Access certificates are fetched from (tests); default the team domain's. */
   access?: AccessOptions;
   stream?: Partial<StreamOptions>;
+  /** The plan's month priced by the config: sent with every month's costs. */
+  costPlan?: CostPlan;
 }
 
 const ACTIONS = ['promote', 'rollback', 'resume'] as const;
@@ -121,7 +124,13 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
         return reply.code(201).send(result);
       });
 
-      admin.get('/costs', async (request) => runtime.costs(monthParam((request.query as Record<string, unknown>).month)));
+      admin.get('/costs', async (request) => ({ ...runtime.costs(monthParam((request.query as Record<string, unknown>).month)), ...(options.costPlan ? { plan: options.costPlan } : {}) }));
+
+      // A message to every channel now, whatever its routing, with how each went (`bascule notify test`).
+      admin.post('/notifications/test', async () => {
+        const channels = await runtime.notifications.test(testNotification(Date.now(), 'an operator'));
+        return { channels };
+      });
 
       admin.get('/events', async (request) => {
         const q = request.query as Record<string, string | undefined>;

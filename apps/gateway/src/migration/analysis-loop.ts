@@ -1,5 +1,5 @@
 // The analysis loop (Flagger's scheduler): every `intervalMs`, for each component, evaluate the windows,
-// track the alerts, decide, and commit what the engine decided (automatic rollback with a webhook;
+// track the alerts, decide, and commit what the engine decided (automatic rollback, notified to a person;
 // promotion only when the plan enables it). Only the replica holding the lease runs it, and its commits are
 // fenced with the lease ticket. Tests call `tick(now)`.
 import { applyDecision, decide, type Clock, type RolloutPlan } from '@bascule/routing';
@@ -8,7 +8,6 @@ import type { Notifier } from './notify.ts';
 import type { RoutingRuntime } from './runtime.ts';
 import type { Snapshots } from './snapshots.ts';
 import type { Transitions } from './transitions.ts';
-import { iso } from './views.ts';
 
 export interface AnalysisLoopOptions {
   store: GatewayStore;
@@ -65,8 +64,9 @@ export class AnalysisLoop {
 
   private async analyse(plan: RolloutPlan, now: number): Promise<void> {
     const component = plan.component;
-    const { analysis, alerts } = await this.o.snapshots.observe(plan, now);
+    const { analysis, alerts, fired, previous } = await this.o.snapshots.observe(plan, now);
     const state = this.o.runtime.state(component);
+    this.o.notifier.evaluated({ plan, state, fired, evaluation: analysis.evaluation, previous, now });
     const decision = decide({ plan, state, analysis: { alerts, evaluation: analysis.evaluation }, criticalStreak: analysis.criticalStreak, streakAnalysisStartedAt: analysis.streakAnalysisStartedAt, now });
     analysis.criticalStreak = decision.criticalStreak;
     analysis.streakAnalysisStartedAt = decision.analysisStartedAt;
@@ -88,16 +88,7 @@ export class AnalysisLoop {
     this.o.log.info({ component, action: decision.action, reason: decision.reason }, 'analysis applied a decision');
     if (decision.action === 'rollback') {
       this.o.snapshots.analyses.get(component)!.criticalStreak = 0;
-      this.o.notifier.rollback({
-        type: 'bascule.rollback',
-        component,
-        provider: plan.productionProvider,
-        reason: decision.reason,
-        at: iso(now),
-        from: event.from,
-        to: event.to,
-        eventId: String(event.id),
-      });
+      this.o.notifier.rollback({ component, provider: plan.productionProvider, reason: decision.reason, at: now, event });
     }
   }
 }

@@ -35,7 +35,7 @@ import { Snapshots } from './snapshots.ts';
 import { Transitions } from './transitions.ts';
 import { Views, eventView } from './views.ts';
 import type { ComponentSummary, CriteriaResponse, MetricsStreamPayload, QualityResult } from './view-types.ts';
-import { createWebhookNotifier, type WebhookLogger } from './webhook.ts';
+import { Notifier as Channels, webhookSink, type NotifierLogger } from '../notify/index.ts';
 import { WindowReader } from './windows.ts';
 
 export type { RuntimeChange };
@@ -63,15 +63,31 @@ export interface MigrationsOptions {
   breaker?: Partial<Omit<BreakerOptions, 'onStateChange'>>;
   /** Active students' window and bound (default 5 min, 20 000 per component). */
   activeStudents?: Partial<ActiveStudentsOptions>;
+  /** Where notifications go (config `notifications`); sent only from the analysis loop. */
+  channels?: Channels;
+  /** Without channels: a generic JSON webhook for rollbacks, tried once. */
   webhook?: { url?: string; timeoutMs: number };
   /** The lease ticket the analysis loop's commits are fenced with (default none: one process). */
   fence?: () => Fence | undefined;
   /** A provider's hosts' health for the component views (adapters/hosts.ts); absent: no `hosts`. */
   hostHealth?: (provider: ProviderId) => HostHealth[] | undefined;
-  log?: WebhookLogger & { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  log?: NotifierLogger & { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
 const silentLog = { info() {}, warn() {}, error() {} };
+
+/** The legacy setting: rollbacks as generic JSON to one URL, tried once. */
+function webhookOnly(webhook: MigrationsOptions['webhook'], log: NotifierLogger): Channels {
+  const url = webhook?.url;
+  return new Channels({
+    routes: url === undefined ? [] : [{ sink: webhookSink('webhook', url), minSeverity: 'info', events: ['rollback'] }],
+    timeoutMs: webhook?.timeoutMs ?? 3_000,
+    retries: 0,
+    backoffMs: 1,
+    criticalDebounceMs: 0,
+    log,
+  });
+}
 
 export class Migrations implements MigrationRuntime, StateSyncTarget {
   readonly windowMs: number;
@@ -104,7 +120,7 @@ export class Migrations implements MigrationRuntime, StateSyncTarget {
     this.routing = new RoutingRuntime(options.plans, breakers, this.rollups, new ActiveStudents(options.activeStudents), this.clock);
     this.flusher = new RollupFlusher(this.store, this.rollups, options.flushIntervalMs ?? 1_000, log);
     this.feed = new ChangeFeed(log);
-    this.notifier = new Notifier(this.feed, createWebhookNotifier(options.webhook?.url, options.webhook?.timeoutMs ?? 3_000, log));
+    this.notifier = new Notifier(this.feed, options.channels ?? webhookOnly(options.webhook, log));
     const windows = new WindowReader(this.store, this.routing, {
       windowMs: this.windowMs,
       qualityWindowMs: options.qualityWindowMs ?? 7 * 24 * 3_600_000,
@@ -189,7 +205,12 @@ export class Migrations implements MigrationRuntime, StateSyncTarget {
     return this.loop.started;
   }
 
-  /** Stops both loops, writes the last rollups, waits for webhooks in flight. */
+  /** The channels, for `bascule notify test` (through the admin API). */
+  get notifications(): Channels {
+    return this.notifier.channels;
+  }
+
+  /** Stops both loops, writes the last rollups, waits for notifications in flight. */
   async stop(): Promise<void> {
     await this.loop.stop();
     this.flusher.stop();

@@ -5,12 +5,12 @@ import { requestCost, type Component, type CostModel, type ProviderId, type Usag
 
 /**
  * What one request of the reading app typically consumes, in each provider's billing units: an exercise or
- * feedback of a few hundred tokens, a child reading a sentence (about 5 s of audio), a sentence read aloud,
- * one handwritten letter.
+ * feedback of a few hundred tokens, a child reading a word aloud (3 s of audio, as the plan counts), a
+ * sentence read aloud, one handwritten letter.
  */
 export const TYPICAL_USAGE: Readonly<Record<Component, Usage>> = {
   llm: { tokens: 600 },
-  stt: { audioSeconds: 5 },
+  stt: { audioSeconds: 3 },
   tts: { characters: 80 },
   vision: { images: 1 },
 };

@@ -1,26 +1,35 @@
-// Who hears of what the runtime does: the change feed (this gateway's admin streams) and, for automatic
-// rollbacks, the webhook (Flagger's events.go calling its notifier). One place, so the loop and the admin
-// actions say what happened and not to whom.
-import type { Component, TrackedAlert } from '@bascule/routing';
+// Who hears of what the runtime does: the change feed (this gateway's admin streams) and, for what a person
+// must know, the notification channels (Flagger's events.go calling its notifier). One place, so the loop
+// and the admin actions say what happened and not to whom. The channels are told only from the analysis
+// loop, which one gateway runs (the lease holder): replicas never repeat a notification.
+import type { Component, Evaluation, ProviderId, RolloutPlan, RolloutState, TrackedAlert } from '@bascule/routing';
 import type { ChangeFeed } from '../coordination/feed.ts';
+import { alertNotification, noGoNotification, qualityNotification, rollbackNotification, type Notifier as Channels } from '../notify/index.ts';
 import type { StoredAuditEvent } from '../store/index.ts';
-import type { WebhookNotifier } from './webhook.ts';
 
 export interface RollbackNotice {
-  type: 'bascule.rollback';
   component: Component;
-  provider: string;
+  provider: ProviderId;
   reason: string;
-  at: string;
-  from: StoredAuditEvent['from'];
-  to: StoredAuditEvent['to'];
-  eventId: string;
+  at: number;
+  event: StoredAuditEvent;
+}
+
+/** One evaluation, as the analysis loop saw it: what fired since the previous one, and the verdicts. */
+export interface EvaluationNotice {
+  plan: RolloutPlan;
+  state: RolloutState;
+  fired: readonly TrackedAlert[];
+  evaluation: Evaluation;
+  previous: Evaluation | undefined;
+  now: number;
 }
 
 export class Notifier {
   constructor(
     readonly feed: ChangeFeed,
-    private readonly webhook: WebhookNotifier,
+    /** The channels of the config's `notifications` (and its legacy `webhook`). */
+    readonly channels: Channels,
   ) {}
 
   /** A transition committed (here or, through the state sync, on another replica). */
@@ -37,11 +46,27 @@ export class Notifier {
     this.feed.emit({ type: 'alert', component, state, alert });
   }
 
-  rollback(notice: RollbackNotice): void {
-    this.webhook.notify(notice);
+  rollback(n: RollbackNotice): void {
+    this.channels.notify(rollbackNotification({ component: n.component, provider: n.provider, reason: n.reason, at: n.at, from: n.event.from, to: n.event.to, eventId: String(n.event.id) }));
+  }
+
+  /** What a person must hear of an evaluation: critical alerts as they fire, a new NO-GO in migration, a new quality failure. */
+  evaluated(o: EvaluationNotice): void {
+    const component = o.plan.component;
+    for (const alert of o.fired) if (alert.severity === 'critical') this.channels.notify(alertNotification(alert, o.now));
+    if (o.state.status === 'migrating' && o.evaluation.verdict === 'NO-GO' && o.previous?.verdict !== 'NO-GO') {
+      const failed = o.evaluation.criteria.filter((c) => c.verdict === 'FAIL');
+      this.channels.notify(noGoNotification({ component, provider: o.plan.productionProvider, weight: o.state.weight, failed, at: o.now }));
+    }
+    const failedBefore = new Set(o.previous?.criteria.filter((c) => c.verdict === 'FAIL').map((c) => c.id) ?? []);
+    for (const c of o.evaluation.criteria) {
+      if ((c.id === 'quality' || c.id === 'accuracy') && c.verdict === 'FAIL' && !failedBefore.has(c.id)) {
+        this.channels.notify(qualityNotification({ component, provider: o.plan.productionProvider, criterion: c, at: o.now }));
+      }
+    }
   }
 
   settled(): Promise<void> {
-    return this.webhook.settled();
+    return this.channels.settled();
   }
 }

@@ -23,6 +23,16 @@ export interface Analysis {
   breakers: { production: BreakerState; mvp: BreakerState };
 }
 
+export interface Observation {
+  analysis: Analysis;
+  /** The alerts of this evaluation (what the engine decides on). */
+  alerts: Alert[];
+  /** Alerts that fired since the previous snapshot. */
+  fired: readonly TrackedAlert[];
+  /** The previous snapshot's verdicts, if any. */
+  previous: Evaluation | undefined;
+}
+
 export class Snapshots {
   readonly analyses = new Map<Component, Analysis>();
   /** The criteria's verdicts over time (in memory, see criteria-history.ts). */
@@ -36,7 +46,7 @@ export class Snapshots {
   ) {}
 
   /** Takes a component's snapshot now; alerts are tracked from the previous one (fired, resolved). */
-  async observe(plan: RolloutPlan, now: number): Promise<{ analysis: Analysis; alerts: Alert[] }> {
+  async observe(plan: RolloutPlan, now: number): Promise<Observation> {
     const component = plan.component;
     // Alerts (and so rollback) react to the short window, from the start of the current analysis on (a
     // resume starts a fresh one); the GO/NO-GO criteria judge the whole step.
@@ -70,7 +80,7 @@ export class Snapshots {
     for (const alert of tracked.resolved) this.notifier.alert(component, 'resolved', alert);
     // The stream then sends the whole new snapshot: a page shows the alerts with the figures they came from.
     if (tracked.fired.length > 0 || tracked.resolved.length > 0) this.notifier.transition(null, component);
-    return { analysis, alerts };
+    return { analysis, alerts, fired: tracked.fired, previous: previous?.evaluation };
   }
 
   /** The last snapshot while it is recent, or one taken now. */

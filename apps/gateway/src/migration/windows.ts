@@ -13,12 +13,14 @@ import {
   type CostModel,
   type Evaluation,
   type MinuteRollup,
+  type ProviderId,
   type QualityMeasure,
   type RolloutPlan,
   type RolloutState,
   type Usage,
   type WindowStats,
 } from '@bascule/routing';
+import { PLAN_MONTH } from '@bascule/contracts';
 import { StoreUnavailableError, type GatewayStore } from '../store/index.ts';
 import { mvpCostPerRequest } from './mvp-cost.ts';
 import type { RoutingRuntime } from './runtime.ts';
@@ -95,6 +97,8 @@ export class WindowReader {
       production: w.production,
       mvp: w.mvp,
       quality: await this.quality(plan, now),
+      mvpQuality: await this.quality(plan, now, plan.mvpProvider),
+      monthlyRequests: PLAN_MONTH[plan.component].requests,
       breakerOpen: w.breakerOpen,
       ...(mvpCostPerRequestEur === null ? {} : { mvpCostPerRequestEur }),
     });
@@ -127,9 +131,9 @@ export class WindowReader {
     return mergeRollups([...stored, ...unflushed]);
   }
 
-  /** Sample-weighted mean of the recent quality results of the production provider. */
-  private async quality(plan: RolloutPlan, now: number): Promise<QualityMeasure | null> {
-    const results = await this.store.qualitySince(plan.component, plan.productionProvider, now - this.options.qualityWindowMs);
+  /** Sample-weighted mean of the recent quality results of a provider (the production one by default). */
+  private async quality(plan: RolloutPlan, now: number, provider: ProviderId = plan.productionProvider): Promise<QualityMeasure | null> {
+    const results = await this.store.qualitySince(plan.component, provider, now - this.options.qualityWindowMs);
     const samples = results.reduce((s, r) => s + r.samples, 0);
     if (samples === 0) return null;
     return { score: results.reduce((s, r) => s + r.score * r.samples, 0) / samples, samples };
