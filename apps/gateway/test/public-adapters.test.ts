@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { costModelFromConfig, PLAN_MONTHLY_REQUESTS, TrocrAnalyzeFieldsSchema, TtsSynthesizeRequestSchema, WhisperTranscribeFieldsSchema } from '@bascule/contracts';
+import { costModelFromConfig, PLAN_MONTHLY_REQUESTS, SERVICE_DEADLINE_HEADER, TrocrAnalyzeFieldsSchema, TtsSynthesizeRequestSchema, WhisperTranscribeFieldsSchema } from '@bascule/contracts';
 import { classifyFailure, requestCost } from '@bascule/routing';
 import { encodeToneWav, handwrittenPng, spokenWav, startLab, type Lab } from '@bascule/lab';
 import {
@@ -137,6 +137,27 @@ describe('coqui (tts image contract)', () => {
   it('a body that is not a WAV is refused', async () => {
     scripted.answer = { status: 200, contentType: 'audio/wav', body: 'oops' };
     await expect(createCoquiAdapter(settings('coqui', scripted.baseUrl)).synthesize({ text: 'a', voice: 'x', speed: 1 }, ctx)).rejects.toBeInstanceOf(UpstreamProtocolError);
+  });
+});
+
+describe('the images\' deadline', () => {
+  // The images drop work whose caller has given up: each self-hosted call says how long it may take.
+  const deadline = () => scripted.received.at(-1)!.headers[SERVICE_DEADLINE_HEADER.toLowerCase()];
+  const within = { timeoutMs: 1_234 };
+
+  it('faster-whisper, coqui and trocr are told the attempt\'s time left; EasyOCR, a paid API, is not', async () => {
+    scripted.answer = { status: 200, contentType: 'application/json', body: fixtures('whisper', 'transcribe.response.valid.two')[0]!.body };
+    await createFasterWhisperAdapter(settings('faster-whisper', scripted.baseUrl)).transcribe(audio, within);
+    expect(deadline()).toBe('1234');
+    scripted.answer = { status: 200, contentType: 'audio/wav', body: wav2s };
+    await createCoquiAdapter(settings('coqui', scripted.baseUrl, { timeoutMs: 900 })).synthesize({ text: 'maison', voice: 'default', speed: 1 }, within);
+    expect(deadline()).toBe('900'); // the provider's own timeout is the tighter
+    scripted.answer = { status: 200, contentType: 'application/json', body: fixtures('trocr', 'analyze_writing.response.valid')[0]!.body };
+    await createTrocrAdapter(settings('trocr', scripted.baseUrl)).analyze(image, within);
+    expect(deadline()).toBe('1234');
+    scripted.answer = { status: 500, contentType: 'application/json', body: '{}' };
+    await createEasyOcrAdapter(settings('easyocr', scripted.baseUrl)).analyze(image, within).catch(() => undefined);
+    expect(deadline()).toBeUndefined();
   });
 });
 

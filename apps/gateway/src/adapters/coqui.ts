@@ -5,6 +5,7 @@ import { onHost, poolOf } from './hosts.ts';
 import { bearer, callUpstream, readBody, UPSTREAM_BODY_LIMITS, UpstreamProtocolError } from './http.ts';
 import { wavDurationSeconds } from './wav.ts';
 import type { ProviderSettings, SpeechAdapter } from './types.ts';
+import { deadlineHeader } from './deadline.ts';
 
 /** The tts image's default French voice (the plan's, gpu-images/tts). */
 export const DEFAULT_VOICE = TTS_DEFAULT_VOICE;
@@ -39,7 +40,7 @@ export function createCoquiAdapter(settings: ProviderSettings): SpeechAdapter {
       // The host's call lasts until the WAV is read: that is what its outstanding count balances.
       const wav = await onHost(hosts, ctx.signal, async (host) => {
         const url = host.url('/synthesize');
-        const response = await callUpstream({ method: 'POST', url, dispatcher: host.agent, headers, body, timeoutMs, signal: ctx.signal });
+        const response = await callUpstream({ method: 'POST', url, dispatcher: host.agent, headers: { ...headers, ...deadlineHeader(timeoutMs) }, body, timeoutMs, signal: ctx.signal });
         try {
           return await readBody(response.body, UPSTREAM_BODY_LIMITS.audio, url);
         } finally {

@@ -5,6 +5,7 @@ import { onHost, poolOf } from './hosts.ts';
 import { callJson, FormData, UpstreamProtocolError } from './http.ts';
 import { wavDurationSeconds } from './wav.ts';
 import type { ProviderSettings, TranscribeAdapter } from './types.ts';
+import { deadlineHeader } from './deadline.ts';
 
 export function createFasterWhisperAdapter(settings: ProviderSettings): TranscribeAdapter {
   const hosts = poolOf(settings);
@@ -17,7 +18,7 @@ export function createFasterWhisperAdapter(settings: ProviderSettings): Transcri
       form.append('language', input.language);
       if (input.prompt) form.append('initial_prompt', input.prompt);
       const timeoutMs = Math.min(ctx.timeoutMs, settings.timeoutMs);
-      const raw = await onHost(hosts, ctx.signal, (host) => callJson<unknown>({ method: 'POST', url: host.url('/transcribe'), dispatcher: host.agent, body: form, timeoutMs, signal: ctx.signal }));
+      const raw = await onHost(hosts, ctx.signal, (host) => callJson<unknown>({ method: 'POST', url: host.url('/transcribe'), dispatcher: host.agent, headers: deadlineHeader(timeoutMs), body: form, timeoutMs, signal: ctx.signal }));
       const parsed = WhisperTranscribeResponseSchema.safeParse(raw);
       if (!parsed.success) throw new UpstreamProtocolError(`faster-whisper: not a /transcribe response (${parsed.error.issues[0]?.message})`);
       const { text, language, segments, confidence } = parsed.data;

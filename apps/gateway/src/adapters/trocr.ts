@@ -5,6 +5,7 @@ import { poolOf } from './hosts.ts';
 import { UpstreamProtocolError } from './http.ts';
 import { postImage } from './image-upload.ts';
 import type { HandwritingAdapter, ProviderSettings } from './types.ts';
+import { deadlineHeader } from './deadline.ts';
 
 export function createTrocrAdapter(settings: ProviderSettings): HandwritingAdapter {
   const hosts = poolOf(settings);
@@ -12,7 +13,7 @@ export function createTrocrAdapter(settings: ProviderSettings): HandwritingAdapt
     kind: 'handwriting',
     provider: settings.id,
     async analyze(input, ctx) {
-      const raw = await postImage(hosts, '/analyze_writing', input, { target_letter: input.target }, settings, ctx);
+      const raw = await postImage(hosts, '/analyze_writing', input, { target_letter: input.target }, settings, ctx, deadlineHeader);
       const parsed = TrocrAnalyzeResponseSchema.safeParse(raw);
       if (!parsed.success) throw new UpstreamProtocolError(`trocr: not an /analyze_writing response (${parsed.error.issues[0]?.message})`);
       const { letters, analysis } = parsed.data;
