@@ -451,8 +451,12 @@ describe('what the workflows do', () => {
     expect(affected?.run).toMatch(/\blint\b.*\btypecheck\b|\btypecheck\b.*\blint\b/);
     expect(all.find((s) => s.uses?.startsWith('actions/checkout@'))?.with?.['fetch-depth']).toBe(0);
     expect(all.some((s) => s.uses?.startsWith('nrwl/nx-set-shas@'))).toBe(true);
-    // The image tests and the shellcheck test run there too: their Debian packages are installed.
-    expect(all.map((s) => s.run ?? '').join('\n')).toMatch(/shellcheck[\s\S]*python3-pytest/);
+    // The image tests and the shellcheck test run there too: their Debian packages and the images' venv
+    // (built from the hashed lock) are installed first.
+    const runs = all.map((s) => s.run ?? '').join('\n');
+    expect(runs).toMatch(/apt-get install[^\n]*shellcheck[^\n]*espeak-ng/);
+    expect(runs.indexOf('gpu-images/scripts/make-venv.sh')).toBeGreaterThan(-1);
+    expect(runs.indexOf('gpu-images/scripts/make-venv.sh')).toBeLessThan(runs.indexOf('nx affected'));
   });
 
   it.each(['infra-preview.yml', 'infra-main.yml'])('documents every secret and variable %s reads in the first-time setup runbook', (file) => {

@@ -66,7 +66,7 @@ describe('bascule against a gateway', () => {
     const overridden = await cli(['--json', 'rollout', 'stt', '--to', '50', '--reason', 'half the class', '--override', 'the school trip starts Monday'], { env });
     expect(overridden.code).toBe(EXIT.OK);
     expect(JSON.parse(overridden.stdout)).toMatchObject({ component: 'stt', weight: 50 });
-    const [event] = gateway.gateway.runtime.events({ limit: 1 });
+    const [event] = await gateway.gateway.runtime.events({ limit: 1 });
     expect(event!.reason).toMatch(/the school trip starts Monday/);
   });
 

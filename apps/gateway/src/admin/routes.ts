@@ -124,7 +124,7 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
         return reply.code(201).send(result);
       });
 
-      admin.get('/costs', async (request) => ({ ...runtime.costs(monthParam((request.query as Record<string, unknown>).month)), ...(options.costPlan ? { plan: options.costPlan } : {}) }));
+      admin.get('/costs', async (request) => ({ ...(await runtime.costs(monthParam((request.query as Record<string, unknown>).month))), ...(options.costPlan ? { plan: options.costPlan } : {}) }));
 
       // A message to every channel now, whatever its routing, with how each went (`bascule notify test`).
       admin.post('/notifications/test', async () => {
