@@ -58,6 +58,18 @@ async function waitForHealth(url: string, output: () => string): Promise<Respons
 }
 
 describe("the gateway's Dockerfile", () => {
+  it('builds every stage on a base pinned by digest (a tag can be pushed again with other contents)', () => {
+    const args = new Map([...DOCKERFILE.matchAll(/^ARG\s+(\w+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+    const stages = new Set<string>();
+    const bases = [...DOCKERFILE.matchAll(/^FROM\s+(\S+)(?:\s+AS\s+(\S+))?$/gim)].map((m) => {
+      const base = m[1]!.replace(/^\$\{(\w+)\}$/, (_all, name: string) => args.get(name) ?? '');
+      if (m[2]) stages.add(m[2].toLowerCase());
+      return base;
+    });
+    expect(bases.length).toBeGreaterThanOrEqual(3);
+    for (const base of bases.filter((b) => !stages.has(b.toLowerCase()))) expect(base).toMatch(/^[\w./-]+:[\w.-]+@sha256:[0-9a-f]{64}$/);
+  });
+
   it('copies the package.json of every workspace before npm ci (npm ci refuses a lockfile naming a missing one)', () => {
     for (const folder of workspaces) expect(DOCKERFILE, folder).toContain(`COPY ${folder}/package.json ${folder}/`);
   });

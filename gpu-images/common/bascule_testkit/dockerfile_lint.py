@@ -2,7 +2,7 @@
 
 | rule   | what it checks                                               | hadolint equivalent |
 |--------|--------------------------------------------------------------|---------------------|
-| BAS001 | every FROM names a pinned tag or a digest                    | DL3006              |
+| BAS001 | every FROM pins its base image by digest (a tag can move)    | DL3006              |
 | BAS002 | no `latest` tag anywhere                                     | DL3007              |
 | BAS003 | the final stage ends with a non-root USER                    | DL3002              |
 | BAS004 | the final stage has a HEALTHCHECK (and not HEALTHCHECK NONE) | -                   |
@@ -106,8 +106,8 @@ def lint(text: str, target: Optional[str] = None) -> List[Finding]:
                 name = image.split("@")[0]
                 has_digest = "@sha256:" in image
                 tag = name.rsplit(":", 1)[1] if ":" in name.rsplit("/", 1)[-1] else None
-                if not tag and not has_digest:
-                    found.append(Finding("BAS001", line, f"FROM {image}: pin the base image by tag or digest"))
+                if not has_digest:
+                    found.append(Finding("BAS001", line, f"FROM {image}: pin the base image by digest (image:tag@sha256:...)"))
                 if tag == "latest":
                     found.append(Finding("BAS002", line, f"FROM {image}: do not use the latest tag"))
             if alias:

@@ -3,9 +3,9 @@ from bascule_testkit.dockerfile_lint import instructions, lint
 
 GOOD = """\
 # syntax=docker/dockerfile:1
-FROM python:3.11.9-slim AS build
+FROM python:3.11.9-slim@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa AS build
 RUN pip install --no-cache-dir -r requirements.txt
-FROM nvidia/cuda:12.3.2-cudnn9-runtime-ubuntu22.04
+FROM nvidia/cuda:12.3.2-cudnn9-runtime-ubuntu22.04@sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
 COPY --from=build /opt/venv /opt/venv
 RUN useradd --uid 10001 app \\
     && mkdir /models
@@ -43,11 +43,13 @@ def test_each_rule_alone():
     assert rules(GOOD.replace("USER app\n", "")) == ["BAS003"]
     assert rules(GOOD.replace('HEALTHCHECK --interval=30s CMD python3 -c "print(1)"', "HEALTHCHECK NONE")) == ["BAS004"]
     assert rules(GOOD + "ADD http://example.org/x.tgz /tmp/\n") == ["BAS005"]
-    assert rules(GOOD.replace("nvidia/cuda:12.3.2-cudnn9-runtime-ubuntu22.04", "nvidia/cuda")) == ["BAS001"]
+    assert rules(GOOD.replace("nvidia/cuda:12.3.2-cudnn9-runtime-ubuntu22.04@sha256:" + "b" * 64, "nvidia/cuda")) == ["BAS001"]
+    # A tag alone can be pushed again with other contents: only a digest pins the base.
+    assert rules(GOOD.replace("@sha256:" + "b" * 64, "")) == ["BAS001"]
 
 
 def test_a_user_or_healthcheck_in_an_earlier_stage_does_not_count():
-    text = "FROM a:1 AS x\nUSER app\nHEALTHCHECK CMD true\nFROM b:2\n"
+    text = "FROM a:1@sha256:" + "a" * 64 + " AS x\nUSER app\nHEALTHCHECK CMD true\nFROM b:2@sha256:" + "b" * 64 + "\n"
     assert rules(text) == ["BAS003", "BAS004"]
 
 
@@ -62,7 +64,7 @@ def test_continuations_and_comments_are_joined():
 
 
 SHARED = """\
-FROM python:3.11.10-slim-bookworm AS base
+FROM python:3.11.10-slim-bookworm@sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc AS base
 RUN useradd --uid 10001 bascule
 FROM base AS runtime
 USER bascule
