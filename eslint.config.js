@@ -58,7 +58,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', '**/test/**/*.ts', '**/bench/**/*.ts', '**/scripts/**/*.ts'],
+    // Tests, benches and scripts run the apps themselves (tests/system is a whole project of that kind).
+    files: ['**/*.test.ts', '**/test/**/*.ts', '**/bench/**/*.ts', '**/scripts/**/*.ts', 'tests/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
 );

@@ -14,6 +14,7 @@ export class LatencyTracker {
   private sinceSort = 0;
   private cached: number | null = null;
   private lagging = false;
+  private overtakenInARow = 0;
 
   constructor(
     size = 256,
@@ -28,6 +29,7 @@ export class LatencyTracker {
   observe(latencyMs: number): void {
     if (!(latencyMs >= 0) || !Number.isFinite(latencyMs)) return;
     this.lagging = false;
+    this.overtakenInARow = 0;
     this.ring[this.next] = latencyMs;
     this.next = (this.next + 1) % this.ring.length;
     if (this.count < this.ring.length) this.count++;
@@ -40,6 +42,15 @@ export class LatencyTracker {
    */
   lag(): void {
     this.lagging = true;
+  }
+
+  /**
+   * A call overtaken by its hedge, however early the hedge fired; returns how many in a row since the last
+   * success. A provider that stopped answering is overtaken every time, even by a fallback that answers at
+   * once (the browser's speech), where no single call runs long enough to be judged slow.
+   */
+  overtaken(): number {
+    return ++this.overtakenInARow;
   }
 
   /** Whether the last call settled was overtaken or timed out (see `lag`). */
