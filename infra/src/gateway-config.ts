@@ -1,6 +1,6 @@
 // The gateway's config file, generated from the stack's config and the services this phase deployed.
 // Secrets are never in it: it names the environment variables (gateway.env, a secret) that hold them.
-import { DEFAULT_PLAN_STEPS, parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from '@bascule/contracts';
+import { DEFAULT_PLAN_STEPS, PLAN_PRICES, parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from '@bascule/contracts';
 import type { StackConfig } from './config.ts';
 import { PHASES, reached, type Component, type Phase } from './phases.ts';
 import { GATEWAY_SECRET_ENV } from './secrets.ts';
@@ -33,10 +33,10 @@ export const modelUrl = (config: StackConfig, m: ImageManifest, path = '') => `h
 function componentFor(component: Component, config: StackConfig, images: Manifests): NonNullable<GatewayConfigInput['components'][Component]> {
   switch (component) {
     case 'llm': {
-      const mvp = { baseUrl: 'https://router.huggingface.co/v1', model: 'meta-llama/Llama-3.1-8B-Instruct', apiKeyEnv: GATEWAY_SECRET_ENV.huggingfaceApiKey, timeoutMs: 10_000, pricing: { unit: 'token' as const, eurPerUnit: 0.0000006 } };
+      const mvp = { baseUrl: 'https://router.huggingface.co/v1', model: 'meta-llama/Llama-3.1-8B-Instruct', apiKeyEnv: GATEWAY_SECRET_ENV.huggingfaceApiKey, timeoutMs: 10_000, pricing: PLAN_PRICES.huggingface! };
       const providers: Providers = config.llm.selfHosted
         ? { huggingface: mvp, 'vps-llm': { baseUrl: modelUrl(config, images.llama, '/v1'), model: 'llama-3.1-8b-q4', timeoutMs: 10_000 } }
-        : { huggingface: mvp, groq: { baseUrl: 'https://api.groq.com/openai/v1', model: config.llm.groqModel, apiKeyEnv: GATEWAY_SECRET_ENV.groqApiKey, timeoutMs: 5_000, pricing: { unit: 'token', eurPerUnit: 0.00000005 } } };
+        : { huggingface: mvp, groq: { baseUrl: 'https://api.groq.com/openai/v1', model: config.llm.groqModel, apiKeyEnv: GATEWAY_SECRET_ENV.groqApiKey, timeoutMs: 5_000, pricing: PLAN_PRICES.groq! } };
       return { mvp: 'huggingface', production: config.llm.selfHosted ? 'vps-llm' : 'groq', plan: plan(5_000), providers };
     }
     case 'stt':
@@ -45,7 +45,7 @@ function componentFor(component: Component, config: StackConfig, images: Manifes
         production: 'faster-whisper',
         plan: plan(2_000),
         providers: {
-          'openai-whisper': { baseUrl: 'https://api.openai.com/v1', model: 'whisper-1', apiKeyEnv: GATEWAY_SECRET_ENV.openaiApiKey, pricing: { unit: 'audio_second', eurPerUnit: 0.0001 } },
+          'openai-whisper': { baseUrl: 'https://api.openai.com/v1', model: 'whisper-1', apiKeyEnv: GATEWAY_SECRET_ENV.openaiApiKey, pricing: PLAN_PRICES['openai-whisper']! },
           'faster-whisper': { baseUrl: modelUrl(config, images.whisper), model: 'large-v3', timeoutMs: 2_000 },
         },
       };
@@ -57,7 +57,7 @@ function componentFor(component: Component, config: StackConfig, images: Manifes
         production: 'trocr',
         plan: plan(2_000),
         providers: {
-          easyocr: { baseUrl: config.gateway.easyocrUrl ?? 'http://easyocr.invalid', pricing: { unit: 'image', eurPerUnit: 0.001 } },
+          easyocr: { baseUrl: config.gateway.easyocrUrl ?? 'http://easyocr.invalid', pricing: PLAN_PRICES.easyocr! },
           trocr: { baseUrl: modelUrl(config, images.trocr), timeoutMs: 2_000 },
         },
       };

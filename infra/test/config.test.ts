@@ -4,7 +4,7 @@ import { readStackFile } from '../src/plan.ts';
 import { gatewayConfigFor, renderGatewayConfig } from '../src/gateway-config.ts';
 import { fixtureConfig, fixtureHostKey } from '../src/mocks/fixtures.ts';
 import { PHASES } from '../src/phases.ts';
-import { parseGatewayConfig } from '@bascule/contracts';
+import { parseGatewayConfig, PLAN_PRICES } from '@bascule/contracts';
 import { join } from 'node:path';
 import { readImageManifests } from '../src/image-manifest.ts';
 import { REPO_ROOT } from '../src/remote.ts';
@@ -136,6 +136,14 @@ describe('generated gateway config', () => {
     expect(parsed.admin.access).toEqual({ teamDomain: 'bascule.cloudflareaccess.com', audience: 'aud-tag' });
     expect(parsed.metrics).toMatchObject({ host: '10.77.0.11', port: 9464 });
     expect(parsed.store.databaseUrlEnv).toBe('BASCULE_DATABASE_URL');
+  });
+
+  it("prices the paid APIs as the plan does (the costs page and the cost criteria read these)", () => {
+    const c = parseGatewayConfig(gatewayConfigFor(parse({}, 'vision'), images, placement)).components;
+    expect(c.llm?.providers.huggingface?.pricing).toEqual(PLAN_PRICES.huggingface);
+    expect(c.llm?.providers.groq?.pricing).toEqual(PLAN_PRICES.groq);
+    expect(c.stt?.providers['openai-whisper']?.pricing).toEqual(PLAN_PRICES['openai-whisper']);
+    expect(c.vision?.providers.easyocr?.pricing).toEqual(PLAN_PRICES.easyocr);
   });
 
   it('points the production providers at the GPU host\'s private address', () => {
