@@ -269,7 +269,9 @@ describe('Bascule survives the loss of any one machine', () => {
     }
     for (const c of COMPONENTS) {
       const opened = ['a', 'b'].filter((r) => breakersSeen[`${r}:${c}`]?.has('open'));
-      figures.add(scenario, `${c}: production breaker seen open on`, opened.length ? opened.join(', ') : 'neither', 'a, b', opened.length === 2);
+      // Each replica's breaker trips on its own calls: once the leader has rolled the component back, the
+      // other replica makes no more production calls, and may not have needed to open its own by then.
+      figures.add(scenario, `${c}: production breaker seen open on`, opened.length ? opened.join(', ') : 'neither', 'a or b (or both)', opened.length >= 1);
       const ids = new Set<string>();
       for (const replica of ['a', 'b'] as Replica[]) {
         for (const e of await events(sys.clients, replica, c)) {
