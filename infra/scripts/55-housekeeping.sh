@@ -21,6 +21,26 @@ write() { # path text: writes when different, notes the change
   fi
 }
 
+# name description script timer-description boot-delay interval: a oneshot service running one of Bascule's
+# scripts, and the timer that runs it `interval` after the last run (first `boot-delay` after boot).
+periodic() {
+  write "$systemd_dir/$1.service" "[Unit]
+Description=$2
+
+[Service]
+Type=oneshot
+ExecStart=/usr/bin/bash $scripts_dir/$3"
+  write "$systemd_dir/$1.timer" "[Unit]
+Description=$4
+
+[Timer]
+OnBootSec=$5
+OnUnitActiveSec=$6
+
+[Install]
+WantedBy=timers.target"
+}
+
 write "$journald_dir/10-bascule.conf" "[Journal]
 SystemMaxUse=2G
 SystemKeepFree=4G
@@ -44,37 +64,10 @@ Persistent=true
 
 [Install]
 WantedBy=timers.target"
-write "$systemd_dir/bascule-health-watch.service" "[Unit]
-Description=Bascule: restart the units of unhealthy containers
-
-[Service]
-Type=oneshot
-ExecStart=/usr/bin/bash $scripts_dir/health-watch.sh"
-write "$systemd_dir/bascule-health-watch.timer" "[Unit]
-Description=Bascule: health watch every minute
-
-[Timer]
-OnBootSec=2min
-OnUnitActiveSec=1min
-
-[Install]
-WantedBy=timers.target"
-
-write "$systemd_dir/bascule-drift.service" "[Unit]
-Description=Bascule: compare the files Bascule installed with the disk
-
-[Service]
-Type=oneshot
-ExecStart=/usr/bin/bash $scripts_dir/drift-check.sh"
-write "$systemd_dir/bascule-drift.timer" "[Unit]
-Description=Bascule: drift check every hour
-
-[Timer]
-OnBootSec=10min
-OnUnitActiveSec=1h
-
-[Install]
-WantedBy=timers.target"
+periodic bascule-health-watch "Bascule: restart the units of unhealthy containers" health-watch.sh \
+  "Bascule: health watch every minute" 2min 1min
+periodic bascule-drift "Bascule: compare the files Bascule installed with the disk" drift-check.sh \
+  "Bascule: drift check every hour" 10min 1h
 
 if [ "$changed" = 1 ]; then systemctl daemon-reload; fi
 if [ "$journald_changed" = 1 ]; then systemctl restart systemd-journald; fi
