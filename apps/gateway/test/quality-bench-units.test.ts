@@ -145,14 +145,16 @@ describe('command line and corpus', () => {
     expect(() => parseBenchArgs(['--component', 'stt', '--providers', 'trocr'], {})).toThrow('--providers: expected providers of stt (openai-whisper, faster-whisper), got "trocr"');
     expect(() => parseBenchArgs(['--component', 'stt', '--limit', '0'], {})).toThrow('--limit: expected a whole number ≥ 1, got "0"');
     expect(() => parseBenchArgs(['--component', 'stt', '--nope'], {})).toThrow(UsageError);
+    expect(() => parseBenchArgs(['--component', 'tts', '--post'], {})).toThrow(/--post: tts's quality criterion is a listening test/);
   });
 
   it('the shipped corpus loads, and a broken manifest names its field', () => {
     const corpus = loadCorpus();
     expect(corpus.name).toBe('corpus-fr-v1');
-    // At least the 50 samples the stt and vision accuracy criteria ask for, in one run.
+    // At least the 50 samples the stt, vision and llm criteria ask for, in one run.
     expect(corpus.stt.length).toBeGreaterThanOrEqual(50);
     expect(corpus.vision.length).toBeGreaterThanOrEqual(50);
+    expect(corpus.llm.length).toBeGreaterThanOrEqual(50);
     const dir = mkdtempSync(join(tmpdir(), 'bascule-corpus-'));
     try {
       writeFileSync(join(dir, 'corpus.json'), JSON.stringify({ ...corpus, vision: [{ id: 'v1', text: 'maison', font: 'x' }] }));

@@ -59,6 +59,8 @@ export function parseBenchArgs(argv: readonly string[], env: Readonly<Record<str
   const component = values.component;
   if (!component || !(COMPONENTS as readonly string[]).includes(component)) throw new UsageError(`--component: expected one of ${COMPONENTS.join(', ')}, got ${component === undefined ? 'nothing' : `"${component}"`}`);
   const c = component as Component;
+  // tts's quality criterion is a listening test (a person's score): format and duration checks are not one.
+  if (values.post && c === 'tts') throw new UsageError('--post: tts\'s quality criterion is a listening test; this benchmark only checks the audio\'s format and duration, so it posts nothing for tts');
   const providers = values.providers?.split(',').map((p) => p.trim()).filter(Boolean);
   for (const p of providers ?? []) {
     if (!PROVIDERS_BY_COMPONENT[c].includes(p as ProviderId)) throw new UsageError(`--providers: expected providers of ${c} (${PROVIDERS_BY_COMPONENT[c].join(', ')}), got "${p}"`);
