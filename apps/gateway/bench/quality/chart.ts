@@ -1,6 +1,7 @@
 // The report as a small SVG bar chart, written as text (no chart library): for each provider, its score
 // (0..1) and its p95 latency, as two groups of bars with their values written on them. Opens in any browser.
 import type { BenchReport } from './report-types.ts';
+import { ACCURACY_TITLE } from './table.ts';
 
 const WIDTH = 640;
 const HEIGHT = 300;
@@ -35,7 +36,7 @@ function panel(title: string, bars: readonly Bar[], max: number, x0: number, wid
 }
 
 export function renderSvg(report: BenchReport): string {
-  const scoreName = report.component === 'stt' ? 'score (1 − WER)' : 'accuracy';
+  const scoreName = report.component === 'stt' ? 'score (1 − WER)' : ACCURACY_TITLE[report.component];
   const scores = report.providers.map((p) => ({ label: p.provider, value: p.score, text: p.score.toFixed(3), colour: COLOURS[p.role] }));
   const maxP95 = Math.max(1, ...report.providers.map((p) => p.latencyMs.p95));
   const latencies = report.providers.map((p) => ({ label: p.provider, value: p.latencyMs.p95, text: `${Math.round(p.latencyMs.p95)} ms`, colour: COLOURS[p.role] }));

@@ -1,8 +1,8 @@
 // The stt corpus's audio, made at run time with espeak-ng (Debian's package, which .ci/run installs): each
 // sentence spoken in French, resampled to 16 kHz mono (what Whisper takes), with the lab's marker in a
 // `bsay` RIFF chunk (`BASCULE-SAY:<text>`, apps/lab/src/marker.ts) so the lab's stand-ins "hear" the text.
-// Real recognisers skip the chunk and hear espeak-ng's voice. Made, not committed: 32 files at 16 kHz
-// would weigh close to 1 MB in git, and espeak-ng makes them in about 2 s.
+// Real recognisers skip the chunk and hear espeak-ng's voice. Made, not committed: the 52 files at 16 kHz
+// weigh 1.4 MB, and espeak-ng makes them in a few seconds (decision 0019).
 import { execFile } from 'node:child_process';
 import { resample } from './resample.ts';
 import { encodePcm16Wav, readPcm16 } from './wav.ts';

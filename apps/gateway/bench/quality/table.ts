@@ -7,6 +7,9 @@ const ms = (x: number) => `${Math.round(x)} ms`;
 /** Per 1000 requests: a single request of a paid API costs a fraction of a cent. */
 const eurPer1000 = (x: number) => `${(x * 1000).toFixed(3)} €`;
 
+/** What "right" means per component: letters read, audio that passes the format checks, answers that hold every property. */
+export const ACCURACY_TITLE: Readonly<Record<BenchReport['component'], string>> = { stt: 'exact', vision: 'accuracy', tts: 'sane audio', llm: 'checks held' };
+
 function columns(report: BenchReport): { title: string; cell: (p: ProviderSummary) => string }[] {
   const stt = report.component === 'stt';
   return [
@@ -20,7 +23,7 @@ function columns(report: BenchReport): { title: string; cell: (p: ProviderSummar
           { title: 'CER', cell: (p: ProviderSummary) => pct(p.cer ?? 0) },
           { title: 'exact', cell: (p: ProviderSummary) => pct(p.accuracy) },
         ]
-      : [{ title: 'accuracy', cell: (p: ProviderSummary) => pct(p.accuracy) }]),
+      : [{ title: ACCURACY_TITLE[report.component], cell: (p: ProviderSummary) => pct(p.accuracy) }]),
     { title: 'score', cell: (p) => p.score.toFixed(3) },
     { title: 'p50', cell: (p) => ms(p.latencyMs.p50) },
     { title: 'p95', cell: (p) => ms(p.latencyMs.p95) },

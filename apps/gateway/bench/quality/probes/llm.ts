@@ -14,7 +14,7 @@ export function judgeAnswer(item: LlmItem, answer: string): Judged {
     words > 0 && (words < item.expect.minWords || words > item.expect.maxWords) ? `${words} words (expected ${item.expect.minWords}–${item.expect.maxWords})` : '',
     item.expect.json && (json === null || typeof json !== 'object') ? 'no JSON object' : '',
   ].filter(Boolean);
-  return { expected: item.id, answer: shorten(answer), correct: problems.length === 0, ...(problems.length ? { note: problems.join(', ') } : {}) };
+  return { expected: shorten(item.prompt, 50), answer: shorten(answer), correct: problems.length === 0, ...(problems.length ? { note: problems.join(', ') } : {}) };
 }
 
 export function llmProbe(): Probe<LlmItem, null> {
@@ -27,6 +27,6 @@ export function llmProbe(): Probe<LlmItem, null> {
       const content = value.choices[0]?.message.content;
       return { usage, judged: judgeAnswer(item, typeof content === 'string' ? content : '') };
     },
-    failed: (item, error) => ({ expected: item.id, answer: '(error)', correct: false, note: error.message }),
+    failed: (item, error) => ({ expected: shorten(item.prompt, 50), answer: '(error)', correct: false, note: error.message }),
   };
 }
