@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBenchArgs, UsageError } from '../bench/quality/args.ts';
-import { loadCorpus } from '../bench/quality/corpus.ts';
+import { CORPUS_DIR, loadCorpus, visionImage } from '../bench/quality/corpus.ts';
+import { speak } from '../bench/quality/speech.ts';
 import { judgeAnswer } from '../bench/quality/probes/llm.ts';
 import { looksFrench, parseJsonAnswer } from '../bench/quality/probes/french.ts';
 import { judgeTranscript } from '../bench/quality/probes/stt.ts';
@@ -162,6 +163,20 @@ describe('command line and corpus', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('every vision item has its PNG, carrying the lab\'s marker with the item\'s text', () => {
+    for (const item of loadCorpus().vision) {
+      const png = visionImage(CORPUS_DIR, item);
+      expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual(item.text.length === 1 ? [64, 64] : [128, 56]);
+      // tEXt is Latin-1: the marker's UTF-8 bytes are stored as they are (render_vision.py, apps/lab marker.ts).
+      expect(png.includes(Buffer.from(`Comment\0BASCULE-WROTE:${item.text}`, 'utf8'))).toBe(true);
+    }
+  });
+
+  it('names the missing program when espeak-ng is not installed', async () => {
+    await expect(speak('chat', { espeak: 'no-such-espeak-ng' })).rejects.toThrow("no-such-espeak-ng not found: install Debian's espeak-ng package");
   });
 
   it('the XML check finds what a browser would refuse', () => {
