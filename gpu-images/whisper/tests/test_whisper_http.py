@@ -13,7 +13,7 @@ from whisper_service.app import create_app
 from whisper_service.filtering import build_transcription
 from whisper_service.settings import WhisperSettings
 
-SETTINGS = WhisperSettings(max_audio_bytes=200_000)
+SETTINGS = WhisperSettings(max_audio_bytes=200_000, batch=False)
 
 
 class FakeWhisper(GatedFakeEngine):
