@@ -19,14 +19,17 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, List, Optional, Sequence
 
 from bascule_common.gpu_queue import DeadlineExceeded, GpuQueue, QueueClosed, Ticket
 
+log = logging.getLogger("bascule.batcher")
 
-@dataclass
+
+@dataclass(eq=False)  # compared by identity: the items hold numpy arrays
 class _Waiting:
     item: Any
     ticket: Ticket
@@ -107,6 +110,15 @@ class MicroBatcher:
             self._settle(waiting, self._queue.drop(waiting.ticket))
 
     async def _collect(self) -> None:
+        try:
+            await self._form_batches()
+        except Exception as exc:  # a bug here must not leave requests waiting for their deadline: they fail now
+            log.error("micro-batcher failed", exc_info=True)
+            waiting, self._waiting = self._waiting, []
+            for item in waiting:
+                self._settle(item, exc)
+
+    async def _form_batches(self) -> None:
         assert self._arrival is not None and self._free_workers is not None
         while self._waiting:
             await self._free_workers.acquire()
