@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from .contracts import assert_matches, fixtures
 from .helpers import run_in_threads, serve, wait_warm
 
-BUSY_HEADER = "x-bascule-busy-ms"  # libs/contracts: SERVICE_BUSY_HEADER
+BUSY_HEADER = "x-bascule-busy-ms"  # libs/contracts: SERVICE_BUSY_HEADER, lower-cased as httpx gives it
 
 
 def metric_value(text: str, name: str) -> float:
