@@ -146,3 +146,27 @@ def test_requests_waiting_behind_a_running_batch_go_together_and_share_its_busy_
     assert [call["batch"] for call in engine.calls] == [1, 3]
     assert [a.status_code for a in answers] == [200] * 4
     assert all(float(a.headers["x-bascule-busy-ms"]) >= 0 for a in answers)
+
+
+def test_a_batched_request_past_its_deadline_is_a_504_and_never_reaches_the_model():
+    from bascule_testkit.helpers import run_in_threads, serve
+
+    engine = FakeBatchingWhisper()
+    settings = WhisperSettings(max_audio_bytes=200_000, batch=True, batch_window_ms=1.0, max_batch=4)
+    app = create_app(engine, settings, common_settings(queue_max_waiting=4))
+    with serve(app) as client:
+        engine.inference_gate.clear()
+        first = []
+        threads = run_in_threads([lambda: first.append(post(client))])
+        assert engine.inference_started.acquire(timeout=10)
+        late = client.post("/transcribe", files={"audio": ("a.wav", wav_bytes(), "audio/wav")},
+                           headers={"X-Bascule-Deadline-Ms": "200"})
+        assert late.status_code == 504 and late.json()["error"]["code"] == "deadline_exceeded"
+        assert "x-bascule-busy-ms" not in late.headers
+        assert_matches("common.error", late.json())
+        engine.inference_gate.set()
+        threads[0].join(10)
+        metrics = client.get("/metrics").text
+    assert first[0].status_code == 200
+    assert [call["batch"] for call in engine.calls] == [1]  # the late request never reached the model
+    assert "bascule_deadline_exceeded_total 1.0" in metrics
