@@ -10,7 +10,7 @@ import logging
 import time
 import uuid
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator, Callable, Optional, TypeVar
+from typing import Any, AsyncIterator, Awaitable, Callable, Optional, TypeVar
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .busy import BUSY_HEADER
 from .errors import ServiceError, bad_request, busy
 from .gpu_queue import Abandoned, DeadlineExceeded, GpuQueue, QueueClosed, QueueFull, Ticket
 from .metrics import CONTENT_TYPE, ServiceMetrics
@@ -62,13 +63,30 @@ class ServiceContext:
 
     async def infer(self, fn: Callable[..., T], *args: Any, request: Optional[Request] = None) -> T:
         """fn(*args) through the GPU queue, within the request's deadline; dropped if the client leaves first."""
+        return await self._guarded(lambda ticket: self.queue.run(fn, *args, ticket=ticket), request)
+
+    async def infer_batched(self, batcher: Any, item: Any, request: Optional[Request] = None) -> Any:
+        """item through a micro-batcher (`await batcher.submit(item, ticket)`, which admits it to the same GPU
+        queue), with the same deadline, disconnect and error handling as `infer`."""
+        return await self._guarded(lambda ticket: batcher.submit(item, ticket), request)
+
+    @staticmethod
+    def report_busy(request: Optional[Request], seconds: float) -> None:
+        """The model's compute time for this request, sent back as BUSY_HEADER on its successful answer (an
+        answer that needed no model, such as a cache hit, reports 0)."""
+        if request is not None:
+            request.state.bascule_busy_ms = seconds * 1000
+
+    async def _guarded(self, run: Callable[[Ticket], Awaitable[T]], request: Optional[Request]) -> T:
         if not self.runtime.ready:
             status = "shutting down" if self.runtime.draining else f"{self.runtime.status}"
             raise ServiceError(503, "model_not_ready", f"the model is not ready ({status})", headers={"Retry-After": "5"})
         ticket = self.queue.ticket(self.deadline_s(request))
         watcher = asyncio.ensure_future(_watch_disconnect(request, ticket)) if request is not None else None
         try:
-            return await self.queue.run(fn, *args, ticket=ticket)
+            result = await run(ticket)
+            self.report_busy(request, ticket.busy_s or 0.0)
+            return result
         except QueueFull as full:
             raise busy(full.retry_after_s)
         except QueueClosed:
@@ -114,12 +132,18 @@ class RequestObserver:
         request_id = headers.get(b"x-request-id", b"").decode("latin-1")[:64] or uuid.uuid4().hex
         status = {"code": 500}
 
+        state = scope.setdefault("state", {})  # request.state of the route writes here (ServiceContext.report_busy)
+
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
                 status["started"] = True
                 message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + [(b"x-request-id", request_id.encode("latin-1"))]
+                extra = [(b"x-request-id", request_id.encode("latin-1"))]
+                busy_ms = state.get("bascule_busy_ms")
+                if busy_ms is not None and 200 <= message["status"] < 300:
+                    extra.append((BUSY_HEADER.lower().encode("latin-1"), f"{busy_ms:.3f}".encode("latin-1")))
+                message["headers"] = list(message["headers"]) + extra
             await send(message)
 
         try:

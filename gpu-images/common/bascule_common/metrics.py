@@ -6,6 +6,8 @@ from typing import Callable, Dict, Iterable, Optional
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
+from .busy import BusyMeter
+
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 # Inference on a GPU takes tens of milliseconds to a few seconds; the buckets cover that range.
@@ -69,6 +71,11 @@ class ServiceMetrics:
         )
         self.dropped = Counter(
             "bascule_queue_dropped", "Queued work dropped before it ran (deadline passed or client gone)", registry=r
+        )
+        self.busy = BusyMeter(r)
+        self.batch_size = Histogram(
+            "bascule_batch_size", "Requests run together in one batched inference (micro-batching images only)",
+            buckets=(1, 2, 4, 8, 16, 32, 64), registry=r,
         )
         self.model_load_seconds = Gauge("bascule_model_load_seconds", "Time taken to load the model", registry=r)
         self.model_warmup_seconds = Gauge("bascule_model_warmup_seconds", "Time taken by the warm-up inference", registry=r)

@@ -41,3 +41,19 @@ def encode(kind: str, seconds: float = 1.5, freq: float = 220.0, amplitude: floa
         for packet in stream.encode(None):
             out.mux(packet)
     return buf.getvalue()
+
+
+def voiced(seconds: float, f0: float = 150.0, seed: int = 0, silence_before_s: float = 0.0) -> np.ndarray:
+    """16 kHz mono float32 samples that Silero's VAD takes for speech (a harmonic-rich voice whose pitch drifts,
+    its loudness pulsing at 4 Hz like syllables, over faint noise), optionally after some silence: clips that
+    reach the model through the service's VAD, where a pure tone is dropped as non-speech."""
+    rate = 16000
+    t = np.arange(int(seconds * rate)) / rate
+    pitch = f0 * (1 + 0.1 * np.sin(2 * np.pi * 0.7 * t))
+    phase = 2 * np.pi * np.cumsum(pitch) / rate
+    harmonics = sum(np.sin(k * phase) / k for k in range(1, 12))
+    syllables = 0.5 * (1 + np.sin(2 * np.pi * 4 * t + seed))
+    noise = np.random.default_rng(seed).normal(size=t.size)
+    voice = 0.3 * harmonics * syllables + 0.01 * noise
+    silence = np.zeros(int(silence_before_s * rate))
+    return np.concatenate([silence, voice]).astype(np.float32)

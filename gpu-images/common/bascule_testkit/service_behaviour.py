@@ -4,7 +4,9 @@ Each image's tests/test_<image>_http.py subclasses ServiceBehaviour as `Test<Ima
 build its app around a fake engine, its route and its requests. The checks then run in that image's own test
 run (and so in its Nx project, which `nx affected` picks when the image's service changes), against its app:
 /health before and after warm-up, the contract fixtures, 4xx naming the field, 415 on the wrong media type,
-503 + Retry-After when the GPU queue is full, and the request and inference metrics.
+503 + Retry-After when the GPU queue is full, the request and inference metrics, and the busy time the
+gateway's capacity forecast reads (the `X-Bascule-Busy-Ms` header, `bascule_model_busy_seconds_total`,
+`bascule_model_utilisation`).
 """
 from __future__ import annotations
 
@@ -15,6 +17,16 @@ from fastapi.testclient import TestClient
 
 from .contracts import assert_matches, fixtures
 from .helpers import run_in_threads, serve, wait_warm
+
+BUSY_HEADER = "x-bascule-busy-ms"  # libs/contracts: SERVICE_BUSY_HEADER, lower-cased as httpx gives it
+
+
+def metric_value(text: str, name: str) -> float:
+    """The value of an unlabelled sample in Prometheus text; AssertionError when it is absent."""
+    for line in text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    raise AssertionError(f"{name} is not in /metrics")
 
 # (case, keyword arguments of client.post to the route, expected status, the field the error must name)
 BadRequest = Tuple[str, Dict[str, Any], int, str]
@@ -174,3 +186,16 @@ class ServiceBehaviour:
             assert f'bascule_requests_total{{method="POST",route="{self.route}",status="{status}"}} 1.0' in text
         assert f'bascule_model_info{{model="{self.fake_engine.model_name}",service="{self.service}"}} 1.0' in text
         assert "bascule_inference_duration_seconds_count 1.0" in text
+
+    def test_a_successful_inference_reports_its_busy_time_and_the_metrics_add_it_up(self, warm):
+        engine, client = warm
+        answers = [self.post_valid(client) for _ in range(2)]
+        assert [a.status_code for a in answers] == [200, 200]
+        busy_ms = [float(a.headers[BUSY_HEADER]) for a in answers]  # a float in milliseconds
+        assert all(ms >= 0 for ms in busy_ms)
+        refused = self.post_invalid(client)
+        assert refused.status_code == 400 and BUSY_HEADER not in refused.headers  # no inference, no busy time
+        text = client.get("/metrics").text
+        # The counter is the sum of what the answers reported (each header is rounded to a microsecond).
+        assert metric_value(text, "bascule_model_busy_seconds_total") * 1000 == pytest.approx(sum(busy_ms), abs=0.01)
+        assert 0.0 <= metric_value(text, "bascule_model_utilisation") <= 1.0

@@ -129,6 +129,7 @@ def test_repeated_text_is_served_from_the_bounded_cache_and_counted_in_metrics()
         again = client.post("/synthesize", **speak(text="maison"))
         assert first.status_code == again.status_code == 200 and first.content == again.content
         assert len(engine.calls) == 1  # the second one never reached the model
+        assert float(again.headers["x-bascule-busy-ms"]) == 0.0  # and cost the GPU nothing
         client.post("/synthesize", **speak(text="maison", speed=1.5))  # another speed: another entry
         engine.model_revision = "r2"  # a new model: old audio is never served
         client.post("/synthesize", **speak(text="maison"))

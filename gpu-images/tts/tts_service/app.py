@@ -32,6 +32,7 @@ def register_routes(settings: TtsSettings):
             cached = cache.get(key) if cache is not None else None
             if cached is not None:  # the same words again: no GPU work
                 samples, rate = cached
+                ctx.report_busy(request, 0.0)
             else:
                 samples, rate = await ctx.infer(ctx.engine.synthesize, req.text, req.voice, req.speed, request=request)
                 if cache is not None:

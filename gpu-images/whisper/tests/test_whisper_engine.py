@@ -29,7 +29,9 @@ def fake_module(monkeypatch):
 
 
 def loaded_engine(settings=None):
-    engine = FasterWhisperEngine(settings or WhisperSettings())
+    # The unbatched glue (faster-whisper's own transcribe); the batched path runs the real library in
+    # test_whisper_batching.py.
+    engine = FasterWhisperEngine(settings or WhisperSettings(batch=False))
     engine.load()
     return engine
 
@@ -94,7 +96,7 @@ def test_warmup_decodes_real_samples_with_the_vad_off_then_warms_the_vad(fake_mo
 def test_undecodable_audio_is_a_400_and_too_long_audio_a_413(fake_module):
     from bascule_common.errors import ServiceError
 
-    engine = loaded_engine(WhisperSettings(max_audio_seconds=2))
+    engine = loaded_engine(WhisperSettings(max_audio_seconds=2, batch=False))
     with pytest.raises(ServiceError) as corrupt:
         engine.decode(b"RIFF\x00\x00\x00\x00WAVEjunk")
     assert (corrupt.value.status, corrupt.value.field) == (400, "audio")
@@ -129,7 +131,7 @@ def test_out_of_range_numbers_are_clamped_into_the_contract():
 
 
 def test_real_engine_behind_http_answers_the_contract(fake_module):
-    settings = WhisperSettings(model="large-v3")
+    settings = WhisperSettings(model="large-v3", batch=False)
     app = create_app(FasterWhisperEngine(settings), settings, common_settings())
     with serve(app) as client:
         response = client.post("/transcribe", files={"audio": ("a.wav", wav_bytes(), "audio/wav")}, data={"language": "fr"})
@@ -145,7 +147,7 @@ def test_real_engine_behind_http_answers_the_contract(fake_module):
 
 
 def test_decoding_can_be_capped_in_tokens(fake_module):
-    engine = loaded_engine(WhisperSettings.from_env({"WHISPER_MAX_NEW_TOKENS": "64"}))
+    engine = loaded_engine(WhisperSettings.from_env({"WHISPER_MAX_NEW_TOKENS": "64", "WHISPER_BATCH": "false"}))
     engine.transcribe(engine.decode(wav_bytes()), "fr", None)
     assert fake_module.instances[0].calls[-1]["max_new_tokens"] == 64
     assert WhisperSettings.from_env({}).max_new_tokens is None  # Whisper's own limit by default

@@ -15,6 +15,7 @@ from bascule_common.errors import bad_request, unsupported_media_type
 from bascule_common.settings import CommonSettings
 
 from .audio_format import SUPPORTED, sniff_audio
+from .batcher import MicroBatcher
 from .languages import WHISPER_LANGUAGES
 from .settings import WhisperSettings
 
@@ -43,6 +44,10 @@ def validate_form(form: Form, settings: WhisperSettings) -> Dict[str, Any]:
 
 def register_routes(settings: WhisperSettings):
     def register(app: FastAPI, ctx: ServiceContext) -> None:
+        batcher = (MicroBatcher(ctx.engine.transcribe_batch, ctx.queue, settings.batch_window_ms / 1000, settings.max_batch)
+                   if settings.batching else None)
+        app.state.batcher = batcher
+
         @app.post("/transcribe")
         async def transcribe(request: Request) -> JSONResponse:
             started = time.perf_counter()
@@ -51,7 +56,12 @@ def register_routes(settings: WhisperSettings):
             # Decoding is CPU work: done here, before the request takes a GPU slot (and refused early when the
             # container announces, or decoding reaches, more than the allowed length).
             samples = await run_in_threadpool(ctx.engine.decode, args["audio"])
-            result = await ctx.infer(ctx.engine.transcribe, samples, args["language"], args["initial_prompt"], request=request)
+            if batcher is not None:
+                # The VAD and the log-mel features are CPU work too: done here, then the clip joins a batch.
+                clip = await run_in_threadpool(ctx.engine.prepare, samples, args["language"], args["initial_prompt"])
+                result = await ctx.infer_batched(batcher, clip, request=request)
+            else:
+                result = await ctx.infer(ctx.engine.transcribe, samples, args["language"], args["initial_prompt"], request=request)
             result["latency_ms"] = round((time.perf_counter() - started) * 1000, 1)
             return JSONResponse(result)
 

@@ -6,7 +6,7 @@ Decoding the upload (`decode`) is CPU work and runs before the request takes a G
 from __future__ import annotations
 
 import pathlib
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
 
@@ -15,7 +15,8 @@ from bascule_common.weights import verify_at_start
 
 from .audio_decode import SAMPLE_RATE, decode_audio
 from .filtering import build_transcription
-from .settings import WhisperSettings
+from .settings import FULL_WINDOW_S, WhisperSettings
+from .short_clips import PreparedClip, decode_clips, prepare_clip
 
 
 class FasterWhisperEngine:
@@ -55,24 +56,59 @@ class FasterWhisperEngine:
             vad_parameters={"min_silence_duration_ms": self.settings.vad_min_silence_ms},
         )
         list(segments)
+        if self.settings.batching or self.settings.encoder_window_s < FULL_WINDOW_S:
+            # The batched path's shapes too (a batch of two), so its first real batch is not the slow one.
+            clip = self.prepare(noise, self.settings.default_language, None)
+            self.transcribe_batch([clip, clip])
 
     def decode(self, audio: bytes) -> np.ndarray:
         """16 kHz mono samples, decoded in memory by PyAV, refused early when too long (CPU: outside the GPU slot)."""
         return decode_audio(audio, self.settings.max_audio_seconds)
 
+    def prepare(self, samples: np.ndarray, language: str, initial_prompt: Optional[str]) -> PreparedClip:
+        """The CPU steps of the batched path (VAD, log-mel features), run before the request takes a GPU slot."""
+        prompt = initial_prompt if initial_prompt is not None else self.settings.initial_prompt
+        if samples.shape[0] < SAMPLE_RATE // 10:
+            return PreparedClip(samples=samples, language=language, initial_prompt=prompt, features=np.zeros((0, 0)))
+        return prepare_clip(self._model, samples, language, prompt, self.settings)
+
+    def transcribe_batch(self, clips: Sequence[PreparedClip]) -> List[Any]:
+        """One answer per clip (or the clip's own exception): the short ones through one batched encode and
+        generate, the others (longer than a window, or an unfinished segment) through `transcribe` alone."""
+        s = self.settings
+        answers: List[Any] = []
+        for clip, outcome in zip(clips, decode_clips(self._model, clips, s)):
+            if isinstance(outcome, Exception):
+                answers.append(outcome)
+            elif outcome is None:
+                answers.append(self._transcribe_whole(clip.samples, clip.language, clip.initial_prompt))
+            else:
+                answers.append(build_transcription(outcome, clip.language, s.no_speech_threshold, s.logprob_threshold))
+        return answers
+
     def transcribe(self, samples: np.ndarray, language: str, initial_prompt: Optional[str]) -> Dict[str, Any]:
         s = self.settings
         if samples.shape[0] < SAMPLE_RATE // 10:  # under 0.1 s: nothing a child could have read
             return build_transcription([], language, s.no_speech_threshold, s.logprob_threshold)
+        if s.encoder_window_s < FULL_WINDOW_S:  # the shorter window exists on the batched path only: a batch of one
+            answer = self.transcribe_batch([self.prepare(samples, language, initial_prompt)])[0]
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
+        return self._transcribe_whole(samples, language, initial_prompt if initial_prompt is not None else s.initial_prompt)
+
+    def _transcribe_whole(self, samples: np.ndarray, language: str, initial_prompt: str) -> Dict[str, Any]:
+        """faster-whisper's own `transcribe`, one recording, 30 s windows: the unbatched path."""
+        s = self.settings
         segments, info = self._model.transcribe(
             samples,
             language=language,
             task="transcribe",
             beam_size=s.beam_size,
-            # Deterministic: one greedy/beam pass and no sampling fallback at higher temperatures. A child
-            # reads a few words; the same recording must always give the same verdict.
-            temperature=0.0,
-            initial_prompt=initial_prompt if initial_prompt is not None else s.initial_prompt,
+            # Deterministic by default: one greedy/beam pass and no sampling fallback at higher temperatures. A
+            # child reads a few words; the same recording must always give the same verdict.
+            temperature=list(s.temperatures) if s.sampling_fallback else 0.0,
+            initial_prompt=initial_prompt,
             condition_on_previous_text=False,  # one misheard segment must not bias the next
             vad_filter=True,  # no decoding of silence, where Whisper hallucinates
             vad_parameters={"min_silence_duration_ms": s.vad_min_silence_ms},

@@ -22,6 +22,24 @@ export const SERVICE_ROUTES = {
  */
 export const SERVICE_DEADLINE_HEADER = 'X-Bascule-Deadline-Ms';
 
+/**
+ * On every successful inference answer (2xx): the model's compute time for this request, in milliseconds, as a
+ * decimal number (`"41.250"`). For a batch across requests, the batch's compute time divided by its size; `0`
+ * when no model ran (a TTS cache hit). Absent on errors. Measured around the model call on the GPU worker:
+ * queue wait, upload decoding and HTTP are not in it. The gateway's capacity forecast reads it.
+ */
+export const SERVICE_BUSY_HEADER = 'X-Bascule-Busy-Ms';
+
+/**
+ * What every image's `GET /metrics` carries for capacity: compute seconds summed over every inference (a counter;
+ * a batch counts once, so it equals the sum of the busy headers) and the fraction of the last 60 s during which
+ * the model was computing (a gauge, 0..1; overlapping inferences count once).
+ */
+export const SERVICE_CAPACITY_METRICS = {
+  busySecondsTotal: 'bascule_model_busy_seconds_total',
+  utilisation: 'bascule_model_utilisation',
+} as const;
+
 // ---------------------------------------------------------------- common
 
 /**
