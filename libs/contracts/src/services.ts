@@ -22,6 +22,13 @@ export const SERVICE_ROUTES = {
  */
 export const SERVICE_DEADLINE_HEADER = 'X-Bascule-Deadline-Ms';
 
+/**
+ * On each successful inference, the model's own compute time for that request, in milliseconds (a decimal
+ * number, e.g. `87.4`): what the gateway's capacity forecast is built on (docs/capacity.md). Queueing before
+ * the model is not in it; a batched call's time is shared among the requests of the batch.
+ */
+export const SERVICE_BUSY_HEADER = 'X-Bascule-Busy-Ms';
+
 // ---------------------------------------------------------------- common
 
 /**
