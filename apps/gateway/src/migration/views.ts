@@ -78,6 +78,7 @@ export class Views {
         promote: state.status === 'migrating' || state.status === 'mvp' ? gateBlockers(plan, state, 'promote', gateInput) : [],
         raise: state.status === 'rollback' || state.weight >= 100 ? [] : gateBlockers(plan, state, 'set-weight', gateInput, state.weight + 0.01),
       },
+      ...(a.capacity === undefined ? {} : { capacity: a.capacity }),
     };
   }
 
