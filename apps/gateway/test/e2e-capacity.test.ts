@@ -86,6 +86,8 @@ describe('capacity at the next step, against the lab', () => {
     expect(summary.capacity!.atFull).toBeCloseTo(2 * criterion.measured!, 10);
     expect(summary.capacity!.studentsPerHost).toBeGreaterThan(0);
     expect(summary.capacity!.perHost).toEqual([{ host: new URL(lab.upstreams.coqui.baseUrl).host, serviceMs: 900, samples: summary.capacity!.samples }]);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain(`bascule_upstream_host_service_seconds{provider="coqui",host="${new URL(lab.upstreams.coqui.baseUrl).host}"} 0.9`);
   });
 
   it('passes once the card is fast: 20 ms of GPU per sentence', { timeout: 60_000 }, async () => {
