@@ -88,6 +88,11 @@ describe('PeakRates', () => {
     expect(peaks.observe('tts', T0, [rollup(T0 + 2 * MINUTE, 'web-speech', 'mvp', 6)])).toBe(2);
     expect(peaks.observe('tts', T0 + 3 * MINUTE, [rollup(T0 + 3 * MINUTE, 'web-speech', 'mvp', 6)])).toBe(0.1);
   });
+
+  it('counts a request that fell back once (its production attempt), not twice', () => {
+    const peaks = new PeakRates();
+    expect(peaks.observe('tts', T0, [rollup(T0, 'coqui', 'production', 60), rollup(T0, 'web-speech', 'fallback', 60)])).toBe(1);
+  });
 });
 
 describe('CapacityForecaster', () => {
@@ -101,6 +106,7 @@ describe('CapacityForecaster', () => {
     // 150 requests in the busiest minute (2.5 req/s), 15 of them on coqui; 150 in the 5-minute window from 50 students.
     const c = forecaster.read({ plan, state, rollups: [rollup(T0, 'coqui', 'production', 15), rollup(T0, 'web-speech', 'mvp', 135)], windowMs: 5 * MINUTE, activeStudents: 50 })!;
     expect(c).toMatchObject({ provider: 'coqui', serviceMs: 900, samples: 30, hosts: 1, slotsPerHost: 2, componentRatePerSec: 2.5, nextWeight: 50, threshold: 0.8 });
+    expect(c.share).toBeCloseTo(0.1, 10);
     expect(c.utilisationNow).toBeCloseTo((0.25 * 0.9) / 2, 10);
     expect(c.atNextStep).toBeCloseTo((2.5 * 0.5 * 0.9) / 2, 10);
     expect(c.atFull).toBeCloseTo((2.5 * 0.9) / 2, 10);

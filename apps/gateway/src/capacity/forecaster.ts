@@ -5,7 +5,7 @@
 import { COMPONENTS, DEFAULT_CAPACITY_THRESHOLD, forecastCapacity, MINUTE_MS, nextStepWeight, type MinuteRollup, type ProviderId, type RolloutPlan, type RolloutState } from '@bascule/routing';
 import type { CapacitySummary, GatewayConfig } from '@bascule/contracts';
 import type { HostPool } from '../adapters/hosts.ts';
-import { PeakRates, perMinute } from './peak-rate.ts';
+import { isRequest, PeakRates, perMinute } from './peak-rate.ts';
 import { measuredService } from './provider-capacity.ts';
 
 export interface CapacityReading {
@@ -35,7 +35,8 @@ export class CapacityForecaster {
     const service = measuredService(pool);
     const minuteSeconds = MINUTE_MS / 1000;
     const windowSeconds = r.windowMs / 1000;
-    const componentTotal = r.rollups.reduce((n, x) => n + x.count, 0);
+    const componentTotal = r.rollups.reduce((n, x) => (isRequest(x) ? n + x.count : n), 0);
+    const productionTotal = r.rollups.reduce((n, x) => (x.provider === provider && x.route === 'production' ? n + x.count : n), 0);
     const forecast = forecastCapacity({
       componentRatePerSec: this.peaks.observe(r.plan.component, r.state.stepStartedAt, r.rollups),
       // "Now": the provider's busiest minute of the short window (a minute, like the forecast's peak).
@@ -49,7 +50,9 @@ export class CapacityForecaster {
       studentRatePerSec: componentTotal / windowSeconds,
       threshold: r.plan.criteria.find((c) => c.id === 'capacity')?.target ?? DEFAULT_CAPACITY_THRESHOLD,
     });
-    return { provider, ...forecast, perHost: service.perHost };
+    // The share over the one window both counts come from (the engine's is the ratio of two different minutes).
+    const share = componentTotal > 0 ? productionTotal / componentTotal : null;
+    return { provider, ...forecast, share, perHost: service.perHost };
   }
 }
 

@@ -10,8 +10,14 @@ interface Peak {
   requestsPerMinute: number;
 }
 
-/** Requests per minute of each minute in `rollups` (all providers and routes of one component). */
-export function perMinute(rollups: readonly MinuteRollup[], filter: (r: MinuteRollup) => boolean = () => true): Map<number, number> {
+/**
+ * A request of the component, counted once: a `fallback` attempt is the second attempt of a request its
+ * production attempt already counted.
+ */
+export const isRequest = (r: MinuteRollup): boolean => r.route !== 'fallback';
+
+/** Requests per minute of each minute in `rollups` (one component's; by default every request once). */
+export function perMinute(rollups: readonly MinuteRollup[], filter: (r: MinuteRollup) => boolean = isRequest): Map<number, number> {
   const counts = new Map<number, number>();
   for (const r of rollups) if (filter(r)) counts.set(r.minute, (counts.get(r.minute) ?? 0) + r.count);
   return counts;
