@@ -416,7 +416,7 @@ export const MetricsStreamPayloadSchema = z.object({
   metrics: ComponentMetricsSchema,
   providers: z.object({ production: ProviderSummarySchema, mvp: ProviderSummarySchema }),
   health: z.number().min(0).max(100).nullable(),
-  ...ComponentSummarySchema.pick({ alerts: true, evaluatedAt: true, analysis: true, stepTime: true, verdict: true, criteria: true, gates: true }).partial().shape,
+  ...ComponentSummarySchema.pick({ alerts: true, evaluatedAt: true, analysis: true, stepTime: true, verdict: true, criteria: true, gates: true, capacity: true }).partial().shape,
 });
 export type MetricsStreamPayload = z.infer<typeof MetricsStreamPayloadSchema>;
 

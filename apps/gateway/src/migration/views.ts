@@ -84,8 +84,8 @@ export class Views {
 
   /** The snapshot again, for the stream: measurements, alerts, analysis, verdict and gates, all at `at`. */
   async metricsPayload(component: Component, now: number): Promise<MetricsStreamPayload> {
-    const { metrics, providers, health, alerts, evaluatedAt, analysis, stepTime, verdict, criteria, gates } = await this.summary(component, now);
-    return { component, at: evaluatedAt!, metrics, providers, health, alerts, evaluatedAt, analysis, stepTime, verdict, criteria, gates };
+    const { metrics, providers, health, alerts, evaluatedAt, analysis, stepTime, verdict, criteria, gates, capacity } = await this.summary(component, now);
+    return { component, at: evaluatedAt!, metrics, providers, health, alerts, evaluatedAt, analysis, stepTime, verdict, criteria, gates, ...(capacity ? { capacity } : {}) };
   }
 
   /** The snapshot's verdict, and the criteria's history (in memory, see criteria-history.ts). */
