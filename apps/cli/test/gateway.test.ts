@@ -85,6 +85,8 @@ describe('bascule against a gateway', () => {
     expect(r.code).toBe(EXIT.FAILED);
     expect(r.stdout).toMatch(/^stt \(faster-whisper\), step 1: HOLD/);
     expect(r.stdout).toMatch(/^Cost per request vs MVP +< 50\.0 %/m);
+    // The capacity criterion says what it forecast (or that it has no sample yet).
+    expect(r.stdout).toMatch(/^capacity: (forecast [\d.]+ % busy at \d+ %|no service-time sample yet|no load measured yet)/m);
     const json = JSON.parse((await cli(['--json', 'criteria', 'stt'], { env })).stdout);
     expect(json).toMatchObject({ component: 'stt', verdict: 'HOLD' });
   });

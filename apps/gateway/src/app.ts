@@ -22,6 +22,7 @@ import { PostgresLease } from './coordination/postgres-lease.ts';
 import { PostgresStateSync } from './coordination/state-sync.ts';
 import { registerPublicApi } from './public/index.ts';
 import { createAdapters, createHostPools } from './adapters/index.ts';
+import { CapacityForecaster, parallelSlotsOf } from './capacity/index.ts';
 import { LOG_REDACT } from './http/redact.ts';
 import { registerCors } from './http/cors.ts';
 import { createGatewayMetrics } from './metrics/index.ts';
@@ -116,6 +117,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     channels,
     log: app.log,
     hostHealth: (provider) => hostPools.get(provider)?.health(),
+    capacity: new CapacityForecaster(hostPools, (provider) => parallelSlotsOf(config, provider)),
   });
 
   const registry = new Registry();

@@ -17,6 +17,7 @@ export { UPSTREAM_NAMES, isUpstreamName, type UpstreamName } from './names.ts';
 export type { Fault } from './fault.ts';
 export type { UpstreamState } from './upstream.ts';
 export { LATENCY_PROFILES, type LatencyProfile } from './latency.ts';
+export { DEFAULT_BUSY_MS, reportsServiceTime } from './service-time.ts';
 export { encodeToneWav, parseWav, WAV_SAMPLE_RATE, type WavInfo } from './wav.ts';
 export { encodePng, pngSize } from './png.ts';
 export { spokenWav, handwrittenPng, readMarker, READING_SECONDS_PER_WORD, SAY_MARKER, WROTE_MARKER } from './marker.ts';
@@ -52,6 +53,8 @@ export interface Lab {
   controlUrl: string;
   upstreams: Record<UpstreamName, LabUpstream>;
   setFault(name: UpstreamName, fault: Fault): Promise<UpstreamState>;
+  /** The compute time a self-hosted stand-in reports (`X-Bascule-Busy-Ms`); throws for a paid API's. */
+  setService(name: UpstreamName, service: { busyMs: number }): UpstreamState;
   /** Every upstream back to `ok`. */
   resetFaults(): Promise<void>;
   state(): UpstreamState[];
@@ -92,6 +95,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     controlUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     upstreams,
     setFault: (name, fault) => get(name).setFault(fault),
+    setService: (name, { busyMs }) => {
+      const upstream = get(name);
+      if (!upstream.setService(busyMs)) throw new TypeError(`${name}: a paid API's stand-in reports no service time`);
+      return upstream.state();
+    },
     resetFaults: async () => { await Promise.all([...servers.values()].map((u) => u.setFault({ mode: 'ok' }))); },
     state: () => [...servers.values()].map((u) => u.state()),
     close: async () => {

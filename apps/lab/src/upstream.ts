@@ -9,6 +9,8 @@ import { HEALTHY, injectedStatus, shouldFail, type Fault } from './fault.ts';
 import { sampleLatencyMs, LATENCY_PROFILES } from './latency.ts';
 import type { Rng } from './rng.ts';
 import type { UpstreamName } from './names.ts';
+import { SERVICE_BUSY_HEADER } from '@bascule/contracts';
+import { DEFAULT_BUSY_MS } from './service-time.ts';
 
 /** The largest upload the lab takes (OpenAI's transcription limit is 25 MB). */
 export const MAX_BODY_BYTES = 26 * 1024 * 1024;
@@ -41,6 +43,8 @@ export interface UpstreamState {
   requests: number;
   injectedErrors: number;
   resets: number;
+  /** Self-hosted stand-ins: the compute time each answer reports in `X-Bascule-Busy-Ms` (ms). */
+  busyMs?: number;
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -56,6 +60,7 @@ export class Upstream {
   private port = 0;
   private listening = false;
   private fault: Fault = HEALTHY;
+  private busyMs: number | undefined;
   private readonly counters = { requests: 0, injectedErrors: 0, resets: 0 };
   private transition: Promise<void> = Promise.resolve();
 
@@ -72,6 +77,12 @@ export class Upstream {
     });
     void this.app.register(multipart, { limits: { fileSize: MAX_BODY_BYTES, files: 2, fields: 20 } });
     this.app.addHook('onRequest', (request, reply) => this.applyFault(request, reply));
+    this.busyMs = DEFAULT_BUSY_MS[definition.name];
+    // A successful answer of a model we run says how long the model computed, as the real images do.
+    this.app.addHook('onSend', async (_request, reply, payload) => {
+      if (this.busyMs !== undefined && reply.statusCode < 300) void reply.header(SERVICE_BUSY_HEADER, String(this.busyMs));
+      return payload;
+    });
     this.app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
       void reply.code(status).send(definition.errorBody(status, error.message));
@@ -94,7 +105,14 @@ export class Upstream {
   }
 
   state(): UpstreamState {
-    return { name: this.name, baseUrl: this.baseUrl, port: this.port, listening: this.listening, fault: this.fault, ...this.counters };
+    return { name: this.name, baseUrl: this.baseUrl, port: this.port, listening: this.listening, fault: this.fault, ...this.counters, ...(this.busyMs === undefined ? {} : { busyMs: this.busyMs }) };
+  }
+
+  /** Sets the compute time the answers report; false for a paid API's stand-in (it reports none). */
+  setService(busyMs: number): boolean {
+    if (this.busyMs === undefined) return false;
+    this.busyMs = busyMs;
+    return true;
   }
 
   /** Applies a fault; `down` closes the listener, anything else reopens it on the same port. */

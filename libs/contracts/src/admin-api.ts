@@ -97,8 +97,38 @@ export const CriterionSchema = z.object({
   /** Below this many samples the verdict is INCONCLUSIVE. */
   minSamples: count(),
   verdict: CriterionVerdictSchema,
+  /** What the figure means when a number alone does not say it (the capacity criterion's forecast). */
+  detail: z.string().optional(),
 });
 export type Criterion = z.infer<typeof CriterionSchema>;
+
+/**
+ * The production provider's capacity (self-hosted providers only; docs/capacity.md): its measured service
+ * time, how busy its hosts are now, the forecast at the next step's weight and at 100 %, and how many
+ * students one host can serve under the threshold. Utilisations are fractions and may exceed 1 (overload).
+ */
+export const CapacitySummarySchema = z.object({
+  provider: ProviderIdSchema,
+  /** Mean model compute time per request (ms) over the hosts' recent samples; null before the first. */
+  serviceMs: z.number().min(0).nullable(),
+  samples: count(),
+  hosts: z.number().int().min(1),
+  slotsPerHost: z.number().int().min(1),
+  /** Requests a second of the whole component the forecast scales (its busiest minute in the step). */
+  componentRatePerSec: z.number().min(0),
+  /** Share of the component's requests the provider carries now. */
+  share: ratio().nullable(),
+  utilisationNow: z.number().min(0).nullable(),
+  nextWeight: percent().nullable(),
+  atNextStep: z.number().min(0).nullable(),
+  atFull: z.number().min(0).nullable(),
+  threshold: ratio(),
+  requestsPerStudentPerSec: z.number().min(0).nullable(),
+  studentsPerHost: count().nullable(),
+  /** Per host: its own measured service time (a host on a slower card shows here). */
+  perHost: z.array(z.object({ host: z.string().min(1), serviceMs: z.number().min(0).nullable(), samples: count() })),
+});
+export type CapacitySummary = z.infer<typeof CapacitySummarySchema>;
 
 /** GO: every criterion passes. NO-GO: one fails. HOLD: none fails but one is inconclusive. */
 export const GoVerdictSchema = z.enum(['GO', 'NO-GO', 'HOLD']);
@@ -158,6 +188,8 @@ export const ComponentSummarySchema = z.object({
   criteria: z.array(CriterionSchema).optional(),
   /** What would block a promotion, and a raise of the weight, now (empty: allowed without an override). */
   gates: z.object({ promote: z.array(GateBlockerSchema), raise: z.array(GateBlockerSchema) }).optional(),
+  /** The production provider's capacity, when it is self-hosted (absent otherwise, and from older gateways). */
+  capacity: CapacitySummarySchema.optional(),
 });
 export type ComponentSummary = z.infer<typeof ComponentSummarySchema>;
 
@@ -384,7 +416,7 @@ export const MetricsStreamPayloadSchema = z.object({
   metrics: ComponentMetricsSchema,
   providers: z.object({ production: ProviderSummarySchema, mvp: ProviderSummarySchema }),
   health: z.number().min(0).max(100).nullable(),
-  ...ComponentSummarySchema.pick({ alerts: true, evaluatedAt: true, analysis: true, stepTime: true, verdict: true, criteria: true, gates: true }).partial().shape,
+  ...ComponentSummarySchema.pick({ alerts: true, evaluatedAt: true, analysis: true, stepTime: true, verdict: true, criteria: true, gates: true, capacity: true }).partial().shape,
 });
 export type MetricsStreamPayload = z.infer<typeof MetricsStreamPayloadSchema>;
 

@@ -248,6 +248,11 @@ export const ProviderConfigSchema = z.strictObject({
   voice: z.string().min(1).optional(),
   apiKeyEnv: envName().optional(),
   timeoutMs: positiveInt('a whole number of milliseconds').default(10_000),
+  /**
+   * Self-hosted providers: requests one host computes at once without slowing each other (default 1: one
+   * model instance per GPU, requests in turn). The capacity forecast divides the load by hosts × this.
+   */
+  parallelSlots: positiveInt('a whole number of requests a host computes at once').optional(),
   pricing: PricingSchema.default({ unit: 'request', eurPerUnit: 0 }),
   /**
    * A component's production provider only: it is deployed and warm, so it serves as the MVP's fallback

@@ -9,12 +9,13 @@ const END = (c: Component) => `<!-- /criteria:${c} -->`;
 
 function target(c: CriterionSpec): string {
   if (c.id === 'accuracy_gain') return `${c.comparator} +${Math.round(c.target * 100)} points`;
+  if (c.id === 'capacity') return `${c.comparator} ${Math.round(c.target * 1000) / 10} % busy at the next step's weight (self-hosted production only; see docs/capacity.md)`;
   if (c.unit === 'ratio') return `${c.comparator} ${Math.round(c.target * 1000) / 10} %`;
   if (c.unit === 'ms') return `${c.comparator} ${c.target} ms`;
   return `${c.comparator} ${c.target} €`;
 }
 
-const samplesOf = (c: CriterionSpec) => (c.id === 'quality' || c.id === 'accuracy' || c.id === 'accuracy_gain' ? 'benchmark samples' : 'requests');
+const samplesOf = (c: CriterionSpec) => (c.id === 'quality' || c.id === 'accuracy' || c.id === 'accuracy_gain' ? 'benchmark samples' : c.id === 'capacity' ? 'service-time samples' : 'requests');
 
 /** The block between the markers, markers included. */
 export function criteriaBlock(component: Component): string {

@@ -2,6 +2,7 @@
 import type { WindowStats } from './metrics.ts';
 import { criterionSpec, DEFAULT_THRESHOLDS, type AlertThresholds, type Comparator, type CriterionSpec, type CriterionMetric } from './criteria.ts';
 import type { Component, ProviderId } from './types.ts';
+import { capacityMeasure, capacityText, type CapacityForecast } from './capacity.ts';
 
 // ------------------------------------------------------------------------------------------ alerts
 
@@ -89,6 +90,8 @@ export interface CriterionResult extends CriterionSpec {
   measured: number | null;
   samples: number;
   verdict: CriterionVerdict;
+  /** What the figure means, when a number alone does not say it (the capacity forecast's terms). */
+  detail?: string;
 }
 
 export interface Evaluation {
@@ -117,11 +120,13 @@ export interface EvaluationInput {
   monthlyRequests?: number;
   /** The MVP provider's quality on the same benchmark, for `accuracy_gain` (vision: TrOCR over EasyOCR). */
   mvpQuality?: QualityMeasure | null;
+  /** The production provider's capacity forecast (capacity.ts); absent: `capacity` is INCONCLUSIVE. */
+  capacity?: CapacityForecast;
 }
 
 /** Evaluates a plan's criteria (`plan.criteria`), plus the built-in `breaker_closed` criterion, into a verdict. */
 export function evaluateCriteria(specs: readonly CriterionSpec[], input: EvaluationInput): Evaluation {
-  const criteria = specs.map((c) => judge(c, measure(c.id, input)));
+  const criteria = specs.map((c) => withDetail(judge(c, measure(c.id, input)), input));
   criteria.push({
     ...criterionSpec('breaker_closed', 'Production circuit breaker closed', '<', 1, 'ratio', 0),
     measured: input.breakerOpen ? 1 : 0,
@@ -134,6 +139,11 @@ export function evaluateCriteria(specs: readonly CriterionSpec[], input: Evaluat
   }
   const verdict: GoVerdict = criteria.some((c) => c.verdict === 'FAIL') ? 'NO-GO' : criteria.some((c) => c.verdict === 'INCONCLUSIVE') ? 'HOLD' : 'GO';
   return { criteria, verdict };
+}
+
+/** The criteria that do not PASS, in words (a FAIL with its detail): what a hold or a refusal names. */
+export function openCriteria(evaluation: Evaluation): string[] {
+  return evaluation.criteria.filter((c) => c.verdict !== 'PASS').map((c) => (c.verdict === 'FAIL' && c.detail !== undefined ? `${c.id} FAIL: ${c.detail}` : `${c.id} ${c.verdict}`));
 }
 
 function measure(id: CriterionMetric, input: EvaluationInput): { measured: number | null; samples: number } {
@@ -167,7 +177,15 @@ function measure(id: CriterionMetric, input: EvaluationInput): { measured: numbe
     }
     case 'breaker_closed':
       return { measured: input.breakerOpen ? 1 : 0, samples: p.requests };
+    case 'capacity':
+      return input.capacity === undefined ? { measured: null, samples: 0 } : { measured: capacityMeasure(input.capacity).measured, samples: input.capacity.samples };
   }
+}
+
+/** The capacity criterion says what it forecast (weight, service time, rate, hosts), so a refusal explains itself. */
+function withDetail(result: CriterionResult, input: EvaluationInput): CriterionResult {
+  if (result.id !== 'capacity' || input.capacity === undefined) return result;
+  return { ...result, detail: capacityText({ ...input.capacity, threshold: result.target }) };
 }
 
 function judge(c: CriterionSpec, { measured, samples }: { measured: number | null; samples: number }): CriterionResult {

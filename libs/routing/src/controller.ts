@@ -1,6 +1,6 @@
 // The analysis loop's decision: nothing, hold, roll back, or promote. Pure; `applyDecision` turns it into a
 // transition (new state + audit event) with actor `analysis`.
-import type { Alert, Evaluation } from './analysis.ts';
+import { openCriteria, type Alert, type Evaluation } from './analysis.ts';
 import { analysisStart, promote, rollback, type RolloutPlan, type RolloutState, type Transition } from './plan.ts';
 
 export type DecisionAction = 'none' | 'hold' | 'rollback' | 'promote';
@@ -54,7 +54,7 @@ function decideAction({ plan, state, analysis, criticalStreak: carried, streakAn
   const { evaluation } = analysis;
   if (state.status === 'production') return { action: 'none', reason: 'migration complete', criticalStreak: 0 };
   if (evaluation.verdict !== 'GO') {
-    const open = evaluation.criteria.filter((c) => c.verdict !== 'PASS').map((c) => `${c.id} ${c.verdict}`);
+    const open = openCriteria(evaluation);
     return { action: 'hold', reason: `${evaluation.verdict}: ${open.join(', ')}`, criticalStreak: 0 };
   }
   if (!plan.autoPromote) return { action: 'none', reason: 'GO; automatic promotion is off', criticalStreak: 0 };

@@ -5,7 +5,7 @@
 // nothing has been measured yet. Lowering the weight, rolling back and resuming are never gated:
 // they reduce exposure, or (resume) restart at the first step with a fresh analysis that no criterion can have
 // judged yet, guarded by the automatic rollback.
-import type { Alert, Evaluation } from './analysis.ts';
+import { openCriteria, type Alert, type Evaluation } from './analysis.ts';
 import { promote, resume, setWeight, TransitionError, type RolloutPlan, type RolloutState, type Transition, type TransitionContext } from './plan.ts';
 
 export type GatedAction = 'set-weight' | 'promote' | 'resume';
@@ -63,7 +63,7 @@ export function gateBlockers(plan: RolloutPlan, state: RolloutState, action: Gat
   const blockers: GateBlocker[] = [];
   const { evaluation } = input;
   if (!startsTheRollout(plan, state, action, weight) && evaluation.verdict !== 'GO') {
-    const open = evaluation.criteria.filter((c) => c.verdict !== 'PASS').map((c) => `${c.id} ${c.verdict}`);
+    const open = openCriteria(evaluation);
     blockers.push({ code: 'verdict', message: `GO/NO-GO is ${evaluation.verdict} (${open.join(', ')})` });
   }
   const critical = input.alerts.filter((a) => a.severity === 'critical' && a.provider === plan.productionProvider);

@@ -9,6 +9,7 @@ export * from './hedge.ts';
 export * from './breaker.ts';
 export * from './metrics.ts';
 export * from './criteria.ts';
+export * from './capacity.ts';
 export * from './analysis.ts';
 export * from './controller.ts';
 export * from './analysis-window.ts';

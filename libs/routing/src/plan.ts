@@ -3,6 +3,7 @@
 // event that records it. They are pure: the caller persists both.
 import { assertWeight } from './cohort.ts';
 import { DEFAULT_THRESHOLDS, defaultCriteria, type AlertThresholds, type CriterionSpec } from './criteria.ts';
+import { SELF_HOSTED } from './cost.ts';
 import type { Component, MigrationStatus, ProviderId } from './types.ts';
 
 export type PlanVersion = number | string;
@@ -111,6 +112,7 @@ export const DEFAULT_SLA_MS: Readonly<Record<Component, number>> = { llm: 3000, 
 export function defaultPlan(component: Component, overrides: Partial<Omit<RolloutPlan, 'component'>> = {}): RolloutPlan {
   const providers = DEFAULT_PROVIDERS[component];
   if (!providers) throw new TypeError(`component: expected one of llm, stt, tts, vision, got ${String(component)}`);
+  const productionProvider = overrides.productionProvider ?? providers.production;
   const plan: RolloutPlan = {
     component,
     version: 1,
@@ -118,7 +120,8 @@ export function defaultPlan(component: Component, overrides: Partial<Omit<Rollou
     mvpProvider: providers.mvp,
     slaMs: DEFAULT_SLA_MS[component],
     steps: DEFAULT_STEPS.map((s) => ({ ...s })),
-    criteria: defaultCriteria(component),
+    // A paid API's capacity is its vendor's: the capacity criterion judges only hosts we run.
+    criteria: defaultCriteria(component).filter((c) => c.id !== 'capacity' || SELF_HOSTED.has(productionProvider)),
     thresholds: { ...DEFAULT_THRESHOLDS },
     autoPromote: false,
     rollbackAfterEvaluations: 3,

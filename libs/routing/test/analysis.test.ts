@@ -69,9 +69,9 @@ describe('evaluateAlerts', () => {
 
 describe('evaluateCriteria', () => {
   it("has the plan's defaults for llm and stt", () => {
-    expect(defaultCriteria('llm').map((c) => `${c.id} ${c.comparator} ${c.target}`)).toEqual(['p95_latency < 1500', 'availability > 0.995', 'quality > 0.95', 'cost_ratio < 0.7', 'monthly_cost < 150']);
-    expect(defaultCriteria('stt').map((c) => `${c.id} ${c.comparator} ${c.target}`)).toEqual(['avg_latency < 1000', 'availability > 0.995', 'accuracy > 0.95', 'cost_ratio < 0.5']);
-    expect(defaultCriteria('vision').map((c) => `${c.id} ${c.comparator} ${c.target}`)).toEqual(['p95_latency < 1000', 'availability > 0.995', 'accuracy > 0.95', 'accuracy_gain > 0.1']);
+    expect(defaultCriteria('llm').map((c) => `${c.id} ${c.comparator} ${c.target}`)).toEqual(['p95_latency < 1500', 'availability > 0.995', 'quality > 0.95', 'cost_ratio < 0.7', 'monthly_cost < 150', 'capacity < 0.8']);
+    expect(defaultCriteria('stt').map((c) => `${c.id} ${c.comparator} ${c.target}`)).toEqual(['avg_latency < 1000', 'availability > 0.995', 'accuracy > 0.95', 'cost_ratio < 0.5', 'capacity < 0.8']);
+    expect(defaultCriteria('vision').map((c) => `${c.id} ${c.comparator} ${c.target}`)).toEqual(['p95_latency < 1000', 'availability > 0.995', 'accuracy > 0.95', 'accuracy_gain > 0.1', 'capacity < 0.8']);
     expect(defaultCriteria('tts').length).toBeGreaterThanOrEqual(3);
   });
 

@@ -36,6 +36,8 @@ const base: Omit<SimulationOptions, 'behaviour' | 'durationMs'> = {
   quality: { score: 0.965, samples: 500 },
   costModel,
   audioSecondsPerRequest: 3,
+  // 60 requests per 5 minutes (0.2 req/s) × 0.1 s: 2 % busy at 100 %.
+  serviceMs: 100,
 };
 
 describe('simulated migration (injected clock)', () => {
@@ -85,5 +87,18 @@ describe('simulated migration (injected clock)', () => {
     // nobody is sent to production after the rollback, even though days pass
     expect(result.state).toMatchObject({ status: 'rollback', weight: 0 });
     expect(result.decisions.filter((d) => d.at > back!.at).every((d) => d.action === 'none')).toBe(true);
+  }, 60_000);
+
+  it('holds at 50 % when the GPU would not carry 100 %: the capacity criterion FAILs with its forecast', async () => {
+    // 0.2 req/s × 4 s of GPU time a request: 40 % busy at 50 %, 80 % at 100 % (not under the 80 % threshold).
+    const result = await simulateMigration({ ...base, serviceMs: 4_000, durationMs: 8 * DAY, behaviour: (p) => healthy[p]! });
+    const steps = result.events.map((e) => [e.actor, e.action, e.from.weight, e.to.weight]);
+    expect(steps).toEqual([
+      ['admin', 'promote', 0, 10],
+      ['analysis', 'promote', 10, 50],
+    ]);
+    const last = result.decisions.at(-1)!;
+    expect(last).toMatchObject({ action: 'hold', weight: 50 });
+    expect(last.reason).toMatch(/^NO-GO: capacity FAIL: forecast 8\d(\.\d)? % busy at 100 % \(service 4000 ms/);
   }, 60_000);
 });

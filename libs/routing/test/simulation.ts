@@ -10,6 +10,8 @@ import {
   evaluateAlerts,
   evaluateCriteria,
   executeRoute,
+  forecastCapacity,
+  nextStepWeight,
   initialState,
   planRoute,
   promote,
@@ -48,6 +50,8 @@ export interface SimulationOptions {
   costModel: CostModel;
   audioSecondsPerRequest: number;
   behaviour: (provider: ProviderId, state: RolloutState, now: number) => UpstreamBehaviour;
+  /** The production model's service time per request (one host, one slot): feeds the capacity criterion. */
+  serviceMs?: number;
 }
 
 export interface SimulationResult {
@@ -119,7 +123,8 @@ export async function simulateMigration(o: SimulationOptions): Promise<Simulatio
       const mvp = summarize(window, { component: plan.component, provider: plan.mvpProvider });
       const breakerOpen = breakers.get(plan.productionProvider).state() === 'open';
       const alerts = evaluateAlerts(production, plan.thresholds, { component: plan.component, provider: plan.productionProvider, breakerOpen });
-      const evaluation = evaluateCriteria(plan.criteria, { production, mvp, quality: o.quality, breakerOpen, mvpCostPerRequestEur });
+      const capacity = o.serviceMs === undefined ? undefined : simulatedCapacity(o, state, summarize(window, { component: plan.component }).requests, production.requests);
+      const evaluation = evaluateCriteria(plan.criteria, { production, mvp, quality: o.quality, breakerOpen, mvpCostPerRequestEur, ...(capacity ? { capacity } : {}) });
       const decision = decide({ plan, state, analysis: { alerts, evaluation }, criticalStreak, now });
       criticalStreak = decision.criticalStreak;
       decisions.push({ ...decision, at: now, weight: state.weight });
@@ -131,4 +136,21 @@ export async function simulateMigration(o: SimulationOptions): Promise<Simulatio
     }
   }
   return { state, events, decisions, served, failedAfterProduction };
+}
+
+/** The capacity forecast the gateway would make: the window's mean rate, every production request a sample. */
+function simulatedCapacity(o: SimulationOptions, state: RolloutState, componentRequests: number, productionRequests: number) {
+  const seconds = o.analysisWindowMs / 1000;
+  return forecastCapacity({
+    componentRatePerSec: componentRequests / seconds,
+    productionRatePerSec: productionRequests / seconds,
+    serviceMs: productionRequests > 0 ? o.serviceMs! : null,
+    samples: productionRequests,
+    hosts: 1,
+    slotsPerHost: 1,
+    nextWeight: nextStepWeight(o.plan, state),
+    activeStudents: o.students,
+    studentRatePerSec: componentRequests / seconds,
+    threshold: 0.8,
+  });
 }

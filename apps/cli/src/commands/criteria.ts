@@ -15,6 +15,8 @@ export async function criteria(client: AdminClient, out: Output, component: stri
       ['criterion', 'target', 'measured', 'samples', 'verdict'],
       r.criteria.map((c) => [c.label, `${c.comparator} ${inUnit(c.target, c.unit)}`, inUnit(c.measured, c.unit), `${c.samples}/${c.minSamples}`, verdict(out, c.verdict)]),
     );
+    // What a figure means when a number alone does not say it (the capacity forecast).
+    for (const c of r.criteria) if (c.detail !== undefined) out.line(`${c.id}: ${c.detail}`);
   }
   return r.verdict === 'GO' ? EXIT.OK : EXIT.FAILED;
 }

@@ -27,6 +27,13 @@ describe('stream messages', () => {
     expect(stt).toMatchObject({ status: 'migrating', weight: 10, health: 41, metrics: { p95Ms: 777 }, step: { total: 3 } });
   });
 
+  it("patches the capacity with the snapshot's criteria", () => {
+    const capacity = { provider: 'faster-whisper' as const, serviceMs: 250, samples: 40, hosts: 1, slotsPerHost: 1, componentRatePerSec: 4, share: 0.1, utilisationNow: 0.1, nextWeight: 50, atNextStep: 0.5, atFull: 1, threshold: 0.8, requestsPerStudentPerSec: 0.1, studentsPerHost: 32, perHost: [] };
+    const payload: MetricsStreamPayload = { component: 'stt', at: '2026-11-24T10:00:00.000Z', metrics: metrics({}), providers: sttPayload.providers, health: 90, capacity };
+    const [stt] = view(applyUpdate(current, interpretMessage(message('metrics', payload))));
+    expect(stt?.capacity).toMatchObject({ provider: 'faster-whisper', atNextStep: 0.5, atFull: 1, studentsPerHost: 32 });
+  });
+
   it('leaves the alerts to the snapshot that follows an alert message, so they never mix two evaluations', () => {
     const alert = { ...sttPayload.alerts[0]!, id: 'stt:faster-whisper:error_rate', metric: 'error_rate' };
     const firing: AlertStreamPayload = { component: 'stt', state: 'firing', alert };

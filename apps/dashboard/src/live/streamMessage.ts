@@ -31,7 +31,7 @@ export function interpretMessage(message: SseMessage): StreamUpdate {
       if (!component) return { kind: 'changed' };
       const patch: Json = {};
       // The gateway's snapshot: with its alerts, verdict and gates too, every figure comes from one evaluation.
-      for (const key of ['metrics', 'providers', 'health', 'alerts', 'evaluatedAt', 'analysis', 'stepTime', 'verdict', 'criteria', 'gates'] as const) if (key in data) patch[key] = data[key];
+      for (const key of ['metrics', 'providers', 'health', 'alerts', 'evaluatedAt', 'analysis', 'stepTime', 'verdict', 'criteria', 'gates', 'capacity'] as const) if (key in data) patch[key] = data[key];
       return { kind: 'metrics', component, patch };
     }
     case 'alert':

@@ -37,7 +37,7 @@ describe('normalizeComponent', () => {
 describe('normalizeCriteria', () => {
   it('reads each criterion with comparator, target, unit and samples, and the gateway’s verdict', () => {
     const view = normalizeCriteria(criteriaPayload);
-    expect(view.criteria[0]).toEqual({ id: 'p95_latency', label: 'p95 latency', comparator: '<', target: 1500, unit: 'ms', measured: 420, samples: 800, minSamples: 100, verdict: 'PASS' });
+    expect(view.criteria[0]).toEqual({ id: 'p95_latency', label: 'p95 latency', comparator: '<', target: 1500, unit: 'ms', measured: 420, samples: 800, minSamples: 100, verdict: 'PASS', detail: null });
     expect(view).toMatchObject({ verdict: 'HOLD', provider: 'groq' });
   });
 
@@ -108,5 +108,20 @@ describe('the snapshot of a component', () => {
 
   it('an older gateway without a snapshot reads as nothing known, not as an error', () => {
     expect(normalizeComponent({ component: 'stt' }).plan).toMatchObject({ evaluatedAt: null, stepTime: null, analysis: null, verdict: null, criteria: [], gates: null });
+  });
+});
+
+describe('normalizeComponent: capacity', () => {
+  const capacity = { provider: 'faster-whisper', serviceMs: 250, samples: 120, hosts: 2, slotsPerHost: 1, componentRatePerSec: 4, share: 0.1, utilisationNow: 0.05, nextWeight: 50, atNextStep: 0.25, atFull: 0.5, threshold: 0.8, requestsPerStudentPerSec: 0.1, studentsPerHost: 32, perHost: [] };
+
+  it("reads the self-hosted provider's capacity, and the criterion's forecast text", () => {
+    const c = normalizeComponent({ ...sttPayload, capacity, criteria: [{ id: 'capacity', label: 'Capacity at the next step', comparator: '<', target: 0.8, unit: 'ratio', measured: 0.25, samples: 120, minSamples: 20, verdict: 'PASS', detail: 'forecast 25 % busy at 50 %' }] });
+    expect(c.capacity).toEqual({ provider: 'faster-whisper', serviceMs: 250, samples: 120, hosts: 2, slotsPerHost: 1, utilisationNow: 0.05, nextWeight: 50, atNextStep: 0.25, atFull: 0.5, threshold: 0.8, studentsPerHost: 32 });
+    expect(c.plan.criteria[0]).toMatchObject({ id: 'capacity', detail: 'forecast 25 % busy at 50 %' });
+  });
+
+  it('has none for a paid API or an older gateway, and none from garbage', () => {
+    expect(normalizeComponent(llmPayload).capacity).toBeNull();
+    expect(normalizeComponent({ ...sttPayload, capacity: { serviceMs: 'fast' } }).capacity).toBeNull();
   });
 });

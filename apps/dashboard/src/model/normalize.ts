@@ -6,6 +6,7 @@ import type {
   AlertView,
   AuditEventView,
   BlockerView,
+  CapacityView,
   PlanView,
   BreakerState,
   ComponentView,
@@ -181,6 +182,7 @@ export function normalizeComponent(raw: unknown): ComponentView {
     metrics: withStudents(readMetrics(readObject(obj, 'metrics') ?? {}, readObject(obj, 'providers.mvp.metrics')), readNumber(obj, 'activeStudents')),
     providers,
     alerts: classify(readArray(obj, 'alerts').map(readAlert), providers),
+    capacity: readCapacity(obj),
   };
 }
 
@@ -209,6 +211,27 @@ function readCriterion(raw: unknown): CriterionView {
     samples: readNumber(raw, 'samples'),
     minSamples: readNumber(raw, 'minSamples'),
     verdict: toVerdict(readString(raw, 'verdict')),
+    detail: readString(raw, 'detail'),
+  };
+}
+
+/** The summary's `capacity` (self-hosted production providers only); null when absent or unreadable. */
+function readCapacity(obj: Json): CapacityView | null {
+  const raw = readObject(obj, 'capacity');
+  const provider = readString(raw, 'provider');
+  if (!raw || provider === null) return null;
+  return {
+    provider,
+    serviceMs: readNumber(raw, 'serviceMs'),
+    samples: readNumber(raw, 'samples') ?? 0,
+    hosts: readNumber(raw, 'hosts') ?? 1,
+    slotsPerHost: readNumber(raw, 'slotsPerHost') ?? 1,
+    utilisationNow: readNumber(raw, 'utilisationNow'),
+    nextWeight: readNumber(raw, 'nextWeight'),
+    atNextStep: readNumber(raw, 'atNextStep'),
+    atFull: readNumber(raw, 'atFull'),
+    threshold: readNumber(raw, 'threshold') ?? 0.8,
+    studentsPerHost: readNumber(raw, 'studentsPerHost'),
   };
 }
 

@@ -62,6 +62,23 @@ export interface ComponentView {
   alerts: AlertView[];
   /** The plan, the analysis and the gates: all from the one snapshot the gateway took at `evaluatedAt`. */
   plan: PlanView;
+  /** The self-hosted production provider's capacity; null for a paid API (or an older gateway). */
+  capacity: CapacityView | null;
+}
+
+/** How busy the self-hosted hosts are and will be (fractions, over 1 when overloaded); docs/capacity.md. */
+export interface CapacityView {
+  provider: string;
+  serviceMs: number | null;
+  samples: number;
+  hosts: number;
+  slotsPerHost: number;
+  utilisationNow: number | null;
+  nextWeight: number | null;
+  atNextStep: number | null;
+  atFull: number | null;
+  threshold: number;
+  studentsPerHost: number | null;
 }
 
 export type BlockerCode = 'verdict' | 'critical_alert' | 'min_time' | 'other';
@@ -95,6 +112,8 @@ export interface CriterionView {
   samples: number | null;
   minSamples: number | null;
   verdict: Verdict;
+  /** What the figure means, when the gateway says (the capacity forecast's terms). */
+  detail: string | null;
 }
 
 export interface CriteriaHistoryPointView {

@@ -17,6 +17,7 @@ import { CriteriaTable } from './CriteriaTable.tsx';
 import { AlertsList } from './AlertsList.tsx';
 import { AuditLog } from './AuditLog.tsx';
 import { PlanPanel } from './PlanPanel.tsx';
+import { CapacityPanel } from './CapacityPanel.tsx';
 
 export interface ComponentPageProps {
   client: AdminClient;
@@ -67,6 +68,7 @@ export function ComponentPage({ client, component: c, id, known, connection, rev
       <section className="panel" aria-label={t('breakers')}>
         <ProviderTable providers={c.providers} />
       </section>
+      {c.capacity && <CapacityPanel capacity={c.capacity} />}
       <HistoryCharts client={client} component={id} stateKey={`${c.status}|${c.weight}`} markers={chartMarkers(events.value ?? [], c.alerts)} />
       <div className="grid-2">
         <CriteriaTable verdict={c.plan.verdict} criteria={c.plan.criteria} provider={c.providers.find((p) => p.role === 'production')?.id ?? null} history={criteria.value?.history ?? []} />

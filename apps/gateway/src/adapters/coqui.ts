@@ -40,7 +40,7 @@ export function createCoquiAdapter(settings: ProviderSettings): SpeechAdapter {
       // The host's call lasts until the WAV is read: that is what its outstanding count balances.
       const wav = await onHost(hosts, ctx.signal, async (host) => {
         const url = host.url('/synthesize');
-        const response = await callUpstream({ method: 'POST', url, dispatcher: host.agent, headers: { ...headers, ...deadlineHeader(timeoutMs) }, body, timeoutMs, signal: ctx.signal });
+        const response = await callUpstream({ method: 'POST', url, dispatcher: host.agent, headers: { ...headers, ...deadlineHeader(timeoutMs) }, body, timeoutMs, signal: ctx.signal, busy: host.service });
         try {
           return await readBody(response.body, UPSTREAM_BODY_LIMITS.audio, url);
         } finally {

@@ -3,8 +3,9 @@
 // when every host's is, the call fails at once as a connection failure, so the provider counts as failed
 // and the request falls back. See docs/decisions/0011-hedged-fallback-and-host-pools.md.
 import type { GatewayConfig } from '@bascule/contracts';
-import { CircuitBreaker, classifyFailure, COMPONENTS, type BreakerOptions, type BreakerState, type Clock, type ProviderId } from '@bascule/routing';
+import { CircuitBreaker, classifyFailure, COMPONENTS, SELF_HOSTED, type BreakerOptions, type BreakerState, type Clock, type ProviderId } from '@bascule/routing';
 import { Agent } from 'undici';
+import { ServiceTimeMeter } from '../capacity/service-time.ts';
 
 /** One host's health, as /metrics and the admin API show it: its address without credentials. */
 export interface HostHealth {
@@ -31,11 +32,14 @@ export class Host {
   readonly breaker: CircuitBreaker;
   /** Calls in flight on this host. */
   outstanding = 0;
+  /** A host we run: the model's measured compute time per request (capacity/); undefined for a paid API. */
+  readonly service: ServiceTimeMeter | undefined;
   private readonly base: string;
   private readonly urls = new Map<string, string>();
 
-  constructor(baseUrl: string, clock: Clock, breaker: Partial<Omit<BreakerOptions, 'onStateChange'>>) {
+  constructor(baseUrl: string, clock: Clock, breaker: Partial<Omit<BreakerOptions, 'onStateChange'>>, measured = false) {
     const parsed = new URL(baseUrl);
+    this.service = measured ? new ServiceTimeMeter() : undefined;
     this.label = parsed.host;
     this.base = baseUrl.replace(/\/+$/, '');
     // Same settings as the shared agent of http.ts: keep-alive, no pipelining, a connect timeout.
@@ -73,7 +77,7 @@ export class HostPool {
     breaker: Partial<Omit<BreakerOptions, 'onStateChange'>> = HOST_BREAKER_DEFAULTS,
   ) {
     if (baseUrls.length === 0) throw new TypeError(`providers.${provider}.baseUrls: expected at least one URL`);
-    this.hosts = baseUrls.map((url) => new Host(url, clock, breaker));
+    this.hosts = baseUrls.map((url) => new Host(url, clock, breaker, SELF_HOSTED.has(provider)));
   }
 
   /**

@@ -2,6 +2,8 @@
 // deadline (the attempt's remaining time), so no call can hang. A non-2xx answer becomes an UpstreamError
 // carrying the status, which @bascule/routing's classifyFailure reads (4xx: client error, 5xx/429: transient).
 import { Agent, FormData, request, type Dispatcher } from 'undici';
+import { recordBusyFromHeaders, recordBusyFromRaw } from '../capacity/busy-header.ts';
+import type { BusySink } from '../capacity/service-time.ts';
 
 // No cap on connections per upstream: under load a cap would queue requests behind it (the deadline still
 // bounds each one); keep-alive reuses them; one request at a time per connection (no pipelining, so a slow
@@ -46,6 +48,8 @@ export interface UpstreamRequest {
    * chunks, not the whole body (the caller bounds the time to the first event with `signal`).
    */
   streaming?: boolean;
+  /** A host we run: its answer's `X-Bascule-Busy-Ms` (the model's compute time) goes here (capacity/). */
+  busy?: BusySink;
 }
 
 export interface UpstreamResponse {
@@ -93,7 +97,10 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamRespon
       bodyTimeout: req.streaming ? timeout : timeout + UNDICI_TIMER_SLACK_MS,
       signal: controller.signal,
     });
-    if (response.statusCode >= 200 && response.statusCode < 300) return { statusCode: response.statusCode, headers: response.headers, body: response.body, done };
+    if (response.statusCode >= 200 && response.statusCode < 300) {
+      if (req.busy) recordBusyFromHeaders(response.headers, req.busy);
+      return { statusCode: response.statusCode, headers: response.headers, body: response.body, done };
+    }
     const text = await readBody(response.body, UPSTREAM_BODY_LIMITS.errorText, req.url, true).then((b) => b.toString('utf8'), () => '');
     throw statusError(req.url, response.statusCode, text);
   } catch (error) {
@@ -227,8 +234,9 @@ class JsonCall<T> implements Dispatcher.DispatchHandler {
     else this.abortUndici = abort;
   }
 
-  onHeaders(statusCode: number): boolean {
+  onHeaders(statusCode: number, headers: Buffer[]): boolean {
     this.status = statusCode;
+    if (this.req.busy && statusCode >= 200 && statusCode < 300) recordBusyFromRaw(headers, this.req.busy);
     return true;
   }
 

@@ -44,7 +44,7 @@ export function createOpenAiChatAdapter(settings: ProviderSettings): ChatAdapter
     async complete(request, ctx) {
       const body = upstreamBody(request, model, false);
       const timeoutMs = timeoutOf(ctx);
-      const raw = await onHost(hosts, ctx.signal, (host) => callJson<unknown>({ method: 'POST', url: host.url(path), dispatcher: host.agent, headers, body, timeoutMs, signal: ctx.signal }));
+      const raw = await onHost(hosts, ctx.signal, (host) => callJson<unknown>({ method: 'POST', url: host.url(path), dispatcher: host.agent, headers, body, timeoutMs, signal: ctx.signal, busy: host.service }));
       const parsed = parseChatCompletion(raw);
       if (!parsed.ok) throw new UpstreamProtocolError(`${settings.id}: not a chat completion (${parsed.message})`);
       return { value: parsed.value, usage: tokens(parsed.value.usage) };

@@ -49,6 +49,21 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
       for (const pool of pools) for (const host of pool.hosts) this.set({ provider: pool.provider, host: host.label }, host.outstanding);
     },
   });
+  new Gauge({
+    name: 'bascule_upstream_host_service_seconds',
+    help: 'Measured model compute time per request of each self-hosted host (mean of X-Bascule-Busy-Ms, this replica; docs/capacity.md).',
+    labelNames: ['provider', 'host'],
+    registers,
+    collect() {
+      this.reset();
+      for (const pool of pools) {
+        for (const host of pool.hosts) {
+          const mean = host.service?.snapshot().meanMs ?? null;
+          if (mean !== null) this.set({ provider: pool.provider, host: host.label }, mean / 1000);
+        }
+      }
+    },
+  });
   return {
     watchHosts: (more) => {
       for (const pool of more) pools.push(pool);

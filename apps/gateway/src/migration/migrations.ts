@@ -37,6 +37,7 @@ import { Views, eventView } from './views.ts';
 import type { ComponentSummary, CriteriaResponse, MetricsStreamPayload, QualityResult } from './view-types.ts';
 import { Notifier as Channels, webhookSink, type NotifierLogger } from '../notify/index.ts';
 import { WindowReader } from './windows.ts';
+import type { CapacityForecaster } from '../capacity/index.ts';
 
 export type { RuntimeChange };
 
@@ -71,6 +72,8 @@ export interface MigrationsOptions {
   fence?: () => Fence | undefined;
   /** A provider's hosts' health for the component views (adapters/hosts.ts); absent: no `hosts`. */
   hostHealth?: (provider: ProviderId) => HostHealth[] | undefined;
+  /** The self-hosted providers' capacity (capacity/); absent: the `capacity` criterion stays INCONCLUSIVE. */
+  capacity?: CapacityForecaster;
   log?: NotifierLogger & { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -125,7 +128,7 @@ export class Migrations implements MigrationRuntime, StateSyncTarget {
       windowMs: this.windowMs,
       qualityWindowMs: options.qualityWindowMs ?? 7 * 24 * 3_600_000,
       costModel: options.costModel,
-      typicalUsage: options.typicalUsage ?? {},
+      typicalUsage: options.typicalUsage ?? {}, capacity: options.capacity,
     });
     // A replica that does not analyse takes a new snapshot when a view finds the last one two intervals old.
     this.snapshots = new Snapshots(this.routing, windows, this.notifier, 2 * this.intervalMs);

@@ -4,6 +4,7 @@
 // On the lease holder the loop takes one every interval; a replica that does not analyse takes one when a
 // view asks and the last is older than `maxAgeMs`, so its page shows alerts too.
 import { breakerCountsAsOpen, evaluateAlerts, trackAlerts, type Alert, type BreakerState, type Component, type Evaluation, type RolloutPlan, type TrackedAlert } from '@bascule/routing';
+import type { CapacitySummary } from '@bascule/contracts';
 import { CriteriaHistory } from './criteria-history.ts';
 import type { Notifier } from './notify.ts';
 import type { RoutingRuntime } from './runtime.ts';
@@ -21,6 +22,8 @@ export interface Analysis {
   mvpCostPerRequestEur: number | null;
   windows: Windows;
   breakers: { production: BreakerState; mvp: BreakerState };
+  /** The production provider's capacity, when it is one we run. */
+  capacity?: CapacitySummary;
 }
 
 export interface Observation {
@@ -59,7 +62,7 @@ export class Snapshots {
       ...evaluateAlerts(windows.production, plan.thresholds, { component, provider: plan.productionProvider, breakerOpen: productionOpen }),
       ...evaluateAlerts(windows.mvp, plan.thresholds, { component, provider: plan.mvpProvider, breakerOpen: breakers.mvp === 'open' }),
     ];
-    const { evaluation, mvpCostPerRequestEur } = await this.windows.evaluate(plan, now);
+    const { evaluation, mvpCostPerRequestEur, capacity } = await this.windows.evaluate(plan, now);
     // Read after the awaits: another observation may have finished meanwhile.
     const previous = this.analyses.get(component);
     const tracked = trackAlerts(previous?.alerts ?? [], alerts, now);
@@ -73,6 +76,7 @@ export class Snapshots {
       mvpCostPerRequestEur,
       windows,
       breakers,
+      ...(capacity === undefined ? {} : { capacity }),
     };
     this.analyses.set(component, analysis);
     this.history.record(component, now, evaluation);

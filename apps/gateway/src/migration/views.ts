@@ -78,13 +78,14 @@ export class Views {
         promote: state.status === 'migrating' || state.status === 'mvp' ? gateBlockers(plan, state, 'promote', gateInput) : [],
         raise: state.status === 'rollback' || state.weight >= 100 ? [] : gateBlockers(plan, state, 'set-weight', gateInput, state.weight + 0.01),
       },
+      ...(a.capacity === undefined ? {} : { capacity: a.capacity }),
     };
   }
 
   /** The snapshot again, for the stream: measurements, alerts, analysis, verdict and gates, all at `at`. */
   async metricsPayload(component: Component, now: number): Promise<MetricsStreamPayload> {
-    const { metrics, providers, health, alerts, evaluatedAt, analysis, stepTime, verdict, criteria, gates } = await this.summary(component, now);
-    return { component, at: evaluatedAt!, metrics, providers, health, alerts, evaluatedAt, analysis, stepTime, verdict, criteria, gates };
+    const { metrics, providers, health, alerts, evaluatedAt, analysis, stepTime, verdict, criteria, gates, capacity } = await this.summary(component, now);
+    return { component, at: evaluatedAt!, metrics, providers, health, alerts, evaluatedAt, analysis, stepTime, verdict, criteria, gates, ...(capacity ? { capacity } : {}) };
   }
 
   /** The snapshot's verdict, and the criteria's history (in memory, see criteria-history.ts). */

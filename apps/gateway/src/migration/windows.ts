@@ -20,7 +20,8 @@ import {
   type Usage,
   type WindowStats,
 } from '@bascule/routing';
-import { PLAN_MONTH } from '@bascule/contracts';
+import { PLAN_MONTH, type CapacitySummary } from '@bascule/contracts';
+import type { CapacityForecaster } from '../capacity/index.ts';
 import { StoreUnavailableError, type GatewayStore } from '../store/index.ts';
 import { mvpCostPerRequest } from './mvp-cost.ts';
 import type { RoutingRuntime } from './runtime.ts';
@@ -39,6 +40,8 @@ export interface WindowReaderOptions {
   qualityWindowMs: number;
   costModel?: CostModel;
   typicalUsage: Partial<Record<Component, Usage>>;
+  /** The self-hosted providers' capacity (capacity/); absent: the `capacity` criterion stays INCONCLUSIVE. */
+  capacity?: CapacityForecaster;
 }
 
 export class WindowReader {
@@ -90,9 +93,10 @@ export class WindowReader {
   }
 
   /** The GO/NO-GO verdict of the current step, with the MVP's cost per request as the cost reference. */
-  async evaluate(plan: RolloutPlan, now: number): Promise<{ evaluation: Evaluation; mvpCostPerRequestEur: number | null }> {
+  async evaluate(plan: RolloutPlan, now: number): Promise<{ evaluation: Evaluation; mvpCostPerRequestEur: number | null; capacity: CapacitySummary | undefined }> {
     const w = await this.stepWindow(plan, now);
     const mvpCostPerRequestEur = this.mvpCost(plan, w);
+    const capacity = await this.capacity(plan, now);
     const evaluation = evaluateCriteria(plan.criteria, {
       production: w.production,
       mvp: w.mvp,
@@ -101,8 +105,17 @@ export class WindowReader {
       monthlyRequests: PLAN_MONTH[plan.component].requests,
       breakerOpen: w.breakerOpen,
       ...(mvpCostPerRequestEur === null ? {} : { mvpCostPerRequestEur }),
+      ...(capacity === undefined ? {} : { capacity }),
     });
-    return { evaluation, mvpCostPerRequestEur };
+    return { evaluation, mvpCostPerRequestEur, capacity };
+  }
+
+  /** The production provider's capacity from the short window's minutes (the forecaster keeps the step's peak). */
+  private async capacity(plan: RolloutPlan, now: number): Promise<CapacitySummary | undefined> {
+    if (!this.options.capacity) return undefined;
+    const rollups = await this.windowRollups(plan.component, now);
+    const state = this.runtime.state(plan.component);
+    return this.options.capacity.read({ plan, state, rollups, windowMs: this.options.windowMs, activeStudents: this.runtime.students.count(plan.component, now) });
   }
 
   mvpCost(plan: RolloutPlan, step: Windows): number | null {
