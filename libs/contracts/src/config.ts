@@ -164,7 +164,7 @@ export const NOTIFICATION_SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type NotificationSeverity = (typeof NOTIFICATION_SEVERITIES)[number];
 
 /** What happened. `test` is what `bascule notify test` sends. */
-export const NOTIFICATION_KINDS = ['rollback', 'critical-alert', 'no-go', 'quality-failure', 'host-down', 'replica-down', 'test'] as const;
+export const NOTIFICATION_KINDS = ['rollback', 'critical-alert', 'no-go', 'quality-failure', 'host-down', 'replica-down', 'replica-up', 'satisfaction-low', 'test'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 const channelCommon = {

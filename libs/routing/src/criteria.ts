@@ -17,7 +17,7 @@ export interface AlertThresholds {
 export const DEFAULT_THRESHOLDS: Readonly<AlertThresholds> = { p95WarningMs: 2000, errorRateCritical: 0.05, healthWarning: 80, minRequests: 20 };
 
 export type Comparator = '<' | '<=' | '>' | '>=';
-export type CriterionMetric = 'p95_latency' | 'p99_latency' | 'avg_latency' | 'availability' | 'error_rate' | 'quality' | 'accuracy' | 'accuracy_gain' | 'cost_ratio' | 'monthly_cost' | 'breaker_closed';
+export type CriterionMetric = 'p95_latency' | 'p99_latency' | 'avg_latency' | 'availability' | 'error_rate' | 'quality' | 'accuracy' | 'accuracy_gain' | 'cost_ratio' | 'monthly_cost' | 'breaker_closed' | 'satisfaction';
 
 /** A GO/NO-GO criterion of a plan: PASS when `measured <comparator> target` with at least `minSamples`. */
 export interface CriterionSpec {
@@ -25,7 +25,8 @@ export interface CriterionSpec {
   label: string;
   comparator: Comparator;
   target: number;
-  unit: 'ms' | 'ratio' | 'eur';
+  /** `score`: out of 10 (user satisfaction). */
+  unit: 'ms' | 'ratio' | 'eur' | 'score';
   minSamples: number;
 }
 
@@ -39,10 +40,20 @@ export const criterionSpec = (id: CriterionMetric, label: string, comparator: Co
 });
 const availability = () => criterionSpec('availability', 'Availability', '>', 0.995, 'ratio', 400);
 
+/** Ratings a step needs before its satisfaction counts (a class rates now and then, not every request). */
+export const SATISFACTION_MIN_RATINGS = 30;
+
+/**
+ * The plan's user satisfaction: the mean rating (0..10) of the students routed to the candidate, at least
+ * 7/10 (the plan alerts below 7); the final objective, above 8/10, is `satisfactionCriterion(8)` on the last step.
+ */
+export const satisfactionCriterion = (target = 7): CriterionSpec => criterionSpec('satisfaction', 'User satisfaction (ratings /10)', '>=', target, 'score', SATISFACTION_MIN_RATINGS);
+
 /**
  * The plan's defaults: llm p95 < 1500 ms, availability > 99.5 %, quality > 95 %, cost 30 % under the MVP's and
  * under 150 € a month; stt average < 1 s, accuracy > 95 %, cost < 50 % of the MVP's; vision at least 10 points
- * over EasyOCR (the plan's "> 90 % on children's writing, < 3 s" are met by the stricter accuracy and p95 here).
+ * over EasyOCR (the plan's "> 90 % on children's writing, < 3 s" are met by the stricter accuracy and p95 here);
+ * and for every component, user satisfaction of at least 7/10.
  */
 export function defaultCriteria(component: Component): CriterionSpec[] {
   switch (component) {
@@ -53,17 +64,19 @@ export function defaultCriteria(component: Component): CriterionSpec[] {
         criterionSpec('quality', 'Quality (benchmark)', '>', 0.95, 'ratio', 50),
         criterionSpec('cost_ratio', 'Cost per request vs MVP (−30 %)', '<', 0.7, 'ratio', 200),
         criterionSpec('monthly_cost', 'Projected monthly cost', '<', 150, 'eur', 200),
+        satisfactionCriterion(),
       ];
     case 'stt':
-      return [criterionSpec('avg_latency', 'Average latency', '<', 1000, 'ms', 200), availability(), criterionSpec('accuracy', 'Transcription accuracy', '>', 0.95, 'ratio', 50), criterionSpec('cost_ratio', 'Cost per request vs MVP', '<', 0.5, 'ratio', 200)];
+      return [criterionSpec('avg_latency', 'Average latency', '<', 1000, 'ms', 200), availability(), criterionSpec('accuracy', 'Transcription accuracy', '>', 0.95, 'ratio', 50), criterionSpec('cost_ratio', 'Cost per request vs MVP', '<', 0.5, 'ratio', 200), satisfactionCriterion()];
     case 'tts':
-      return [criterionSpec('p95_latency', 'p95 latency', '<', 1000, 'ms', 200), availability(), criterionSpec('quality', 'Voice quality (listening test)', '>', 0.9, 'ratio', 30)];
+      return [criterionSpec('p95_latency', 'p95 latency', '<', 1000, 'ms', 200), availability(), criterionSpec('quality', 'Voice quality (listening test)', '>', 0.9, 'ratio', 30), satisfactionCriterion()];
     case 'vision':
       return [
         criterionSpec('p95_latency', 'p95 latency', '<', 1000, 'ms', 200),
         availability(),
         criterionSpec('accuracy', 'Letter recognition accuracy', '>', 0.95, 'ratio', 50),
         criterionSpec('accuracy_gain', 'Accuracy gain over EasyOCR', '>', 0.1, 'ratio', 50),
+        satisfactionCriterion(),
       ];
   }
 }

@@ -15,3 +15,4 @@ export * from './analysis-window.ts';
 export * from './gates.ts';
 export * from './cost.ts';
 export * from './roi.ts';
+export * from './satisfaction.ts';
