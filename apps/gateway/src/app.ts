@@ -157,6 +157,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       clientKeyNames: secrets.clientKeys,
       providerApiKeys: secrets.providerApiKeys,
       adapters: createAdapters(config, secrets.providerApiKeys, hostPools),
+      ratings: runtime.ratings,
     });
   }
 

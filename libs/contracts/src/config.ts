@@ -108,6 +108,8 @@ export const AuthConfigSchema = z.strictObject({
   rateLimitPerMinute: positiveInt('a whole number of requests per minute').default(50_000),
   /** Requests a minute per student (`X-Student-Id`, or chat's `user`) and client key: one child cannot starve a class. */
   studentRateLimitPerMinute: positiveInt('a whole number of requests per minute').default(60),
+  /** Ratings a minute per student, component and client key (`POST /v1/satisfaction`): a child tapping the stars cannot stuff the ballot. */
+  ratingsPerMinute: positiveInt('a whole number of ratings per minute').default(3),
   /** Requests with a missing or unknown key a minute from one address before every request from it gets a 429. */
   failedAuthPerMinute: positiveInt('a whole number of attempts per minute').default(10),
 });

@@ -4,6 +4,7 @@ import { COMPONENTS, GateError, TransitionError, type Component } from '@bascule
 import { ActionRequestSchema, PROVIDERS_BY_COMPONENT, QualityResultRequestSchema, WeightRequestSchema, type CostPlan, type GatewayConfig } from '@bascule/contracts';
 import { testNotification } from '../notify/index.ts';
 import { historyRange } from './history.ts';
+import { readSatisfaction } from '../satisfaction/view.ts';
 import { monthParam } from './month.ts';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
@@ -98,6 +99,10 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
       admin.get('/components/:component/history', async (request) => {
         const c = component(request);
         return runtime.history(c, historyRange((request.query as Record<string, unknown>).range));
+      });
+      admin.get('/components/:component/satisfaction', async (request) => {
+        const c = component(request);
+        return readSatisfaction(runtime.ratings, c, historyRange((request.query as Record<string, unknown>).range), Date.now());
       });
 
       admin.put('/components/:component/weight', async (request) => {
