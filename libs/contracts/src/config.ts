@@ -131,6 +131,16 @@ export const LeaseConfigSchema = z
   })
   .refine((l) => l.renewMs * 2 <= l.ttlMs, { message: 'renewMs: expected at most half of ttlMs (a holder must renew at least twice per lease)', path: ['renewMs'] });
 
+/** Each gateway's heartbeat in the store, and when the analysis leader calls a silent one down. */
+export const ReplicasConfigSchema = z
+  .strictObject({
+    /** How often each gateway writes its heartbeat. */
+    heartbeatMs: millis(100, 60_000).default(5_000),
+    /** A replica silent for longer is notified down (once), and back when it heartbeats again. */
+    downAfterMs: millis(1_000, 600_000).default(15_000),
+  })
+  .refine((r) => r.heartbeatMs * 2 <= r.downAfterMs, { message: 'heartbeatMs: expected at most half of downAfterMs (one lost heartbeat must not call a replica down)', path: ['heartbeatMs'] });
+
 export const StoreConfigSchema = z.strictObject({
   /** Folder of the embedded SQLite file; relative paths resolve from the gateway's working directory. */
   dataDir: z.string().min(1).default('./data'),
@@ -150,6 +160,7 @@ export const StoreConfigSchema = z.strictObject({
   /** PostgreSQL: every state re-read this often (the safety net under LISTEN/NOTIFY). */
   syncIntervalMs: millis(100, 2_000).default(1_000),
   lease: LeaseConfigSchema.prefault({}),
+  replicas: ReplicasConfigSchema.prefault({}),
 });
 
 export const AnalysisConfigSchema = z.strictObject({

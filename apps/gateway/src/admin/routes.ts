@@ -26,6 +26,8 @@ export interface AdminApiOptions {
   stream?: Partial<StreamOptions>;
   /** The plan's month priced by the config: sent with every month's costs. */
   costPlan?: CostPlan;
+  /** The gateway replicas and their last heartbeats (`GET /admin/v1/replicas`). */
+  replicas?: () => Promise<object[]>;
 }
 
 const ACTIONS = ['promote', 'rollback', 'resume'] as const;
@@ -152,6 +154,8 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
         const page = events.slice(0, limit);
         return { events: page.map((e) => runtime.eventView(e)), nextBefore: events.length > limit ? String(page.at(-1)!.id) : null };
       });
+
+      admin.get('/replicas', async () => ({ replicas: options.replicas ? await options.replicas() : [] }));
 
       admin.get('/stream', (request, reply) => streams.handle(request, reply));
     },
