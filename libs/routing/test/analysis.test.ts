@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_THRESHOLDS, defaultCriteria, defaultPlan, evaluateAlerts, evaluateCriteria, healthScore, trackAlerts } from '../src/index.ts';
-import { LLM_MVP, stats } from './fixtures.ts';
+import { LLM_MVP, SATISFIED, stats } from './fixtures.ts';
 
 const subject = { component: 'stt', provider: 'faster-whisper' } as const;
 
@@ -69,15 +69,15 @@ describe('evaluateAlerts', () => {
 
 describe('evaluateCriteria', () => {
   it("has the plan's defaults for llm and stt", () => {
-    expect(defaultCriteria('llm').map((c) => `${c.id} ${c.comparator} ${c.target}`)).toEqual(['p95_latency < 1500', 'availability > 0.995', 'quality > 0.95', 'cost_ratio < 0.7', 'monthly_cost < 150']);
-    expect(defaultCriteria('stt').map((c) => `${c.id} ${c.comparator} ${c.target}`)).toEqual(['avg_latency < 1000', 'availability > 0.995', 'accuracy > 0.95', 'cost_ratio < 0.5']);
-    expect(defaultCriteria('vision').map((c) => `${c.id} ${c.comparator} ${c.target}`)).toEqual(['p95_latency < 1000', 'availability > 0.995', 'accuracy > 0.95', 'accuracy_gain > 0.1']);
+    expect(defaultCriteria('llm').map((c) => `${c.id} ${c.comparator} ${c.target}`)).toEqual(['p95_latency < 1500', 'availability > 0.995', 'quality > 0.95', 'cost_ratio < 0.7', 'monthly_cost < 150', 'satisfaction >= 7']);
+    expect(defaultCriteria('stt').map((c) => `${c.id} ${c.comparator} ${c.target}`)).toEqual(['avg_latency < 1000', 'availability > 0.995', 'accuracy > 0.95', 'cost_ratio < 0.5', 'satisfaction >= 7']);
+    expect(defaultCriteria('vision').map((c) => `${c.id} ${c.comparator} ${c.target}`)).toEqual(['p95_latency < 1000', 'availability > 0.995', 'accuracy > 0.95', 'accuracy_gain > 0.1', 'satisfaction >= 7']);
     expect(defaultCriteria('tts').length).toBeGreaterThanOrEqual(3);
   });
 
   it('is GO when every criterion passes, with measured values, targets and samples', () => {
     const plan = defaultPlan('llm');
-    const result = evaluateCriteria(plan.criteria, { production: stats({ p95Ms: 800, errors: 2 }), mvp: LLM_MVP, monthlyRequests: 200_000, quality: { score: 0.97, samples: 200 }, breakerOpen: false });
+    const result = evaluateCriteria(plan.criteria, { production: stats({ p95Ms: 800, errors: 2 }), mvp: LLM_MVP, monthlyRequests: 200_000, quality: { score: 0.97, samples: 200 }, breakerOpen: false, satisfaction: SATISFIED });
     expect(result.verdict).toBe('GO');
     expect(result.criteria.map((c) => [c.id, c.measured, c.samples, c.verdict])).toEqual([
       ['p95_latency', 800, 1000, 'PASS'],
@@ -85,6 +85,7 @@ describe('evaluateCriteria', () => {
       ['quality', 0.97, 200, 'PASS'],
       ['cost_ratio', 0.2, 1000, 'PASS'],
       ['monthly_cost', 20, 1000, 'PASS'],
+      ['satisfaction', 8, 40, 'PASS'],
       ['breaker_closed', 0, 1000, 'PASS'],
     ]);
   });
@@ -98,7 +99,7 @@ describe('evaluateCriteria', () => {
   it('holds with too few samples (INCONCLUSIVE), neither GO nor NO-GO', () => {
     const result = evaluateCriteria(defaultPlan('llm').criteria, { production: stats({ requests: 50 }), mvp: LLM_MVP, monthlyRequests: 200_000, quality: null, breakerOpen: false });
     expect(result.verdict).toBe('HOLD');
-    expect(result.criteria.filter((c) => c.verdict === 'INCONCLUSIVE').map((c) => c.id)).toEqual(['p95_latency', 'availability', 'quality', 'cost_ratio', 'monthly_cost']);
+    expect(result.criteria.filter((c) => c.verdict === 'INCONCLUSIVE').map((c) => c.id)).toEqual(['p95_latency', 'availability', 'quality', 'cost_ratio', 'monthly_cost', 'satisfaction']);
   });
 
   it('counts an open production breaker as a failure, never as missing data', () => {

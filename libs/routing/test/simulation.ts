@@ -26,7 +26,7 @@ import {
   type RolloutState,
   type Route,
 } from '../src/index.ts';
-import { ManualClock } from './fixtures.ts';
+import { ManualClock, SATISFIED } from './fixtures.ts';
 
 /** How an upstream behaves at a given time: latency range and share of 503s. */
 export interface UpstreamBehaviour {
@@ -119,7 +119,7 @@ export async function simulateMigration(o: SimulationOptions): Promise<Simulatio
       const mvp = summarize(window, { component: plan.component, provider: plan.mvpProvider });
       const breakerOpen = breakers.get(plan.productionProvider).state() === 'open';
       const alerts = evaluateAlerts(production, plan.thresholds, { component: plan.component, provider: plan.productionProvider, breakerOpen });
-      const evaluation = evaluateCriteria(plan.criteria, { production, mvp, quality: o.quality, breakerOpen, mvpCostPerRequestEur });
+      const evaluation = evaluateCriteria(plan.criteria, { production, mvp, quality: o.quality, breakerOpen, mvpCostPerRequestEur, satisfaction: SATISFIED });
       const decision = decide({ plan, state, analysis: { alerts, evaluation }, criticalStreak, now });
       criticalStreak = decision.criticalStreak;
       decisions.push({ ...decision, at: now, weight: state.weight });
