@@ -49,6 +49,9 @@ describe('bascule against a gateway', () => {
     expect(text.stdout).toMatch(/^stt +mvp +0 %/m);
     const json = await cli(['--json', 'status', 'stt'], { env });
     expect(JSON.parse(json.stdout).components).toEqual([expect.objectContaining({ component: 'stt', status: 'mvp', weight: 0 })]);
+    // The gateway's replicas, by heartbeat (one here).
+    expect(JSON.parse(json.stdout).replicas).toEqual([expect.objectContaining({ self: true, status: 'up' })]);
+    expect(text.stdout).toMatch(/^replicas: \S+ \(this one\) http:\/\/127\.0\.0\.1:\d+ up, heartbeat \d+\.\d s ago$/m);
     expect(json.stdout + text.stdout + text.stderr).not.toContain(env.BASCULE_ADMIN_TOKEN);
   });
 
