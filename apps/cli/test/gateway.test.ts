@@ -71,6 +71,15 @@ describe('bascule against a gateway', () => {
     expect(JSON.parse(overridden.stdout)).toMatchObject({ component: 'stt', weight: 50 });
     const [event] = await gateway.gateway.runtime.events({ limit: 1 });
     expect(event!.reason).toMatch(/the school trip starts Monday/);
+
+    // promote: gated like a raise, then past the gates with its own reason.
+    const promoteBlocked = await cli(['promote', 'stt', '--reason', 'next step of the plan'], { env });
+    expect(promoteBlocked.code).toBe(EXIT.BLOCKED);
+    expect(promoteBlocked.stderr).toMatch(/promote stt is blocked:/);
+    const promoted = await cli(['--json', 'promote', 'stt', '--reason', 'next step of the plan', '--override', 'the pilot class is ready'], { env });
+    expect(promoted.code).toBe(EXIT.OK);
+    expect(JSON.parse(promoted.stdout)).toMatchObject({ component: 'stt', weight: 100 });
+    expect(gateway.gateway.runtime.state('stt').weight).toBe(100);
   });
 
   it('rollback and resume, each with its reason; a refused action names the field (exit 6)', async () => {
@@ -119,7 +128,7 @@ describe('bascule against a gateway', () => {
     expect(md.stdout).toMatch(/^# Bascule — \w+ \d{4} report/);
     expect(md.stdout).toContain('| Baseline (all on the paid APIs) | 280 € | 280 € | 280 € |');
     expect(md.stdout).toContain('| One-time cost | | 3 600 € | 3 600 € |');
-    expect(md.stdout).toContain('**stt** rollback 50 → 0 % by admin: teachers report wrong verdicts');
+    expect(md.stdout).toContain('**stt** rollback 100 → 0 % by admin: teachers report wrong verdicts');
     const json = JSON.parse((await cli(['--json', 'report', '--month', month], { env })).stdout);
     expect(json.plan.baseline.monthlyEur).toBeCloseTo(280, 9);
     expect(json.plan.production.monthlyEur).toBeCloseTo(160, 9);
