@@ -27,8 +27,8 @@ export interface AdminClient {
   criteria(id: string): Promise<CriteriaView>;
   events(component?: string): Promise<AuditEventView[]>;
   history(id: string, range: Range): Promise<HistoryPoint[]>;
-  /** The users' ratings of the last hour (null when the gateway's answer is not understood). */
-  satisfaction(id: string): Promise<SatisfactionView | null>;
+  /** The users' ratings over a range, the last hour by default (null when the gateway's answer is not understood). */
+  satisfaction(id: string, range?: Range): Promise<SatisfactionView | null>;
   /** This month's recorded costs (null when the gateway's answer is not understood). */
   costs(): Promise<MonthCostsView | null>;
   /** Answers the component's updated summary. */
@@ -83,7 +83,7 @@ export function createAdminClient(baseUrl: string, token: string | null): AdminC
       return normalizeHistory(answer, readNumber(answer, 'bucketMs') ?? bucketFor(range));
     },
     costs: async () => normalizeCosts(await call('GET', `${base}/costs`)),
-    satisfaction: async (id) => normalizeSatisfaction(await call('GET', `${path(id)}/satisfaction?range=1h`)),
+    satisfaction: async (id, range = '1h') => normalizeSatisfaction(await call('GET', `${path(id)}/satisfaction?range=${range}`)),
     act: async (id, kind, reason, weight, override) => {
       const request = actionRequest(id, kind, reason, weight, override);
       const answer = await call(request.method, request.path, request.body);

@@ -1,6 +1,7 @@
 // The users' ratings of a component (GET /admin/v1/components/{c}/satisfaction), as the page shows them:
 // the mean /10 and the NPS-like score over the last hour, for everyone and for the candidate's students.
-import { readNumber, readObject } from './read.ts';
+import { readArray, readNumber, readObject, readString } from './read.ts';
+import type { SeriesSet } from './series.ts';
 
 export interface SatisfactionView {
   ratings: number;
@@ -13,6 +14,8 @@ export interface SatisfactionView {
   productionRatings: number;
   /** Below this mean the gateway alerts (7). */
   alertBelow: number;
+  /** The mean per history bucket, for the history charts. */
+  series: SeriesSet;
 }
 
 /** null when the answer is not understood (an older gateway has no such route). */
@@ -26,7 +29,13 @@ export function normalizeSatisfaction(answer: unknown): SatisfactionView | null 
     productionMean: readNumber(answer, 'production.mean'),
     productionRatings: readNumber(answer, 'production.ratings') ?? 0,
     alertBelow: readNumber(answer, 'alertBelow') ?? 7,
+    series: seriesOf(readArray(answer, 'series')),
   };
+}
+
+function seriesOf(buckets: unknown[]): SeriesSet {
+  const points = buckets.map((b) => ({ t: Date.parse(readString(b, 't') ?? ''), mean: readNumber(b, 'mean') })).filter((p) => Number.isFinite(p.t));
+  return { x: points.map((p) => p.t / 1000), series: [{ label: 'mean /10', provider: 'all', values: points.map((p) => p.mean) }] };
 }
 
 /** The tile's tone: bad below the alert's threshold, good at 8/10 and above (the plan's final objective). */
