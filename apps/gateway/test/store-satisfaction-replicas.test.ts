@@ -35,6 +35,9 @@ describe.each(ENGINES)('satisfaction and replicas on %s', (engine) => {
     expect(stored.map((m) => `${m.route}:${m.rater}:${m.count}`).sort()).toEqual(['mvp:student:1', 'production:student:3', 'production:teacher:1']);
     expect(await a.satisfactionSince(180_000, 'stt')).toEqual([]);
     expect(await a.satisfactionSince(0, 'llm')).toEqual([]);
+    // They share the rollups' retention.
+    await a.pruneRollups(180_000);
+    expect(await a.satisfactionSince(0, 'stt')).toEqual([]);
   });
 
   it('lists replicas by heartbeat, marks one down and back, forgets one that leaves', async () => {

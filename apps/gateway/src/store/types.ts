@@ -125,7 +125,7 @@ export interface GatewayStore {
   addRollups(rollups: readonly MinuteRollup[]): Promise<void>;
   /** Rollups of minutes starting at or after `since`, oldest first. */
   rollupsSince(since: number, component?: Component): Promise<MinuteRollup[]>;
-  /** Deletes rollups older than `before` (retention); returns how many. */
+  /** Deletes rollups (and rating aggregates) older than `before` (retention); returns how many rollups. */
   pruneRollups(before: number): Promise<number>;
   /** The totals of one UTC month (`YYYY-MM`), per component and provider. */
   monthlyCosts(month: string): Promise<MonthlyCost[]>;

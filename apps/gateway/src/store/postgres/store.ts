@@ -267,6 +267,8 @@ export class PostgresStore implements GatewayStore {
 
   async pruneRollups(before: number): Promise<number> {
     try {
+      // The rating aggregates share the rollups' retention.
+      await this.pool.query('DELETE FROM satisfaction_minutes WHERE minute < $1', [before]);
       return (await this.pool.query('DELETE FROM minute_rollups WHERE minute < $1', [before])).rowCount ?? 0;
     } catch (error) {
       classify(error);

@@ -160,6 +160,8 @@ export class SqliteStore implements GatewayStore {
   }
 
   async pruneRollups(before: number): Promise<number> {
+    // The rating aggregates share the rollups' retention.
+    this.db.prepare('DELETE FROM satisfaction_minutes WHERE minute < ?').run(before);
     return this.db.prepare('DELETE FROM minute_rollups WHERE minute < ?').run(before).changes;
   }
 
