@@ -168,6 +168,8 @@ const GatewaySchema = z.strictObject({
   rateLimitPerMinute: z.number().int().positive().default(50_000),
   /** Requests a minute per student, all gateways together. */
   studentRateLimitPerMinute: z.number().int().positive().default(60),
+  /** User-satisfaction ratings a minute per student and component (`POST /v1/satisfaction`), all gateways together. */
+  ratingsPerMinute: z.number().int().positive().default(3),
   /** Requests with a bad client key or admin token a minute from one address before it gets 429s. */
   failedAuthPerMinute: z.number().int().positive().default(10),
   /** Admin API and dashboard requests a minute per address. */

@@ -94,6 +94,7 @@ export function gatewayConfigFor(config: StackConfig, images: Manifests, placeme
       studentHashKeyEnv: GATEWAY_SECRET_ENV.studentHashKey,
       rateLimitPerMinute: config.gateway.rateLimitPerMinute,
       studentRateLimitPerMinute: config.gateway.studentRateLimitPerMinute,
+      ratingsPerMinute: config.gateway.ratingsPerMinute,
       failedAuthPerMinute: config.gateway.failedAuthPerMinute,
     },
     admin: {

@@ -22,7 +22,7 @@ function generated(stack: string) {
 describe('rate limits in the generated gateway config', () => {
   it.each(['staging', 'production'])('%s: carries every limit and the number of gateway hosts as the replica count, and counts addresses by CF-Connecting-IP', (name) => {
     const { stack, hosts, gateway } = generated(name);
-    expect(gateway.auth).toMatchObject({ rateLimitPerMinute: stack.rateLimitPerMinute, studentRateLimitPerMinute: stack.studentRateLimitPerMinute, failedAuthPerMinute: stack.failedAuthPerMinute });
+    expect(gateway.auth).toMatchObject({ rateLimitPerMinute: stack.rateLimitPerMinute, studentRateLimitPerMinute: stack.studentRateLimitPerMinute, failedAuthPerMinute: stack.failedAuthPerMinute, ratingsPerMinute: stack.ratingsPerMinute });
     expect(gateway.admin.rateLimitPerMinute).toBe(stack.adminRateLimitPerMinute);
     expect(gateway.server).toMatchObject({ replicas: hosts, clientAddressHeader: 'cf-connecting-ip' });
   });

@@ -49,6 +49,9 @@ describe('bascule against a gateway', () => {
     expect(text.stdout).toMatch(/^stt +mvp +0 %/m);
     const json = await cli(['--json', 'status', 'stt'], { env });
     expect(JSON.parse(json.stdout).components).toEqual([expect.objectContaining({ component: 'stt', status: 'mvp', weight: 0 })]);
+    // The gateway's replicas, by heartbeat (one here).
+    expect(JSON.parse(json.stdout).replicas).toEqual([expect.objectContaining({ self: true, status: 'up' })]);
+    expect(text.stdout).toMatch(/^replicas: \S+ \(this one\) http:\/\/127\.0\.0\.1:\d+ up, heartbeat \d+\.\d s ago$/m);
     expect(json.stdout + text.stdout + text.stderr).not.toContain(env.BASCULE_ADMIN_TOKEN);
   });
 
@@ -68,6 +71,15 @@ describe('bascule against a gateway', () => {
     expect(JSON.parse(overridden.stdout)).toMatchObject({ component: 'stt', weight: 50 });
     const [event] = await gateway.gateway.runtime.events({ limit: 1 });
     expect(event!.reason).toMatch(/the school trip starts Monday/);
+
+    // promote: gated like a raise, then past the gates with its own reason.
+    const promoteBlocked = await cli(['promote', 'stt', '--reason', 'next step of the plan'], { env });
+    expect(promoteBlocked.code).toBe(EXIT.BLOCKED);
+    expect(promoteBlocked.stderr).toMatch(/promote stt is blocked:/);
+    const promoted = await cli(['--json', 'promote', 'stt', '--reason', 'next step of the plan', '--override', 'the pilot class is ready'], { env });
+    expect(promoted.code).toBe(EXIT.OK);
+    expect(JSON.parse(promoted.stdout)).toMatchObject({ component: 'stt', weight: 100 });
+    expect(gateway.gateway.runtime.state('stt').weight).toBe(100);
   });
 
   it('rollback and resume, each with its reason; a refused action names the field (exit 6)', async () => {
@@ -118,7 +130,7 @@ describe('bascule against a gateway', () => {
     expect(md.stdout).toMatch(/^# Bascule — \w+ \d{4} report/);
     expect(md.stdout).toContain('| Baseline (all on the paid APIs) | 280 € | 280 € | 280 € |');
     expect(md.stdout).toContain('| One-time cost | | 3 600 € | 3 600 € |');
-    expect(md.stdout).toContain('**stt** rollback 50 → 0 % by admin: teachers report wrong verdicts');
+    expect(md.stdout).toContain('**stt** rollback 100 → 0 % by admin: teachers report wrong verdicts');
     const json = JSON.parse((await cli(['--json', 'report', '--month', month], { env })).stdout);
     expect(json.plan.baseline.monthlyEur).toBeCloseTo(280, 9);
     expect(json.plan.production.monthlyEur).toBeCloseTo(160, 9);

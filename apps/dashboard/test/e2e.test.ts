@@ -174,6 +174,9 @@ describe('dashboard in Chromium against the gateway', () => {
     expect(share).toBeLessThan(0.16);
     await expectChartsWithData();
     await expect.poll(() => page.getByTestId('chart-latency').getByRole('img').getAttribute('aria-label'), { timeout: TIMEOUT }).toMatch(/faster-whisper p95: \d/);
+    // The simulated class rates what it uses: the tile shows the mean, the NPS and how many rated.
+    await expect.poll(() => page.getByTestId('component-satisfaction').textContent(), { timeout: TIMEOUT }).toMatch(/^\d+(\.\d)?\/10 · NPS -?\d+ · \d+ ratings$/);
+    await expect.poll(async () => Number(await page.getByTestId('chart-satisfaction').getAttribute('data-points')), { timeout: TIMEOUT }).toBeGreaterThan(0);
   }, 120_000);
 
   it('loads the 48 h and 7 day history from the gateway in coarser buckets', async () => {

@@ -4,6 +4,7 @@
 // replicas' changes. `close()` stops taking requests, lets in-flight ones finish, writes the rollups, hands
 // the lease back and closes the store.
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,7 @@ import { PostgresStore, StoreHealth, openStore, trackHealth, type GatewayStore }
 import { LocalLease, type Lease } from './coordination/lease.ts';
 import { PostgresLease } from './coordination/postgres-lease.ts';
 import { PostgresStateSync } from './coordination/state-sync.ts';
+import { ReplicaHeartbeat, ReplicaWatch, replicasView } from './coordination/replicas.ts';
 import { registerPublicApi } from './public/index.ts';
 import { createAdapters, createHostPools } from './adapters/index.ts';
 import { CapacityForecaster, parallelSlotsOf } from './capacity/index.ts';
@@ -56,6 +58,10 @@ export interface GatewayOptions {
   dashboardDir?: string | null;
   /** Where the Cloudflare Access certificates are fetched (tests); default the configured team domain's. */
   access?: AccessOptions;
+  /** This gateway's name among the replicas (default BASCULE_REPLICA_ID, else host:pid). */
+  replicaId?: string;
+  /** Watch the other replicas' heartbeats while holding the lease (default: as `analysisLoop`). */
+  replicaWatch?: boolean;
 }
 
 export interface Gateway {
@@ -64,6 +70,8 @@ export interface Gateway {
   store: GatewayStore;
   storeHealth: StoreHealth;
   lease: Lease;
+  heartbeat: ReplicaHeartbeat;
+  replicaWatch: ReplicaWatch;
   registry: Registry;
   config: GatewayConfig;
   /** The separate /metrics listener's URL when `metrics.host`/`port` are set and it listens; else null. */
@@ -133,10 +141,13 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     done(null, payload);
   });
   registerCors(app, { allowedOrigins: config.server.cors.allowedOrigins });
+  const heartbeat = new ReplicaHeartbeat(store, { id: options.replicaId ?? process.env.BASCULE_REPLICA_ID ?? `${hostname()}:${process.pid}`, address: null, startedAt: Date.now() }, config.store.replicas.heartbeatMs, app.log);
+  const { downAfterMs } = config.store.replicas;
+  const replicaWatch = new ReplicaWatch({ store, self: heartbeat.identity.id, downAfterMs, intervalMs: config.store.replicas.heartbeatMs, notify: (n) => channels.notify(n), log: app.log });
   // Alive and routing even with the store away: degraded says so, and why, without failing the probe.
   app.get('/healthz', async () => {
     const s = storeHealth.view();
-    return { status: s.ok ? 'ok' : 'degraded', store: { engine: raw.engine, ...s }, lease: lease.describe() };
+    return { status: s.ok ? 'ok' : 'degraded', replica: heartbeat.identity.id, store: { engine: raw.engine, ...s }, lease: lease.describe() };
   });
   // A gateway that routes is ready: the store is not on the request path, so its loss does not count here.
   app.get('/readyz', async (_request, reply) => {
@@ -145,7 +156,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   });
   const metricsEndpoint = registerMetricsEndpoint(app, registry, config.metrics);
 
-  await registerAdminApi(app, { runtime, adminToken: secrets.adminToken, config, stream: options.stream, costPlan: costPlan(costModel, providerPairs(config.components)), ...(options.access ? { access: options.access } : {}) });
+  await registerAdminApi(app, { runtime, adminToken: secrets.adminToken, config, stream: options.stream, costPlan: costPlan(costModel, providerPairs(config.components)), replicas: async () => replicasView(await store.replicas(Date.now()), heartbeat.identity.id, downAfterMs), ...(options.access ? { access: options.access } : {}) });
 
   {
     // Without a configured key, a per-process one: hashes stay unlinkable to ids, but change on restart.
@@ -159,6 +170,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       clientKeyNames: secrets.clientKeys,
       providerApiKeys: secrets.providerApiKeys,
       adapters: createAdapters(config, secrets.providerApiKeys, hostPools),
+      ratings: runtime.ratings,
     });
   }
 
@@ -174,14 +186,24 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       ? new PostgresStateSync({ store: raw, loadStates: () => store.loadStates(), events: (q) => store.events(q), target: runtime, refreshMs: config.store.syncIntervalMs, log: app.log })
       : null;
   sync?.start();
+  heartbeat.start();
   const analysisLoop = options.analysisLoop ?? true;
+  const watchReplicas = options.replicaWatch ?? analysisLoop;
   lease.start({
-    onAcquired: () => analysisLoop && runtime.start(),
-    onLost: () => void runtime.stopAnalysis(),
+    onAcquired: () => {
+      if (analysisLoop) runtime.start();
+      if (watchReplicas) replicaWatch.start();
+    },
+    onLost: () => {
+      void runtime.stopAnalysis();
+      void replicaWatch.stop();
+    },
   });
   // After the server has closed (in-flight requests answered): hand the lease back, write the rollups, close.
   app.addHook('onClose', async () => {
     await lease.stop();
+    await replicaWatch.stop();
+    await heartbeat.stop();
     await sync?.stop();
     try {
       await runtime.stop();
@@ -200,6 +222,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     store,
     storeHealth,
     lease,
+    heartbeat,
+    replicaWatch,
     registry,
     config,
     metricsUrl: metricsEndpoint.url,
@@ -220,6 +244,7 @@ export interface StartOptions extends GatewayOptions {
 export async function startGateway(options: StartOptions = {}): Promise<{ url: string; close(): Promise<void>; gateway: Gateway }> {
   const gateway = await createGateway(options);
   const address = await gateway.app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  gateway.heartbeat.setAddress(address);
   return { url: address, close: gateway.close, gateway };
 }
 

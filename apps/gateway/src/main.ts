@@ -2,6 +2,7 @@
 // config that points every provider at the lab. A bad config is reported by path and exits 1.
 // SIGINT / SIGTERM: stop accepting, let in-flight requests finish, hand the lease back, write the rollups,
 // close the store, exit 0. BASCULE_DATABASE_URL (or the config's store.databaseUrlEnv) selects PostgreSQL.
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GatewayConfigError } from '@bascule/contracts';
@@ -38,7 +39,9 @@ async function main(): Promise<void> {
   const port = process.env.BASCULE_PORT !== undefined ? Number(process.env.BASCULE_PORT) : local ? 4000 : loaded.config.server.port;
   const host = process.env.BASCULE_HOST ?? (local ? '127.0.0.1' : loaded.config.server.host);
   const dataDir = process.env.BASCULE_DATA_DIR ?? (local ? resolve(REPO_ROOT, '.data') : loaded.config.store.dataDir);
-  const { url, close, gateway } = await startGateway({ loaded, host, port, dataDir });
+  // A stable name across restarts, so a replica that comes back is told as back (BASCULE_REPLICA_ID wins).
+  const replicaId = process.env.BASCULE_REPLICA_ID ?? `${hostname()}:${port}`;
+  const { url, close, gateway } = await startGateway({ loaded, host, port, dataDir, replicaId });
   const store = gateway.store.engine === 'postgres' ? { store: 'postgres' } : { store: 'sqlite', dataDir };
   gateway.app.log.info({ url, config: loaded.source, ...store }, 'gateway listening');
   if (local) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { costModelFromConfig, parseGatewayConfig } from '@bascule/contracts';
+import { SATISFACTION_MIN_RATINGS } from '@bascule/routing';
 import { Migrations, plansFromConfig, type AttemptRecord } from '../src/migration/index.ts';
 import { SqliteStore as Store } from '../src/store/index.ts';
 import { FakeClock, testConfig } from './helpers.ts';
@@ -138,6 +139,8 @@ describe('migration runtime', () => {
     await m.act('llm', 'promote', 'start');
     await m.recordQuality('llm', { benchmark: 'exercises', score: 0.98, samples: 100, provider: 'groq' });
     attempts(m, clock, 500, { costEur: 0.0001 });
+    // The candidate's students are satisfied (the satisfaction criterion needs its ratings too).
+    for (let i = 0; i < SATISFACTION_MIN_RATINGS; i += 1) m.ratings.record({ at: clock.now(), component: 'llm', provider: 'groq', route: 'production', rater: 'student', score: 9 });
     await m.tick(clock.advance(10_000));
     expect(m.state('llm').weight).toBe(10); // held 10 s of 60 s
     attempts(m, clock, 10, { costEur: 0.0001 });

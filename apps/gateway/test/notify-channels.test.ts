@@ -257,4 +257,26 @@ describe('from the analysis loop', () => {
     expect(types.filter((t) => t === 'bascule.no-go')).toHaveLength(1); // the open breaker fails breaker_closed: once, not every tick
     await r.close();
   });
+
+  it('tells an alert and a NO-GO that a page or an admin action saw first, on the next round, once', async () => {
+    const r = await httpReceiver();
+    const clock = new FakeClock();
+    const notifier = new Notifier({ routes: [{ sink: webhookSink('ops', r.url), minSeverity: 'warning' }], timeoutMs: 1000, retries: 0, backoffMs: 5, criticalDebounceMs: 0, log, now: clock.now });
+    const m = await Migrations.create({ store: new SqliteStore(':memory:'), plans: plansFromConfig(testConfig().config), clock, channels: notifier });
+    await m.setWeight('llm', 10, 'canary');
+    for (let i = 0; i < 60; i++) m.recordAttempt({ at: clock.now(), component: 'llm', provider: 'groq', route: 'production', latencyMs: 100, ok: false, failure: 'status', status: 503, costEur: 0 });
+    // The admin page asks first: its snapshot sees the alert fire and the NO-GO (what the loop used to miss).
+    const seen = await m.summary('llm', clock.advance(11_000)); // older than two intervals: a fresh snapshot
+    expect(seen.alerts.some((a) => a.severity === 'critical')).toBe(true);
+    await m.tick(clock.advance(1_000));
+    await m.tick(clock.advance(1_000));
+    await m.stop();
+    const types = r.received.map((x) => (x.body as { type: string }).type);
+    expect(types.filter((t) => t === 'bascule.critical-alert' || t === 'bascule.host-down').length).toBeGreaterThanOrEqual(1);
+    expect(types.filter((t) => t === 'bascule.no-go')).toHaveLength(1);
+    // Each alert once while it holds, whatever the number of rounds.
+    const keys = r.received.filter((x) => (x.body as { type: string }).type === 'bascule.critical-alert').map((x) => (x.body as { title: string }).title);
+    expect(new Set(keys).size).toBe(keys.length);
+    await r.close();
+  });
 });

@@ -1,12 +1,14 @@
 // A class of simulated students using the reading app through the gateway's public API: reading a sentence
 // aloud (`/v1/reading/check` with a WAV that says what the child read), listening (`/v1/audio/speech`),
 // writing a letter (`/v1/vision/handwriting` with a PNG of what the child wrote) and asking for an exercise
-// (`/v1/chat/completions`, sometimes streamed). Bounded (at most `maxInFlight` requests at once), every
+// (`/v1/chat/completions`, sometimes streamed); after some of them, the student rates the component
+// (`/v1/satisfaction`, ratings.ts). Bounded (at most `maxInFlight` requests at once), every
 // request has a timeout, and `stop()` aborts what is in flight.
 import { fetch, FormData } from 'undici';
 import { FRENCH_LETTERS, FRENCH_WORDS, LOOK_ALIKES, shortSentence } from './french.ts';
 import { handwrittenPng, READING_SECONDS_PER_WORD, spokenWav } from './marker.ts';
 import { pick, type Rng } from './rng.ts';
+import { COMPONENT_OF, satisfactionScore } from './ratings.ts';
 
 export const ACTIVITIES = ['reading', 'listening', 'writing', 'chat'] as const;
 export type Activity = (typeof ACTIVITIES)[number];
@@ -26,6 +28,8 @@ export interface TrafficOptions {
   maxInFlight?: number;
   /** Relative weights of the activities (default reading 4, listening 2, writing 2, chat 2). */
   mix?: Partial<Record<Activity, number>>;
+  /** Chance (0..1) that a student rates the component after an activity (default 0.2; 0: never). */
+  ratingChance?: number;
   /** Called after each request (for logs or tests). */
   onResult?(result: TrafficResult): void;
 }
@@ -57,6 +61,8 @@ export interface TrafficStats {
   /** Ticks skipped because `maxInFlight` requests were pending. */
   skipped: number;
   byActivity: Record<Activity, number>;
+  /** Ratings posted to `/v1/satisfaction`, and how many were accepted (202). */
+  ratings: { sent: number; accepted: number };
   lastError?: string;
 }
 
@@ -147,12 +153,13 @@ export function startTraffic(options: TrafficOptions): Traffic {
   const { rng } = options;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxInFlight = options.maxInFlight ?? 16;
+  const ratingChance = options.ratingChance ?? 0.2;
   const mix: Record<Activity, number> = { reading: 4, listening: 2, writing: 2, chat: 2, ...options.mix };
   const base = options.gatewayUrl.replace(/\/+$/, '');
   const students: Student[] = studentIds(options.students).map((id) => ({ id, skill: 0.6 + rng() * 0.38 }));
   const stopping = new AbortController();
   const inFlight = new Set<Promise<void>>();
-  const stats: TrafficStats = { started: 0, completed: 0, ok: 0, byStatus: {}, networkErrors: 0, aborted: 0, skipped: 0, byActivity: { reading: 0, listening: 0, writing: 0, chat: 0 } };
+  const stats: TrafficStats = { started: 0, completed: 0, ok: 0, byStatus: {}, networkErrors: 0, aborted: 0, skipped: 0, byActivity: { reading: 0, listening: 0, writing: 0, chat: 0 }, ratings: { sent: 0, accepted: 0 } };
 
   const record = (result: TrafficResult) => {
     stats.completed += 1;
@@ -168,6 +175,7 @@ export function startTraffic(options: TrafficOptions): Traffic {
     const call = buildCall(activity, student, rng);
     const headers: Record<string, string> = { authorization: `Bearer ${options.clientKey}`, 'x-student-id': student.id };
     if (call.json) headers['content-type'] = 'application/json';
+    const startedAt = performance.now();
     try {
       const response = await fetch(`${base}${call.path}`, {
         method: 'POST',
@@ -180,11 +188,25 @@ export function startTraffic(options: TrafficOptions): Traffic {
       const route = response.headers.get('x-bascule-route') ?? undefined;
       const error = response.ok ? undefined : `${activity}: HTTP ${response.status} ${body.slice(0, 200)}`;
       record({ activity, studentId: student.id, status: response.status, provider, route, error });
+      if (rng() < ratingChance) await postRating(activity, student, response.ok, performance.now() - startedAt);
     } catch (err) {
       const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
       const aborted = stopping.signal.aborted;
       record({ activity, studentId: student.id, status: 0, aborted, error: `${activity}: ${err instanceof Error ? err.message : String(err)}${cause}` });
     }
+  };
+
+  /** The student's rating of what they just used; a failure to post it is counted, never thrown. */
+  const postRating = async (activity: Activity, student: Student, ok: boolean, latencyMs: number): Promise<void> => {
+    stats.ratings.sent += 1;
+    const response = await fetch(`${base}/v1/satisfaction`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${options.clientKey}`, 'x-student-id': student.id, 'content-type': 'application/json' },
+      body: JSON.stringify({ component: COMPONENT_OF[activity], score: satisfactionScore(rng, student.skill, ok, latencyMs), rater: 'student' }),
+      signal: AbortSignal.any([stopping.signal, AbortSignal.timeout(timeoutMs)]),
+    }).catch(() => null);
+    await response?.text().catch(() => '');
+    if (response?.status === 202) stats.ratings.accepted += 1;
   };
 
   const tick = () => {

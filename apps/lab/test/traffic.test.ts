@@ -2,11 +2,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
-import { ChatCompletionRequestSchema, HandwritingFieldsSchema, ReadingCheckFieldsSchema, SpeechRequestSchema } from '@bascule/contracts';
+import { ChatCompletionRequestSchema, HandwritingFieldsSchema, ReadingCheckFieldsSchema, SatisfactionRequestSchema, SpeechRequestSchema, type SatisfactionRequest } from '@bascule/contracts';
 import { createRng, parseWav, readMarker, SAY_MARKER, startTraffic, type TrafficResult } from '../src/index.ts';
 import { readWrittenMarker } from '../src/marker.ts';
 import { misread, studentIds } from '../src/traffic.ts';
 import { pngSize } from '../src/png.ts';
+import { satisfactionScore } from '../src/ratings.ts';
 
 interface Seen {
   path: string;
@@ -17,6 +18,7 @@ interface Seen {
 let gateway: FastifyInstance;
 let url: string;
 const seen: Seen[] = [];
+const ratings: Array<SatisfactionRequest & { student: string }> = [];
 let hang = false;
 
 beforeAll(async () => {
@@ -67,11 +69,30 @@ beforeAll(async () => {
     note('/v1/chat/completions', request.headers['x-student-id'], ChatCompletionRequestSchema.safeParse(request.body).success ? undefined : JSON.stringify(request.body));
     return reply.header('x-bascule-provider', 'groq').header('x-bascule-route', 'production').send({ choices: [] });
   });
+  gateway.post('/v1/satisfaction', async (request, reply) => {
+    const parsed = SatisfactionRequestSchema.safeParse(request.body);
+    if (!parsed.success) return reply.code(400).send({ error: { code: 'invalid_request', message: parsed.error.message } });
+    ratings.push({ ...parsed.data, student: String(request.headers['x-student-id']) });
+    return reply.code(202).send({ accepted: true });
+  });
   url = await gateway.listen({ host: '127.0.0.1', port: 0 });
 });
 
 afterAll(async () => {
   await gateway.close();
+});
+
+describe('satisfactionScore', () => {
+  it('gives a skilled child served well 8 to 10, and takes points for a failure and for slowness', () => {
+    const rng = createRng(3);
+    for (let i = 0; i < 50; i += 1) {
+      expect(satisfactionScore(rng, 0.95, true, 300)).toBeGreaterThanOrEqual(8);
+      expect(satisfactionScore(rng, 0.95, false, 300)).toBeLessThanOrEqual(6);
+      expect(satisfactionScore(rng, 0.6, true, 3_000)).toBeLessThanOrEqual(5);
+      const any = satisfactionScore(rng, rng(), rng() < 0.5, rng() * 5_000);
+      expect(Number.isInteger(any) && any >= 0 && any <= 10).toBe(true);
+    }
+  });
 });
 
 describe('startTraffic', () => {
@@ -94,6 +115,16 @@ describe('startTraffic', () => {
     expect(stats.ok + (stats.byStatus['503'] ?? 0) + stats.aborted).toBe(stats.completed);
     expect(stats.ok).toBeGreaterThanOrEqual(40);
     expect(results.find((r) => r.activity === 'chat')).toMatchObject({ status: 200, provider: 'groq', route: 'production' });
+    // Some students rated what they used, each rating well-formed and by a student of the class.
+    expect(stats.ratings.sent).toBeGreaterThan(0);
+    // stop() may abort a rating the fake gateway already counted: accepted ≤ received ≤ sent.
+    expect(ratings.length).toBeGreaterThan(0);
+    expect(stats.ratings.accepted).toBeLessThanOrEqual(ratings.length);
+    expect(ratings.length).toBeLessThanOrEqual(stats.ratings.sent);
+    expect(ratings.every((r) => classIds.has(r.student) && r.rater === 'student')).toBe(true);
+    // Listening always failed (503): its ratings are the lowest.
+    const tts = ratings.filter((r) => r.component === 'tts').map((r) => r.score);
+    if (tts.length > 0) expect(Math.max(...tts)).toBeLessThanOrEqual(6);
     const started = stats.started;
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(traffic.stats().started).toBe(started); // stopped means stopped

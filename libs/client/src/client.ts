@@ -6,6 +6,7 @@ import type {
   ChatCompletionResponse,
   HandwritingResponse,
   ReadingCheckResponse,
+  SatisfactionAccepted,
   TranscriptionResponse,
   TranscriptionVerboseResponse,
   WebSpeechDirective,
@@ -55,6 +56,11 @@ export interface BasculeClient {
   speak(text: string, options?: SpeakOptions): Promise<SpeakResult>;
   checkReading(audio: Blob, expected: string, options?: { language?: string }): Promise<ReadingCheckResponse>;
   recognizeHandwriting(image: Blob, target: string): Promise<HandwritingResponse>;
+  /**
+   * The student's (or, with `rater: 'teacher'`, the teacher's) rating of a component, a whole number 0..10,
+   * e.g. after an exercise. The gateway limits it to a few a minute per student and component (429).
+   */
+  rate(component: 'llm' | 'stt' | 'tts' | 'vision', score: number, rater?: 'student' | 'teacher'): Promise<SatisfactionAccepted>;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -153,6 +159,7 @@ export function createBasculeClient(options: BasculeClientOptions): BasculeClien
       form.append('language', checkOptions.language ?? 'fr');
       return sendForm('/v1/reading/check', form);
     },
+    rate: (component, score, rater = 'student') => sendJson<SatisfactionAccepted>('/v1/satisfaction', { component, score, rater }),
     recognizeHandwriting(image, target) {
       const form = new FormData();
       form.append('image', image, fileName(image, 'letter.png'));

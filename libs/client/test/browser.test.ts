@@ -13,6 +13,8 @@ import {
   HandwritingResponseSchema,
   ReadingCheckFieldsSchema,
   ReadingCheckResponseSchema,
+  SatisfactionAcceptedSchema,
+  SatisfactionRequestSchema,
   SpeechRequestSchema,
   TranscriptionFieldsSchema,
   TranscriptionResponseSchema,
@@ -206,9 +208,11 @@ describe('the other calls', () => {
         transcription: await client.transcribe(audio),
         reading: await client.checkReading(audio, 'le chat dort'),
         handwriting: await client.recognizeHandwriting(image, 'a'),
+        rating: await client.rate('stt', 8),
       };
     }, `${gateway.origin}/audio`);
-    expect(results).toEqual({ chat: CANNED.chat, transcription: CANNED.transcription, reading: CANNED.reading, handwriting: CANNED.handwriting });
+    expect(results).toEqual({ chat: CANNED.chat, transcription: CANNED.transcription, reading: CANNED.reading, handwriting: CANNED.handwriting, rating: CANNED.rating });
+    expect(JSON.parse(gateway.requests.find((r) => r.path === '/audio/v1/satisfaction')!.body.toString('utf8'))).toEqual({ component: 'stt', score: 8, rater: 'student' });
 
     const byPath = new Map(gateway.requests.map((r) => [r.path, r]));
     expect(JSON.parse(byPath.get('/audio/v1/chat/completions')!.body.toString('utf8'))).toEqual({ messages: [{ role: 'user', content: 'Une phrase sur un chat.' }], stream: false });
@@ -272,6 +276,7 @@ describe('the contract between the client and the gateway', () => {
     expect(TranscriptionResponseSchema.parse(CANNED.transcription)).toEqual(CANNED.transcription);
     expect(ReadingCheckResponseSchema.parse(CANNED.reading)).toEqual(CANNED.reading);
     expect(HandwritingResponseSchema.parse(CANNED.handwriting)).toEqual(CANNED.handwriting);
+    expect(SatisfactionAcceptedSchema.parse(CANNED.rating)).toEqual(CANNED.rating);
     expect(WebSpeechDirectiveSchema.parse(directiveFor('maison'))).toEqual(directiveFor('maison'));
     for (const body of Object.values(ERRORS)) expect(ErrorBodySchema.parse(body)).toEqual(body);
   });
@@ -289,9 +294,11 @@ describe('the contract between the client and the gateway', () => {
       await client.transcribe(new File([audio], 'mot.webm', { type: 'audio/webm' }), { responseFormat: 'verbose_json' });
       await client.checkReading(audio, 'le chat dort');
       await client.recognizeHandwriting(image, 'é');
+      await client.rate('tts', 10, 'teacher');
     }, `${gateway.origin}/audio`);
 
     const sent = (path: string) => gateway.requests.filter((r) => r.path === `/audio${path}`);
+    expect(sent('/v1/satisfaction').map((r) => SatisfactionRequestSchema.parse(JSON.parse(r.body.toString('utf8'))))).toEqual([{ component: 'tts', score: 10, rater: 'teacher' }]);
     const speech = sent('/v1/audio/speech').map((r) => SpeechRequestSchema.parse(JSON.parse(r.body.toString('utf8'))));
     expect(speech).toEqual([
       { input: 'maison', voice: 'default', response_format: 'wav' },
@@ -312,7 +319,7 @@ describe('the contract between the client and the gateway', () => {
     expect([handwriting!.files.image?.type, HandwritingFieldsSchema.parse(handwriting!.fields)]).toEqual(['image/png', { target: 'é' }]);
 
     const calls = gateway.requests.filter((r) => r.path.startsWith('/audio/')); // not the browser's own /favicon.ico
-    expect(calls).toHaveLength(7);
+    expect(calls).toHaveLength(8);
     for (const request of calls) {
       expect(request.method).toBe('POST');
       expect(request.headers.authorization).toBe('Bearer key-123');

@@ -57,6 +57,7 @@ export const CANNED = {
     wer: 1 / 3,
     provider: 'faster-whisper',
   },
+  rating: { accepted: true, component: 'stt', provider: 'faster-whisper', route: 'production' },
   handwriting: { text: 'a', confidence: 0.93, boxes: [{ text: 'a', confidence: 0.93, bbox: [4, 4, 30, 30] }], target: 'a', verdict: 'correct', advice: 'Bravo !', provider: 'trocr' },
 } as const;
 
@@ -96,6 +97,7 @@ function answerGateway(mode: string, path: string, body: Buffer, res: ServerResp
     return void res.end(WAV);
   }
   if (path === '/v1/chat/completions') return json(res, 200, CANNED.chat);
+  if (path === '/v1/satisfaction') return json(res, 202, CANNED.rating);
   if (path === '/v1/audio/transcriptions') return json(res, 200, CANNED.transcription);
   if (path === '/v1/reading/check') return json(res, 200, CANNED.reading);
   if (path === '/v1/vision/handwriting') {

@@ -91,7 +91,8 @@ export const CriterionSchema = z.object({
   /** PASS when `measured <comparator> target`. */
   comparator: z.enum(['<', '<=', '>', '>=']),
   target: z.number(),
-  unit: z.enum(['ms', 'ratio', 'eur']),
+  /** `score`: out of 10 (user satisfaction). */
+  unit: z.enum(['ms', 'ratio', 'eur', 'score']),
   measured: z.number().nullable(),
   samples: count(),
   /** Below this many samples the verdict is INCONCLUSIVE. */

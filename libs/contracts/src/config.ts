@@ -108,6 +108,8 @@ export const AuthConfigSchema = z.strictObject({
   rateLimitPerMinute: positiveInt('a whole number of requests per minute').default(50_000),
   /** Requests a minute per student (`X-Student-Id`, or chat's `user`) and client key: one child cannot starve a class. */
   studentRateLimitPerMinute: positiveInt('a whole number of requests per minute').default(60),
+  /** Ratings a minute per student, component and client key (`POST /v1/satisfaction`): a child tapping the stars cannot stuff the ballot. */
+  ratingsPerMinute: positiveInt('a whole number of ratings per minute').default(3),
   /** Requests with a missing or unknown key a minute from one address before every request from it gets a 429. */
   failedAuthPerMinute: positiveInt('a whole number of attempts per minute').default(10),
 });
@@ -129,6 +131,16 @@ export const LeaseConfigSchema = z
   })
   .refine((l) => l.renewMs * 2 <= l.ttlMs, { message: 'renewMs: expected at most half of ttlMs (a holder must renew at least twice per lease)', path: ['renewMs'] });
 
+/** Each gateway's heartbeat in the store, and when the analysis leader calls a silent one down. */
+export const ReplicasConfigSchema = z
+  .strictObject({
+    /** How often each gateway writes its heartbeat. */
+    heartbeatMs: millis(100, 60_000).default(5_000),
+    /** A replica silent for longer is notified down (once), and back when it heartbeats again. */
+    downAfterMs: millis(1_000, 600_000).default(15_000),
+  })
+  .refine((r) => r.heartbeatMs * 2 <= r.downAfterMs, { message: 'heartbeatMs: expected at most half of downAfterMs (one lost heartbeat must not call a replica down)', path: ['heartbeatMs'] });
+
 export const StoreConfigSchema = z.strictObject({
   /** Folder of the embedded SQLite file; relative paths resolve from the gateway's working directory. */
   dataDir: z.string().min(1).default('./data'),
@@ -148,6 +160,7 @@ export const StoreConfigSchema = z.strictObject({
   /** PostgreSQL: every state re-read this often (the safety net under LISTEN/NOTIFY). */
   syncIntervalMs: millis(100, 2_000).default(1_000),
   lease: LeaseConfigSchema.prefault({}),
+  replicas: ReplicasConfigSchema.prefault({}),
 });
 
 export const AnalysisConfigSchema = z.strictObject({
@@ -164,7 +177,7 @@ export const NOTIFICATION_SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type NotificationSeverity = (typeof NOTIFICATION_SEVERITIES)[number];
 
 /** What happened. `test` is what `bascule notify test` sends. */
-export const NOTIFICATION_KINDS = ['rollback', 'critical-alert', 'no-go', 'quality-failure', 'host-down', 'replica-down', 'test'] as const;
+export const NOTIFICATION_KINDS = ['rollback', 'critical-alert', 'no-go', 'quality-failure', 'host-down', 'replica-down', 'replica-up', 'satisfaction-low', 'test'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 const channelCommon = {
@@ -293,6 +306,12 @@ export const RolloutPlanSchema = z
     autoPromote: z.boolean().default(false),
     /** Consecutive evaluations a critical alert must persist before an automatic rollback. */
     rollbackAfterEvaluations: positiveInt('a whole number of evaluations').default(3),
+    /**
+     * Adds user satisfaction to GO/NO-GO (a mean of at least 7/10 over 30 ratings of the candidate's students
+     * during the step). Off by default: turn it on once the app posts ratings (`POST /v1/satisfaction`), or
+     * every step would wait for ratings that never come. The alert below 7/10 runs either way.
+     */
+    satisfactionCriterion: z.boolean().default(false),
     /** The request deadline for the component, fallback included. */
     slaMs: positiveInt('a whole number of milliseconds'),
   })
@@ -576,7 +595,8 @@ export function defaultLocalConfig(options: LocalConfigOptions = {}): GatewayCon
     components[component] = {
       mvp: pair.mvp,
       production: pair.production,
-      plan: { version: 1, steps: DEFAULT_PLAN_STEPS.map((s) => ({ ...s })), slaMs: pair.slaMs },
+      // The lab's simulated class rates what it used, so the local demo judges satisfaction too.
+      plan: { version: 1, steps: DEFAULT_PLAN_STEPS.map((s) => ({ ...s })), slaMs: pair.slaMs, satisfactionCriterion: true },
       providers,
     };
   }

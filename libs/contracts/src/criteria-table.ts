@@ -1,7 +1,7 @@
 // The GO/NO-GO criteria of a component as the runbooks print them, generated from the engine's defaults
 // (criteria, alert thresholds) and the config's defaults (plan steps, rollback after N evaluations), so the
 // runbooks cannot drift from what the gateway judges: a test compares each runbook's block with this.
-import { DEFAULT_THRESHOLDS, defaultCriteria, type Component, type CriterionSpec } from '@bascule/routing';
+import { DEFAULT_THRESHOLDS, SATISFACTION_ALERT, defaultCriteria, type Component, type CriterionSpec } from '@bascule/routing';
 import { DEFAULT_PLAN_STEPS, RolloutPlanSchema } from './config.ts';
 
 const BEGIN = (c: Component) => `<!-- criteria:${c} (generated from the engine's defaults by scripts/criteria-tables.ts: do not edit by hand) -->`;
@@ -12,10 +12,11 @@ function target(c: CriterionSpec): string {
   if (c.id === 'capacity') return `${c.comparator} ${Math.round(c.target * 1000) / 10} % busy at the next step's weight (self-hosted production only; see docs/capacity.md)`;
   if (c.unit === 'ratio') return `${c.comparator} ${Math.round(c.target * 1000) / 10} %`;
   if (c.unit === 'ms') return `${c.comparator} ${c.target} ms`;
+  if (c.unit === 'score') return `${c.comparator} ${c.target}/10`;
   return `${c.comparator} ${c.target} €`;
 }
 
-const samplesOf = (c: CriterionSpec) => (c.id === 'quality' || c.id === 'accuracy' || c.id === 'accuracy_gain' ? 'benchmark samples' : c.id === 'capacity' ? 'service-time samples' : 'requests');
+const samplesOf = (c: CriterionSpec) => (c.id === 'satisfaction' ? "ratings (the candidate's students')" : c.id === 'quality' || c.id === 'accuracy' || c.id === 'accuracy_gain' ? 'benchmark samples' : c.id === 'capacity' ? 'service-time samples' : 'requests');
 
 /** The block between the markers, markers included. */
 export function criteriaBlock(component: Component): string {
@@ -31,7 +32,7 @@ export function criteriaBlock(component: Component): string {
     ...defaultCriteria(component).map((c) => `| ${c.label} (\`${c.id}\`) | ${target(c)} | ${c.minSamples} ${samplesOf(c)} |`),
     '| Production circuit breaker closed (`breaker_closed`) | closed | — |',
     '',
-    `Alerts, from ${t.minRequests} requests in the 5-minute window: p95 > ${t.p95WarningMs} ms (warning), error rate > ${t.errorRateCritical * 100} % (critical), health < ${t.healthWarning} (warning); an open breaker is critical at any volume. A critical alert on the production provider for ${rollbackAfter} consecutive evaluations rolls back on its own.`,
+    `Alerts, from ${t.minRequests} requests in the 5-minute window: p95 > ${t.p95WarningMs} ms (warning), error rate > ${t.errorRateCritical * 100} % (critical), health < ${t.healthWarning} (warning); an open breaker is critical at any volume; user satisfaction below ${SATISFACTION_ALERT.below}/10 over the last hour, from ${SATISFACTION_ALERT.minRatings} ratings (warning). A critical alert on the production provider for ${rollbackAfter} consecutive evaluations rolls back on its own.`,
     END(component),
   ].join('\n');
 }

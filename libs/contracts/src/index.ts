@@ -12,3 +12,4 @@ export * from './cost-model.ts';
 export * from './letter-case.ts';
 export * from './cost-plan.ts';
 export * from './criteria-table.ts';
+export * from './satisfaction.ts';

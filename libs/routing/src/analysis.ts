@@ -3,11 +3,12 @@ import type { WindowStats } from './metrics.ts';
 import { criterionSpec, DEFAULT_THRESHOLDS, type AlertThresholds, type Comparator, type CriterionSpec, type CriterionMetric } from './criteria.ts';
 import type { Component, ProviderId } from './types.ts';
 import { capacityMeasure, capacityText, type CapacityForecast } from './capacity.ts';
+import { SATISFACTION_ALERT, type SatisfactionStats } from './satisfaction.ts';
 
 // ------------------------------------------------------------------------------------------ alerts
 
 export type AlertSeverity = 'warning' | 'critical';
-export type AlertMetric = 'p95_latency' | 'error_rate' | 'health' | 'breaker_open';
+export type AlertMetric = 'p95_latency' | 'error_rate' | 'health' | 'breaker_open' | 'satisfaction';
 
 /** Same fields as the admin API's Alert, without `since`/`evaluations` (see `trackAlerts`). */
 export interface Alert {
@@ -61,6 +62,28 @@ export function evaluateAlerts(stats: WindowStats, thresholds: AlertThresholds, 
     add('health', 'warning', health, thresholds.healthWarning, `${provider}: health ${health} < ${thresholds.healthWarning}`);
   }
   return alerts;
+}
+
+/**
+ * The plan's satisfaction alert (a warning: ratings are a person's signal, not a reason to roll back on
+ * their own): the component's mean rating over the last hour below 7/10, from 10 ratings on.
+ */
+export function evaluateSatisfactionAlert(stats: SatisfactionStats, subject: { component: Component; provider: ProviderId }): Alert[] {
+  if (stats.mean === null || stats.ratings < SATISFACTION_ALERT.minRatings || stats.mean >= SATISFACTION_ALERT.below) return [];
+  const { component, provider } = subject;
+  const mean = Math.round(stats.mean * 10) / 10;
+  return [
+    {
+      id: `${component}:${provider}:satisfaction`,
+      severity: 'warning',
+      metric: 'satisfaction',
+      message: `${component} (${provider}): user satisfaction ${mean}/10 < ${SATISFACTION_ALERT.below}/10 over ${stats.ratings} ratings in the last hour`,
+      component,
+      provider,
+      value: mean,
+      threshold: SATISFACTION_ALERT.below,
+    },
+  ];
 }
 
 /** An alert with how long it has held, as the admin API shows it. */
@@ -122,6 +145,8 @@ export interface EvaluationInput {
   mvpQuality?: QualityMeasure | null;
   /** The production provider's capacity forecast (capacity.ts); absent: `capacity` is INCONCLUSIVE. */
   capacity?: CapacityForecast;
+  /** The ratings of the students routed to the production provider over the step (absent: none). */
+  satisfaction?: SatisfactionStats | null;
 }
 
 /** Evaluates a plan's criteria (`plan.criteria`), plus the built-in `breaker_closed` criterion, into a verdict. */
@@ -179,6 +204,8 @@ function measure(id: CriterionMetric, input: EvaluationInput): { measured: numbe
       return { measured: input.breakerOpen ? 1 : 0, samples: p.requests };
     case 'capacity':
       return input.capacity === undefined ? { measured: null, samples: 0 } : { measured: capacityMeasure(input.capacity).measured, samples: input.capacity.samples };
+    case 'satisfaction':
+      return { measured: input.satisfaction?.mean ?? null, samples: input.satisfaction?.ratings ?? 0 };
   }
 }
 

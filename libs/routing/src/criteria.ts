@@ -17,7 +17,7 @@ export interface AlertThresholds {
 export const DEFAULT_THRESHOLDS: Readonly<AlertThresholds> = { p95WarningMs: 2000, errorRateCritical: 0.05, healthWarning: 80, minRequests: 20 };
 
 export type Comparator = '<' | '<=' | '>' | '>=';
-export type CriterionMetric = 'p95_latency' | 'p99_latency' | 'avg_latency' | 'availability' | 'error_rate' | 'quality' | 'accuracy' | 'accuracy_gain' | 'cost_ratio' | 'monthly_cost' | 'breaker_closed' | 'capacity';
+export type CriterionMetric = 'p95_latency' | 'p99_latency' | 'avg_latency' | 'availability' | 'error_rate' | 'quality' | 'accuracy' | 'accuracy_gain' | 'cost_ratio' | 'monthly_cost' | 'breaker_closed' | 'capacity' | 'satisfaction';
 
 /** A GO/NO-GO criterion of a plan: PASS when `measured <comparator> target` with at least `minSamples`. */
 export interface CriterionSpec {
@@ -25,7 +25,8 @@ export interface CriterionSpec {
   label: string;
   comparator: Comparator;
   target: number;
-  unit: 'ms' | 'ratio' | 'eur';
+  /** `score`: out of 10 (user satisfaction). */
+  unit: 'ms' | 'ratio' | 'eur' | 'score';
   minSamples: number;
 }
 
@@ -47,12 +48,22 @@ export const DEFAULT_CAPACITY_THRESHOLD = 0.8;
 export const capacityCriterion = (): CriterionSpec => criterionSpec('capacity', 'Capacity at the next step', '<', DEFAULT_CAPACITY_THRESHOLD, 'ratio', 20);
 const availability = () => criterionSpec('availability', 'Availability', '>', 0.995, 'ratio', 400);
 
+/** Ratings a step needs before its satisfaction counts (a class rates now and then, not every request). */
+export const SATISFACTION_MIN_RATINGS = 30;
+
+/**
+ * The plan's user satisfaction: the mean rating (0..10) of the students routed to the candidate, at least
+ * 7/10 (the plan alerts below 7); the final objective, above 8/10, is `satisfactionCriterion(8)` on the last step.
+ */
+export const satisfactionCriterion = (target = 7): CriterionSpec => criterionSpec('satisfaction', 'User satisfaction (ratings /10)', '>=', target, 'score', SATISFACTION_MIN_RATINGS);
+
 /**
  * The plan's defaults: llm p95 < 1500 ms, availability > 99.5 %, quality > 95 %, cost 30 % under the MVP's and
  * under 150 € a month; stt average < 1 s, accuracy > 95 %, cost < 50 % of the MVP's; vision at least 10 points
  * over EasyOCR (the plan's "> 90 % on children's writing, < 3 s" are met by the stricter accuracy and p95 here).
  * Each ends with the capacity at the next step (issue 15), which a plan drops when its production provider is
- * a paid API (nothing of ours to saturate).
+ * a paid API (nothing of ours to saturate). User satisfaction is opt-in (`satisfactionCriterion` below; a
+ * component's `plan.satisfactionCriterion` in the gateway config): a step cannot wait for ratings an app never sends.
  */
 export function defaultCriteria(component: Component): CriterionSpec[] {
   switch (component) {

@@ -16,3 +16,4 @@ export * from './analysis-window.ts';
 export * from './gates.ts';
 export * from './cost.ts';
 export * from './roi.ts';
+export * from './satisfaction.ts';

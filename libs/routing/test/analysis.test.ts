@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_THRESHOLDS, defaultCriteria, defaultPlan, evaluateAlerts, evaluateCriteria, healthScore, trackAlerts } from '../src/index.ts';
-import { LLM_MVP, stats } from './fixtures.ts';
+import { LLM_MVP, SATISFIED, stats } from './fixtures.ts';
 
 const subject = { component: 'stt', provider: 'faster-whisper' } as const;
 
@@ -77,7 +77,7 @@ describe('evaluateCriteria', () => {
 
   it('is GO when every criterion passes, with measured values, targets and samples', () => {
     const plan = defaultPlan('llm');
-    const result = evaluateCriteria(plan.criteria, { production: stats({ p95Ms: 800, errors: 2 }), mvp: LLM_MVP, monthlyRequests: 200_000, quality: { score: 0.97, samples: 200 }, breakerOpen: false });
+    const result = evaluateCriteria(plan.criteria, { production: stats({ p95Ms: 800, errors: 2 }), mvp: LLM_MVP, monthlyRequests: 200_000, quality: { score: 0.97, samples: 200 }, breakerOpen: false, satisfaction: SATISFIED });
     expect(result.verdict).toBe('GO');
     expect(result.criteria.map((c) => [c.id, c.measured, c.samples, c.verdict])).toEqual([
       ['p95_latency', 800, 1000, 'PASS'],

@@ -12,13 +12,13 @@ import {
   type RolloutPlan,
   type RolloutState,
 } from '../src/index.ts';
-import { HOUR, LLM_MVP, stats } from './fixtures.ts';
+import { HOUR, LLM_MVP, SATISFIED, stats } from './fixtures.ts';
 
 const T0 = Date.UTC(2026, 0, 5);
 const plan: RolloutPlan = defaultPlan('llm', { autoPromote: true, rollbackAfterEvaluations: 3 });
 const at10: RolloutState = promote(plan, initialState(plan, T0), { actor: 'admin', reason: 'start', at: T0 }).state;
 
-const go: Evaluation = evaluateCriteria(plan.criteria, { production: stats(), mvp: LLM_MVP, monthlyRequests: 200_000, quality: { score: 0.97, samples: 100 }, breakerOpen: false });
+const go: Evaluation = evaluateCriteria(plan.criteria, { production: stats(), mvp: LLM_MVP, monthlyRequests: 200_000, quality: { score: 0.97, samples: 100 }, breakerOpen: false, satisfaction: SATISFIED });
 const hold: Evaluation = evaluateCriteria(plan.criteria, { production: stats({ requests: 10 }), mvp: LLM_MVP, monthlyRequests: 200_000, quality: null, breakerOpen: false });
 const critical = evaluateAlerts(stats({ errors: 300 }), DEFAULT_THRESHOLDS, { component: 'llm', provider: 'groq' });
 const warningOnly = evaluateAlerts(stats({ p95Ms: 2500 }), DEFAULT_THRESHOLDS, { component: 'llm', provider: 'groq' }).filter((a) => a.severity === 'warning');

@@ -1,5 +1,5 @@
 // Shared test doubles: a clock the test moves by hand, and window statistics built from parts.
-import type { Clock, WindowStats } from '../src/index.ts';
+import { minuteOfRating, summarizeSatisfaction, type Clock, type SatisfactionStats, type WindowStats } from '../src/index.ts';
 
 export class ManualClock implements Clock {
   constructor(private t = Date.UTC(2026, 0, 5, 8, 0, 0)) {}
@@ -37,3 +37,8 @@ export function stats(parts: Partial<WindowStats> = {}): WindowStats {
 
 /** The MVP's window for llm criteria: five times the production's cost per request (Hugging Face against Groq). */
 export const LLM_MVP: WindowStats = stats({ costPerRequestEur: 0.0005 });
+
+/** The candidate's students rate it 8/10, 40 times: enough for the satisfaction criterion to pass. */
+export const SATISFIED: SatisfactionStats = summarizeSatisfaction(
+  Array.from({ length: 40 }, () => minuteOfRating({ at: 0, component: 'llm', provider: 'groq', route: 'production', rater: 'student', score: 8 })),
+);

@@ -13,12 +13,12 @@ import {
   rollback,
   type GateInput,
 } from '../src/index.ts';
-import { HOUR, LLM_MVP, stats } from './fixtures.ts';
+import { HOUR, LLM_MVP, SATISFIED, stats } from './fixtures.ts';
 
 const T0 = Date.UTC(2026, 11, 2, 8, 0, 0);
 const plan = defaultPlan('llm');
 const at10 = promote(plan, initialState(plan, T0), { actor: 'admin', reason: 'step 1', at: T0 }).state;
-const go = evaluateCriteria(plan.criteria, { production: stats(), mvp: LLM_MVP, monthlyRequests: 200_000, quality: { score: 0.97, samples: 100 }, breakerOpen: false });
+const go = evaluateCriteria(plan.criteria, { production: stats(), mvp: LLM_MVP, monthlyRequests: 200_000, quality: { score: 0.97, samples: 100 }, breakerOpen: false, satisfaction: SATISFIED });
 const hold = evaluateCriteria(plan.criteria, { production: stats({ requests: 10 }), mvp: LLM_MVP, monthlyRequests: 200_000, quality: null, breakerOpen: false });
 const critical = evaluateAlerts(stats({ errors: 300 }), DEFAULT_THRESHOLDS, { component: 'llm', provider: 'groq' });
 const mvpCritical = evaluateAlerts(stats({ errors: 300 }), DEFAULT_THRESHOLDS, { component: 'llm', provider: 'huggingface' });

@@ -28,7 +28,7 @@ import {
   type RolloutState,
   type Route,
 } from '../src/index.ts';
-import { ManualClock } from './fixtures.ts';
+import { ManualClock, SATISFIED } from './fixtures.ts';
 
 /** How an upstream behaves at a given time: latency range and share of 503s. */
 export interface UpstreamBehaviour {
@@ -124,7 +124,7 @@ export async function simulateMigration(o: SimulationOptions): Promise<Simulatio
       const breakerOpen = breakers.get(plan.productionProvider).state() === 'open';
       const alerts = evaluateAlerts(production, plan.thresholds, { component: plan.component, provider: plan.productionProvider, breakerOpen });
       const capacity = o.serviceMs === undefined ? undefined : simulatedCapacity(o, state, summarize(window, { component: plan.component }).requests, production.requests);
-      const evaluation = evaluateCriteria(plan.criteria, { production, mvp, quality: o.quality, breakerOpen, mvpCostPerRequestEur, ...(capacity ? { capacity } : {}) });
+      const evaluation = evaluateCriteria(plan.criteria, { production, mvp, quality: o.quality, breakerOpen, mvpCostPerRequestEur, satisfaction: SATISFIED, ...(capacity ? { capacity } : {}) });
       const decision = decide({ plan, state, analysis: { alerts, evaluation }, criticalStreak, now });
       criticalStreak = decision.criticalStreak;
       decisions.push({ ...decision, at: now, weight: state.weight });

@@ -2,6 +2,7 @@
 // Cloudflare Access, where the edge authenticates the person), a timeout on every call, and errors that
 // carry the gateway's own message (`{"error":{"code","message"}}`).
 import { normalizeCosts, normalizeCriteria, normalizeEvents, normalizeHistory } from '../model/normalize.ts';
+import { normalizeSatisfaction, type SatisfactionView } from '../model/satisfaction.ts';
 import type { MonthCostsView } from '../model/costs.ts';
 import { actionRequest, type ActionKind } from '../model/actions.ts';
 import { isObject, readArray, readNumber, readString, type Json } from '../model/read.ts';
@@ -26,6 +27,8 @@ export interface AdminClient {
   criteria(id: string): Promise<CriteriaView>;
   events(component?: string): Promise<AuditEventView[]>;
   history(id: string, range: Range): Promise<HistoryPoint[]>;
+  /** The users' ratings over a range, the last hour by default (null when the gateway's answer is not understood). */
+  satisfaction(id: string, range?: Range): Promise<SatisfactionView | null>;
   /** This month's recorded costs (null when the gateway's answer is not understood). */
   costs(): Promise<MonthCostsView | null>;
   /** Answers the component's updated summary. */
@@ -80,6 +83,7 @@ export function createAdminClient(baseUrl: string, token: string | null): AdminC
       return normalizeHistory(answer, readNumber(answer, 'bucketMs') ?? bucketFor(range));
     },
     costs: async () => normalizeCosts(await call('GET', `${base}/costs`)),
+    satisfaction: async (id, range = '1h') => normalizeSatisfaction(await call('GET', `${path(id)}/satisfaction?range=${range}`)),
     act: async (id, kind, reason, weight, override) => {
       const request = actionRequest(id, kind, reason, weight, override);
       const answer = await call(request.method, request.path, request.body);

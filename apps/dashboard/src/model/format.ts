@@ -33,9 +33,10 @@ export function formatTime(iso: string, locale: Locale): string {
   return new Intl.DateTimeFormat(intl(locale), { dateStyle: 'short', timeStyle: 'medium' }).format(date);
 }
 
-/** A criterion's value in its unit: ratios as percentages, milliseconds, euros. */
-export function formatInUnit(value: number | null, unit: 'ms' | 'ratio' | 'eur' | 'other', locale: Locale): string {
+/** A criterion's value in its unit: ratios as percentages, milliseconds, euros, scores out of 10. */
+export function formatInUnit(value: number | null, unit: 'ms' | 'ratio' | 'eur' | 'score' | 'other', locale: Locale): string {
   if (unit === 'ms') return formatMs(value, locale);
+  if (unit === 'score') return value === null ? DASH : `${formatNumber(value, locale, 1)}/10`;
   if (unit === 'ratio') return formatPercent(value, locale, 2);
   if (unit === 'eur') return formatEuro(value, locale, 4);
   return formatNumber(value, locale, 3);

@@ -197,7 +197,7 @@ function toVerdict(value: string | null): Verdict {
 }
 
 function toUnit(value: string | null): CriterionUnit {
-  return value === 'ms' || value === 'ratio' || value === 'eur' ? value : 'other';
+  return value === 'ms' || value === 'ratio' || value === 'eur' || value === 'score' ? value : 'other';
 }
 
 function readCriterion(raw: unknown): CriterionView {

@@ -99,7 +99,7 @@ export interface PlanView {
   gates: { promote: BlockerView[]; raise: BlockerView[] } | null;
 }
 
-export type CriterionUnit = 'ms' | 'ratio' | 'eur' | 'other';
+export type CriterionUnit = 'ms' | 'ratio' | 'eur' | 'score' | 'other';
 export type GoVerdict = 'GO' | 'NO-GO' | 'HOLD';
 
 export interface CriterionView {

@@ -18,6 +18,7 @@ import { AlertsList } from './AlertsList.tsx';
 import { AuditLog } from './AuditLog.tsx';
 import { PlanPanel } from './PlanPanel.tsx';
 import { CapacityPanel } from './CapacityPanel.tsx';
+import { satisfactionTone } from '../model/satisfaction.ts';
 
 export interface ComponentPageProps {
   client: AdminClient;
@@ -36,6 +37,8 @@ export function ComponentPage({ client, component: c, id, known, connection, rev
   const exists = known.includes(id);
   // Only the criteria's history comes from another call; every figure shown is the summary's snapshot.
   const criteria = useRefetch(async () => (exists ? client.criteria(id) : null), [client, id, revision, exists]);
+  // Ratings come in all the time: read again with each new evaluation of the component, not only on changes.
+  const satisfaction = useRefetch(async () => (exists ? client.satisfaction(id) : null), [client, id, revision, exists, c?.plan.evaluatedAt]);
   const events = useRefetch(async () => (exists ? (await client.events(id)).filter((e) => e.component === null || e.component === id) : []), [client, id, revision, exists]);
   if (!c) {
     if (known.length > 0 && !exists) return <p role="alert" data-testid="unknown-component">{tx('unknownComponent', { id, list: known.join(', ') })}</p>;
@@ -60,6 +63,12 @@ export function ComponentPage({ client, component: c, id, known, connection, rev
         <StatTile label={t('health')} value={c.health === null ? '—' : `${formatNumber(c.health, locale)} / 100`} tone={healthLevel(c.health) === 'good' ? 'good' : healthLevel(c.health) === 'unknown' ? undefined : 'bad'} testId="component-health" />
         <StatTile label={t('p95')} value={formatMs(c.metrics.p95Ms, locale)} />
         <StatTile label={t('errorRate')} value={formatPercent(c.metrics.errorRate, locale)} />
+        <StatTile
+          label={t('satisfaction')}
+          value={satisfaction.value?.mean == null ? '—' : tx('satisfactionValue', { mean: formatNumber(satisfaction.value.mean, locale, 1), nps: formatNumber(satisfaction.value.nps, locale, 0), n: String(satisfaction.value.ratings) })}
+          tone={satisfactionTone(satisfaction.value ?? null)}
+          testId="component-satisfaction"
+        />
       </dl>
       <div className="grid-2">
         <PlanPanel component={c} />

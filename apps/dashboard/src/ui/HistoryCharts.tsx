@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { AdminClient } from '../api/adminClient.ts';
 import { AdminApiError } from '../api/adminClient.ts';
-import { buildSeries, bucketFor, downsample, RANGE_MS, RANGES, type Range } from '../model/series.ts';
+import { buildSeries, bucketFor, downsample, RANGE_MS, RANGES, type Range, type SeriesSet } from '../model/series.ts';
 import type { HistoryPoint } from '../model/types.ts';
-import { formatAxisTime, formatEuro, formatMs, formatPercent } from '../model/format.ts';
+import { formatAxisTime, formatEuro, formatMs, formatNumber, formatPercent } from '../model/format.ts';
 import type { ChartMarker } from '../model/markers.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { MARKER_COLOUR, TimeSeriesChart } from './TimeSeriesChart.tsx';
@@ -22,6 +22,7 @@ export function HistoryCharts({ client, component, stateKey, markers }: { client
   const [range, setRange] = useState<Range>('1h');
   const [points, setPoints] = useState<HistoryPoint[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [satisfaction, setSatisfaction] = useState<SeriesSet | null>(null);
   const [tick, setTick] = useState(0);
 
   useEffect(() => {
@@ -41,6 +42,13 @@ export function HistoryCharts({ client, component, stateKey, markers }: { client
       .catch((e: unknown) => {
         if (cancelled) return;
         setError(e instanceof AdminApiError && e.status === 404 ? t('historyMissing') : e instanceof Error ? e.message : String(e));
+      });
+    // The users' mean rating per bucket; an older gateway without the route simply has no such chart.
+    client
+      .satisfaction(component, range)
+      .catch(() => null)
+      .then((view) => {
+        if (!cancelled) setSatisfaction(view?.series ?? null);
       });
     return () => {
       cancelled = true;
@@ -86,6 +94,7 @@ export function HistoryCharts({ client, component, stateKey, markers }: { client
         <TimeSeriesChart title={t('errorChart')} data={errors} formatValue={(v) => formatPercent(v, locale)} {...shared} xRange={xRange} yMinTop={0.05} testId="chart-errors" />
         <TimeSeriesChart title={t('trafficChart')} data={share} formatValue={(v) => formatPercent(v, locale, 0)} {...shared} xRange={xRange} yRange={[0, 1]} stacked testId="chart-traffic" />
         <TimeSeriesChart title={t('costChart')} data={cost} formatValue={(v) => formatEuro(v, locale, 3)} {...shared} xRange={xRange} yMinTop={0.001} testId="chart-cost" />
+        {satisfaction && <TimeSeriesChart title={t('satisfactionChart')} data={satisfaction} formatValue={(v) => `${formatNumber(v, locale, 1)}/10`} {...shared} xRange={xRange} yRange={[0, 10]} testId="chart-satisfaction" />}
       </div>
     </section>
   );

@@ -4,6 +4,7 @@ import { COMPONENTS, GateError, TransitionError, type Component } from '@bascule
 import { ActionRequestSchema, PROVIDERS_BY_COMPONENT, QualityResultRequestSchema, WeightRequestSchema, type CostPlan, type GatewayConfig } from '@bascule/contracts';
 import { testNotification } from '../notify/index.ts';
 import { historyRange } from './history.ts';
+import { readSatisfaction } from '../satisfaction/view.ts';
 import { monthParam } from './month.ts';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
@@ -25,6 +26,8 @@ export interface AdminApiOptions {
   stream?: Partial<StreamOptions>;
   /** The plan's month priced by the config: sent with every month's costs. */
   costPlan?: CostPlan;
+  /** The gateway replicas and their last heartbeats (`GET /admin/v1/replicas`). */
+  replicas?: () => Promise<object[]>;
 }
 
 const ACTIONS = ['promote', 'rollback', 'resume'] as const;
@@ -99,6 +102,10 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
         const c = component(request);
         return runtime.history(c, historyRange((request.query as Record<string, unknown>).range));
       });
+      admin.get('/components/:component/satisfaction', async (request) => {
+        const c = component(request);
+        return readSatisfaction(runtime.ratings, c, historyRange((request.query as Record<string, unknown>).range), Date.now());
+      });
 
       admin.put('/components/:component/weight', async (request) => {
         const c = component(request);
@@ -147,6 +154,8 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
         const page = events.slice(0, limit);
         return { events: page.map((e) => runtime.eventView(e)), nextBefore: events.length > limit ? String(page.at(-1)!.id) : null };
       });
+
+      admin.get('/replicas', async () => ({ replicas: options.replicas ? await options.replicas() : [] }));
 
       admin.get('/stream', (request, reply) => streams.handle(request, reply));
     },

@@ -35,7 +35,8 @@ import { Snapshots } from './snapshots.ts';
 import { Transitions } from './transitions.ts';
 import { Views, eventView } from './views.ts';
 import type { ComponentSummary, CriteriaResponse, MetricsStreamPayload, QualityResult } from './view-types.ts';
-import { Notifier as Channels, webhookSink, type NotifierLogger } from '../notify/index.ts';
+import { webhookOnly, type Notifier as Channels, type NotifierLogger } from '../notify/index.ts';
+import { Ratings } from '../satisfaction/ratings.ts';
 import { WindowReader } from './windows.ts';
 import type { CapacityForecaster } from '../capacity/index.ts';
 
@@ -75,22 +76,11 @@ export interface MigrationsOptions {
   /** The self-hosted providers' capacity (capacity/); absent: the `capacity` criterion stays INCONCLUSIVE. */
   capacity?: CapacityForecaster;
   log?: NotifierLogger & { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** The users' ratings (default: kept in this store, flushed like the rollups). */
+  ratings?: Ratings;
 }
 
 const silentLog = { info() {}, warn() {}, error() {} };
-
-/** The legacy setting: rollbacks as generic JSON to one URL, tried once. */
-function webhookOnly(webhook: MigrationsOptions['webhook'], log: NotifierLogger): Channels {
-  const url = webhook?.url;
-  return new Channels({
-    routes: url === undefined ? [] : [{ sink: webhookSink('webhook', url), minSeverity: 'info', events: ['rollback'] }],
-    timeoutMs: webhook?.timeoutMs ?? 3_000,
-    retries: 0,
-    backoffMs: 1,
-    criticalDebounceMs: 0,
-    log,
-  });
-}
 
 export class Migrations implements MigrationRuntime, StateSyncTarget {
   readonly windowMs: number;
@@ -98,6 +88,7 @@ export class Migrations implements MigrationRuntime, StateSyncTarget {
   /** What the request path calls (synchronous, in memory). */
   readonly routing: RoutingRuntime;
   readonly feed: ChangeFeed;
+  readonly ratings: Ratings;
   private readonly store: GatewayStore;
   private readonly clock: Clock;
   private readonly rollups: RollupBuffer;
@@ -122,13 +113,16 @@ export class Migrations implements MigrationRuntime, StateSyncTarget {
     });
     this.routing = new RoutingRuntime(options.plans, breakers, this.rollups, new ActiveStudents(options.activeStudents), this.clock);
     this.flusher = new RollupFlusher(this.store, this.rollups, options.flushIntervalMs ?? 1_000, log);
+    this.ratings = options.ratings ?? new Ratings(this.store, { flushIntervalMs: options.flushIntervalMs, log });
     this.feed = new ChangeFeed(log);
     this.notifier = new Notifier(this.feed, options.channels ?? webhookOnly(options.webhook, log));
     const windows = new WindowReader(this.store, this.routing, {
       windowMs: this.windowMs,
       qualityWindowMs: options.qualityWindowMs ?? 7 * 24 * 3_600_000,
       costModel: options.costModel,
-      typicalUsage: options.typicalUsage ?? {}, capacity: options.capacity,
+      typicalUsage: options.typicalUsage ?? {},
+      capacity: options.capacity,
+      ratings: this.ratings,
     });
     // A replica that does not analyse takes a new snapshot when a view finds the last one two intervals old.
     this.snapshots = new Snapshots(this.routing, windows, this.notifier, 2 * this.intervalMs);
@@ -185,13 +179,14 @@ export class Migrations implements MigrationRuntime, StateSyncTarget {
 
   // ------------------------------------------------------------------ loops
 
-  /** Writes the rollups gathered since the last flush (adding to the same minutes); kept if it fails. */
-  flush(): Promise<void> {
-    return this.flusher.flush();
+  /** Writes the rollups and ratings gathered since the last flush (adding to the same minutes); kept if it fails. */
+  async flush(): Promise<void> {
+    await Promise.all([this.flusher.flush(), this.ratings.flush()]);
   }
 
   startFlushing(): void {
     this.flusher.start();
+    this.ratings.start();
   }
 
   /** Starts the analysis loop (on winning the lease). */
@@ -217,6 +212,7 @@ export class Migrations implements MigrationRuntime, StateSyncTarget {
   async stop(): Promise<void> {
     await this.loop.stop();
     this.flusher.stop();
+    this.ratings.stop();
     try {
       await this.flush();
     } finally {

@@ -1,6 +1,6 @@
 // From the config file's components to the engine's rollout plans (criteria and alert thresholds are the
-// design's defaults for the component).
-import { COMPONENTS, defaultPlan, type Component, type RolloutPlan } from '@bascule/routing';
+// design's defaults for the component, plus user satisfaction where the plan opts in).
+import { COMPONENTS, defaultPlan, satisfactionCriterion, type Component, type RolloutPlan } from '@bascule/routing';
 import type { GatewayConfig } from '@bascule/contracts';
 
 export function plansFromConfig(config: GatewayConfig): Map<Component, RolloutPlan> {
@@ -8,18 +8,18 @@ export function plansFromConfig(config: GatewayConfig): Map<Component, RolloutPl
   for (const component of COMPONENTS) {
     const c = config.components[component];
     if (!c) continue;
-    plans.set(
-      component,
-      defaultPlan(component, {
-        version: c.plan.version,
-        productionProvider: c.production,
-        mvpProvider: c.mvp,
-        slaMs: c.plan.slaMs,
-        steps: c.plan.steps.map((s) => ({ weight: s.weight, minDurationMs: s.minDurationMs })),
-        autoPromote: c.plan.autoPromote,
-        rollbackAfterEvaluations: c.plan.rollbackAfterEvaluations,
-      }),
-    );
+    const plan = defaultPlan(component, {
+      version: c.plan.version,
+      productionProvider: c.production,
+      mvpProvider: c.mvp,
+      slaMs: c.plan.slaMs,
+      steps: c.plan.steps.map((s) => ({ weight: s.weight, minDurationMs: s.minDurationMs })),
+      autoPromote: c.plan.autoPromote,
+      rollbackAfterEvaluations: c.plan.rollbackAfterEvaluations,
+    });
+    // Opt-in: an app that posts no ratings must not hold every step waiting for them.
+    if (c.plan.satisfactionCriterion) plan.criteria.push(satisfactionCriterion());
+    plans.set(component, plan);
   }
   return plans;
 }

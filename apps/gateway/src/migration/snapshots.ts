@@ -61,6 +61,7 @@ export class Snapshots {
     const alerts = [
       ...evaluateAlerts(windows.production, plan.thresholds, { component, provider: plan.productionProvider, breakerOpen: productionOpen }),
       ...evaluateAlerts(windows.mvp, plan.thresholds, { component, provider: plan.mvpProvider, breakerOpen: breakers.mvp === 'open' }),
+      ...(await this.windows.satisfactionAlerts(plan, now)),
     ];
     const { evaluation, mvpCostPerRequestEur, capacity } = await this.windows.evaluate(plan, now);
     // Read after the awaits: another observation may have finished meanwhile.

@@ -8,6 +8,11 @@ import {
   mergeRollups,
   shortWindowStart,
   summarize,
+  summarizeSatisfaction,
+  minuteOf,
+  evaluateSatisfactionAlert,
+  SATISFACTION_ALERT,
+  type Alert,
   type AnalysisBaseline,
   type Component,
   type CostModel,
@@ -26,6 +31,7 @@ import { StoreUnavailableError, type GatewayStore } from '../store/index.ts';
 import { mvpCostPerRequest } from './mvp-cost.ts';
 import type { RoutingRuntime } from './runtime.ts';
 import { StepWindows } from './step-window.ts';
+import type { Ratings } from '../satisfaction/ratings.ts';
 
 /** A provider pair's statistics over one window (the short alert window, or the current step). */
 export interface Windows {
@@ -42,6 +48,8 @@ export interface WindowReaderOptions {
   typicalUsage: Partial<Record<Component, Usage>>;
   /** The self-hosted providers' capacity (capacity/); absent: the `capacity` criterion stays INCONCLUSIVE. */
   capacity?: CapacityForecaster;
+  /** The users' ratings (user satisfaction): the criterion over the step, the alert over the last hour. */
+  ratings: Ratings;
 }
 
 export class WindowReader {
@@ -104,6 +112,7 @@ export class WindowReader {
       mvpQuality: await this.quality(plan, now, plan.mvpProvider),
       monthlyRequests: PLAN_MONTH[plan.component].requests,
       breakerOpen: w.breakerOpen,
+      satisfaction: await this.stepSatisfaction(plan, now),
       ...(mvpCostPerRequestEur === null ? {} : { mvpCostPerRequestEur }),
       ...(capacity === undefined ? {} : { capacity }),
     });
@@ -116,6 +125,21 @@ export class WindowReader {
     const rollups = await this.windowRollups(plan.component, now);
     const state = this.runtime.state(plan.component);
     return this.options.capacity.read({ plan, state, rollups, windowMs: this.options.windowMs, activeStudents: this.runtime.students.count(plan.component, now) });
+  }
+
+  /**
+   * The ratings of the students routed to the candidate during the current step (the last hour before one),
+   * from the step's first minute: ratings are kept per minute, so that minute counts whole.
+   */
+  private async stepSatisfaction(plan: RolloutPlan, now: number) {
+    const since = this.runtime.state(plan.component).stepStartedAt ?? now - SATISFACTION_ALERT.windowMs;
+    return summarizeSatisfaction(await this.options.ratings.since(plan.component, minuteOf(since)), { provider: plan.productionProvider, route: 'production' });
+  }
+
+  /** The plan's alert below 7/10 over the last hour, per provider the raters' students were routed to. */
+  async satisfactionAlerts(plan: RolloutPlan, now: number): Promise<Alert[]> {
+    const minutes = await this.options.ratings.since(plan.component, now - SATISFACTION_ALERT.windowMs);
+    return [plan.productionProvider, plan.mvpProvider].flatMap((provider) => evaluateSatisfactionAlert(summarizeSatisfaction(minutes, { provider }), { component: plan.component, provider }));
   }
 
   mvpCost(plan: RolloutPlan, step: Windows): number | null {

@@ -74,16 +74,44 @@ export function qualityNotification(o: { component: Component; provider: Provide
   };
 }
 
-/** A gateway replica stopped renewing its place (its lease or heartbeat expired). */
-export function replicaDownNotification(o: { replica: string; lastSeen: number; at: number }): Notification {
+/** The users' mean rating of a component (for one provider's students) fell below the plan's 7/10. */
+export function satisfactionNotification(alert: TrackedAlert, at: number): Notification {
+  return {
+    kind: 'satisfaction-low',
+    severity: 'warning',
+    title: `${alert.component}: user satisfaction below ${alert.threshold ?? 7}/10`,
+    message: `${alert.message}. Read the ratings (dashboard, or GET /admin/v1/components/${alert.component}/satisfaction) and the teachers' comments before raising the weight; the satisfaction criterion holds the step meanwhile if the candidate's students rate it so.`,
+    at,
+    component: alert.component,
+    provider: alert.provider,
+    facts: { metric: 'satisfaction', ...(alert.value !== null ? { mean: `${alert.value}/10` } : {}) },
+    key: alert.id,
+  };
+}
+
+/** A gateway replica stopped heartbeating (coordination/replicas.ts). */
+export function replicaDownNotification(o: { replica: string; lastSeen: number; at: number; address?: string | null }): Notification {
   return {
     kind: 'replica-down',
     severity: 'critical',
     title: `gateway replica ${o.replica} is down`,
     message: `Last seen ${new Date(o.lastSeen).toISOString()}. The load balancer's monitor on /readyz takes it out; the others serve. Check its host and \`journalctl -u bascule-gateway\`.`,
     at: o.at,
-    facts: { replica: o.replica },
+    facts: { replica: o.replica, ...(o.address ? { address: o.address } : {}) },
     key: `replica:${o.replica}`,
+  };
+}
+
+/** A replica notified down heartbeats again. */
+export function replicaUpNotification(o: { replica: string; downSince: number; at: number; address?: string | null }): Notification {
+  return {
+    kind: 'replica-up',
+    severity: 'warning',
+    title: `gateway replica ${o.replica} is back`,
+    message: `It heartbeats again after ${Math.round((o.at - o.downSince) / 1000)} s away (notified down at ${new Date(o.downSince).toISOString()}).`,
+    at: o.at,
+    facts: { replica: o.replica, ...(o.address ? { address: o.address } : {}) },
+    key: `replica-up:${o.replica}`,
   };
 }
 
@@ -104,6 +132,7 @@ function round(v: number): number {
 function formatValue(v: number, unit: CriterionResult['unit']): string {
   if (unit === 'ratio') return `${round(v * 100)} %`;
   if (unit === 'ms') return `${Math.round(v)} ms`;
+  if (unit === 'score') return `${round(v)}/10`;
   return `${round(v)} ${unit === 'eur' ? '€' : ''}`.trim();
 }
 

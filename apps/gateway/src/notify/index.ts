@@ -8,3 +8,4 @@ export { discordMessage, discordSink } from './discord.ts';
 export { teamsMessage, teamsSink } from './teams.ts';
 export { webhookPayload, webhookSink } from './webhook.ts';
 export { emailSink, emailText } from './email.ts';
+export { webhookOnly } from './legacy-webhook.ts';

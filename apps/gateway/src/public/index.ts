@@ -16,6 +16,7 @@ import { registerChat } from './chat.ts';
 import { startTrace, type RouteContext } from './context.ts';
 import { registerDomain } from './domain.ts';
 import { createPublicLimits } from './limits.ts';
+import { registerSatisfaction, type RatingSink } from './satisfaction.ts';
 
 export interface PublicApiDeps {
   config: GatewayConfig;
@@ -33,6 +34,8 @@ export interface PublicApiDeps {
   clock?: Clock;
   /** Attempts per request at most (default 2). */
   maxAttempts?: number;
+  /** Where `POST /v1/satisfaction` counts ratings; absent: the route is not served. */
+  ratings?: RatingSink;
   [extra: string]: unknown;
 }
 
@@ -96,6 +99,7 @@ export async function registerPublicApi(app: FastifyInstance, deps: PublicApiDep
       });
       registerChat(api, ctx);
       registerSpeech(api, ctx);
+      if (deps.ratings) registerSatisfaction(api, ctx, deps.runtime, deps.ratings);
       // The multipart parser only where uploads are taken: the plugin adds an async onResponse hook to every
       // route of its scope, which the JSON routes have no use for.
       await api.register(async (uploads) => {

@@ -62,6 +62,12 @@ export function trackHealth(store: GatewayStore, health: StoreHealth): GatewaySt
     rollupsSince: track((since, component) => store.rollupsSince(since, component)),
     pruneRollups: track((before) => store.pruneRollups(before)),
     monthlyCosts: track((month) => store.monthlyCosts(month)),
+    addSatisfaction: track((minutes) => store.addSatisfaction(minutes)),
+    satisfactionSince: track((since, component) => store.satisfactionSince(since, component)),
+    heartbeatReplica: track((replica, at) => store.heartbeatReplica(replica, at)),
+    replicas: track((now) => store.replicas(now)),
+    markReplica: track((id, downSince) => store.markReplica(id, downSince)),
+    forgetReplica: track((id) => store.forgetReplica(id)),
     schemaVersions: track(() => store.schemaVersions()),
     close: () => store.close(),
   };

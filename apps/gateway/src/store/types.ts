@@ -2,7 +2,7 @@
 // as Kysely's Driver. Every transaction lives inside one method named for what it does. The request path
 // never calls the store: it reads the runtime's memory, and the store is written by the flush, the
 // analysis loop and the admin API.
-import type { AuditEvent, Component, MinuteRollup, ProviderId, RolloutState } from '@bascule/routing';
+import type { AuditEvent, Component, MinuteRollup, ProviderId, RolloutState, SatisfactionMinute } from '@bascule/routing';
 
 /** An audit event as stored: the engine's event (or a quality record) with the id the store assigned. */
 export interface StoredAuditEvent extends Omit<AuditEvent, 'action'> {
@@ -81,6 +81,20 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/** A gateway replica as its heartbeats left it in the store (see coordination/replicas.ts). */
+export interface ReplicaRecord {
+  id: string;
+  /** Where it listens (its URL), when known. */
+  address: string | null;
+  startedAt: number;
+  /** Its last heartbeat (the database's clock on PostgreSQL). */
+  lastSeen: number;
+  /** How long ago that was, on the same clock. */
+  ageMs: number;
+  /** Set by the analysis leader when it notified the replica down; cleared when it notified it back. */
+  downSince: number | null;
+}
+
 /** The UTC month (`YYYY-MM`) of an instant. */
 export const monthOf = (at: number): string => new Date(at).toISOString().slice(0, 7);
 
@@ -111,10 +125,24 @@ export interface GatewayStore {
   addRollups(rollups: readonly MinuteRollup[]): Promise<void>;
   /** Rollups of minutes starting at or after `since`, oldest first. */
   rollupsSince(since: number, component?: Component): Promise<MinuteRollup[]>;
-  /** Deletes rollups older than `before` (retention); returns how many. */
+  /** Deletes rollups (and rating aggregates) older than `before` (retention); returns how many rollups. */
   pruneRollups(before: number): Promise<number>;
   /** The totals of one UTC month (`YYYY-MM`), per component and provider. */
   monthlyCosts(month: string): Promise<MonthlyCost[]>;
+
+  /** Adds ratings into the stored minutes of the same key (replicas and flushes add up), in one transaction. */
+  addSatisfaction(minutes: readonly SatisfactionMinute[]): Promise<void>;
+  /** Rating aggregates of minutes starting at or after `since`, oldest first. */
+  satisfactionSince(since: number, component?: Component): Promise<SatisfactionMinute[]>;
+
+  /** A replica's heartbeat: inserts or refreshes its row (`at` is used where the store has no clock of its own). */
+  heartbeatReplica(replica: { id: string; address: string | null; startedAt: number }, at: number): Promise<void>;
+  /** Every replica that heartbeated, oldest first; `now` is used where the store has no clock of its own. */
+  replicas(now: number): Promise<ReplicaRecord[]>;
+  /** The leader's note that a replica was notified down (a time) or back (null). */
+  markReplica(id: string, downSince: number | null): Promise<void>;
+  /** A replica that leaves cleanly takes its row out: it is gone, not down. */
+  forgetReplica(id: string): Promise<void>;
 
   /** Versions of the schema migrations applied, in order. */
   schemaVersions(): Promise<number[]>;

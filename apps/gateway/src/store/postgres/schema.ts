@@ -77,4 +77,31 @@ export const PG_SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'user satisfaction per minute; gateway replicas and their heartbeats',
+    // Ratings are columns, like minute_rollups, so a replica's minute adds into the stored one in one
+    // statement. Heartbeats are on the database's clock (as the leases), so hosts' clocks do not matter.
+    sql: `
+      CREATE TABLE satisfaction_minutes (
+        minute BIGINT NOT NULL,
+        component TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        route TEXT NOT NULL,
+        rater TEXT NOT NULL,
+        count BIGINT NOT NULL,
+        sum BIGINT NOT NULL,
+        histogram BIGINT[] NOT NULL,
+        PRIMARY KEY (minute, component, provider, route, rater)
+      );
+      CREATE INDEX satisfaction_minutes_component ON satisfaction_minutes (component, minute);
+      CREATE TABLE replicas (
+        id TEXT PRIMARY KEY,
+        address TEXT,
+        started_at BIGINT NOT NULL,
+        heartbeat_at TIMESTAMPTZ NOT NULL,
+        down_since BIGINT
+      );
+    `,
+  },
 ];

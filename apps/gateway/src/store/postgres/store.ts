@@ -5,7 +5,7 @@
 // Every call has a timeout: connecting, each statement (server side) and each query (client side).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { Component, MinuteRollup, ProviderId, RolloutState } from '@bascule/routing';
+import type { Component, MinuteRollup, ProviderId, RolloutState, SatisfactionMinute } from '@bascule/routing';
 import { PG_SCHEMA_MIGRATIONS } from './schema.ts';
 import type { SchemaMigration } from '../sqlite/schema.ts';
 import { classify } from './errors.ts';
@@ -17,6 +17,7 @@ import {
   type GatewayStore,
   type MonthlyCost,
   type QualityRecord,
+  type ReplicaRecord,
   type StoredAuditEvent,
   type StoredAuditEventInput,
   type TransitionGuard,
@@ -266,6 +267,8 @@ export class PostgresStore implements GatewayStore {
 
   async pruneRollups(before: number): Promise<number> {
     try {
+      // The rating aggregates share the rollups' retention.
+      await this.pool.query('DELETE FROM satisfaction_minutes WHERE minute < $1', [before]);
       return (await this.pool.query('DELETE FROM minute_rollups WHERE minute < $1', [before])).rowCount ?? 0;
     } catch (error) {
       classify(error);
@@ -297,6 +300,52 @@ export class PostgresStore implements GatewayStore {
       'SELECT id, at, component, provider, benchmark, score, samples FROM quality_results WHERE component = $1 AND provider = $2 AND at >= $3 ORDER BY at',
       [component, provider, since],
     );
+  }
+
+  // ------------------------------------------------------------------------------ satisfaction
+
+  async addSatisfaction(minutes: readonly SatisfactionMinute[]): Promise<void> {
+    if (minutes.length === 0) return;
+    // Key order, as addRollups: two replicas' flushes lock the rows in one order.
+    const sorted = [...minutes].sort((a, b) => a.minute - b.minute || cmp(a.component, b.component) || cmp(a.provider, b.provider) || cmp(a.route, b.route) || cmp(a.rater, b.rater));
+    await this.transaction(async (c) => {
+      for (const m of sorted) await c.query(ADD_SATISFACTION, [m.minute, m.component, m.provider, m.route, m.rater, m.count, m.sum, m.histogram]);
+    });
+  }
+
+  async satisfactionSince(since: number, component?: Component): Promise<SatisfactionMinute[]> {
+    return this.query<SatisfactionMinute>(
+      `SELECT minute, component, provider, route, rater, count, sum, histogram::float8[] AS histogram FROM satisfaction_minutes
+       WHERE minute >= $1 ${component === undefined ? '' : 'AND component = $2'} ORDER BY minute, provider, route, rater`,
+      component === undefined ? [since] : [since, component],
+    );
+  }
+
+  // ------------------------------------------------------------------------------ replicas
+
+  async heartbeatReplica(replica: { id: string; address: string | null; startedAt: number }): Promise<void> {
+    await this.query(
+      `INSERT INTO replicas (id, address, started_at, heartbeat_at) VALUES ($1, $2, $3, now())
+       ON CONFLICT (id) DO UPDATE SET address = excluded.address, started_at = excluded.started_at, heartbeat_at = now()`,
+      [replica.id, replica.address, replica.startedAt],
+    );
+  }
+
+  async replicas(): Promise<ReplicaRecord[]> {
+    const rows = await this.query<{ id: string; address: string | null; started_at: number; last_seen: number; age_ms: number; down_since: number | null }>(
+      `SELECT id, address, started_at, (extract(epoch FROM heartbeat_at) * 1000)::float8 AS last_seen,
+              greatest(0, extract(epoch FROM now() - heartbeat_at) * 1000)::float8 AS age_ms, down_since
+       FROM replicas ORDER BY started_at, id`,
+    );
+    return rows.map((r) => ({ id: r.id, address: r.address, startedAt: r.started_at, lastSeen: Math.round(r.last_seen), ageMs: Math.round(r.age_ms), downSince: r.down_since }));
+  }
+
+  async markReplica(id: string, downSince: number | null): Promise<void> {
+    await this.query('UPDATE replicas SET down_since = $2 WHERE id = $1', [id, downSince]);
+  }
+
+  async forgetReplica(id: string): Promise<void> {
+    await this.query('DELETE FROM replicas WHERE id = $1', [id]);
   }
 
   async close(): Promise<void> {
@@ -343,6 +392,15 @@ const ADD_MONTHLY_COST = `
   INSERT INTO monthly_costs AS c (month, component, provider, requests, cost_eur, first_minute) VALUES ($1, $2, $3, $4, $5, $6)
   ON CONFLICT (month, component, provider) DO UPDATE SET
     requests = c.requests + excluded.requests, cost_eur = c.cost_eur + excluded.cost_eur, first_minute = LEAST(c.first_minute, excluded.first_minute)`;
+
+// Adds a replica's minute of ratings into the stored one: counts, sums and score buckets added.
+const ADD_SATISFACTION = `
+  INSERT INTO satisfaction_minutes AS s (minute, component, provider, route, rater, count, sum, histogram)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8::bigint[])
+  ON CONFLICT (minute, component, provider, route, rater) DO UPDATE SET
+    count = s.count + excluded.count,
+    sum = s.sum + excluded.sum,
+    histogram = ARRAY(SELECT COALESCE(a, 0) + COALESCE(b, 0) FROM unnest(s.histogram, excluded.histogram) WITH ORDINALITY AS t(a, b, i) ORDER BY i)`;
 
 interface AuditRow {
   id: number;

@@ -78,4 +78,30 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
     name: 'a revision per rollout state (a transition from a stale state is refused)',
     sql: `ALTER TABLE rollout_state ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    // Version 4 here, 2 on PostgreSQL: the same tables (SQLite's 2 and 3 were already taken).
+    version: 4,
+    name: 'user satisfaction per minute; gateway replicas and their heartbeats',
+    sql: `
+      CREATE TABLE satisfaction_minutes (
+        minute INTEGER NOT NULL,
+        component TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        route TEXT NOT NULL,
+        rater TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        sum INTEGER NOT NULL,
+        histogram_json TEXT NOT NULL,
+        PRIMARY KEY (minute, component, provider, route, rater)
+      );
+      CREATE INDEX satisfaction_minutes_component ON satisfaction_minutes (component, minute);
+      CREATE TABLE replicas (
+        id TEXT PRIMARY KEY,
+        address TEXT,
+        started_at INTEGER NOT NULL,
+        heartbeat_at INTEGER NOT NULL,
+        down_since INTEGER
+      );
+    `,
+  },
 ];

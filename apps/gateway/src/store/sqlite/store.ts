@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { mergeRollups, type AuditEvent, type Component, type MinuteRollup, type ProviderId, type RolloutState } from '@bascule/routing';
+import { mergeRollups, mergeSatisfactionMinute, type AuditEvent, type Component, type MinuteRollup, type ProviderId, type RolloutState, type SatisfactionMinute } from '@bascule/routing';
 import { SCHEMA_MIGRATIONS, type SchemaMigration } from './schema.ts';
 import {
   StaleStateError,
@@ -14,6 +14,7 @@ import {
   type GatewayStore,
   type MonthlyCost,
   type QualityRecord,
+  type ReplicaRecord,
   type StoredAuditEvent,
   type StoredAuditEventInput,
   type TransitionGuard,
@@ -159,6 +160,8 @@ export class SqliteStore implements GatewayStore {
   }
 
   async pruneRollups(before: number): Promise<number> {
+    // The rating aggregates share the rollups' retention.
+    this.db.prepare('DELETE FROM satisfaction_minutes WHERE minute < ?').run(before);
     return this.db.prepare('DELETE FROM minute_rollups WHERE minute < ?').run(before).changes;
   }
 
@@ -181,6 +184,60 @@ export class SqliteStore implements GatewayStore {
     return this.db
       .prepare('SELECT id, at, component, provider, benchmark, score, samples FROM quality_results WHERE component = ? AND provider = ? AND at >= ? ORDER BY at')
       .all(component, provider, since) as QualityRecord[];
+  }
+
+  // ------------------------------------------------------------------------------ satisfaction
+
+  async addSatisfaction(minutes: readonly SatisfactionMinute[]): Promise<void> {
+    if (minutes.length === 0) return;
+    const get = this.db.prepare('SELECT count, sum, histogram_json FROM satisfaction_minutes WHERE minute = ? AND component = ? AND provider = ? AND route = ? AND rater = ?');
+    const put = this.db.prepare(
+      `INSERT INTO satisfaction_minutes (minute, component, provider, route, rater, count, sum, histogram_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (minute, component, provider, route, rater) DO UPDATE SET count = excluded.count, sum = excluded.sum, histogram_json = excluded.histogram_json`,
+    );
+    this.db.transaction(() => {
+      for (const m of minutes) {
+        const row = get.get(m.minute, m.component, m.provider, m.route, m.rater) as { count: number; sum: number; histogram_json: string } | undefined;
+        const merged = row ? mergeSatisfactionMinute({ ...m, count: row.count, sum: row.sum, histogram: JSON.parse(row.histogram_json) as number[] }, m) : m;
+        put.run(m.minute, m.component, m.provider, m.route, m.rater, merged.count, merged.sum, JSON.stringify(merged.histogram));
+      }
+    })();
+  }
+
+  async satisfactionSince(since: number, component?: Component): Promise<SatisfactionMinute[]> {
+    const sql = `SELECT minute, component, provider, route, rater, count, sum, histogram_json FROM satisfaction_minutes WHERE minute >= ? ${component === undefined ? '' : 'AND component = ?'} ORDER BY minute, provider, route, rater`;
+    const rows = this.db.prepare(sql).all(...(component === undefined ? [since] : [since, component])) as (Omit<SatisfactionMinute, 'histogram'> & { histogram_json: string })[];
+    return rows.map(({ histogram_json, ...r }) => ({ ...r, histogram: JSON.parse(histogram_json) as number[] }));
+  }
+
+  // ------------------------------------------------------------------------------ replicas
+
+  async heartbeatReplica(replica: { id: string; address: string | null; startedAt: number }, at: number): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO replicas (id, address, started_at, heartbeat_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET address = excluded.address, started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at`,
+      )
+      .run(replica.id, replica.address, replica.startedAt, at);
+  }
+
+  async replicas(now: number): Promise<ReplicaRecord[]> {
+    const rows = this.db.prepare('SELECT id, address, started_at, heartbeat_at, down_since FROM replicas ORDER BY started_at, id').all() as {
+      id: string;
+      address: string | null;
+      started_at: number;
+      heartbeat_at: number;
+      down_since: number | null;
+    }[];
+    return rows.map((r) => ({ id: r.id, address: r.address, startedAt: r.started_at, lastSeen: r.heartbeat_at, ageMs: Math.max(0, now - r.heartbeat_at), downSince: r.down_since }));
+  }
+
+  async markReplica(id: string, downSince: number | null): Promise<void> {
+    this.db.prepare('UPDATE replicas SET down_since = ? WHERE id = ?').run(downSince, id);
+  }
+
+  async forgetReplica(id: string): Promise<void> {
+    this.db.prepare('DELETE FROM replicas WHERE id = ?').run(id);
   }
 
   async close(): Promise<void> {
