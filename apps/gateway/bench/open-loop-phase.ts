@@ -26,6 +26,8 @@ export interface OpenLoopSettings {
   arrivals: Arrivals;
   seed: number;
   rounds: number;
+  /** How long a run may go on after its last due time before what is unanswered is abandoned, s. */
+  graceS: number;
   body: string;
   headers: Record<string, string>;
 }
@@ -37,6 +39,7 @@ export interface OpenRun {
   round: number;
   latency: LatencySummary;
   late: number;
+  abandoned: number;
   maxSendLagMs: number;
   non2xx: number;
   errors: number;
@@ -58,9 +61,10 @@ async function openLoopRun(target: OpenTarget, rate: number, durationS: number, 
     return { status: res.statusCode };
   };
   try {
-    return await runOpenLoop({ due: schedule(rate, durationS, settings.arrivals, seed), connections: settings.connections, send });
+    return await runOpenLoop({ due: schedule(rate, durationS, settings.arrivals, seed), connections: settings.connections, send, graceMs: settings.graceS * 1_000 });
   } finally {
-    await pool.close();
+    // Requests of a cut run may still be in flight: their connections are closed, not waited for.
+    await pool.destroy();
   }
 }
 
@@ -79,7 +83,7 @@ async function measure(target: OpenTarget, share: number, round: number, setting
   const count = record.latencyMs.length;
   const non2xx = [...record.statuses].filter(([s]) => s < 200 || s > 299).reduce((n, [, c]) => n + c, 0);
   const errors = [...record.errors.values()].reduce((n, c) => n + c, 0);
-  const detail = [...[...record.statuses].filter(([s]) => s < 200 || s > 299).map(([s, c]) => `${s}×${c}`), ...[...record.errors].map(([e, c]) => `${e}×${c}`)].join(' ');
+  const detail = [...(record.abandoned > 0 ? [`abandoned×${record.abandoned}`] : []), ...[...record.statuses].filter(([s]) => s < 200 || s > 299).map(([s, c]) => `${s}×${c}`), ...[...record.errors].map(([e, c]) => `${e}×${c}`)].join(' ');
   return {
     target: target.name,
     share,
@@ -87,6 +91,7 @@ async function measure(target: OpenTarget, share: number, round: number, setting
     round,
     latency: summarize(record.latencyMs),
     late: record.late,
+    abandoned: record.abandoned,
     maxSendLagMs: record.maxSendLagMs,
     non2xx,
     errors,
@@ -104,7 +109,7 @@ const na = (v: number | null | undefined, f: (v: number) => string = String) => 
 
 function line(r: OpenRun): string {
   const loop = r.loop ? `${ms(r.loop.p99Ms)}/${ms(r.loop.maxMs)}` : 'n/a';
-  return `| ${r.target} | ${Math.round(r.share * 100)} % (${r.rate}/s) | ${r.round + 1} | ${ms(r.latency.p50)} | ${ms(r.latency.p90)} | ${ms(r.latency.p99)} | ${ms(r.latency.max)} | ${r.late} | ${r.non2xx + r.errors}${r.detail ? ` (${r.detail})` : ''} | ${na(r.cpuMsPerReq, (v) => v.toFixed(3))} | ${na(r.rssBefore)} → ${na(r.rssDuring)} → ${na(r.rssAfter)} | ${loop} |`;
+  return `| ${r.target} | ${Math.round(r.share * 100)} % (${r.rate}/s) | ${r.round + 1} | ${ms(r.latency.p50)} | ${ms(r.latency.p90)} | ${ms(r.latency.p99)} | ${ms(r.latency.max)} | ${r.late} | ${r.non2xx + r.errors + r.abandoned}${r.detail ? ` (${r.detail})` : ''} | ${na(r.cpuMsPerReq, (v) => v.toFixed(3))} | ${na(r.rssBefore)} → ${na(r.rssDuring)} → ${na(r.rssAfter)} | ${loop} |`;
 }
 
 /** Runs every share, round after round, each round starting one target further along. */

@@ -65,6 +65,12 @@ export interface OpenLoopOptions {
   connections: number;
   send(index: number): Promise<Outcome>;
   clock?: Clock;
+  /**
+   * How long after the last due time the run may go on (default: no limit). A target far behind its schedule
+   * (LiteLLM at the rates the Node targets take) would otherwise keep the bench, and the machine, busy for
+   * minutes; past the limit the run ends and what was not answered is counted `abandoned`, not as latencies.
+   */
+  graceMs?: number;
 }
 
 export interface OpenLoopRecord {
@@ -76,6 +82,8 @@ export interface OpenLoopRecord {
   maxSendLagMs: number;
   statuses: Map<number, number>;
   errors: Map<string, number>;
+  /** Requests not answered when the run was cut at its last due time + `graceMs` (their latency is unknown). */
+  abandoned: number;
   /** From the first due time to the last answer, ms. */
   elapsedMs: number;
 }
@@ -95,15 +103,22 @@ export function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRecord> {
   let done = 0;
   let late = 0;
   let maxSendLagMs = 0;
+  let ended = false;
   const start = clock.now();
   return new Promise((resolve) => {
+    const end = (): void => {
+      if (ended) return;
+      ended = true;
+      resolve({ latencyMs: latencyMs.slice(0, done), late, maxSendLagMs, statuses, errors, abandoned: total - done, elapsedMs: clock.now() - start });
+    };
     const finish = (index: number, outcome: Outcome): void => {
+      if (ended) return;
       inFlight--;
       latencyMs[done++] = clock.now() - (start + due[index]!);
       if ('status' in outcome) statuses.set(outcome.status, (statuses.get(outcome.status) ?? 0) + 1);
       else errors.set(outcome.error, (errors.get(outcome.error) ?? 0) + 1);
       if (waitingHead < waiting.length) launch(waiting[waitingHead++]!);
-      if (done === total) resolve({ latencyMs, late, maxSendLagMs, statuses, errors, elapsedMs: clock.now() - start });
+      if (done === total) end();
     };
     const launch = (index: number): void => {
       inFlight++;
@@ -126,8 +141,11 @@ export function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRecord> {
       }
       if (next < total) clock.at(start + due[next]!, tick);
     };
-    if (total === 0) resolve({ latencyMs, late, maxSendLagMs, statuses, errors, elapsedMs: 0 });
-    else tick();
+    if (total === 0) end();
+    else {
+      if (options.graceMs !== undefined) clock.at(start + due[total - 1]! + options.graceMs, end);
+      tick();
+    }
   });
 }
 

@@ -16,7 +16,8 @@
 // upstream,bare-proxy,fastify-undici,nginx,portkey,litellm,bascule), BACKLOG (4096), NODE_FLAGS,
 // MODE (both: saturated,open; or one of them), RATES ("0.25,0.5,0.75"), CAPACITY (req/s: skips measuring the
 // bare proxy's; default its median saturated throughput at the first CONNECTIONS level), OPEN_DURATION_S (10),
-// OPEN_CONNECTIONS (50), STUDENTS (1000), ARRIVALS (poisson | uniform), SEED (1), SETTLE_S (60: how long after
+// OPEN_CONNECTIONS (50), GRACE_S (10: a run still unanswered that long after its last due time is cut, the
+// rest counted abandoned), STUDENTS (1000), ARRIVALS (poisson | uniform), SEED (1), SETTLE_S (60: how long after
 // the last run the RSS is read again), BACKGROUND ("": cpu, disk or cpu,disk: a known background job,
 // background.ts, loads the machine during the open phase), NGINX (/usr/sbin/nginx), LITELLM (path of the
 // litellm command; unset: LiteLLM is skipped).
@@ -263,6 +264,7 @@ function openSettings(results: Result[]): OpenLoopSettings {
     arrivals,
     seed: Number(process.env.SEED ?? 1),
     rounds,
+    graceS: Number(process.env.GRACE_S ?? 10),
     body: chatBody,
     headers: commonHeaders,
   };

@@ -130,6 +130,20 @@ describe('open-loop latency accounting', () => {
     expect(record.errors.get('UND_ERR_SOCKET')).toBe(1);
     expect(record.statuses.get(200)).toBe(1);
   });
+
+  it('ends a run that is too far behind at its grace time, counting what was not answered as abandoned', async () => {
+    const clock = new FakeClock();
+    const target = manualTarget();
+    const run = runOpenLoop({ due: [0, 10, 20], connections: 1, send: target.send(clock), clock, graceMs: 100 });
+    await clock.advanceTo(30);
+    target.answer(0);
+    await flush();
+    await clock.advanceTo(120); // the last request was due at 20: the run ends at 120
+    const record = await run;
+    expect(Array.from(record.latencyMs)).toEqual([30]);
+    expect(record.abandoned).toBe(2);
+    expect(record.late).toBe(2);
+  });
 });
 
 describe('latency summary', () => {
