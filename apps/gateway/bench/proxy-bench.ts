@@ -31,7 +31,7 @@ import autocannon from 'autocannon';
 import type { Arrivals } from './open-loop.ts';
 import { reportOpenLoop, runOpenLoopPhase, type OpenLoopSettings, type OpenRun } from './open-loop-phase.ts';
 import { startLitellm, startNginx } from './peers.ts';
-import { cpuMs, listenDrops, rssMb, sampleRss, settle } from './probes.ts';
+import { cpuMs, listenDrops, rssMb, sampleRss, scrapeMetrics, settle } from './probes.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const require = createRequire(import.meta.url);
@@ -48,9 +48,10 @@ const settleS = Number(process.env.SETTLE_S ?? 60);
 const arrivals = (process.env.ARRIVALS ?? 'poisson') as Arrivals;
 const background = process.env.BACKGROUND ?? '';
 // V8 flags for every Node process of the bench, the same for all (the upstream, the bare proxy, Portkey,
-// Bascule). A larger young generation means fewer scavenges for a process that allocates per request;
-// docs/benchmarks.md gives the figures with and without it. NODE_FLAGS="" runs Node's defaults.
-const nodeFlags = (process.env.NODE_FLAGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean);
+// Bascule), by default the gateway image's (apps/gateway/Dockerfile): 16 MB semi-spaces, Node 20's own size.
+// A larger young generation means fewer scavenges but RSS that stays up after a load (2 × the semi-space,
+// kept once grown); docs/benchmarks.md gives the figures. NODE_FLAGS="" runs Node's defaults.
+const nodeFlags = (process.env.NODE_FLAGS ?? '--max-semi-space-size=16').split(' ').filter(Boolean);
 const children: ChildProcess[] = [];
 
 const chatBody = JSON.stringify({ model: 'llama-3.1-8b-instant', messages: [{ role: 'user', content: 'Écris une phrase avec le mot « chat ».' }], max_tokens: 32 });
@@ -284,6 +285,7 @@ async function startBackground(kinds: string): Promise<() => void> {
 /** Each target's RSS: idle at the start, the highest seen during a run, now, and SETTLE_S seconds later. */
 async function reportMemory(live: Target[], idle: Map<string, number | null>, results: Result[], openRuns: OpenRun[]): Promise<void> {
   const now = new Map(live.map((t) => [t.name, rssMb(t.pid)?.rss ?? null]));
+  const heapNow = await heapOf(live);
   if (settleS > 0) {
     process.stdout.write(`\nwaiting ${settleS} s (SETTLE_S) before reading the RSS again…\n`);
     await new Promise((resolve) => setTimeout(resolve, settleS * 1_000));
@@ -296,6 +298,8 @@ async function reportMemory(live: Target[], idle: Map<string, number | null>, re
     const later = rssMb(t.pid);
     process.stdout.write(`| ${t.name} | ${idle.get(t.name) ?? 'n/a'} | ${saturated} | ${open ?? 'n/a'} | ${now.get(t.name) ?? 'n/a'} | ${later?.rss ?? 'n/a'} | ${later?.peak ?? 'n/a'} |\n`);
   }
+  for (const [name, heap] of heapNow) process.stdout.write(`${name} heap after the runs: ${heap}\n`);
+  for (const [name, heap] of await heapOf(live)) process.stdout.write(`${name} heap ${settleS} s later: ${heap}\n`);
   const bascule = live.find((t) => t.name === 'bascule');
   const during = results.find((r) => r.target === 'bascule' && r.connections === 1_000)?.rssDuring;
   const idleMb = idle.get('bascule');
@@ -333,6 +337,18 @@ function report(results: Result[], live: Target[]): void {
     const ratio = b.rps / bare.rps;
     process.stdout.write(`target at ${c} connections: throughput ${(ratio * 100).toFixed(0)} % of the bare proxy (>= 70 %): ${ratio >= 0.7 ? 'met' : 'MISSED'}\n`);
   }
+}
+
+/** Where a target's memory is, from its /metrics (prom-client's default metrics), for those that have one. */
+async function heapOf(live: Target[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const t of live) {
+    const m = await scrapeMetrics(t.url);
+    if (!m || !m.has('nodejs_heap_size_total_bytes')) continue;
+    const mb = (key: string) => ((m.get(key) ?? NaN) / 1_048_576).toFixed(0);
+    out.set(t.name, `V8 heap ${mb('nodejs_heap_size_used_bytes')} MB used of ${mb('nodejs_heap_size_total_bytes')} (new space ${mb('nodejs_heap_space_size_total_bytes{space="new"}')}, old ${mb('nodejs_heap_space_size_used_bytes{space="old"}')} used of ${mb('nodejs_heap_space_size_total_bytes{space="old"}')}), external ${mb('nodejs_external_memory_bytes')} MB`);
+  }
+  return out;
 }
 
 /** Bascule's own account of the runs: upstream attempts by route and outcome, and its mean overhead. */
