@@ -362,6 +362,14 @@ async function basculeMetrics(url: string): Promise<void> {
   if (Number.isFinite(mean)) process.stdout.write(`Bascule overhead (X-Bascule-Overhead-Ms): mean ${(mean * 1000).toFixed(2)} ms per request\n`);
 }
 
+// Stopped by hand (Ctrl-C, timeout): the servers, the peers and the background job go with the bench.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    for (const c of children) c.kill('SIGTERM');
+    process.exit(130);
+  });
+}
+
 try {
   await main();
 } finally {
