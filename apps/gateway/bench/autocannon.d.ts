@@ -1,5 +1,5 @@
 // The part of autocannon's API the bench uses. autocannon ships no types, and @types/autocannon would be one
-// more dependency for four fields; this keeps bench/ under the same strict typecheck as the gateway.
+// more dependency for a few fields; this keeps bench/ under the same strict typecheck as the gateway.
 declare module 'autocannon' {
   interface Options {
     url: string;
@@ -22,7 +22,12 @@ declare module 'autocannon' {
     errors: number;
     timeouts: number;
     non2xx: number;
+    statusCodeStats?: Record<string, { count: number }>;
   }
-  function autocannon(options: Options): Promise<Result>;
+  /** The running instance: a promise of the result that also emits each failed request. */
+  interface Instance extends Promise<Result> {
+    on(event: 'reqError', listener: (error: Error & { code?: string }) => void): this;
+  }
+  function autocannon(options: Options): Instance;
   export default autocannon;
 }

@@ -1,10 +1,10 @@
 // Bascule for the benchmark: every provider at the fixed-latency upstream, llm at 100 % production
 // weight, a throw-away store, no request logging. Listens with the same accept queue as the other targets
-// (BACKLOG, default 4096). Prints its URL as one JSON line on stdout.
+// (BACKLOG), by default the gateway's own (LISTEN_BACKLOG, 4096). Prints its URL as one JSON line on stdout.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGateway } from '../src/app.ts';
+import { createGateway, LISTEN_BACKLOG } from '../src/app.ts';
 import { localConfig } from '../src/config/index.ts';
 
 const upstream = process.env.UPSTREAM_URL ?? 'http://127.0.0.1:1';
@@ -17,7 +17,7 @@ const gateway = await createGateway({
   logger: false,
   dashboardDir: null,
 });
-const url = await gateway.app.listen({ host: '127.0.0.1', port: 0, backlog: Number(process.env.BACKLOG ?? 4096) });
+const url = await gateway.app.listen({ host: '127.0.0.1', port: 0, backlog: Number(process.env.BACKLOG ?? LISTEN_BACKLOG) });
 await gateway.runtime.setWeight('llm', 100, 'benchmark: everybody on the production provider', 'admin', { reason: 'a benchmark, not a migration' });
 process.stdout.write(`${JSON.stringify({ url, pid: process.pid })}\n`);
 process.on('SIGTERM', () => void gateway.close().then(() => process.exit(0)));

@@ -238,12 +238,22 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
 export interface StartOptions extends GatewayOptions {
   host?: string;
   port?: number;
+  /** The listener's accept queue; LISTEN_BACKLOG by default. */
+  backlog?: number;
 }
+
+/**
+ * The public listener's accept queue (listen(2)'s backlog; Linux caps it at net.core.somaxconn, 4096 by
+ * default since kernel 5.4, containers included). With Node's default of 511, 1 000 clients connecting at
+ * once overflowed it: the kernel dropped the handshakes it could not queue, the clients waited for SYN
+ * retransmits (1 s, 3 s, 7 s…) and past their own timeout counted errors (docs/benchmarks.md, issue 17).
+ */
+export const LISTEN_BACKLOG = 4096;
 
 /** Creates the gateway and listens (127.0.0.1 and a free port by default). */
 export async function startGateway(options: StartOptions = {}): Promise<{ url: string; close(): Promise<void>; gateway: Gateway }> {
   const gateway = await createGateway(options);
-  const address = await gateway.app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  const address = await gateway.app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0, backlog: options.backlog ?? LISTEN_BACKLOG });
   gateway.heartbeat.setAddress(address);
   return { url: address, close: gateway.close, gateway };
 }

@@ -83,8 +83,8 @@ describe("the gateway's Dockerfile", () => {
     }
   });
 
-  it('starts the gateway with a 64 MB young generation (NODE_OPTIONS in the runtime stage)', () => {
-    expect(runtimeEnv.NODE_OPTIONS).toBe('--max-semi-space-size=64');
+  it('starts the gateway with 16 MB semi-spaces (NODE_OPTIONS in the runtime stage): the memory bound of issue 17', () => {
+    expect(runtimeEnv.NODE_OPTIONS).toBe('--max-semi-space-size=16');
     expect(runtimeEnv.NODE_ENV).toBe('production');
   });
 
