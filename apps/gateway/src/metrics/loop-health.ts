@@ -69,5 +69,6 @@ export function watchLoopHealth(registry: Registry, resolutionMs = 20): LoopHeal
 }
 
 function kindOf(entry: PerformanceEntry): number | undefined {
-  return (entry.detail as { kind?: number } | null | undefined)?.kind;
+  // `detail` is on every entry since Node 16; @types/node declares it on some entry types only.
+  return ((entry as { detail?: unknown }).detail as { kind?: number } | null | undefined)?.kind;
 }
