@@ -2,7 +2,7 @@
 // more (an AbortSignal is costly to make on Node 20); never one that was aborted, is still listened to, or
 // was lent to a stream.
 import { describe, expect, it } from 'vitest';
-import type { ChatAdapter } from '../src/adapters/index.ts';
+import type { ChatAdapter, ChatStream } from '../src/adapters/index.ts';
 import { SignalPool } from '../src/proxy/signal-pool.ts';
 import { labExecutor, useLab } from './support/executor-lab.ts';
 
@@ -58,14 +58,14 @@ describe('the executor', () => {
     const { exec } = labExecutor(world.lab, { weights: { llm: 100 }, slaMs: 1_500 });
     const signals: (AbortSignal | undefined)[] = [];
     const open = async () => {
-      const routed = await exec.runStreaming('llm', 'eleve-1', async (provider, ctx) => {
+      const routed = await exec.runStreaming<ChatStream>('llm', 'eleve-1', async (provider, ctx) => {
         signals.push(ctx.signal);
         const stream = await exec.adapterFor<ChatAdapter>(provider, 'chat').stream({ messages: [{ role: 'user', content: 'Bonjour' }], stream: true }, ctx);
-        return { value: stream };
+        return { value: stream, usage: stream.usage() };
       });
       return routed.value;
     };
-    const readAll = async (stream: Awaited<ReturnType<typeof open>>) => {
+    const readAll = async (stream: ChatStream) => {
       let chunks = 0;
       for await (const _ of stream.chunks) chunks++;
       stream.close();
