@@ -25,12 +25,12 @@ describe('rollup buffer', () => {
   it('keeps each (minute, component, provider, route) apart, whatever order the attempts come in', () => {
     const buffer = new RollupBuffer();
     buffer.record(attempt(0), true);
-    buffer.record(attempt(10, { route: 'fallback', provider: 'lab-llm' }), false);
+    buffer.record(attempt(10, { route: 'fallback', provider: 'huggingface' }), false);
     buffer.record(attempt(MINUTE + 5), true);
     buffer.record(attempt(20, { latencyMs: 300 }), false); // late: the first minute again
     buffer.record(attempt(30, { component: 'stt' }), true);
     const rows = [...buffer.values()].map((r) => `${r.minute / MINUTE} ${r.component} ${r.provider} ${r.route}: ${r.count} ${r.errors} ${r.latencySumMs}`).sort();
-    expect(rows).toEqual(['0 llm groq production: 2 1 400', '0 llm lab-llm fallback: 1 1 100', '0 stt groq production: 1 0 100', '1 llm groq production: 1 0 100']);
+    expect(rows).toEqual(['0 llm groq production: 2 1 400', '0 llm huggingface fallback: 1 1 100', '0 stt groq production: 1 0 100', '1 llm groq production: 1 0 100']);
   });
 
   it('never adds to a rollup handed to a write, nor to one replaced when a failed write is put back', () => {
