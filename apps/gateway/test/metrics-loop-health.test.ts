@@ -5,7 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../src/app.ts';
-import { gcKindName, watchLoopHealth, type LoopHealth } from '../src/metrics/loop-health.ts';
+import { gcKindName, latenessSeconds, watchLoopHealth, type LoopHealth } from '../src/metrics/loop-health.ts';
 import { testConfig } from './helpers.ts';
 
 /** A full (mark-compact) collection, without starting the test runner with --expose-gc. */
@@ -57,6 +57,12 @@ describe('watchLoopHealth', () => {
     expect(byQuantile.get('0.5')!).toBeLessThanOrEqual(byQuantile.get('0.9')!);
     expect(byQuantile.get('0.9')!).toBeLessThanOrEqual(byQuantile.get('0.99')!);
     expect(byQuantile.get('0.99')!).toBeLessThanOrEqual(byQuantile.get('1')!);
+  });
+
+  it('reports the delay past the sampling interval, never below zero', () => {
+    expect(latenessSeconds(20_000_000, 20)).toBe(0);
+    expect(latenessSeconds(19_000_000, 20)).toBe(0);
+    expect(latenessSeconds(145_000_000, 20)).toBeCloseTo(0.125, 9);
   });
 
   it('restarts the delay window at each scrape: a scrape right after another, with no sample between, reports none', async () => {

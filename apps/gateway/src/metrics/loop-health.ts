@@ -24,6 +24,14 @@ export function gcKindName(kind: number | undefined): string {
   return (kind !== undefined && GC_KINDS.get(kind)) || 'unknown';
 }
 
+/**
+ * The delay in seconds of one value of `monitorEventLoopDelay`'s histogram, which holds the time between two
+ * runs of its sampling timer (ns): the resolution plus how late the loop was.
+ */
+export function latenessSeconds(betweenRunsNs: number, resolutionMs: number): number {
+  return Math.max(0, betweenRunsNs / 1e9 - resolutionMs / 1000);
+}
+
 export interface LoopHealth {
   /** Stops sampling the loop and observing collections (the gateway's close). */
   stop(): void;
@@ -39,13 +47,13 @@ export function watchLoopHealth(registry: Registry, resolutionMs = 20): LoopHeal
   delay.enable();
   new Gauge({
     name: 'bascule_event_loop_delay_seconds',
-    help: `How late the event loop ran a timer sampled every ${resolutionMs} ms, since the previous scrape: quantiles 0.5, 0.9, 0.99 and 1 (the largest).`,
+    help: `How late the event loop ran a timer due every ${resolutionMs} ms (seconds past it), since the previous scrape: quantiles 0.5, 0.9, 0.99 and 1 (the largest).`,
     labelNames: ['quantile'],
     registers: [registry],
     collect() {
       // No sample yet (a scrape right after start, or twice within one resolution): report nothing rather than 0 or NaN.
       if (delay.count === 0) return this.reset();
-      for (const q of LOOP_DELAY_QUANTILES) this.set({ quantile: String(q) }, (q === 1 ? delay.max : delay.percentile(q * 100)) / 1e9);
+      for (const q of LOOP_DELAY_QUANTILES) this.set({ quantile: String(q) }, latenessSeconds(q === 1 ? delay.max : delay.percentile(q * 100), resolutionMs));
       delay.reset();
     },
   });
