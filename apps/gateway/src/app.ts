@@ -28,6 +28,7 @@ import { CapacityForecaster, parallelSlotsOf } from './capacity/index.ts';
 import { LOG_REDACT } from './http/redact.ts';
 import { registerCors } from './http/cors.ts';
 import { createGatewayMetrics } from './metrics/index.ts';
+import { watchLoopHealth } from './metrics/loop-health.ts';
 import { createStudentHasher } from './http/student.ts';
 import { registerRootErrors, ROOT_ERROR_OPTIONS } from './http/root-errors.ts';
 import { registerMetricsEndpoint } from './http/metrics-endpoint.ts';
@@ -134,6 +135,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   registerStoreMetrics(registry, runtime, storeHealth, lease);
   const metrics = createGatewayMetrics(registry);
   metrics.watchHosts(hostPools.values());
+  const loopHealth = watchLoopHealth(registry);
 
   // While closing, answers end their keep-alive connection so the server can close once they are sent.
   app.addHook('onSend', (_request, reply, payload, done) => {
@@ -213,6 +215,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     await channels.close();
     await store.close();
     await Promise.all([...hostPools.values()].map((pool) => pool.close()));
+    loopHealth.stop();
   });
 
   let closed: Promise<void> | null = null;

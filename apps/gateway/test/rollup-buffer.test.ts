@@ -22,6 +22,29 @@ describe('rollup buffer', () => {
     expect([...buffer.values()].map((r) => [r.count, r.errors])).toEqual([[3, 1]]);
   });
 
+  it('keeps each (minute, component, provider, route) apart, whatever order the attempts come in', () => {
+    const buffer = new RollupBuffer();
+    buffer.record(attempt(0), true);
+    buffer.record(attempt(10, { route: 'fallback', provider: 'huggingface' }), false);
+    buffer.record(attempt(MINUTE + 5), true);
+    buffer.record(attempt(20, { latencyMs: 300 }), false); // late: the first minute again
+    buffer.record(attempt(30, { component: 'stt' }), true);
+    const rows = [...buffer.values()].map((r) => `${r.minute / MINUTE} ${r.component} ${r.provider} ${r.route}: ${r.count} ${r.errors} ${r.latencySumMs}`).sort();
+    expect(rows).toEqual(['0 llm groq production: 2 1 400', '0 llm huggingface fallback: 1 1 100', '0 stt groq production: 1 0 100', '1 llm groq production: 1 0 100']);
+  });
+
+  it('never adds to a rollup handed to a write, nor to one replaced when a failed write is put back', () => {
+    const buffer = new RollupBuffer();
+    buffer.record(attempt(0), true);
+    const taken = buffer.take();
+    buffer.record(attempt(1), true);
+    expect(taken[0]!.count).toBe(1);
+    buffer.restore(taken);
+    buffer.record(attempt(2), true);
+    expect(taken[0]!.count).toBe(1);
+    expect([...buffer.values()].map((r) => r.count)).toEqual([3]);
+  });
+
   it('drops the oldest minutes past its bound, and counts their attempts', () => {
     const buffer = new RollupBuffer(2);
     for (let m = 0; m < 4; m++) for (let i = 0; i <= m; i++) buffer.record(attempt(m * MINUTE), true);

@@ -2,7 +2,8 @@
 // Not a test: it prints numbers (operations per second, µs per call) and asserts nothing. Two paths are
 // measured side by side with a baseline in the same run, and their ratio printed: the cohort hash against
 // murmurhash3js-revisited (the test suite's independent implementation) over the same UTF-8 bytes, and a
-// routed call (planRoute + executeRoute) against the naive router it replaces (a coin toss, then the call).
+// routed call (planRoute + executeRoute) against the naive router it replaces (a coin toss, then the call),
+// and a hedged route against the same two attempts in turn (with new abort controllers, and reused ones).
 import { performance } from 'node:perf_hooks';
 import murmurHash3 from 'murmurhash3js-revisited';
 import {
@@ -16,7 +17,10 @@ import {
   mergeRollups,
   planRoute,
   summarize,
+  type AttemptContext,
+  type ControllerSource,
   type MinuteRollup,
+  type PlannedAttempt,
 } from '../src/index.ts';
 
 const clock = { now: () => 1_767_600_000_000 };
@@ -70,6 +74,34 @@ async function main(): Promise<void> {
     return upstream(coin % 100 < state.weight ? i : -i);
   });
   ratio('routed / naive', routed, naive);
+
+  // A route with a fallback, as the gateway runs it: hedged, with real timers and the client's signal, and an
+  // attempt that listens to its signal while it runs (as an upstream call does) and answers on a microtask.
+  const timers = { set: (fn: () => void, ms: number) => setTimeout(fn, ms), clear: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout) };
+  const client = new AbortController().signal;
+  const listener = { handleEvent: () => undefined };
+  const listening = async (_provider: unknown, ctx: AttemptContext) => {
+    const signal = ctx.signal ?? client;
+    signal.addEventListener('abort', listener, { once: true });
+    await null;
+    signal.removeEventListener('abort', listener);
+    return { ok: true as const, value: 1 };
+  };
+  const twoAttempts: PlannedAttempt[] = [
+    { provider: 'faster-whisper', route: 'production' },
+    { provider: 'openai-whisper', route: 'fallback' },
+  ];
+  const inTurn = await measureAsync('executeRoute, 2 attempts in turn', 100_000, () => executeRoute(twoAttempts, listening, { clock, deadlineAt: clock.now() + 2000 }));
+  const hedgedNew = await measureAsync('executeRoute, hedged, a new controller each', 100_000, () =>
+    executeRoute(twoAttempts, listening, { clock, deadlineAt: clock.now() + 2000, hedgeAfterMs: 500, timers, signal: client }),
+  );
+  const free: AbortController[] = [];
+  const reused: ControllerSource = { take: () => free.pop() ?? new AbortController(), give: (c) => void free.push(c) };
+  const hedgedReused = await measureAsync('executeRoute, hedged, controllers reused', 100_000, () =>
+    executeRoute(twoAttempts, listening, { clock, deadlineAt: clock.now() + 2000, hedgeAfterMs: 500, timers, signal: client, controllers: reused }),
+  );
+  ratio('hedged (new controllers) / in turn', hedgedNew, inTurn);
+  ratio('hedged (reused controllers) / in turn', hedgedReused, inTurn);
 
   const window = new SlidingWindow({ windowMs: 5 * MINUTE_MS, clock });
   measure('SlidingWindow.record', 1_000_000, (i) =>

@@ -129,12 +129,17 @@ export function minuteOf(at: number): number {
 
 /** Folds a sample into a rollup (in place). */
 export function addToRollup(r: MinuteRollup, s: RequestSample): void {
-  if (!Number.isFinite(s.costEur) || s.costEur < 0) throw new RangeError(`costEur: expected a number >= 0, got ${s.costEur}`);
-  recordLatency(r.histogram, s.latencyMs);
+  addSampleToRollup(r, s.latencyMs, s.ok, s.costEur);
+}
+
+/** `addToRollup` for a caller that already holds the rollup of the sample's key: no sample object to make. */
+export function addSampleToRollup(r: MinuteRollup, latencyMs: number, ok: boolean, costEur: number): void {
+  if (!Number.isFinite(costEur) || costEur < 0) throw new RangeError(`costEur: expected a number >= 0, got ${costEur}`);
+  recordLatency(r.histogram, latencyMs);
   r.count++;
-  if (!s.ok) r.errors++;
-  r.latencySumMs += s.latencyMs;
-  r.costEur += s.costEur;
+  if (!ok) r.errors++;
+  r.latencySumMs += latencyMs;
+  r.costEur += costEur;
 }
 
 function copyRollup(r: Readonly<MinuteRollup>): MinuteRollup {

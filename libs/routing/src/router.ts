@@ -119,7 +119,27 @@ export interface ExecuteOptions {
   timers?: Timers;
   /** The client's signal (hedged routes): aborting it aborts every attempt's signal. */
   signal?: AbortSignal;
+  /**
+   * Where a hedged route gets its attempts' controllers and gives back those it did not abort once it ends
+   * (default: a new controller per attempt, none given back). Only for attempts that let go of their signal
+   * when they settle: a controller given back is handed to a later route, which may abort it.
+   */
+  controllers?: ControllerSource;
 }
+
+/** Hedged attempts' abort controllers, made or reused (see the gateway's SignalPool). */
+export interface ControllerSource {
+  take(): AbortController;
+  give(controller: AbortController): void;
+}
+
+const NEW_CONTROLLERS: ControllerSource = { take: () => new AbortController(), give: () => undefined };
+
+/**
+ * Why a hedged attempt still in flight is aborted when another settles the request. One error for all: a
+ * DOMException records a stack when it is made, which costs as much as the abort.
+ */
+const SETTLED_BY_ANOTHER = new DOMException('another attempt settled the request', 'AbortError');
 
 /** Client errors the gateway passes through; another 4xx from an upstream is the gateway's problem (502). */
 const PASS_THROUGH = new Set([400, 413, 415, 422]);
@@ -182,6 +202,7 @@ class HedgedRoute<T> {
   private readonly controllers: AbortController[] = [];
   private readonly clock: Clock;
   private readonly timers: Timers;
+  private readonly source: ControllerSource;
   private resolve!: (outcome: RouteOutcome<T>) => void;
   private started = 0;
   private inFlight = 0;
@@ -197,6 +218,7 @@ class HedgedRoute<T> {
   ) {
     this.clock = options.clock;
     this.timers = options.timers!;
+    this.source = options.controllers ?? NEW_CONTROLLERS;
   }
 
   run(): Promise<RouteOutcome<T>> {
@@ -227,7 +249,7 @@ class HedgedRoute<T> {
     if (remainingMs <= 0) return false;
     const i = this.started++;
     const planned = this.planned[i]!;
-    const controller = new AbortController();
+    const controller = this.source.take();
     if (this.options.signal?.aborted) controller.abort(this.options.signal.reason);
     this.controllers[i] = controller;
     this.records[i] = { provider: planned.provider, route: planned.route, attemptIndex: i, startedAt, latencyMs: 0, ok: false, committed: false };
@@ -263,7 +285,10 @@ class HedgedRoute<T> {
     this.finish(endOf<T>(this.records, this.lastSettled, this.clock, this.options.deadlineAt));
   }
 
-  /** Ends the route: the other attempts in flight are aborted and marked as lost. */
+  /**
+   * Ends the route: the other attempts in flight are aborted and marked as lost; the controllers of the
+   * attempts that settled go back to their source.
+   */
   private finish(outcome: RouteOutcome<T>, settledBy = -1): void {
     this.done = true;
     if (this.hedge !== null) this.timers.clear(this.hedge);
@@ -271,11 +296,15 @@ class HedgedRoute<T> {
     const now = this.clock.now();
     for (let j = 0; j < this.started; j++) {
       const record = this.records[j]!;
-      if (j === settledBy || record.ok || record.failure !== undefined) continue;
+      if (j === settledBy || record.ok || record.failure !== undefined) {
+        const controller = this.controllers[j]!;
+        if (!controller.signal.aborted) this.source.give(controller);
+        continue;
+      }
       record.latencyMs = Math.max(0, now - record.startedAt);
       record.lostRace = j < settledBy && outcome.ok ? 'overtaken' : 'cancelled';
       if (record.lostRace === 'overtaken') record.failure = OVERTAKEN;
-      this.controllers[j]!.abort(new DOMException('another attempt settled the request', 'AbortError'));
+      this.controllers[j]!.abort(SETTLED_BY_ANOTHER);
     }
     this.resolve(outcome);
   }

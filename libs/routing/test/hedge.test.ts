@@ -11,6 +11,7 @@ import {
   planRoute,
   type AttemptContext,
   type AttemptResult,
+  type ControllerSource,
   type PlannedAttempt,
   type ProviderId,
   type RolloutState,
@@ -46,7 +47,7 @@ interface Call {
   reject(error: unknown): void;
 }
 
-function harness(hedgeAfterMs = 300) {
+function harness(hedgeAfterMs = 300, controllers?: ControllerSource) {
   const clock = new ManualClock();
   const timers = new ManualTimers();
   const calls: Call[] = [];
@@ -58,12 +59,26 @@ function harness(hedgeAfterMs = 300) {
   const outcome = executeRoute<string>(
     attempts,
     (provider, ctx) => new Promise((resolve, reject) => calls.push({ provider, ctx, resolve, reject })),
-    { clock, deadlineAt: clock.now() + 2_000, hedgeAfterMs, timers, signal: client.signal },
+    { clock, deadlineAt: clock.now() + 2_000, hedgeAfterMs, timers, signal: client.signal, ...(controllers ? { controllers } : {}) },
   );
   return { clock, timers, calls, client, outcome };
 }
 
 const flush = () => new Promise((r) => setImmediate(r));
+
+/** A controller source that records what it lends and what comes back. */
+class RecordingSource implements ControllerSource {
+  readonly lent: AbortController[] = [];
+  readonly returned: AbortController[] = [];
+  take(): AbortController {
+    const c = new AbortController();
+    this.lent.push(c);
+    return c;
+  }
+  give(c: AbortController): void {
+    this.returned.push(c);
+  }
+}
 const ok = (value: string): AttemptResult<string> => ({ ok: true, value });
 
 describe('LatencyTracker', () => {
@@ -247,6 +262,41 @@ describe('executeRoute, hedged', () => {
     h.calls[0]!.reject(Object.assign(new Error('gone'), { committed: true }));
     const outcome = await h.outcome;
     expect(outcome.ok).toBe(false);
+  });
+
+  it("takes its attempts' controllers from the source given, and gives back only the settled attempts' ones", async () => {
+    const source = new RecordingSource();
+    const h = harness(300, source);
+    await flush();
+    h.timers.fireAll(); // the hedge starts
+    h.calls[1]!.resolve(ok('from the MVP'));
+    await h.outcome;
+    expect(h.calls.map((c) => c.ctx.signal)).toEqual(source.lent.map((c) => c.signal));
+    // The first attempt, overtaken, is aborted and kept; the winner's controller goes back, not aborted.
+    expect(source.returned).toEqual([source.lent[1]]);
+    expect(source.lent.map((c) => c.signal.aborted)).toEqual([true, false]);
+  });
+
+  it('gives back the controller of an attempt that failed before the one that answered', async () => {
+    const source = new RecordingSource();
+    const h = harness(300, source);
+    await flush();
+    h.calls[0]!.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+    await flush();
+    h.calls[1]!.resolve(ok('from the MVP'));
+    await h.outcome;
+    expect(source.returned).toEqual(source.lent);
+  });
+
+  it('gives back nothing the client aborted', async () => {
+    const source = new RecordingSource();
+    const h = harness(300, source);
+    await flush();
+    h.client.abort();
+    h.calls[0]!.reject(Object.assign(new Error('gone'), { committed: true }));
+    await h.outcome;
+    expect(source.lent).toHaveLength(1);
+    expect(source.returned).toEqual([]);
   });
 
   it('does not schedule a hedge past the deadline', async () => {

@@ -31,6 +31,7 @@ import { PublicError } from '../http/errors.ts';
 import type { GatewayMetrics } from '../metrics/index.ts';
 import type { AttemptFailure, MigrationRuntime } from '../migration/runtime.ts';
 import { attemptsText } from './failure-text.ts';
+import { SignalPool } from './signal-pool.ts';
 
 export interface ExecutorOptions {
   runtime: MigrationRuntime;
@@ -134,6 +135,8 @@ export class Executor {
   private readonly breakerGauge = new Map<ProviderId, number>();
   /** Each provider's recent answer times (time to the answer, or to a stream's first event): the hedge's trigger. */
   private readonly latencies = new Map<ProviderId, LatencyTracker>();
+  /** Hedged attempts' abort controllers, reused by the requests whose answer is read whole (`run`). */
+  private readonly signals = new SignalPool();
 
   constructor(private readonly options: ExecutorOptions) {
     this.clock = options.clock ?? systemClock;
@@ -216,6 +219,8 @@ export class Executor {
       slowAfterMs = attempts[0]!.route === 'mvp' ? options.hedgeAfterMs : hedgeCeilingMs(plan.slaMs, this.latencies.get(attempts[1]!.provider));
       options.timers = systemTimers;
       if (signal) options.signal = signal;
+      // A stream's winner keeps its signal after the route ends: only whole answers give theirs back.
+      if (!deferLast) options.controllers = this.signals;
     }
     const outcome: RouteOutcome<T> = await executeRoute<T>(attempts, (provider, ctx) => this.attempt(ledger, provider, ctx, call, signal), options);
     const winner = outcome.ok ? outcome.attempts.find((a) => a.ok)! : null;
