@@ -102,6 +102,11 @@ export interface GatewayStore {
   events(query: EventQuery): Promise<StoredAuditEvent[]>;
   /** A benchmark's result and its audit event, both or neither. */
   recordQuality(q: Omit<QualityRecord, 'id'>, event: StoredAuditEventInput): Promise<{ quality: QualityRecord; event: StoredAuditEvent }>;
+  /**
+   * Quality results measured by the gateway itself (the shadow comparison's per-minute scores), in one
+   * transaction, without an audit event each: they are measurements, not decisions.
+   */
+  addQualityResults(results: readonly Omit<QualityRecord, 'id'>[]): Promise<void>;
   qualitySince(component: Component, provider: ProviderId, since: number): Promise<QualityRecord[]>;
 
   /**
