@@ -342,7 +342,7 @@ export const RolloutStateSchema = z.object({
 });
 export type RolloutState = z.infer<typeof RolloutStateSchema>;
 
-export const AUDIT_ACTIONS = ['set-weight', 'promote', 'rollback', 'resume', 'plan-deployed', 'quality-recorded', 'candidate-fallback'] as const;
+export const AUDIT_ACTIONS = ['set-weight', 'promote', 'rollback', 'resume', 'plan-deployed', 'quality-recorded', 'candidate-fallback', 'shadow-settings'] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

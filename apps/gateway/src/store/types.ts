@@ -7,7 +7,7 @@ import type { AuditEvent, Component, MinuteRollup, ProviderId, RolloutState } fr
 /** An audit event as stored: the engine's event (or a quality record) with the id the store assigned. */
 export interface StoredAuditEvent extends Omit<AuditEvent, 'action'> {
   id: number;
-  action: AuditEvent['action'] | 'quality-recorded' | 'candidate-fallback';
+  action: AuditEvent['action'] | 'quality-recorded' | 'candidate-fallback' | 'shadow-settings';
 }
 
 export type StoredAuditEventInput = Omit<StoredAuditEvent, 'id'>;
