@@ -83,7 +83,7 @@ describe('shadow comparison in the gateway', () => {
     expect(during.provider).toBe('openai-whisper');
     expect(timeline.indexOf('student answered')).toBeLessThan(timeline.indexOf('shadow answered'));
     expect(gateway.shadow.runner.counts('stt')).toEqual({ sampled: 1, dropped: 0, failed: 0, compared: 1 });
-    const events = await (await fetch(`${url}/admin/v1/events?component=stt`, { headers: admin })).json();
+    const events = (await (await fetch(`${url}/admin/v1/events?component=stt`, { headers: admin })).json()) as { events: { action: string; reason: string }[] };
     expect(events.events[0]).toMatchObject({ action: 'shadow-settings', reason: expect.stringContaining('shadow on: 100 % sampled') });
   });
 
