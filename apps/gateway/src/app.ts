@@ -29,7 +29,7 @@ import { createStudentHasher } from './http/student.ts';
 import { registerRootErrors, ROOT_ERROR_OPTIONS } from './http/root-errors.ts';
 import { registerMetricsEndpoint } from './http/metrics-endpoint.ts';
 import type { AccessOptions } from './admin/access.ts';
-import { ShadowControl, ShadowFlusher, ShadowRunner, ShadowScores, ShadowSettings } from './shadow/index.ts';
+import { registerShadowMetrics, ShadowControl, ShadowFlusher, ShadowRunner, ShadowScores, ShadowSettings } from './shadow/index.ts';
 
 export interface GatewayOptions {
   /** Config and secrets (from `loadConfigFile` or `localConfig`); the lab defaults when omitted. */
@@ -138,6 +138,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   collectDefaultMetrics({ register: registry });
   registerRolloutGauges(registry, runtime);
   registerStoreMetrics(registry, runtime, storeHealth, lease);
+  registerShadowMetrics(registry, shadowRunner, runtime.components());
   const metrics = createGatewayMetrics(registry);
   metrics.watchHosts(hostPools.values());
 

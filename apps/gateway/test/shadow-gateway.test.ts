@@ -87,6 +87,20 @@ describe('shadow comparison in the gateway', () => {
     expect(events.events[0]).toMatchObject({ action: 'shadow-settings', reason: expect.stringContaining('shadow on: 100 % sampled') });
   });
 
+  it('refuses bad settings naming the field, and answers 404 for a component it does not know', async () => {
+    const { url } = await start();
+    const put = (component: string, body: unknown) => fetch(`${url}/admin/v1/components/${component}/shadow`, { method: 'PUT', headers: admin, body: JSON.stringify(body) });
+    const rate = await put('stt', { enabled: true, sampleRate: 20, reason: 'x' });
+    expect(rate.status).toBe(400);
+    expect(await rate.json()).toMatchObject({ error: { code: 'invalid_request', field: 'sampleRate', message: expect.stringContaining('expected a fraction between 0 and 1') } });
+    const reason = await put('stt', { enabled: true });
+    expect(reason.status).toBe(400);
+    expect(((await reason.json()) as { error: { field: string } }).error.field).toBe('reason');
+    expect((await put('ocr', { enabled: true, reason: 'x' })).status).toBe(404);
+    const unchanged = (await (await fetch(`${url}/admin/v1/components/stt/shadow`, { headers: admin })).json()) as { settings: ShadowConfig };
+    expect(unchanged.settings.enabled).toBe(false);
+  });
+
   it('fails nothing when the shadow call fails or passes its own deadline, and leaves the breaker alone', async () => {
     const { url, gateway } = await start({ shadow: { ...on, timeoutMs: 200 } });
     whisper.mode = 'fail';
@@ -124,6 +138,9 @@ describe('shadow comparison in the gateway', () => {
 
     expect(whisper.calls).toBe(1);
     expect(gateway.shadow.runner.counts('stt')).toMatchObject({ sampled: 3, dropped: 2, compared: 1 });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain('bascule_shadow_requests_total{component="stt",outcome="dropped"} 2');
+    expect(metrics).toContain('bascule_shadow_requests_total{component="stt",outcome="compared"} 1');
     expect(gateway.shadow.runner.inFlight('stt')).toBe(0);
   });
 });

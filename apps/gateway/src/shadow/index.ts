@@ -10,3 +10,4 @@ export * from './compare-llm.ts';
 export * from './french.ts';
 export * from './closeness.ts';
 export * from './control.ts';
+export * from './metrics.ts';
