@@ -2,13 +2,16 @@
 // production transcriber (support/shadow-whisper.ts) gets the shadow calls. The student's answer is the
 // same and arrives first; a failing shadow call fails nothing; sampling, budget and concurrency hold; the
 // scores become quality rows and the transcription criterion PASSes or FAILs from them.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLab, spokenWav, type Lab } from '@bascule/lab';
 import { DEFAULT_SHADOW, type ShadowConfig } from '@bascule/contracts';
 import { startGateway, type Gateway } from '../src/app.ts';
 import { FakeClock } from './helpers.ts';
 import { ADMIN_TOKEN, auth, labConfig } from './support/public-stack.ts';
 import { startShadowWhisper, type ShadowWhisper } from './support/shadow-whisper.ts';
+
+// Each test starts a gateway and sends up to 50 requests, some with a shadow upstream slowed to seconds.
+vi.setConfig({ testTimeout: 30_000 });
 
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
 let lab: Lab;
@@ -74,7 +77,7 @@ describe('shadow comparison in the gateway', () => {
     const put = await fetch(`${url}/admin/v1/components/stt/shadow`, { method: 'PUT', headers: admin, body: JSON.stringify({ ...on, reason: 'compare faster-whisper before phase stt' }) });
     expect(put.status).toBe(200);
     expect(await put.json()).toMatchObject({ component: 'stt', settings: { enabled: true, sampleRate: 1 } });
-    whisper.delayMs = 1_500; // a production model far slower than the MVP
+    whisper.delayMs = 2_000; // a production model far slower than the MVP
     const during = await readAloud(url, 'le chat dort');
     timeline.push('student answered');
     await gateway.shadow.runner.settled();
@@ -131,7 +134,7 @@ describe('shadow comparison in the gateway', () => {
 
   it('holds at most maxConcurrent shadow calls: past it a sampled request is dropped, not queued', async () => {
     const { url, gateway } = await start({ shadow: { ...on, maxConcurrent: 1 } });
-    whisper.delayMs = 800;
+    whisper.delayMs = 3_000; // longer than the three requests take, even on a busy machine
     for (let i = 0; i < 3; i++) await readAloud(url, 'le loup court');
     expect(gateway.shadow.runner.inFlight('stt')).toBe(1);
     await gateway.shadow.runner.settled();
