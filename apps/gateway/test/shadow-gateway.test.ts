@@ -174,6 +174,11 @@ describe('shadow scores feed the quality criterion', () => {
     expect(c.accuracy).toMatchObject({ verdict: 'PASS', measured: 1, samples: 50 });
     // The shadow calls are not the production route's traffic: its latency and availability saw nothing.
     expect(c.avg_latency).toMatchObject({ samples: 0, verdict: 'INCONCLUSIVE' });
+    // Their cost is in the month's (the VPS's share of each self-hosted call), under the production provider.
+    const costs = (await (await fetch(`${url}/admin/v1/costs`, { headers: admin })).json()) as { components: { component: string; providers: { provider: string; requests: number; costEur: number }[] }[] };
+    const shadowCost = costs.components.find((x) => x.component === 'stt')!.providers.find((p) => p.provider === 'faster-whisper');
+    expect(shadowCost).toMatchObject({ requests: 50 });
+    expect(shadowCost!.costEur).toBeGreaterThan(0);
     expect((await promote(url)).status).toBe(200);
   });
 
