@@ -33,6 +33,7 @@ import { createStudentHasher } from './http/student.ts';
 import { registerRootErrors, ROOT_ERROR_OPTIONS } from './http/root-errors.ts';
 import { registerMetricsEndpoint } from './http/metrics-endpoint.ts';
 import type { AccessOptions } from './admin/access.ts';
+import { registerShadowMetrics, ShadowControl, ShadowFlusher, ShadowRunner, ShadowScores, ShadowSettings } from './shadow/index.ts';
 
 export interface GatewayOptions {
   /** Config and secrets (from `loadConfigFile` or `localConfig`); the lab defaults when omitted. */
@@ -63,6 +64,8 @@ export interface GatewayOptions {
   replicaId?: string;
   /** Watch the other replicas' heartbeats while holding the lease (default: as `analysisLoop`). */
   replicaWatch?: boolean;
+  /** The shadow comparison's sampling randomness (tests); default Math.random. */
+  shadowRandom?: () => number;
 }
 
 export interface Gateway {
@@ -75,6 +78,8 @@ export interface Gateway {
   replicaWatch: ReplicaWatch;
   registry: Registry;
   config: GatewayConfig;
+  /** The shadow comparison: its runner (settings, counts, calls in flight) and the flush of its scores. */
+  shadow: { runner: ShadowRunner; flusher: ShadowFlusher };
   /** The separate /metrics listener's URL when `metrics.host`/`port` are set and it listens; else null. */
   metricsUrl(): string | null;
   close(): Promise<void>;
@@ -129,10 +134,22 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     capacity: new CapacityForecaster(hostPools, (provider) => parallelSlotsOf(config, provider)),
   });
 
+  const shadowRunner = new ShadowRunner({
+    settings: new ShadowSettings(Object.fromEntries(Object.entries(config.components).map(([c, settings]) => [c, settings.shadow]))),
+    runtime: runtime.routing,
+    scores: new ShadowScores(),
+    costModel,
+    ...(clock ? { clock } : {}),
+    ...(options.shadowRandom ? { random: options.shadowRandom } : {}),
+    log: app.log,
+  });
+  const shadowFlusher = new ShadowFlusher(store, shadowRunner.scores, clock ?? { now: () => Date.now() }, config.store.flushIntervalMs, app.log);
+
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registerRolloutGauges(registry, runtime);
   registerStoreMetrics(registry, runtime, storeHealth, lease);
+  registerShadowMetrics(registry, shadowRunner, runtime.components());
   const metrics = createGatewayMetrics(registry);
   metrics.watchHosts(hostPools.values());
   const loopHealth = watchLoopHealth(registry);
@@ -158,7 +175,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   });
   const metricsEndpoint = registerMetricsEndpoint(app, registry, config.metrics);
 
-  await registerAdminApi(app, { runtime, adminToken: secrets.adminToken, config, stream: options.stream, costPlan: costPlan(costModel, providerPairs(config.components)), replicas: async () => replicasView(await store.replicas(Date.now()), heartbeat.identity.id, downAfterMs), ...(options.access ? { access: options.access } : {}) });
+  const shadowControl = new ShadowControl({ runner: shadowRunner, store, state: (c) => runtime.state(c), ...(clock ? { clock } : {}) });
+  await registerAdminApi(app, { runtime, adminToken: secrets.adminToken, config, stream: options.stream, shadow: shadowControl, costPlan: costPlan(costModel, providerPairs(config.components)), replicas: async () => replicasView(await store.replicas(Date.now()), heartbeat.identity.id, downAfterMs), ...(options.access ? { access: options.access } : {}) });
 
   {
     // Without a configured key, a per-process one: hashes stay unlinkable to ids, but change on restart.
@@ -173,6 +191,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       providerApiKeys: secrets.providerApiKeys,
       adapters: createAdapters(config, secrets.providerApiKeys, hostPools),
       ratings: runtime.ratings,
+      shadow: shadowRunner,
     });
   }
 
@@ -183,6 +202,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   }
 
   runtime.startFlushing();
+  shadowFlusher.start();
   const sync =
     raw instanceof PostgresStore
       ? new PostgresStateSync({ store: raw, loadStates: () => store.loadStates(), events: (q) => store.events(q), target: runtime, refreshMs: config.store.syncIntervalMs, log: app.log })
@@ -207,6 +227,10 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     await replicaWatch.stop();
     await heartbeat.stop();
     await sync?.stop();
+    // The shadow calls still running end (each within its deadline), so their cost is in the last rollups.
+    shadowFlusher.stop();
+    await shadowRunner.settled();
+    await shadowFlusher.flush(true).catch(() => undefined);
     try {
       await runtime.stop();
     } catch (error) {
@@ -229,6 +253,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     replicaWatch,
     registry,
     config,
+    shadow: { runner: shadowRunner, flusher: shadowFlusher },
     metricsUrl: metricsEndpoint.url,
     close: () => {
       closing = true;

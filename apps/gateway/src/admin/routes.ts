@@ -1,7 +1,7 @@
 // The admin API of the design, under /admin/v1: components, weight, promote / rollback / resume,
 // criteria, history, costs, quality results, the audit log and the event stream. Bearer admin token on every route.
 import { COMPONENTS, GateError, TransitionError, type Component } from '@bascule/routing';
-import { ActionRequestSchema, PROVIDERS_BY_COMPONENT, QualityResultRequestSchema, WeightRequestSchema, type CostPlan, type GatewayConfig } from '@bascule/contracts';
+import { ActionRequestSchema, PROVIDERS_BY_COMPONENT, QualityResultRequestSchema, ShadowSettingsRequestSchema, WeightRequestSchema, type CostPlan, type GatewayConfig } from '@bascule/contracts';
 import { testNotification } from '../notify/index.ts';
 import { historyRange } from './history.ts';
 import { readSatisfaction } from '../satisfaction/view.ts';
@@ -15,6 +15,7 @@ import type { AccessOptions } from './access.ts';
 import { createAdminGate } from './auth.ts';
 import { AdminError, fromZod, sendError } from './errors.ts';
 import { AdminStreams, type StreamOptions } from './stream.ts';
+import type { ShadowControl } from '../shadow/index.ts';
 
 export interface AdminApiOptions {
   runtime: Migrations;
@@ -28,6 +29,8 @@ export interface AdminApiOptions {
   costPlan?: CostPlan;
   /** The gateway replicas and their last heartbeats (`GET /admin/v1/replicas`). */
   replicas?: () => Promise<object[]>;
+  /** The shadow comparison's settings (GET/PUT .../shadow); those routes answer 404 without it. */
+  shadow?: ShadowControl;
 }
 
 const ACTIONS = ['promote', 'rollback', 'resume'] as const;
@@ -129,6 +132,18 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
         }
         const result = await runtime.recordQuality(c, { ...body, at: body.at === undefined ? undefined : Date.parse(body.at) });
         return reply.code(201).send(result);
+      });
+
+      const shadow = (): ShadowControl => {
+        if (!options.shadow) throw new AdminError('not_found', 'this gateway runs no shadow comparison');
+        return options.shadow;
+      };
+      admin.get('/components/:component/shadow', async (request) => shadow().view(component(request)));
+      // Per gateway: with several replicas, PUT to each (or set `components.<c>.shadow` in the config).
+      admin.put('/components/:component/shadow', async (request) => {
+        const c = component(request);
+        const { reason, ...settings } = parse(ShadowSettingsRequestSchema, request.body);
+        return shadow().change(c, settings, reason, request.adminActor ?? 'admin');
       });
 
       admin.get('/costs', async (request) => ({ ...(await runtime.costs(monthParam((request.query as Record<string, unknown>).month))), ...(options.costPlan ? { plan: options.costPlan } : {}) }));

@@ -6,7 +6,7 @@
 // The request path finds its rollup through a slot per (component, provider, route), held by nested maps
 // of the (interned) names, rather than by a `minute|component|provider|route` string made and hashed per
 // attempt: the slot keeps the current minute's rollup until the minute turns or the map is swapped.
-import { addSampleToRollup, emptyHistogram, mergeRollups, minuteOf, rollupKey, type Component, type MinuteRollup, type ProviderId, type Route } from '@bascule/routing';
+import { addSampleToRollup, emptyHistogram, mergeRollups, minuteOf, rollupKey, type Component, type MinuteRollup, type ProviderId, type RollupRoute } from '@bascule/routing';
 import type { AttemptRecord } from './runtime.ts';
 
 /** The rollup a (component, provider, route) adds to now: valid for `minute` while `generation` is the buffer's. */
@@ -18,7 +18,7 @@ interface Slot {
 
 export class RollupBuffer {
   private pending = new Map<string, MinuteRollup>();
-  private readonly slots = new Map<Component, Map<ProviderId, Map<Route, Slot>>>();
+  private readonly slots = new Map<Component, Map<ProviderId, Map<RollupRoute, Slot>>>();
   /** Bumped whenever `pending` is swapped or its rollups replaced: every slot then looks its rollup up again. */
   private generation = 0;
   /** Rollups (and the attempts in them) dropped past the bound since start. */
@@ -47,7 +47,7 @@ export class RollupBuffer {
   }
 
   /** The pending rollup of that key, made if there is none (a new minute, or the first attempt since a take). */
-  private rollupOf(minute: number, component: Component, provider: ProviderId, route: Route): MinuteRollup {
+  private rollupOf(minute: number, component: Component, provider: ProviderId, route: RollupRoute): MinuteRollup {
     const key = rollupKey({ minute, component, provider, route });
     let r = this.pending.get(key);
     if (!r) {
@@ -57,7 +57,7 @@ export class RollupBuffer {
     return r;
   }
 
-  private slotOf(component: Component, provider: ProviderId, route: Route): Slot {
+  private slotOf(component: Component, provider: ProviderId, route: RollupRoute): Slot {
     let byProvider = this.slots.get(component);
     if (!byProvider) this.slots.set(component, (byProvider = new Map()));
     let byRoute = byProvider.get(provider);
