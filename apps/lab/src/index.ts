@@ -53,7 +53,7 @@ export interface Lab {
   controlUrl: string;
   upstreams: Record<UpstreamName, LabUpstream>;
   setFault(name: UpstreamName, fault: Fault): Promise<UpstreamState>;
-  /** The compute time a self-hosted stand-in reports (`X-Bascule-Busy-Ms`); throws for a paid API's. */
+  /** The compute time a self-hosted stand-in reports (`X-Bascule-Busy-Ms`; vps-llm: llama.cpp's `timings`); throws for a paid API's. */
   setService(name: UpstreamName, service: { busyMs: number }): UpstreamState;
   /** Every upstream back to `ok`. */
   resetFaults(): Promise<void>;

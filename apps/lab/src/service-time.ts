@@ -1,8 +1,9 @@
 // The compute time the self-hosted stand-ins report per answer, in the `X-Bascule-Busy-Ms` header, as the
-// model images do (libs/contracts SERVICE_BUSY_HEADER): what the gateway's capacity forecast is built on.
+// model images do (libs/contracts SERVICE_BUSY_HEADER), or, for vps-llm, in llama.cpp's `timings` object
+// of the body, as `llama-server` does: what the gateway's capacity forecast is built on.
 // The defaults are the paper figures of docs/capacity.md on the staging card (RTX 4000 SFF Ada), to be
-// replaced by measured ones when the GPU bench has run. Changing it changes the header only, not the lab's
-// simulated latency: a scenario can play a slow GPU without slowing its test.
+// replaced by measured ones when the GPU bench has run. Changing it changes what is reported only, not the
+// lab's simulated latency: a scenario can play a slow GPU without slowing its test.
 import type { UpstreamName } from './names.ts';
 
 export const DEFAULT_BUSY_MS: Readonly<Partial<Record<UpstreamName, number>>> = {

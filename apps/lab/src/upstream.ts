@@ -25,6 +25,11 @@ export interface UpstreamContext {
   startedAt: number;
   /** Waits the simulated processing time of one request (already scaled). */
   think(): Promise<void>;
+  /**
+   * Self-hosted stand-ins: the compute time their answers report (ms), which the control API sets; undefined
+   * for a paid API's. Reported in `X-Bascule-Busy-Ms`, or in the body by a stand-in that says it its own way.
+   */
+  service: { busyMs: number | undefined };
 }
 
 export interface UpstreamDefinition {
@@ -32,6 +37,8 @@ export interface UpstreamDefinition {
   /** The body this provider answers an error with (each provider has its own shape). */
   errorBody(status: number, message: string, field?: string): unknown;
   register(app: FastifyInstance, ctx: UpstreamContext): void;
+  /** Its answers report the service time in their own body (llama.cpp's `timings`), not in the busy header. */
+  busyInBody?: boolean;
 }
 
 export interface UpstreamState {
@@ -60,7 +67,6 @@ export class Upstream {
   private port = 0;
   private listening = false;
   private fault: Fault = HEALTHY;
-  private busyMs: number | undefined;
   private readonly counters = { requests: 0, injectedErrors: 0, resets: 0 };
   private transition: Promise<void> = Promise.resolve();
 
@@ -77,12 +83,15 @@ export class Upstream {
     });
     void this.app.register(multipart, { limits: { fileSize: MAX_BODY_BYTES, files: 2, fields: 20 } });
     this.app.addHook('onRequest', (request, reply) => this.applyFault(request, reply));
-    this.busyMs = DEFAULT_BUSY_MS[definition.name];
-    // A successful answer of a model we run says how long the model computed, as the real images do.
-    this.app.addHook('onSend', async (_request, reply, payload) => {
-      if (this.busyMs !== undefined && reply.statusCode < 300) void reply.header(SERVICE_BUSY_HEADER, String(this.busyMs));
-      return payload;
-    });
+    // A successful answer of a model we run says how long the model computed, as the real images do
+    // (llama.cpp's server says it in its body instead: the stand-in does that itself).
+    if (!definition.busyInBody) {
+      this.app.addHook('onSend', async (_request, reply, payload) => {
+        const busyMs = ctx.service.busyMs;
+        if (busyMs !== undefined && reply.statusCode < 300) void reply.header(SERVICE_BUSY_HEADER, String(busyMs));
+        return payload;
+      });
+    }
     this.app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
       void reply.code(status).send(definition.errorBody(status, error.message));
@@ -105,13 +114,13 @@ export class Upstream {
   }
 
   state(): UpstreamState {
-    return { name: this.name, baseUrl: this.baseUrl, port: this.port, listening: this.listening, fault: this.fault, ...this.counters, ...(this.busyMs === undefined ? {} : { busyMs: this.busyMs }) };
+    return { name: this.name, baseUrl: this.baseUrl, port: this.port, listening: this.listening, fault: this.fault, ...this.counters, ...(this.ctx.service.busyMs === undefined ? {} : { busyMs: this.ctx.service.busyMs }) };
   }
 
   /** Sets the compute time the answers report; false for a paid API's stand-in (it reports none). */
   setService(busyMs: number): boolean {
-    if (this.busyMs === undefined) return false;
-    this.busyMs = busyMs;
+    if (this.ctx.service.busyMs === undefined) return false;
+    this.ctx.service.busyMs = busyMs;
     return true;
   }
 
@@ -178,5 +187,5 @@ export class Upstream {
 /** Builds the shared context of one upstream. */
 export function upstreamContext(name: UpstreamName, seed: number, rng: Rng, latencyScale: number): UpstreamContext {
   const profile = LATENCY_PROFILES[name];
-  return { name, seed, rng, latencyScale, startedAt: Date.now(), think: () => sleep(sampleLatencyMs(rng, profile, latencyScale)) };
+  return { name, seed, rng, latencyScale, startedAt: Date.now(), think: () => sleep(sampleLatencyMs(rng, profile, latencyScale)), service: { busyMs: DEFAULT_BUSY_MS[name] } };
 }

@@ -24,8 +24,9 @@ export type FaultRequest = z.infer<typeof FaultRequestSchema>;
 
 /**
  * `PUT /lab/v1/upstreams/{name}/service` (self-hosted upstreams only: faster-whisper, coqui, trocr, vps-llm):
- * the compute time each answer reports in `X-Bascule-Busy-Ms`, as the real images do. It only changes the
- * header, not how long the lab takes to answer, so a scenario can play a slow GPU without slowing a test.
+ * the compute time each answer reports in `X-Bascule-Busy-Ms`, as the real images do (vps-llm: in llama.cpp's
+ * `timings` object, as `llama-server` does). It only changes what is reported, not how long the lab takes to
+ * answer, so a scenario can play a slow GPU without slowing a test.
  */
 export const ServiceRequestSchema = z.strictObject({
   busyMs: z.number({ error: 'expected a service time in milliseconds (>= 0)' }).min(0, 'expected a service time in milliseconds (>= 0)').max(600_000, 'expected at most 600000 ms'),

@@ -1,11 +1,14 @@
 // OpenAI-compatible chat completions: Hugging Face's router (`/v1`), Groq (`/openai/v1`) and llama.cpp's
 // server on the VPS (`/v1`). Plain JSON or server-sent events; usage (tokens) from the response, or from the
-// last chunk (we ask for it with `stream_options.include_usage`).
+// last chunk (we ask for it with `stream_options.include_usage`). llama.cpp's answers also say how long the
+// model computed (`timings`): for a host we run, that is its service time when no busy header says it.
 import { ChatCompletionChunkSchema, type ChatCompletionChunk, type ChatCompletionRequest } from '@bascule/contracts';
 import type { ProviderId, Usage } from '@bascule/routing';
+import { AnswerBusy } from '../capacity/answer-busy.ts';
+import { timingsOf } from '../capacity/llama-timings.ts';
 import { parseChatCompletion } from './chat-response.ts';
-import { onHost, poolOf } from './hosts.ts';
-import { bearer, callJson, callUpstream, UpstreamProtocolError, type UpstreamResponse } from './http.ts';
+import { onHost, poolOf, type Host } from './hosts.ts';
+import { bearer, callJson, callUpstream, UpstreamProtocolError, type UpstreamRequest, type UpstreamResponse } from './http.ts';
 import { sseData } from './sse.ts';
 import type { CallContext, ChatAdapter, ChatStream, ProviderSettings } from './types.ts';
 
@@ -31,6 +34,20 @@ function tokens(usage: { total_tokens?: number; prompt_tokens?: number; completi
   return { tokens: usage.total_tokens ?? (usage.prompt_tokens ?? 0) + (usage.completion_tokens ?? 0) };
 }
 
+/**
+ * A plain completion. On a host we run, its compute time: the busy header, else llama.cpp's `timings` of
+ * the body already parsed; a paid API's call is the bare `callJson` (no sink, nothing read).
+ */
+function completeOn(host: Host, req: UpstreamRequest): Promise<unknown> {
+  if (!host.service) return callJson<unknown>(req);
+  const busy = new AnswerBusy(host.service);
+  req.busy = busy;
+  return callJson<unknown>(req).then((raw) => {
+    busy.recordTimings(timingsOf(raw));
+    return raw;
+  });
+}
+
 export function createOpenAiChatAdapter(settings: ProviderSettings): ChatAdapter {
   const hosts = poolOf(settings);
   const path = `${PREFIX[settings.id] ?? '/v1'}/chat/completions`;
@@ -44,7 +61,7 @@ export function createOpenAiChatAdapter(settings: ProviderSettings): ChatAdapter
     async complete(request, ctx) {
       const body = upstreamBody(request, model, false);
       const timeoutMs = timeoutOf(ctx);
-      const raw = await onHost(hosts, ctx.signal, (host) => callJson<unknown>({ method: 'POST', url: host.url(path), dispatcher: host.agent, headers, body, timeoutMs, signal: ctx.signal, busy: host.service }));
+      const raw = await onHost(hosts, ctx.signal, (host) => completeOn(host, { method: 'POST', url: host.url(path), dispatcher: host.agent, headers, body, timeoutMs, signal: ctx.signal }));
       const parsed = parseChatCompletion(raw);
       if (!parsed.ok) throw new UpstreamProtocolError(`${settings.id}: not a chat completion (${parsed.message})`);
       return { value: parsed.value, usage: tokens(parsed.value.usage) };
@@ -56,6 +73,8 @@ export function createOpenAiChatAdapter(settings: ProviderSettings): ChatAdapter
       const signal = ctx.signal ? AbortSignal.any([firstEvent.signal, ctx.signal]) : firstEvent.signal;
       // The host's call lasts until the stream is closed (its outstanding count); a failure to open it counts against it.
       const host = hosts.acquire();
+      // A host we run: its compute time from the busy header, else from the `timings` of the chunks.
+      const busy = host.service ? new AnswerBusy(host.service) : undefined;
       let released = false;
       const release = (error: unknown) => {
         if (released) return;
@@ -73,6 +92,7 @@ export function createOpenAiChatAdapter(settings: ProviderSettings): ChatAdapter
           timeoutMs: timeoutOf(ctx),
           signal,
           streaming: true,
+          busy,
         });
       } catch (error) {
         clearTimeout(timer);
@@ -82,9 +102,13 @@ export function createOpenAiChatAdapter(settings: ProviderSettings): ChatAdapter
       let usage: Usage = { tokens: 0 };
       async function* chunks(): AsyncGenerator<ChatCompletionChunk> {
         let done = false;
+        // llama.cpp's last `timings` (the final chunk's; running totals before it with `timings_per_token`),
+        // counted once the stream is complete. Only a host we run looks: one field of a chunk already parsed.
+        let timings: unknown;
         for await (const data of sseData(response.body)) {
           if (data.trim() === '[DONE]') {
             done = true;
+            busy?.recordTimings(timings);
             break;
           }
           let json: unknown;
@@ -97,6 +121,7 @@ export function createOpenAiChatAdapter(settings: ProviderSettings): ChatAdapter
           const chunk = ChatCompletionChunkSchema.safeParse(json);
           if (!chunk.success) throw new UpstreamProtocolError(`${settings.id}: not a chat completion chunk`);
           if (chunk.data.usage) usage = tokens(chunk.data.usage);
+          if (busy) timings = timingsOf(json) ?? timings;
           yield chunk.data;
         }
         // A stream that ends without [DONE] was cut: say so rather than pass on a silent truncation.

@@ -2,6 +2,8 @@
 // how busy a self-hosted provider's hosts will be at the next step. See docs/capacity.md.
 export * from './service-time.ts';
 export * from './busy-header.ts';
+export * from './llama-timings.ts';
+export * from './answer-busy.ts';
 export * from './peak-rate.ts';
 export * from './provider-capacity.ts';
 export * from './forecaster.ts';

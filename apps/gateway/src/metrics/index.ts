@@ -51,7 +51,7 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
   });
   new Gauge({
     name: 'bascule_upstream_host_service_seconds',
-    help: 'Measured model compute time per request of each self-hosted host (mean of X-Bascule-Busy-Ms, this replica; docs/capacity.md).',
+    help: 'Measured model compute time per request of each self-hosted host (mean of X-Bascule-Busy-Ms, or of llama.cpp timings for vps-llm; this replica; docs/capacity.md).',
     labelNames: ['provider', 'host'],
     registers,
     collect() {

@@ -1,7 +1,8 @@
 // OpenAI-compatible chat completions, as served by Hugging Face's router (`/v1`), Groq (`/openai/v1`) and
 // llama.cpp's server on the VPS (`/v1`, plus `GET /health`). Plain JSON or server-sent events
 // (`data: {chunk}` … `data: [DONE]`), with usage in the final response (and in a last chunk when the client
-// asks with `stream_options.include_usage`).
+// asks with `stream_options.include_usage`). llama.cpp's answers carry its `timings` (llama-timings.ts): the
+// service time set through the control API, which llama.cpp reports there rather than in a header.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { readingExercise } from '../french.ts';
@@ -9,6 +10,7 @@ import { createRng, hash32 } from '../rng.ts';
 import { sleep, type UpstreamContext, type UpstreamDefinition } from '../upstream.ts';
 import type { UpstreamName } from '../names.ts';
 import { requireBearer } from './http.ts';
+import { llamaTimings } from './llama-timings.ts';
 
 const ContentPartSchema = z.looseObject({ type: z.string(), text: z.string().optional() });
 const MessageSchema = z.looseObject({
@@ -37,8 +39,13 @@ interface ChatFlavour {
   /** Milliseconds between streamed tokens at latencyScale 1. */
   tokenIntervalMs: number;
   errorBody(status: number, message: string, field?: string): unknown;
-  /** Provider-specific fields of the final chunk / response (Groq's x_groq, llama.cpp's timings). */
-  extra?(usage: Usage): Record<string, unknown>;
+  /** Provider-specific fields of the final response and chunk (Groq's x_groq, llama.cpp's timings). */
+  extra?(usage: Usage, ctx: UpstreamContext): Record<string, unknown>;
+  /**
+   * Which chunk of a stream carries `extra`: the one with the finish reason (Groq's x_groq), or the last one,
+   * the usage chunk when the client asked for it (llama.cpp puts its timings on `deltas.back()`).
+   */
+  extraOn?: 'finish' | 'last';
 }
 
 interface Usage {
@@ -74,7 +81,8 @@ const FLAVOURS: Record<'huggingface' | 'groq' | 'vps-llm', ChatFlavour> = {
   },
   'vps-llm': {
     name: 'vps-llm', prefix: '/v1', defaultModel: 'llama-3.1-8b-instruct-q4_k_m.gguf', modelRequired: false, tokenIntervalMs: 12, errorBody: llamaCppErrorBody,
-    extra: (usage) => ({ timings: { prompt_n: usage.prompt_tokens, predicted_n: usage.completion_tokens } }),
+    extra: (usage, ctx) => ({ timings: llamaTimings(usage.prompt_tokens, usage.completion_tokens, ctx.service.busyMs ?? 0) }),
+    extraOn: 'last',
   },
 };
 
@@ -127,8 +135,11 @@ async function stream(reply: FastifyReply, flavour: ChatFlavour, ctx: UpstreamCo
     await sleep(flavour.tokenIntervalMs * ctx.latencyScale);
     send({ ...base, choices: [{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }] });
   }
-  send({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }], ...(flavour.extra?.(usage) ?? {}) });
-  if (request.stream_options?.include_usage) send({ ...base, choices: [], usage });
+  const extra = flavour.extra?.(usage, ctx) ?? {};
+  const withUsage = request.stream_options?.include_usage === true;
+  const extraOnFinish = flavour.extraOn !== 'last' || !withUsage;
+  send({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }], ...(extraOnFinish ? extra : {}) });
+  if (withUsage) send({ ...base, choices: [], usage, ...(extraOnFinish ? {} : extra) });
   if (open) raw.end('data: [DONE]\n\n');
 }
 
@@ -154,7 +165,7 @@ function register(flavour: ChatFlavour) {
         choices: [{ index: 0, message: { role: 'assistant', content }, logprobs: null, finish_reason: 'stop' }],
         usage,
         system_fingerprint: 'fp_lab',
-        ...(flavour.extra?.(usage) ?? {}),
+        ...(flavour.extra?.(usage, ctx) ?? {}),
       };
     });
     app.get(`${flavour.prefix}/models`, async (request, reply) => {
@@ -170,7 +181,7 @@ function register(flavour: ChatFlavour) {
 
 function chatUpstream(name: 'huggingface' | 'groq' | 'vps-llm'): UpstreamDefinition {
   const flavour = FLAVOURS[name];
-  return { name, errorBody: flavour.errorBody, register: register(flavour) };
+  return { name, errorBody: flavour.errorBody, register: register(flavour), ...(name === 'vps-llm' ? { busyInBody: true } : {}) };
 }
 
 export const huggingface = chatUpstream('huggingface');
