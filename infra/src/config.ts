@@ -350,7 +350,8 @@ export function parseStackConfig(read: (key: string) => unknown): StackConfig {
     const value = read(key);
     if (value !== undefined) raw[key] = value;
   }
-  const result = StackConfigSchema.safeParse(raw);
+  // reportInput: a value of the wrong type is told apart from a missing one ("missing" only for the latter).
+  const result = StackConfigSchema.safeParse(raw, { reportInput: true });
   if (result.success) return result.data;
   throw new StackConfigError(
     result.error.issues.map((issue) => {

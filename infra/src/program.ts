@@ -46,7 +46,8 @@ export function program() {
   // Each GPU host runs its share of the phase's model services (all of them unless its `models` says).
   const gpuHosts = gpuHostsOf(config).map((host) => ({ host, models: modelServicesOn(config, images, host) }));
   // Fails the preview before anything changes when a host's models do not fit its card...
-  const budgets = gpuHosts.map(({ host, models: own }) => assertGpuBudget(host.gpu.vramMb, own.map((m) => m.manifest), host.name));
+  // (the message names the host once there are several).
+  const budgets = gpuHosts.map(({ host, models: own }) => assertGpuBudget(host.gpu.vramMb, own.map((m) => m.manifest), gpuHosts.length > 1 ? host.name : undefined));
   // ...and when a card is one the images' torch has no kernels for.
   for (const { host, models: own } of gpuHosts) assertGpuArchitecture(host.gpu.model, own.map((m) => m.manifest));
   const budget = budgets[0]!;

@@ -97,8 +97,8 @@ describe('bascule:gpuHosts', () => {
   it('refuses a parallelSlots that is not a whole number for a model service', () => {
     const gateway = fixtureConfig('foundation')['bascule:gateway'] as Record<string, unknown>;
     expect(problems(fixtureConfig('foundation', { 'bascule:gateway': { ...gateway, parallelSlots: { whisper: 0, bark: 2 } } }))).toEqual([
-      'bascule:gateway.parallelSlots.bark: expected a model service among whisper, tts, trocr, llama',
-      'bascule:gateway.parallelSlots.whisper: Too small: expected number to be >0',
+      'bascule:gateway.parallelSlots.bark: unknown key',
+      'bascule:gateway.parallelSlots.whisper: expected a whole number of requests a host computes at once',
     ]);
   });
 });
@@ -139,7 +139,7 @@ describe('the program with several GPU hosts', () => {
     for (const r of first) expect(urns.has(r.engineUrn), r.engineUrn).toBe(true);
     const names = new Set(all.map((r) => r.name));
     // The first host's exporters are named after its component ("gpu-"); everything else takes the host's name.
-    const counterpart = (name: string) => (name.startsWith('gpu-') ? name.replace(/^gpu-/, 'gpu-2-') : `gpu-2-${name}`);
+    const counterpart = (name: string) => (name === 'gpu' ? 'gpu-2' : name.startsWith('gpu-') ? name.replace(/^gpu-/, 'gpu-2-') : `gpu-2-${name}`);
     for (const r of first) expect(names.has(counterpart(r.name)), counterpart(r.name)).toBe(true);
     const instance = twoHosts.resources.find((r) => r.name === 'gpu-2-host-contabo')!;
     expect(instance.inputs).toMatchObject({ instanceId: 202611241, allowCancel: false });
