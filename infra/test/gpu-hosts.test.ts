@@ -9,7 +9,7 @@ import { FIXTURE_SECRET_KEYS, fixtureConfig, fixtureHostKey } from '../src/mocks
 import type { Phase } from '../src/phases.ts';
 
 const SECRET_SIG = '4dabf18193072939515e22adb298388d';
-const plain = (value: unknown): unknown => (value !== null && typeof value === 'object' && SECRET_SIG in value ? (value as { value: unknown }).value : value);
+const plain = (value: unknown): unknown => (value !== null && typeof value === 'object' && SECRET_SIG in value ? (value as unknown as { value: unknown }).value : value);
 
 const firstHost = () => ({ name: 'gpu', ...(fixtureConfig('foundation')['bascule:host'] as Record<string, unknown>) });
 const secondHost = (extra: Record<string, unknown> = {}) => ({
