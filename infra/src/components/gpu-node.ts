@@ -7,7 +7,7 @@ import * as command from '@pulumi/command';
 import type { HostConfig } from '../config.ts';
 import type { ModelServiceSpec } from '../model-services.ts';
 import { Bootstrap, type Peer } from './bootstrap.ts';
-import { Host, type ContaboSecrets } from './host.ts';
+import { Host, type ContaboSecrets, type HostArgs } from './host.ts';
 import { ContainerService } from './services.ts';
 import { dcgmExporter, nodeExporter } from './exporters.ts';
 import { scriptCommand } from '../remote.ts';
@@ -40,6 +40,12 @@ export function legacyAlias(name: string, type: string): pulumi.Output<string> {
   return pulumi.createUrn(name, type);
 }
 
+/** Where the first host's Host component and Contabo instance were at the stack's root. */
+function firstHostAliases(): HostArgs['aliases'] {
+  const hostUrn = legacyAlias('host', 'bascule:infra:Host');
+  return { component: [hostUrn], instance: [pulumi.createUrn('host-contabo', 'pulumi-nodejs:dynamic/contabo:Instance', hostUrn)] };
+}
+
 export class GpuNode extends pulumi.ComponentResource {
   readonly host: Host;
   /** The host's name in the stack config ("gpu" for the one-host form). */
@@ -48,29 +54,19 @@ export class GpuNode extends pulumi.ComponentResource {
   /** One per model service: done once it answers /health with its model loaded. */
   readonly modelsReady: command.remote.Command[] = [];
 
+  /** "" for the first GPU host (its resources' names predate the others), "<name>-" for the others. */
+  private readonly prefix: string;
+
   constructor(name: string, args: GpuNodeArgs, opts?: pulumi.ComponentResourceOptions) {
     super('bascule:infra:GpuNode', args.first ? 'gpu' : name, args, opts);
     this.nodeName = name;
     this.prefix = args.first ? '' : `${name}-`;
-    if (!args.first) {
-      this.host = new Host(`${name}-host`, { host: args.host, sshPrivateKey: args.sshPrivateKey, contabo: args.contabo }, { parent: this });
-      return;
-    }
-    const hostUrn = legacyAlias('host', 'bascule:infra:Host');
     this.host = new Host(
-      'host',
-      {
-        host: args.host,
-        sshPrivateKey: args.sshPrivateKey,
-        contabo: args.contabo,
-        aliases: { component: [hostUrn], instance: [pulumi.createUrn('host-contabo', 'pulumi-nodejs:dynamic/contabo:Instance', hostUrn)] },
-      },
+      `${this.prefix}host`,
+      { host: args.host, sshPrivateKey: args.sshPrivateKey, contabo: args.contabo, aliases: args.first ? firstHostAliases() : undefined },
       { parent: this },
     );
   }
-
-  /** "" for the first GPU host (its resources' names predate the others), "<name>-" for the others. */
-  private readonly prefix: string;
 
   /** Aliases to the stack's root, where the first host's resources were before the GpuNode component. */
   private legacy(name: string, type: string): pulumi.Output<string>[] {
