@@ -173,6 +173,16 @@ describe('the program with several GPU hosts', () => {
     expect(budgets.gpu!.models).toHaveLength(3);
   });
 
+  it('checks each host\'s GPU budget against the models it runs, and names the host that does not fit', async () => {
+    const small = { model: 'RTX 4000 (8 GB)', vramMb: 8_192 };
+    const llm = { 'bascule:llm': { selfHosted: true } };
+    // llama alone fits the small card; the first host, with every model, has the large one.
+    await expect(runWithMocks(withGpuHosts('vision', [firstHost(), secondHost({ gpu: small, models: ['llama'] })], llm), FIXTURE_SECRET_KEYS)).resolves.toBeDefined();
+    await expect(runWithMocks(withGpuHosts('vision', [firstHost(), secondHost({ gpu: small })], llm), FIXTURE_SECRET_KEYS)).rejects.toThrow(
+      /GPU memory budget exceeded on GPU host gpu-2: the models need \d+ MB, the card has 8192 MB/,
+    );
+  });
+
   it('joins the second host to the private network and to the monitoring, and waits for its models before the gateways route', () => {
     const gwPeers = String(plain(twoHosts.resources.find((r) => r.name === 'gw-1-bootstrap-wireguard')!.inputs.stdin));
     expect(gwPeers).toContain(`Endpoint = ${SECOND_ADDRESS}:51820\nAllowedIPs = 10.77.0.2/32`);
