@@ -2,8 +2,9 @@
 // expected. Secrets are never read here as plain values: they come as Pulumi secret outputs (secrets.ts).
 import { z } from 'zod';
 import { CorsConfigSchema } from '@bascule/contracts';
-import { PHASES, reached, type Phase } from './phases.ts';
-import { MODEL_IMAGES, type ModelImage } from './image-manifest.ts';
+import { PHASES } from './phases.ts';
+import { MODEL_IMAGES } from './image-manifest.ts';
+import { phaseModelImages } from './phase-models.ts';
 
 const CIDR = /^(?:(?:\d{1,3}\.){3}\d{1,3}\/(?:\d|[12]\d|3[0-2])|[0-9a-fA-F:]+\/\d{1,3})$/;
 const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -193,10 +194,6 @@ const GatewaySchema = z.strictObject({
   vpsOneTimeCostEur: z.number().min(0).default(0),
   /** Requests a month the self-hosted models will serve; each is charged its share of vpsMonthlyCostEur. */
   expectedMonthlyRequests: z.number().int().positive().optional(),
-  /** Origins of the reading app's pages allowed to call the public API from the browser (CORS). */
-  allowedOrigins: CorsConfigSchema.shape.allowedOrigins,
-  /** The MVP's EasyOCR service (vision). Required from the vision phase on. */
-  easyocrUrl: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of the EasyOCR service' }).optional(),
   /**
    * Requests one GPU host computes at once per model service (the gateway's `parallelSlots`, which its
    * capacity forecast divides the load by); left out, the gateway counts 1.
@@ -204,6 +201,10 @@ const GatewaySchema = z.strictObject({
   parallelSlots: z
     .partialRecord(z.enum(MODEL_IMAGES, { error: `expected a model service among ${MODEL_IMAGES.join(', ')}` }), z.number({ error: 'expected a whole number of requests a host computes at once' }).int().positive())
     .optional(),
+  /** Origins of the reading app's pages allowed to call the public API from the browser (CORS). */
+  allowedOrigins: CorsConfigSchema.shape.allowedOrigins,
+  /** The MVP's EasyOCR service (vision). Required from the vision phase on. */
+  easyocrUrl: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of the EasyOCR service' }).optional(),
 });
 
 const DIGEST_IMAGE = /^[a-z0-9.-]+(?::\d+)?\/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$/;
@@ -317,12 +318,6 @@ function checkGpuHosts(config: StackInput, ctx: z.RefinementCtx): void {
  * first host's keep the one-host form's names ("gpu", "host", "bootstrap", ...).
  */
 const RESERVED_NAMES = [FIRST_GPU_HOST, 'host', 'bootstrap', 'model', 'edge', 'database', 'monitoring'];
-
-/** The model services a phase deploys, in phase order (llama only when the llm is self-hosted). */
-export function phaseModelImages(phase: Phase, llmSelfHosted: boolean): ModelImage[] {
-  const from = { llama: 'llm', whisper: 'stt', tts: 'tts', trocr: 'vision' } as const;
-  return MODEL_IMAGES.filter((image) => (image !== 'llama' || llmSelfHosted) && reached(phase, from[image]));
-}
 export const CONFIG_KEYS = Object.keys(StackConfigSchema.shape) as (keyof StackConfig)[];
 
 /** Raised for a bad stack config; one line per problem, each naming the `bascule:` key. */
