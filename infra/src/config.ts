@@ -350,7 +350,8 @@ export function parseStackConfig(read: (key: string) => unknown): StackConfig {
   if (result.success) return result.data;
   throw new StackConfigError(
     result.error.issues.map((issue) => {
-      const message = issue.code === 'invalid_type' && issue.input === undefined ? `missing (${issue.message.replace(/^Invalid input: /, '')})` : issue.message;
+      const expected = issue.message.replace(/^Invalid input: /, '');
+      const message = issue.code === 'invalid_type' && issue.input === undefined ? `missing (${expected})` : expected;
       if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `${keyPath([...issue.path, k])}: unknown key`).join('\n  ');
       return `${keyPath(issue.path)}: ${message}`;
     }),

@@ -64,6 +64,7 @@ describe('bascule:gpuHosts', () => {
       'bascule:gpuHosts[1].gpu.vramMb: missing (expected the VRAM of the card in MB, e.g. 20480)',
       'bascule:gpuHosts[1].name: expected a short name such as "gpu-2" (a-z, 0-9, -)',
     ]);
+    expect(problems(withGpuHosts('foundation', [firstHost(), secondHost({ sshPort: '22' })]))).toEqual(['bascule:gpuHosts[1].sshPort: expected number, received string']);
     expect(problems(withGpuHosts('foundation', [firstHost(), secondHost({ models: ['whisper', 'bark'] })]))).toEqual([
       'bascule:gpuHosts[1].models[1]: expected model services among whisper, tts, trocr, llama',
     ]);
