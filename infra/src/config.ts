@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { CorsConfigSchema, ShadowConfigSchema } from '@bascule/contracts';
 import { PHASES } from './phases.ts';
+import { MODEL_IMAGES } from './image-manifest.ts';
+import { phaseModelImages } from './phase-models.ts';
 
 const CIDR = /^(?:(?:\d{1,3}\.){3}\d{1,3}\/(?:\d|[12]\d|3[0-2])|[0-9a-fA-F:]+\/\d{1,3})$/;
 const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -67,26 +69,41 @@ function checkProvider(host: { provider: string; contabo?: unknown; address?: st
   }
 }
 
-/** The GPU host: it serves the model services only, to the gateways only (over the private network). */
-const HostSchema = z
+const gpuFields = {
+  ...hostFields,
+  gpu: z.strictObject({
+    model: z.string().min(1),
+    vramMb: z.number({ error: 'expected the VRAM of the card in MB, e.g. 20480' }).int().positive(),
+  }),
+};
+
+/** The GPU host (`bascule:host`, the one-host form): it serves the model services only, to the gateways only. */
+const HostSchema = z.strictObject(gpuFields).superRefine(checkProvider);
+
+const HOST_NAME = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
+
+/** One of several GPU hosts (`bascule:gpuHosts`): a name, and which model services it runs (default: all the phase's). */
+const NamedGpuHostSchema = z
   .strictObject({
-    ...hostFields,
-    gpu: z.strictObject({
-      model: z.string().min(1),
-      vramMb: z.number({ error: 'expected the VRAM of the card in MB, e.g. 20480' }).int().positive(),
-    }),
+    name: z.string().regex(HOST_NAME, 'expected a short name such as "gpu-2" (a-z, 0-9, -)'),
+    ...gpuFields,
+    models: z
+      .array(z.enum(MODEL_IMAGES, { error: `expected model services among ${MODEL_IMAGES.join(', ')}` }))
+      .min(1, 'expected at least one model service (or leave models out: the host runs every one of the phase)')
+      .optional(),
   })
   .superRefine(checkProvider);
 
 /** A gateway host: a small CPU VPS running the gateway (and PostgreSQL or the monitoring where named). */
 const GatewayHostSchema = z
   .strictObject({
-    name: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/, 'expected a short name such as "gw-1" (a-z, 0-9, -)'),
+    name: z.string().regex(HOST_NAME, 'expected a short name such as "gw-1" (a-z, 0-9, -)'),
     ...hostFields,
   })
   .superRefine(checkProvider);
 
 export type GpuHostConfig = z.output<typeof HostSchema>;
+export type NamedGpuHostConfig = z.output<typeof NamedGpuHostSchema>;
 export type GatewayHostConfig = z.output<typeof GatewayHostSchema>;
 export type HostConfig = Omit<GpuHostConfig, 'gpu'>;
 
@@ -179,6 +196,13 @@ const GatewaySchema = z.strictObject({
   vpsOneTimeCostEur: z.number().min(0).default(0),
   /** Requests a month the self-hosted models will serve; each is charged its share of vpsMonthlyCostEur. */
   expectedMonthlyRequests: z.number().int().positive().optional(),
+  /**
+   * Requests one GPU host computes at once per model service (the gateway's `parallelSlots`, which its
+   * capacity forecast divides the load by); left out, the gateway counts 1.
+   */
+  parallelSlots: z
+    .partialRecord(z.enum(MODEL_IMAGES, { error: `expected a model service among ${MODEL_IMAGES.join(', ')}` }), z.number({ error: 'expected a whole number of requests a host computes at once' }).int().positive())
+    .optional(),
   /** Origins of the reading app's pages allowed to call the public API from the browser (CORS). */
   allowedOrigins: CorsConfigSchema.shape.allowedOrigins,
   /** The MVP's EasyOCR service (vision). Required from the vision phase on. */
@@ -207,7 +231,10 @@ export type ImagesConfig = z.output<typeof ImagesSchema>;
 export const StackConfigSchema = z
   .strictObject({
     phase: z.enum(PHASES, { error: `expected one of ${PHASES.join(', ')}` }),
-    host: HostSchema,
+    /** One GPU host (the first form, still valid): a list of one named "gpu". */
+    host: HostSchema.optional(),
+    /** Several GPU hosts; the first keeps the resources (and URNs) of the one-host form. */
+    gpuHosts: z.array(NamedGpuHostSchema, { error: 'expected a list of GPU hosts, e.g. [{ name: "gpu", provider: "contabo", ... }]' }).min(1, 'expected at least one GPU host').optional(),
     gatewayHosts: z.array(GatewayHostSchema).min(2, 'expected at least two gateway hosts (the load balancer needs a second one when one is down)'),
     database: DatabaseSchema,
     monitoring: MonitoringSchema,
@@ -227,9 +254,11 @@ export const StackConfigSchema = z
     names.forEach((name, i) => {
       if (names.indexOf(name) !== i) ctx.addIssue({ code: 'custom', path: ['gatewayHosts', i, 'name'], message: `"${name}" is used by two gateway hosts` });
     });
-    const privates = [config.host.privateAddress, ...config.gatewayHosts.map((h) => h.privateAddress)];
+    checkGpuHosts(config, ctx);
+    const gpuHosts = gpuHostsOf(config);
+    const privates = [...gpuHosts.map((h) => h.privateAddress), ...config.gatewayHosts.map((h) => h.privateAddress)];
     config.gatewayHosts.forEach((h, i) => {
-      if (privates.indexOf(h.privateAddress) !== i + 1) ctx.addIssue({ code: 'custom', path: ['gatewayHosts', i, 'privateAddress'], message: `${h.privateAddress} is already another host's` });
+      if (privates.indexOf(h.privateAddress) !== i + gpuHosts.length) ctx.addIssue({ code: 'custom', path: ['gatewayHosts', i, 'privateAddress'], message: `${h.privateAddress} is already another host's` });
     });
     const named = (path: (string | number)[], name: string | undefined) => {
       if (name !== undefined && !names.includes(name)) ctx.addIssue({ code: 'custom', path, message: `expected the name of a gateway host (${names.join(', ')})` });
@@ -246,6 +275,58 @@ export const StackConfigSchema = z
   });
 
 export type StackConfig = z.output<typeof StackConfigSchema>;
+
+/** A GPU host as the program deploys it: its name, and the model services it runs (undefined: all the phase's). */
+export type GpuHost = NamedGpuHostConfig;
+/** The one-host form's name: its resources' names (and the monitoring's labels) predate the list. */
+export const FIRST_GPU_HOST = 'gpu';
+
+/** The stack's GPU hosts, whichever form declares them (`bascule:host` is a list of one named "gpu"). */
+export function gpuHostsOf(config: Pick<StackConfig, 'host' | 'gpuHosts'>): GpuHost[] {
+  if (config.gpuHosts) return config.gpuHosts;
+  return config.host ? [{ name: FIRST_GPU_HOST, ...config.host }] : [];
+}
+
+type StackInput = Pick<StackConfig, 'host' | 'gpuHosts' | 'gatewayHosts' | 'phase' | 'llm'>;
+
+/** The GPU hosts' own rules: one form only, distinct names and addresses, every model service of the phase placed. */
+function checkGpuHosts(config: StackInput, ctx: z.RefinementCtx): void {
+  if (config.host && config.gpuHosts) {
+    ctx.addIssue({ code: 'custom', path: ['host'], message: 'set either bascule:host (one GPU host) or bascule:gpuHosts (a list), not both' });
+  }
+  if (!config.host && !config.gpuHosts) {
+    ctx.addIssue({ code: 'custom', path: ['gpuHosts'], message: 'missing (expected a list of GPU hosts, or bascule:host for a single one)' });
+    return;
+  }
+  if (!config.gpuHosts) return;
+  const gatewayNames = config.gatewayHosts.map((h) => h.name);
+  const seenNames: string[] = [];
+  const seenAddresses: string[] = [];
+  config.gpuHosts.forEach((h, i) => {
+    const at = (key: string) => ['gpuHosts', i, key];
+    if (seenNames.includes(h.name) || gatewayNames.includes(h.name)) ctx.addIssue({ code: 'custom', path: at('name'), message: `"${h.name}" is already another host's name` });
+    else if (i > 0 && RESERVED_NAMES.includes(h.name)) {
+      ctx.addIssue({ code: 'custom', path: at('name'), message: `"${h.name}" names other resources of the stack; choose another, e.g. "gpu-${i + 1}"` });
+    }
+    if (seenAddresses.includes(h.privateAddress)) ctx.addIssue({ code: 'custom', path: at('privateAddress'), message: `${h.privateAddress} is already another host's` });
+    if (h.models?.includes('llama') && !config.llm.selfHosted) {
+      ctx.addIssue({ code: 'custom', path: at('models'), message: 'llama runs only when bascule:llm.selfHosted is true' });
+    }
+    seenNames.push(h.name);
+    seenAddresses.push(h.privateAddress);
+  });
+  for (const image of phaseModelImages(config.phase, config.llm.selfHosted)) {
+    if (!config.gpuHosts.some((h) => h.models === undefined || h.models.includes(image))) {
+      ctx.addIssue({ code: 'custom', path: ['gpuHosts'], message: `no GPU host runs ${image}, which phase ${config.phase} deploys (add it to a host's models, or leave models out)` });
+    }
+  }
+}
+
+/**
+ * Names the other resources of the stack use: a later GPU host's resources are prefixed by its name, the
+ * first host's keep the one-host form's names ("gpu", "host", "bootstrap", ...).
+ */
+const RESERVED_NAMES = [FIRST_GPU_HOST, 'host', 'bootstrap', 'model', 'edge', 'database', 'monitoring'];
 export const CONFIG_KEYS = Object.keys(StackConfigSchema.shape) as (keyof StackConfig)[];
 
 /** Raised for a bad stack config; one line per problem, each naming the `bascule:` key. */
@@ -273,11 +354,13 @@ export function parseStackConfig(read: (key: string) => unknown): StackConfig {
     const value = read(key);
     if (value !== undefined) raw[key] = value;
   }
-  const result = StackConfigSchema.safeParse(raw);
+  // reportInput: a value of the wrong type is told apart from a missing one ("missing" only for the latter).
+  const result = StackConfigSchema.safeParse(raw, { reportInput: true });
   if (result.success) return result.data;
   throw new StackConfigError(
     result.error.issues.map((issue) => {
-      const message = issue.code === 'invalid_type' && issue.input === undefined ? `missing (${issue.message.replace(/^Invalid input: /, '')})` : issue.message;
+      const expected = issue.message.replace(/^Invalid input: /, '');
+      const message = issue.code === 'invalid_type' && issue.input === undefined ? `missing (${expected})` : expected;
       if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `${keyPath([...issue.path, k])}: unknown key`).join('\n  ');
       return `${keyPath(issue.path)}: ${message}`;
     }),

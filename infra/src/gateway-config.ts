@@ -1,7 +1,7 @@
 // The gateway's config file, generated from the stack's config and the services this phase deployed.
 // Secrets are never in it: it names the environment variables (gateway.env, a secret) that hold them.
 import { DEFAULT_PLAN_STEPS, PLAN_PRICES, parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from '@bascule/contracts';
-import type { StackConfig } from './config.ts';
+import { gpuHostsOf, type StackConfig } from './config.ts';
 import { PHASES, reached, type Component, type Phase } from './phases.ts';
 import { GATEWAY_SECRET_ENV } from './secrets.ts';
 import type { ImageManifest, ModelImage } from './image-manifest.ts';
@@ -26,8 +26,22 @@ export type DeployedGatewayConfig = GatewayConfigInput;
 type Providers = NonNullable<GatewayConfigInput['components']['llm']>['providers'];
 
 const plan = (slaMs: number) => ({ version: 1, steps: DEFAULT_PLAN_STEPS.map((s) => ({ ...s })), slaMs });
-/** A model service on the GPU host's private address (WireGuard), at the port its image declares. */
-export const modelUrl = (config: StackConfig, m: ImageManifest, path = '') => `http://${config.host.privateAddress}:${m.port}${path}`;
+/** A model service on each GPU host that runs it, at the host's private address (WireGuard) and the port its image declares. */
+export function modelUrls(config: StackConfig, m: ImageManifest, path = ''): string[] {
+  return gpuHostsOf(config)
+    .filter((h) => h.models === undefined || h.models.includes(m.image))
+    .map((h) => `http://${h.privateAddress}:${m.port}${path}`);
+}
+
+/**
+ * Where the gateway reaches a self-hosted model: `baseUrl` for one host (the file as before several hosts
+ * existed), `baseUrls` for several (the gateway balances them), and the stack's `parallelSlots` when set.
+ */
+function selfHosted(config: StackConfig, m: ImageManifest, path = ''): { baseUrl: string } | { baseUrls: string[] } {
+  const urls = modelUrls(config, m, path);
+  const slots = config.gateway.parallelSlots?.[m.image];
+  return { ...(urls.length === 1 ? { baseUrl: urls[0]! } : { baseUrls: urls }), ...(slots !== undefined ? { parallelSlots: slots } : {}) };
+}
 
 /** Each component's settings once its phase is reached: MVP provider, production provider, plan. */
 function componentFor(component: Component, config: StackConfig, images: Manifests): NonNullable<GatewayConfigInput['components'][Component]> {
@@ -35,7 +49,7 @@ function componentFor(component: Component, config: StackConfig, images: Manifes
     case 'llm': {
       const mvp = { baseUrl: 'https://router.huggingface.co/v1', model: 'meta-llama/Llama-3.1-8B-Instruct', apiKeyEnv: GATEWAY_SECRET_ENV.huggingfaceApiKey, timeoutMs: 10_000, pricing: PLAN_PRICES.huggingface! };
       const providers: Providers = config.llm.selfHosted
-        ? { huggingface: mvp, 'vps-llm': { baseUrl: modelUrl(config, images.llama, '/v1'), model: 'llama-3.1-8b-q4', timeoutMs: 10_000 } }
+        ? { huggingface: mvp, 'vps-llm': { ...selfHosted(config, images.llama, '/v1'), model: 'llama-3.1-8b-q4', timeoutMs: 10_000 } }
         : { huggingface: mvp, groq: { baseUrl: 'https://api.groq.com/openai/v1', model: config.llm.groqModel, apiKeyEnv: GATEWAY_SECRET_ENV.groqApiKey, timeoutMs: 5_000, pricing: PLAN_PRICES.groq! } };
       return { mvp: 'huggingface', production: config.llm.selfHosted ? 'vps-llm' : 'groq', plan: plan(5_000), providers };
     }
@@ -46,11 +60,11 @@ function componentFor(component: Component, config: StackConfig, images: Manifes
         plan: plan(2_000),
         providers: {
           'openai-whisper': { baseUrl: 'https://api.openai.com/v1', model: 'whisper-1', apiKeyEnv: GATEWAY_SECRET_ENV.openaiApiKey, pricing: PLAN_PRICES['openai-whisper']! },
-          'faster-whisper': { baseUrl: modelUrl(config, images.whisper), model: 'large-v3', timeoutMs: 2_000 },
+          'faster-whisper': { ...selfHosted(config, images.whisper), model: 'large-v3', timeoutMs: 2_000 },
         },
       };
     case 'tts':
-      return { mvp: 'web-speech', production: 'coqui', plan: plan(2_000), providers: { 'web-speech': {}, coqui: { baseUrl: modelUrl(config, images.tts), timeoutMs: 2_000 } } };
+      return { mvp: 'web-speech', production: 'coqui', plan: plan(2_000), providers: { 'web-speech': {}, coqui: { ...selfHosted(config, images.tts), timeoutMs: 2_000 } } };
     case 'vision':
       return {
         mvp: 'easyocr',
@@ -58,7 +72,7 @@ function componentFor(component: Component, config: StackConfig, images: Manifes
         plan: plan(2_000),
         providers: {
           easyocr: { baseUrl: config.gateway.easyocrUrl ?? 'http://easyocr.invalid', pricing: PLAN_PRICES.easyocr! },
-          trocr: { baseUrl: modelUrl(config, images.trocr), timeoutMs: 2_000 },
+          trocr: { ...selfHosted(config, images.trocr), timeoutMs: 2_000 },
         },
       };
   }

@@ -26,15 +26,15 @@ export function checkGpuBudget(cardMb: number, models: readonly ImageVram[]): Bu
 }
 
 /** Throws a message naming every model and the shortfall when the models do not fit on the card. */
-export function assertGpuBudget(cardMb: number, models: readonly ImageVram[]): BudgetReport {
+export function assertGpuBudget(cardMb: number, models: readonly ImageVram[], hostName?: string): BudgetReport {
   const report = checkGpuBudget(cardMb, models);
   if (!report.fits) {
     throw new Error(
       [
-        `GPU memory budget exceeded: the models need ${report.neededMb} MB, the card has ${report.cardMb} MB ` +
+        `GPU memory budget exceeded${hostName ? ` on GPU host ${hostName}` : ''}: the models need ${report.neededMb} MB, the card has ${report.cardMb} MB ` +
           `(${report.usableMb} MB usable after ${HEADROOM_FRACTION * 100} % headroom), short by ${report.neededMb - report.usableMb} MB:`,
         ...report.lines,
-        'Use a card with more memory (bascule:host.gpu.vramMb), keep llm on Groq (bascule:llm.selfHosted false), or deploy fewer models.',
+        'Use a card with more memory (bascule:host.gpu.vramMb, or the host\'s gpu.vramMb in bascule:gpuHosts), keep llm on Groq (bascule:llm.selfHosted false), or place fewer models on this host (its models in bascule:gpuHosts).',
       ].join('\n'),
     );
   }

@@ -1,5 +1,5 @@
 // The model services each phase deploys on the GPU host, each as its image declares itself (image.json).
-import type { StackConfig } from './config.ts';
+import { gpuHostsOf, type GpuHost, type StackConfig } from './config.ts';
 import type { BuiltImage, ImageManifest, ModelImage } from './image-manifest.ts';
 import type { Manifests } from './gateway-config.ts';
 import { PHASES, reached, type Phase } from './phases.ts';
@@ -27,13 +27,13 @@ export function llamaVramMb(contextSize: number): number {
 /** Each model container's RAM limit (its VRAM is counted by the GPU budget): weights load through RAM. */
 export const MODEL_MEMORY: Readonly<Record<ModelImage, string>> = { llama: '8g', whisper: '8g', tts: '6g', trocr: '6g' };
 /** Published on the GPU host's private address only: the gateways reach it through the tunnel. */
-const publishOn = (config: StackConfig, port: number) => [`${config.host.privateAddress}:${port}:${port}`];
+const publishOn = (privateAddress: string, port: number) => [`${privateAddress}:${port}:${port}`];
 
 /** The Docker health check: the image's /health answers 200 only once the model is loaded and warm. */
 const pythonHealth = (m: ImageManifest) =>
   `python3 -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:${m.port}${m.healthPath}', timeout=5).status == 200 else 1)"`;
 
-function builtModel(config: StackConfig, m: ImageManifest & { image: BuiltImage }, phase: Phase, description: string): ModelServiceSpec {
+function builtModel(config: StackConfig, privateAddress: string, m: ImageManifest & { image: BuiltImage }, phase: Phase, description: string): ModelServiceSpec {
   return {
     image: m.image,
     phase,
@@ -45,7 +45,7 @@ function builtModel(config: StackConfig, m: ImageManifest & { image: BuiltImage 
       description,
       gpu: true,
       network: DOCKER_NETWORK,
-      publish: publishOn(config, m.port),
+      publish: publishOn(privateAddress, m.port),
       memory: MODEL_MEMORY[m.image],
       cpus: '4',
       // The weights live in a named volume: a restart does not download them again.
@@ -60,8 +60,8 @@ function builtModel(config: StackConfig, m: ImageManifest & { image: BuiltImage 
   };
 }
 
-/** Every model service the stack's phase calls for, in phase order. */
-export function modelServicesFor(config: StackConfig, images: Manifests, phase: Phase = config.phase): ModelServiceSpec[] {
+/** Every model service the stack's phase calls for, in phase order, published on `privateAddress` (default: the first GPU host's). */
+export function modelServicesFor(config: StackConfig, images: Manifests, phase: Phase = config.phase, privateAddress = gpuHostsOf(config)[0]!.privateAddress): ModelServiceSpec[] {
   const all: ModelServiceSpec[] = [];
   if (config.llm.selfHosted) {
     const m = images.llama;
@@ -75,7 +75,7 @@ export function modelServicesFor(config: StackConfig, images: Manifests, phase: 
         description: 'llama.cpp server (Llama 3.1 8B, 4-bit GGUF)',
         gpu: true,
         network: DOCKER_NETWORK,
-        publish: publishOn(config, m.port),
+        publish: publishOn(privateAddress, m.port),
         memory: MODEL_MEMORY.llama,
         cpus: '4',
         // The same user as the other model images: the shared cache stays writable by all of them.
@@ -90,8 +90,13 @@ export function modelServicesFor(config: StackConfig, images: Manifests, phase: 
       },
     });
   }
-  all.push(builtModel(config, { ...images.whisper, image: 'whisper' }, 'stt', 'faster-whisper large-v3 (fp16)'));
-  all.push(builtModel(config, { ...images.tts, image: 'tts' }, 'tts', 'Coqui TTS (French voices)'));
-  all.push(builtModel(config, { ...images.trocr, image: 'trocr' }, 'vision', 'TrOCR (handwritten)'));
+  all.push(builtModel(config, privateAddress, { ...images.whisper, image: 'whisper' }, 'stt', 'faster-whisper large-v3 (fp16)'));
+  all.push(builtModel(config, privateAddress, { ...images.tts, image: 'tts' }, 'tts', 'Coqui TTS (French voices)'));
+  all.push(builtModel(config, privateAddress, { ...images.trocr, image: 'trocr' }, 'vision', 'TrOCR (handwritten)'));
   return all.filter((spec) => reached(phase, spec.phase)).sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase));
+}
+
+/** The model services one GPU host runs: the phase's, those its `models` lists (all of them when left out). */
+export function modelServicesOn(config: StackConfig, images: Manifests, host: GpuHost): ModelServiceSpec[] {
+  return modelServicesFor(config, images, config.phase, host.privateAddress).filter((m) => host.models === undefined || host.models.includes(m.image));
 }

@@ -36,10 +36,14 @@ export async function plan(stack: string, phase: Phase): Promise<string> {
   const current = withSecrets(config, phase);
   const after = await runWithMocks(current.values, current.secretKeys, stack);
   const before = previousPhase(phase);
-  const budget = after.outputs.gpuBudget as { cardMb: number; usableMb: number; neededMb: number; models: string[] };
+  const budgets = Object.entries(after.outputs.gpuBudgets as Record<string, { cardMb: number; usableMb: number; neededMb: number; models: string[] }>);
   const lines = [
     `stack ${stack}, phase ${phase}: ${PHASE_SUMMARY[phase]}`,
-    `GPU memory: ${budget.neededMb} MB needed of ${budget.usableMb} MB usable (${budget.cardMb} MB card)${budget.models.length ? `: ${budget.models.join('; ')}` : ''}`,
+    // One line per GPU host; the host is named once there are several.
+    ...budgets.map(
+      ([host, budget]) =>
+        `GPU memory${budgets.length > 1 ? ` (${host})` : ''}: ${budget.neededMb} MB needed of ${budget.usableMb} MB usable (${budget.cardMb} MB card)${budget.models.length ? `: ${budget.models.join('; ')}` : ''}`,
+    ),
   ];
   if (!before) {
     lines.push(`+ ${after.resources.length} resources (the first phase):`, ...after.resources.map((r) => `  + ${r.type}  ${r.name}`));

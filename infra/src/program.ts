@@ -3,14 +3,14 @@
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import * as cloudflare from '@pulumi/cloudflare';
-import { decodeConfigValue, parseStackConfig, type StackConfig } from './config.ts';
+import { decodeConfigValue, gpuHostsOf, parseStackConfig, type StackConfig } from './config.ts';
 import { readSecrets } from './secrets.ts';
 import { assertGpuArchitecture } from './gpu-arch.ts';
-import { assertGpuBudget } from './gpu-budget.ts';
+import { assertGpuBudget, type BudgetReport } from './gpu-budget.ts';
 import { readImageManifests } from './image-manifest.ts';
 import { NEXT_PHASE_CHECKLIST, PHASE_SUMMARY, nextPhase } from './phases.ts';
-import { DATABASE_URL_ENV, GATEWAY_METRICS_PORT, modelUrl, renderGatewayConfig } from './gateway-config.ts';
-import { modelServicesFor } from './model-services.ts';
+import { DATABASE_URL_ENV, GATEWAY_METRICS_PORT, modelUrls, renderGatewayConfig } from './gateway-config.ts';
+import { modelServicesFor, modelServicesOn } from './model-services.ts';
 import { REPO_ROOT } from './remote.ts';
 import type { Host } from './components/host.ts';
 import type { Peer } from './components/bootstrap.ts';
@@ -35,26 +35,34 @@ function peersOf(self: Host, members: Host[]): Peer[] {
     .map((m) => ({ name: m.privateAddress, publicKey: m.wireguardPublicKey, address: m.address, privateAddress: m.privateAddress }));
 }
 
+const oneOrMany = (urls: string[]) => (urls.length === 1 ? urls[0]! : urls);
+const budgetOutput = (b: BudgetReport) => ({ cardMb: b.cardMb, usableMb: b.usableMb, neededMb: b.neededMb, models: b.lines.map((l) => l.trim()) });
+
 export function program() {
   const config = readStackConfig();
   const secrets = readSecrets(config, new pulumi.Config('bascule'));
   const images = readImageManifests(join(REPO_ROOT, 'gpu-images'));
   const models = modelServicesFor(config, images);
-  // Fails the preview before anything changes when the models do not fit the card.
-  const budget = assertGpuBudget(config.host.gpu.vramMb, models.map((m) => m.manifest));
-  // ...and when the card is one the images' torch has no kernels for.
-  assertGpuArchitecture(config.host.gpu.model, models.map((m) => m.manifest));
+  // Each GPU host runs its share of the phase's model services (all of them unless its `models` says).
+  const gpuHosts = gpuHostsOf(config).map((host) => ({ host, models: modelServicesOn(config, images, host) }));
+  // Fails the preview before anything changes when a host's models do not fit its card...
+  // (the message names the host once there are several).
+  const budgets = gpuHosts.map(({ host, models: own }) => assertGpuBudget(host.gpu.vramMb, own.map((m) => m.manifest), gpuHosts.length > 1 ? host.name : undefined));
+  // ...and when a card is one the images' torch has no kernels for.
+  for (const { host, models: own } of gpuHosts) assertGpuArchitecture(host.gpu.model, own.map((m) => m.manifest));
+  const budget = budgets[0]!;
 
   const zone = cloudflare.getZoneOutput({ filter: { name: config.dns.zone, account: { id: config.cloudflare.accountId } } });
   const ranges = cloudflare.getIpRangesOutput({});
 
   // The hosts first: each one's WireGuard key is an input of every other one's tunnel.
-  const gpu = new GpuNode('gpu', { host: config.host, sshPrivateKey: secrets.sshPrivateKey, contabo: secrets.contabo });
+  const gpus = gpuHosts.map(({ host }, i) => new GpuNode(host.name, { host, first: i === 0, sshPrivateKey: secrets.sshPrivateKey, contabo: secrets.contabo }));
   const gateways = config.gatewayHosts.map((h) => new GatewayNode(h.name, { host: h, sshPrivateKey: secrets.sshPrivateKey, contabo: secrets.contabo }));
-  const members = [gpu.host, ...gateways.map((g) => g.host)];
+  const members = [...gpus.map((g) => g.host), ...gateways.map((g) => g.host)];
   const adminCidrs = config.admin.sshCidrs;
 
-  gpu.serve({ adminCidrs, peers: peersOf(gpu.host, members), models });
+  gpus.forEach((gpu, i) => gpu.serve({ adminCidrs, peers: peersOf(gpu.host, members), models: gpuHosts[i]!.models }));
+  const modelsReady = gpus.flatMap((g) => g.modelsReady);
 
   // The zone's `id` (its `zoneId` is only the lookup input, empty when searching by filter).
   const edge = new Edge('edge', { config, zoneId: zone.id, origins: gateways.map((g) => ({ name: g.nodeName, address: g.host.address })) });
@@ -82,7 +90,7 @@ export function program() {
         adminHostname: edge.adminHostname,
         // One gateway restarts at a time, and none routes a component before its model answers /health.
         after: previous?.restarted,
-        modelsReady: gpu.modelsReady,
+        modelsReady,
         image: config.images.gateway,
       },
     });
@@ -103,10 +111,13 @@ export function program() {
     bootstrap: watcher.bootstrap!,
     alertWebhookUrl: config.monitoring.alertWebhookUrl,
     targets: {
-      nodes: Object.fromEntries([['gpu', gpu.host.privateAddress], ...gateways.map((g) => [g.nodeName, g.host.privateAddress])]),
+      nodes: Object.fromEntries([...gpus.map((g) => [g.nodeName, g.host.privateAddress]), ...gateways.map((g) => [g.nodeName, g.host.privateAddress])]),
       gateways: Object.fromEntries(gateways.map((g) => [g.nodeName, `${g.host.privateAddress}:${GATEWAY_METRICS_PORT}`])),
-      gpu: `${gpu.host.privateAddress}:${DCGM_EXPORTER_PORT}`,
-      models: Object.fromEntries(models.map((m) => [m.image, `${gpu.host.privateAddress}:${m.manifest.port}`])),
+      gpus: Object.fromEntries(gpus.map((g) => [g.nodeName, `${g.host.privateAddress}:${DCGM_EXPORTER_PORT}`])),
+      models: Object.fromEntries(
+        // One GPU host: the model's name alone (as before several hosts); several: "<model>@<host>".
+        gpus.flatMap((g, i) => gpuHosts[i]!.models.map((m) => [gpus.length === 1 ? m.image : `${m.image}@${g.nodeName}`, `${g.host.privateAddress}:${m.manifest.port}`])),
+      ),
     },
   });
 
@@ -115,15 +126,19 @@ export function program() {
   return {
     phase: config.phase,
     phaseSummary: PHASE_SUMMARY[config.phase],
-    hostAddress: gpu.host.address,
+    /** The first GPU host's public address; gpuHostAddresses has every one's. */
+    hostAddress: gpus[0]!.host.address,
+    gpuHostAddresses: Object.fromEntries(gpus.map((g) => [g.nodeName, g.host.address])),
     gatewayHosts: Object.fromEntries(gateways.map((g) => [g.nodeName, g.host.address])),
     gatewayUrl: `https://${edge.gatewayHostname}`,
     dashboardUrl: `https://${edge.adminHostname}${DASHBOARD_PATH}`,
     components: Object.keys(gatewayConfig.parsed.components),
     modelServices: models.map((m) => m.image),
-    /** Where the gateways reach each model service: the GPU host's private address, through the tunnel. */
-    modelEndpoints: Object.fromEntries(models.map((m) => [m.image, modelUrl(config, m.manifest)])),
-    gpuBudget: { cardMb: budget.cardMb, usableMb: budget.usableMb, neededMb: budget.neededMb, models: budget.lines.map((l) => l.trim()) },
+    /** Where the gateways reach each model service, through the tunnel: one URL, or a list when several GPU hosts run it. */
+    modelEndpoints: Object.fromEntries(models.map((m) => [m.image, oneOrMany(modelUrls(config, m.manifest))])),
+    /** The first GPU host's budget; gpuBudgets has every host's. */
+    gpuBudget: budgetOutput(budget),
+    gpuBudgets: Object.fromEntries(gpus.map((g, i) => [g.nodeName, budgetOutput(budgets[i]!)])),
     nextPhase: next ?? 'none',
     nextPhaseChecklist: NEXT_PHASE_CHECKLIST[config.phase],
   };

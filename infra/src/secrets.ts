@@ -1,6 +1,6 @@
 // The stack's secrets: only ever Pulumi secret outputs, set with `pulumi config set --secret bascule:<key>`.
 import * as pulumi from '@pulumi/pulumi';
-import type { StackConfig } from './config.ts';
+import { gpuHostsOf, type StackConfig } from './config.ts';
 
 export interface StackSecrets {
   /** Private key the program uses to reach the host over SSH (PEM or OpenSSH). */
@@ -35,7 +35,7 @@ export const DATABASE_SECRET_KEYS = ['databasePassword', 'backupPassword', 'back
 export function requiredSecretKeys(config: StackConfig): string[] {
   const keys: string[] = ['sshPrivateKey', ...Object.keys(GATEWAY_SECRET_ENV), ...DATABASE_SECRET_KEYS];
   if (config.database.standby !== undefined) keys.push('replicationPassword');
-  if ([config.host, ...config.gatewayHosts].some((h) => h.provider === 'contabo')) keys.push(...CONTABO_SECRET_KEYS);
+  if ([...gpuHostsOf(config), ...config.gatewayHosts].some((h) => h.provider === 'contabo')) keys.push(...CONTABO_SECRET_KEYS);
   return keys;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIG_KEYS, parseStackConfig, StackConfigError } from '../src/config.ts';
+import { CONFIG_KEYS, gpuHostsOf, parseStackConfig, StackConfigError } from '../src/config.ts';
 import { readStackFile } from '../src/plan.ts';
 import { gatewayConfigFor, renderGatewayConfig } from '../src/gateway-config.ts';
 import { fixtureConfig, fixtureHostKey } from '../src/mocks/fixtures.ts';
@@ -30,7 +30,7 @@ function problems(overrides: Record<string, unknown>): string[] {
 describe('stack config', () => {
   it('accepts the fixture with its defaults applied', () => {
     const config = parse();
-    expect(config.host.contabo).toMatchObject({ instanceId: 202611240, allowCancel: false, allowReinstall: false, apiUrl: 'https://api.contabo.com' });
+    expect(config.host?.contabo).toMatchObject({ instanceId: 202611240, allowCancel: false, allowReinstall: false, apiUrl: 'https://api.contabo.com' });
     expect(config.llm).toMatchObject({ selfHosted: false, contextSize: 8192 });
   });
 
@@ -63,7 +63,7 @@ describe('stack config', () => {
     expect(problems({ 'bascule:host': { ...host, sshUser: 'root' } })).toEqual([
       'bascule:host.sshUser: expected a non-root user with sudo (the bootstrap turns root login off); see docs/runbooks/00-first-time-setup.md',
     ]);
-    expect(parse({ 'bascule:host': { ...host, sshUser: undefined } }).host.sshUser).toBe('deploy');
+    expect(parse({ 'bascule:host': { ...host, sshUser: undefined } }).host?.sshUser).toBe('deploy');
   });
 
   it('requires two gateway hosts with distinct names and private addresses, and names the database and monitoring hosts among them', () => {
@@ -90,7 +90,7 @@ describe('stack config', () => {
 
   it('refuses a floating llama.cpp image tag and a power state other than running or stopped', () => {
     expect(parse().llm.image).toBe('ghcr.io/ggml-org/llama.cpp:server-cuda12-b9603');
-    expect(parse().host.contabo?.powerState).toBe('running');
+    expect(parse().host?.contabo?.powerState).toBe('running');
     expect(problems({ 'bascule:llm': { selfHosted: true, image: 'ghcr.io/ggml-org/llama.cpp:server-cuda' } })).toEqual([
       'bascule:llm.image: expected an image pinned to a build tag or a digest, e.g. "ghcr.io/ggml-org/llama.cpp:server-cuda12-b9603"',
     ]);
@@ -174,10 +174,13 @@ describe('generated gateway config', () => {
 describe('the stack files', () => {
   it.each(['staging', 'production'])('Pulumi.%s.yaml sets every bascule key and is valid at every phase', (stack) => {
     const values = readStackFile(stack);
-    for (const key of CONFIG_KEYS) expect(values, `bascule:${key}`).toHaveProperty([`bascule:${key}`]);
+    // The GPU hosts come in one of two forms: bascule:gpuHosts (a list) or bascule:host (one), not both.
+    const gpuForms = ['host', 'gpuHosts'];
+    for (const key of CONFIG_KEYS.filter((k) => !gpuForms.includes(k))) expect(values, `bascule:${key}`).toHaveProperty([`bascule:${key}`]);
+    expect(gpuForms.filter((k) => values[`bascule:${k}`] !== undefined)).toHaveLength(1);
     for (const phase of PHASES) {
       const config = parseStackConfig((key) => (key === 'phase' ? phase : values[`bascule:${key}`]));
-      expect(config.host.contabo?.allowCancel).toBe(false);
+      for (const gpu of gpuHostsOf(config)) expect(gpu.contabo?.allowCancel).toBe(false);
       expect(config.gatewayHosts.length).toBeGreaterThanOrEqual(2);
       expect(config.llm.contextSize).toBeLessThanOrEqual(8192);
     }

@@ -17,8 +17,8 @@ export interface ScrapeTargets {
   nodes: Record<string, string>;
   /** gateway host name → its /metrics listener (address:port). */
   gateways: Record<string, string>;
-  /** DCGM exporter on the GPU host (address:port). */
-  gpu: string;
+  /** GPU host name → its DCGM exporter (address:port). */
+  gpus: Record<string, string>;
   /** model service → address:port (its /metrics). */
   models: Record<string, string>;
 }
@@ -33,7 +33,7 @@ export function renderPrometheusConfig(t: ScrapeTargets, alertmanager: string): 
     scrape_configs: [
       { job_name: 'node', static_configs: staticConfigs(Object.fromEntries(Object.entries(t.nodes).map(([n, a]) => [n, `${a}:9100`]))) },
       { job_name: 'gateway', static_configs: staticConfigs(t.gateways) },
-      { job_name: 'gpu', static_configs: staticConfigs({ gpu: t.gpu }) },
+      { job_name: 'gpu', static_configs: staticConfigs(t.gpus) },
       ...(Object.keys(t.models).length > 0 ? [{ job_name: 'models', static_configs: staticConfigs(t.models) }] : []),
     ],
   };

@@ -1,5 +1,5 @@
 // What preflight needs from a Pulumi stack file (Pulumi.<stack>.yaml), read as YAML without the Pulumi CLI:
-// the phase, the GPU host (address, SSH user and port, pinned host key, GPU), the DNS names, whether llm is
+// the phase, the (first) GPU host (address, SSH user and port, pinned host key, GPU), the DNS names, whether llm is
 // self-hosted, and where backups are. Secrets (`secure:` values) are never read.
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -10,17 +10,19 @@ import { CliError, EXIT } from '../exit-codes.ts';
 export const PHASES = ['foundation', 'llm', 'stt', 'tts', 'vision'] as const;
 export type Phase = (typeof PHASES)[number];
 
+const GpuHostSchema = z.object({
+  address: z.string().optional(),
+  sshUser: z.string().default('root'),
+  sshPort: z.number().int().default(22),
+  sshHostKey: z.string().optional(),
+  gpu: z.object({ model: z.string().optional(), vramMb: z.number().optional() }).partial().default({}),
+});
+
 const StackSchema = z.object({
   'bascule:phase': z.enum(PHASES).default('foundation'),
-  'bascule:host': z
-    .object({
-      address: z.string().optional(),
-      sshUser: z.string().default('root'),
-      sshPort: z.number().int().default(22),
-      sshHostKey: z.string().optional(),
-      gpu: z.object({ model: z.string().optional(), vramMb: z.number().optional() }).partial().default({}),
-    })
-    .default({ sshUser: 'root', sshPort: 22, gpu: {} }),
+  'bascule:host': GpuHostSchema.default({ sshUser: 'root', sshPort: 22, gpu: {} }),
+  // Several GPU hosts (infra/README.md): preflight checks the first; `--host` reaches another.
+  'bascule:gpuHosts': z.array(GpuHostSchema).min(1).optional(),
   // `admin` (the Access host name of the admin API and the dashboard) or, in older stacks, `dashboard`.
   'bascule:dns': z.object({ zone: z.string(), gateway: z.string(), dashboard: z.string().optional(), admin: z.string().optional() }).optional(),
   'bascule:llm': z.object({ selfHosted: z.boolean().default(false) }).partial().default({}),
@@ -68,7 +70,7 @@ export function readStack(name: string, o: { file?: string; cwd: string }): Stac
     throw new CliError(EXIT.USAGE, `${file}: config.${issue.path.join('.')}: ${issue.message}`);
   }
   const c = parsed.data;
-  const h = c['bascule:host'];
+  const h = c['bascule:gpuHosts']?.[0] ?? c['bascule:host'];
   const dns = c['bascule:dns'];
   return {
     name,
