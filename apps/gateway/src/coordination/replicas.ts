@@ -21,6 +21,7 @@ interface Log {
 /** One replica's own heartbeat. */
 export class ReplicaHeartbeat {
   private timer: NodeJS.Timeout | null = null;
+  private last: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: GatewayStore,
@@ -43,7 +44,16 @@ export class ReplicaHeartbeat {
     if (this.timer) void this.beat();
   }
 
-  async beat(): Promise<void> {
+  /**
+   * One beat after the one before: two beats in flight on two pooled connections could commit out of order,
+   * and the first (written before the address was known) would then hide the address until the next beat.
+   */
+  beat(): Promise<void> {
+    this.last = this.last.then(() => this.write());
+    return this.last;
+  }
+
+  private async write(): Promise<void> {
     try {
       await this.store.heartbeatReplica(this.identity, this.now());
     } catch (error) {
@@ -55,6 +65,8 @@ export class ReplicaHeartbeat {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    // A beat still in flight would otherwise write the row back after it is taken out.
+    await this.last;
     await this.store.forgetReplica(this.identity.id).catch(() => undefined);
   }
 }
