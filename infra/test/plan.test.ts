@@ -68,10 +68,12 @@ describe('the plan command line', () => {
 });
 
 describe('runbooks', () => {
-  it.each(PHASES.map((phase, i) => [phase, `0${i + 1}-phase-${phase}.md`]))('%s has its page with prerequisites, command, checks, GO/NO-GO and rollback', (phase, file) => {
+  it.each(PHASES.map((phase, i) => [phase, `0${i + 1}-phase-${phase}.md`]))('%s has its page with prerequisites, command, checks, the shadow comparison (a component's phase), GO/NO-GO and rollback', (phase, file) => {
     const text = readFileSync(join(REPO_ROOT, 'docs', 'runbooks', file), 'utf8');
     const headings = [...text.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
-    expect(headings).toEqual(['Prerequisites', 'Command', 'Checks after', 'GO / NO-GO', 'Roll back']);
+    // A component's phase turns the shadow comparison on before its first step; the foundation has no component.
+    const shadow = phase === 'foundation' ? [] : ['Before the first step: shadow comparison'];
+    expect(headings).toEqual(['Prerequisites', 'Command', 'Checks after', ...shadow, 'GO / NO-GO', 'Roll back']);
     expect(text).toContain(`--phase ${phase}`);
   });
 });
