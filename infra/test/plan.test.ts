@@ -68,7 +68,7 @@ describe('the plan command line', () => {
 });
 
 describe('runbooks', () => {
-  it.each(PHASES.map((phase, i) => [phase, `0${i + 1}-phase-${phase}.md`]))('%s has its page with prerequisites, command, checks, the shadow comparison (a component's phase), GO/NO-GO and rollback', (phase, file) => {
+  it.each(PHASES.map((phase, i) => [phase, `0${i + 1}-phase-${phase}.md`]))("%s has its page with prerequisites, command, checks, the shadow comparison (in a component's phase), GO/NO-GO and rollback", (phase, file) => {
     const text = readFileSync(join(REPO_ROOT, 'docs', 'runbooks', file), 'utf8');
     const headings = [...text.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
     // A component's phase turns the shadow comparison on before its first step; the foundation has no component.
