@@ -64,9 +64,9 @@ export class AnalysisLoop {
 
   private async analyse(plan: RolloutPlan, now: number): Promise<void> {
     const component = plan.component;
-    const { analysis, alerts, fired, previous } = await this.o.snapshots.observe(plan, now);
+    const { analysis, alerts } = await this.o.snapshots.observe(plan, now);
     const state = this.o.runtime.state(component);
-    this.o.notifier.evaluated({ plan, state, fired, evaluation: analysis.evaluation, previous, now });
+    this.o.notifier.evaluated({ plan, state, alerts: analysis.alerts, evaluation: analysis.evaluation, now });
     const decision = decide({ plan, state, analysis: { alerts, evaluation: analysis.evaluation }, criticalStreak: analysis.criticalStreak, streakAnalysisStartedAt: analysis.streakAnalysisStartedAt, now });
     analysis.criticalStreak = decision.criticalStreak;
     analysis.streakAnalysisStartedAt = decision.analysisStartedAt;

@@ -1,6 +1,6 @@
 // From the config file's components to the engine's rollout plans (criteria and alert thresholds are the
 // design's defaults for the component).
-import { COMPONENTS, defaultPlan, type Component, type RolloutPlan } from '@bascule/routing';
+import { COMPONENTS, DEFAULT_THRESHOLDS, defaultPlan, type Component, type RolloutPlan } from '@bascule/routing';
 import type { GatewayConfig } from '@bascule/contracts';
 
 export function plansFromConfig(config: GatewayConfig): Map<Component, RolloutPlan> {
@@ -18,6 +18,7 @@ export function plansFromConfig(config: GatewayConfig): Map<Component, RolloutPl
         steps: c.plan.steps.map((s) => ({ weight: s.weight, minDurationMs: s.minDurationMs })),
         autoPromote: c.plan.autoPromote,
         rollbackAfterEvaluations: c.plan.rollbackAfterEvaluations,
+        ...(c.plan.qualityWarning === undefined ? {} : { thresholds: { ...DEFAULT_THRESHOLDS, qualityWarning: c.plan.qualityWarning } }),
       }),
     );
   }

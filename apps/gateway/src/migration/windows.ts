@@ -131,6 +131,11 @@ export class WindowReader {
     return mergeRollups([...stored, ...unflushed]);
   }
 
+  /** The production provider's quality score, as the quality criterion reads it: its health and quality alert count it. */
+  async productionQuality(plan: RolloutPlan, now: number): Promise<QualityMeasure | null> {
+    return this.quality(plan, now);
+  }
+
   /** Sample-weighted mean of the recent quality results of a provider (the production one by default). */
   private async quality(plan: RolloutPlan, now: number, provider: ProviderId = plan.productionProvider): Promise<QualityMeasure | null> {
     const results = await this.store.qualitySince(plan.component, provider, now - this.options.qualityWindowMs);
