@@ -143,7 +143,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   });
   const metricsEndpoint = registerMetricsEndpoint(app, registry, config.metrics);
 
-  await registerAdminApi(app, { runtime, adminToken: secrets.adminToken, config, stream: options.stream, costPlan: costPlan(costModel, providerPairs(config.components)), ...(options.access ? { access: options.access } : {}) });
+  await registerAdminApi(app, { runtime, store, ...(clock ? { now: () => clock.now() } : {}), adminToken: secrets.adminToken, config, stream: options.stream, costPlan: costPlan(costModel, providerPairs(config.components)), ...(options.access ? { access: options.access } : {}) });
 
   {
     // Without a configured key, a per-process one: hashes stay unlinkable to ids, but change on restart.

@@ -58,6 +58,7 @@ export function trackHealth(store: GatewayStore, health: StoreHealth): GatewaySt
     events: track((query) => store.events(query)),
     recordQuality: track((q, event) => store.recordQuality(q, event)),
     qualitySince: track((component, provider, since) => store.qualitySince(component, provider, since)),
+    qualityResults: track((query) => store.qualityResults(query)),
     addRollups: track((rollups) => store.addRollups(rollups)),
     rollupsSince: track((since, component) => store.rollupsSince(since, component)),
     pruneRollups: track((before) => store.pruneRollups(before)),

@@ -20,6 +20,16 @@ export interface QualityRecord {
   benchmark: string;
   score: number;
   samples: number;
+  /** What a person noted with the result (a listening test's remarks), at most 500 characters. */
+  note?: string;
+}
+
+/** `qualityResults`: every provider's results of a component in [from, to], at most `limit` (the newest). */
+export interface QualityQuery {
+  component: Component;
+  from: number;
+  to: number;
+  limit: number;
 }
 
 /** Requests and cost of one UTC month for one component and provider. */
@@ -103,6 +113,8 @@ export interface GatewayStore {
   /** A benchmark's result and its audit event, both or neither. */
   recordQuality(q: Omit<QualityRecord, 'id'>, event: StoredAuditEventInput): Promise<{ quality: QualityRecord; event: StoredAuditEvent }>;
   qualitySince(component: Component, provider: ProviderId, since: number): Promise<QualityRecord[]>;
+  /** The results of every provider of a component in [from, to], oldest first: the newest `limit` of them. */
+  qualityResults(query: QualityQuery): Promise<QualityRecord[]>;
 
   /**
    * Adds rollups into the stored ones of the same minute and key (two flushes, or two replicas, add up),

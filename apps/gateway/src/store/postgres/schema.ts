@@ -77,4 +77,13 @@ export const PG_SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       );
     `,
   },
+  {
+    // 3, as SQLite's note (its 4): 2 is left to the next change of the first tables.
+    version: 3,
+    name: 'a note with a quality result (a listening test), and its reading by component and time',
+    sql: `
+      ALTER TABLE quality_results ADD COLUMN note TEXT;
+      CREATE INDEX quality_results_component_at ON quality_results (component, at);
+    `,
+  },
 ];

@@ -16,6 +16,7 @@ import {
   type EventQuery,
   type GatewayStore,
   type MonthlyCost,
+  type QualityQuery,
   type QualityRecord,
   type StoredAuditEvent,
   type StoredAuditEventInput,
@@ -285,8 +286,8 @@ export class PostgresStore implements GatewayStore {
   async recordQuality(q: Omit<QualityRecord, 'id'>, event: StoredAuditEventInput): Promise<{ quality: QualityRecord; event: StoredAuditEvent }> {
     return this.transaction(async (c) => {
       const { rows } = await c.query<{ id: number }>(
-        'INSERT INTO quality_results (at, component, provider, benchmark, score, samples) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-        [q.at, q.component, q.provider, q.benchmark, q.score, q.samples],
+        'INSERT INTO quality_results (at, component, provider, benchmark, score, samples, note) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
+        [q.at, q.component, q.provider, q.benchmark, q.score, q.samples, q.note ?? null],
       );
       return { quality: { ...q, id: rows[0]!.id }, event: await this.insertEvent(c, event) };
     });
@@ -297,6 +298,14 @@ export class PostgresStore implements GatewayStore {
       'SELECT id, at, component, provider, benchmark, score, samples FROM quality_results WHERE component = $1 AND provider = $2 AND at >= $3 ORDER BY at',
       [component, provider, since],
     );
+  }
+
+  async qualityResults(query: QualityQuery): Promise<QualityRecord[]> {
+    const rows = await this.query<QualityRecord & { note: string | null }>(
+      'SELECT id, at, component, provider, benchmark, score, samples, note FROM quality_results WHERE component = $1 AND at >= $2 AND at <= $3 ORDER BY at DESC, id DESC LIMIT $4',
+      [query.component, query.from, query.to, query.limit],
+    );
+    return rows.reverse().map(({ note, ...record }) => (note === null ? record : { ...record, note }));
   }
 
   async close(): Promise<void> {

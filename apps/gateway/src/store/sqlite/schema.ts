@@ -78,4 +78,13 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
     name: 'a revision per rollout state (a transition from a stale state is refused)',
     sql: `ALTER TABLE rollout_state ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    // PostgreSQL's number 3 (its 2 and 3 of SQLite are in its first migration); 3 was taken here.
+    version: 4,
+    name: 'a note with a quality result (a listening test), and its reading by component and time',
+    sql: `
+      ALTER TABLE quality_results ADD COLUMN note TEXT;
+      CREATE INDEX quality_results_component_at ON quality_results (component, at);
+    `,
+  },
 ];

@@ -13,6 +13,7 @@ import {
   type EventQuery,
   type GatewayStore,
   type MonthlyCost,
+  type QualityQuery,
   type QualityRecord,
   type StoredAuditEvent,
   type StoredAuditEventInput,
@@ -171,8 +172,8 @@ export class SqliteStore implements GatewayStore {
   async recordQuality(q: Omit<QualityRecord, 'id'>, event: StoredAuditEventInput): Promise<{ quality: QualityRecord; event: StoredAuditEvent }> {
     return this.db.transaction(() => {
       const info = this.db
-        .prepare('INSERT INTO quality_results (at, component, provider, benchmark, score, samples) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(q.at, q.component, q.provider, q.benchmark, q.score, q.samples);
+        .prepare('INSERT INTO quality_results (at, component, provider, benchmark, score, samples, note) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(q.at, q.component, q.provider, q.benchmark, q.score, q.samples, q.note ?? null);
       return { quality: { ...q, id: Number(info.lastInsertRowid) }, event: this.appendEvent(event) };
     })();
   }
@@ -181,6 +182,13 @@ export class SqliteStore implements GatewayStore {
     return this.db
       .prepare('SELECT id, at, component, provider, benchmark, score, samples FROM quality_results WHERE component = ? AND provider = ? AND at >= ? ORDER BY at')
       .all(component, provider, since) as QualityRecord[];
+  }
+
+  async qualityResults(query: QualityQuery): Promise<QualityRecord[]> {
+    const rows = this.db
+      .prepare('SELECT id, at, component, provider, benchmark, score, samples, note FROM quality_results WHERE component = ? AND at >= ? AND at <= ? ORDER BY at DESC, id DESC LIMIT ?')
+      .all(query.component, query.from, query.to, query.limit) as (QualityRecord & { note: string | null })[];
+    return rows.reverse().map(withoutNullNote);
   }
 
   async close(): Promise<void> {
@@ -197,4 +205,9 @@ interface AuditRow {
   reason: string;
   from_json: string;
   to_json: string;
+}
+
+/** A stored row's note only when there is one. */
+function withoutNullNote({ note, ...record }: QualityRecord & { note: string | null }): QualityRecord {
+  return note === null ? record : { ...record, note };
 }
