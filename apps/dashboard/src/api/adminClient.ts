@@ -7,6 +7,7 @@ import { actionRequest, type ActionKind } from '../model/actions.ts';
 import { isObject, readArray, readNumber, readString, type Json } from '../model/read.ts';
 import { bucketFor, type Range } from '../model/series.ts';
 import type { AuditEventView, BlockerView, CriteriaView, HistoryPoint } from '../model/types.ts';
+import { normalizeQuality, type ListeningTestCheck, type QualityView } from '../model/quality.ts';
 
 export class AdminApiError extends Error {
   constructor(
@@ -26,6 +27,10 @@ export interface AdminClient {
   criteria(id: string): Promise<CriteriaView>;
   events(component?: string): Promise<AuditEventView[]>;
   history(id: string, range: Range): Promise<HistoryPoint[]>;
+  /** The quality results of the last `spanMs` (benchmarks, listening tests, shadow agreement) per provider. */
+  quality(id: string, spanMs: number): Promise<QualityView>;
+  /** Records a quality result (a listening test); answers once the gateway stored it. */
+  recordQuality(id: string, body: Extract<ListeningTestCheck, { ok: true }>['body']): Promise<void>;
   /** This month's recorded costs (null when the gateway's answer is not understood). */
   costs(): Promise<MonthCostsView | null>;
   /** Answers the component's updated summary. */
@@ -78,6 +83,13 @@ export function createAdminClient(baseUrl: string, token: string | null): AdminC
       const answer = await call('GET', `${path(id)}/history?range=${range}`);
       // The gateway says its bucket width (`bucketMs`); the page's own choice covers a gateway that does not.
       return normalizeHistory(answer, readNumber(answer, 'bucketMs') ?? bucketFor(range));
+    },
+    quality: async (id, spanMs) => {
+      const from = new Date(Date.now() - spanMs).toISOString();
+      return normalizeQuality(await call('GET', `${path(id)}/quality?from=${encodeURIComponent(from)}`));
+    },
+    recordQuality: async (id, body) => {
+      await call('POST', `${path(id)}/quality`, body);
     },
     costs: async () => normalizeCosts(await call('GET', `${base}/costs`)),
     act: async (id, kind, reason, weight, override) => {
