@@ -339,6 +339,9 @@ describe('dashboard in Chromium against the gateway', () => {
       expect(res.status).toBe(201);
     }
     await page.goto(`${server.url}/dashboard/#/components/stt`);
+    // The last hour, a point a minute (the 48 h default draws 10-minute points); the history's own range stays.
+    await page.getByTestId('quality').getByLabel('1h').check();
+    expect(await page.getByTestId('history').getByLabel('1h').isChecked()).toBe(true);
     const chart = page.getByTestId('chart-agreement');
     await expect.poll(() => chart.getAttribute('data-points'), { timeout: TIMEOUT }).toBe('2');
     expect(await chart.getByRole('img').getAttribute('aria-label')).toMatch(/Agreement with the paid API \(shadow comparison\)\. faster-whisper: 96\s?%/);

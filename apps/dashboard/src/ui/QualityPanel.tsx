@@ -46,7 +46,7 @@ export function QualityPanel({ client, component, providers }: QualityPanelProps
     <section aria-labelledby="quality-title" className="panel" data-testid="quality">
       <div className="panel-head">
         <h3 id="quality-title">{t('quality')}</h3>
-        <RangePicker value={range} options={RANGES} onChange={setRange} label={t('range')} />
+        <RangePicker value={range} options={RANGES} onChange={setRange} label={`${t('range')} · ${t('quality')}`} name="quality-range" />
       </div>
       <p className="hint">{t('qualityHint')}</p>
       {quality.error && (
