@@ -50,7 +50,32 @@ describe('quality results over time', () => {
     expect(empty.providers).toEqual([{ provider: 'trocr', results: [] }, { provider: 'easyocr', results: [] }]);
   });
 
+  it('filters by benchmark or by kind, and merges into buckets weighted by samples', async () => {
+    const now = clock.now();
+    // Two replicas' rows of the same two minutes, and a diagnostic measure.
+    for (const [ago, score, samples] of [[150_000, 1, 30], [140_000, 0.5, 10], [90_000, 0.7, 20], [80_000, 0.9, 20]] as const) {
+      expect((await post('vision', { benchmark: 'shadow:agreement', score, samples, provider: 'trocr', at: iso(now - ago) })).statusCode).toBe(201);
+    }
+    expect((await post('vision', { benchmark: 'shadow:verdict-agreement', score: 0.2, samples: 40, provider: 'trocr', at: iso(now - 90_000) })).statusCode).toBe(201);
+    expect((await post('vision', { benchmark: 'letters-v1', score: 0.93, samples: 200, provider: 'trocr', at: iso(now - 60_000) })).statusCode).toBe(201);
+    const results = async (query: string) => QualityHistoryResponseSchema.parse((await get(`vision/quality?${query}`)).json()).providers[0]!.results;
+
+    expect((await results('benchmark=shadow:agreement')).map((r) => r.score)).toEqual([1, 0.5, 0.7, 0.9]);
+    expect((await results('shadow=false')).map((r) => r.benchmark)).toEqual(['letters-v1']);
+    expect((await results('shadow=true')).map((r) => r.benchmark)).toEqual(['shadow:agreement', 'shadow:agreement', 'shadow:agreement', 'shadow:verdict-agreement', 'shadow:agreement']);
+    const minute = Math.floor((now - 150_000) / 60_000) * 60_000;
+    const merged = QualityHistoryResponseSchema.parse((await get('vision/quality?benchmark=shadow:agreement&bucketMs=60000')).json());
+    expect(merged.bucketMs).toBe(60_000);
+    expect(merged.providers[0]!.results.map((r) => [r.at, r.score, r.samples])).toEqual([
+      [iso(minute), (30 + 5) / 40, 40],
+      [iso(minute + 60_000), 0.8, 40],
+    ]);
+  });
+
   it.each([
+    ['tts/quality?bucketMs=1000', 'bucketMs'],
+    ['tts/quality?shadow=yes', 'shadow'],
+    [`tts/quality?benchmark=${'b'.repeat(201)}`, 'benchmark'],
     ['tts/quality?from=yesterday', 'from'],
     ['tts/quality?to=12', 'to'],
     [`tts/quality?from=2026-01-05T10:00:00Z&to=2026-01-05T09:00:00Z`, 'from'],

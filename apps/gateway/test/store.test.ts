@@ -99,6 +99,12 @@ describe.each(ENGINES)('store on %s', (engine) => {
     // Over the limit: the newest, still oldest first.
     expect((await reopened.qualityResults({ component: 'tts', from: 0, to: 10_000, limit: 2 })).map((r) => r.at)).toEqual([3_000, 9_000]);
     expect(await reopened.qualityResults({ component: 'vision', from: 0, to: 10_000, limit: 10 })).toEqual([]);
+    // Filtered: one benchmark, the shadow rows only, none of them.
+    const of = async (filter: { benchmark?: string; shadow?: boolean }) => (await reopened.qualityResults({ component: 'tts', from: 0, to: 10_000, limit: 100, ...filter })).map((r) => r.benchmark);
+    expect(await of({ benchmark: 'listening-test' })).toEqual(['listening-test', 'listening-test', 'listening-test']);
+    expect(await of({ shadow: true })).toEqual(['shadow:duration-ratio']);
+    expect(await of({ shadow: false })).toEqual(['listening-test', 'listening-test', 'listening-test']);
+    expect(await of({ benchmark: 'listening-test', shadow: true })).toEqual([]);
   });
 
   it('stores a first state once: a second replica gets the stored one', async () => {

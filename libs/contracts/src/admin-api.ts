@@ -349,6 +349,9 @@ export const QUALITY_HISTORY_LIMIT = 5_000;
  * `GET /admin/v1/components/{component}/quality?from=&to=` (ISO times; the last 48 h when omitted, at most 31
  * days): the quality results over time, per provider, oldest first: benchmark results, listening tests and the
  * shadow comparison's per-minute rows (`benchmark` starting with `shadow:`, one per replica and minute).
+ * Optional: `benchmark` (only that one), `shadow=true|false` (only the shadow rows, or none of them),
+ * `bucketMs` (60 000 to 86 400 000: each provider's results of one benchmark merged per bucket, the score
+ * weighted by samples, `at` the bucket's start).
  */
 export const QualityHistoryResponseSchema = z.object({
   component: ComponentSchema,
@@ -356,6 +359,8 @@ export const QualityHistoryResponseSchema = z.object({
   to: isoTime(),
   /** More results than QUALITY_HISTORY_LIMIT in the range: the oldest were left out. */
   truncated: z.boolean(),
+  /** The buckets' width when asked (`bucketMs`). */
+  bucketMs: z.number().int().min(60_000).optional(),
   providers: z.array(
     z.object({
       provider: ProviderIdSchema,

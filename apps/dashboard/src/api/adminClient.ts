@@ -27,8 +27,11 @@ export interface AdminClient {
   criteria(id: string): Promise<CriteriaView>;
   events(component?: string): Promise<AuditEventView[]>;
   history(id: string, range: Range): Promise<HistoryPoint[]>;
-  /** The quality results of the last `spanMs` (benchmarks, listening tests, shadow agreement) per provider. */
-  quality(id: string, spanMs: number): Promise<QualityView>;
+  /**
+   * The quality results of the last `spanMs` per provider: one benchmark (`shadow:agreement`) merged per
+   * `bucketMs`, or every result but the shadow rows (the benchmarks and listening tests).
+   */
+  quality(id: string, spanMs: number, only: { benchmark: string; bucketMs: number } | 'benchmarks'): Promise<QualityView>;
   /** Records a quality result (a listening test); answers once the gateway stored it. */
   recordQuality(id: string, body: Extract<ListeningTestCheck, { ok: true }>['body']): Promise<void>;
   /** This month's recorded costs (null when the gateway's answer is not understood). */
@@ -84,9 +87,10 @@ export function createAdminClient(baseUrl: string, token: string | null): AdminC
       // The gateway says its bucket width (`bucketMs`); the page's own choice covers a gateway that does not.
       return normalizeHistory(answer, readNumber(answer, 'bucketMs') ?? bucketFor(range));
     },
-    quality: async (id, spanMs) => {
+    quality: async (id, spanMs, only) => {
       const from = new Date(Date.now() - spanMs).toISOString();
-      return normalizeQuality(await call('GET', `${path(id)}/quality?from=${encodeURIComponent(from)}`));
+      const filter = only === 'benchmarks' ? 'shadow=false' : `benchmark=${encodeURIComponent(only.benchmark)}&bucketMs=${only.bucketMs}`;
+      return normalizeQuality(await call('GET', `${path(id)}/quality?from=${encodeURIComponent(from)}&${filter}`));
     },
     recordQuality: async (id, body) => {
       await call('POST', `${path(id)}/quality`, body);

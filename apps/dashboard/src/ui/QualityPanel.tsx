@@ -3,7 +3,7 @@
 // POLL_MS (the shadow rows are written once a minute) and after a listening test is recorded.
 import { useEffect, useMemo, useState } from 'react';
 import type { AdminClient } from '../api/adminClient.ts';
-import { agreementSeries, agreementSummary, latestBenchmarks } from '../model/quality.ts';
+import { AGREEMENT, agreementSeries, agreementSummary, latestBenchmarks } from '../model/quality.ts';
 import { bucketFor, RANGE_MS, RANGES, type Range } from '../model/series.ts';
 import { formatAxisTime, formatNumber, formatPercent, formatTime } from '../model/format.ts';
 import { useI18n } from '../i18n/useI18n.ts';
@@ -30,11 +30,15 @@ export function QualityPanel({ client, component, providers }: QualityPanelProps
     const timer = setInterval(() => setTick((n) => n + 1), POLL_MS);
     return () => clearInterval(timer);
   }, []);
-  const quality = useRefetch(() => client.quality(component, RANGE_MS[range]), [client, component, range, tick]);
-  const view = quality.value;
+  // Two reads: the agreement already merged per chart point by the gateway, and the benchmarks without the
+  // shadow rows (thousands a day), so neither is crowded out by the other.
+  const agreement = useRefetch(() => client.quality(component, RANGE_MS[range], { benchmark: AGREEMENT, bucketMs: bucketFor(range) }), [client, component, range, tick]);
+  const benchmarks = useRefetch(() => client.quality(component, RANGE_MS[range], 'benchmarks'), [client, component, range, tick]);
+  const view = agreement.value;
   const series = useMemo(() => (view ? agreementSeries(view, bucketFor(range)) : { x: [], series: [] }), [view, range]);
   const summary = view ? agreementSummary(view) : [];
-  const rows = view ? latestBenchmarks(view) : [];
+  const rows = benchmarks.value ? latestBenchmarks(benchmarks.value) : [];
+  const error = agreement.error ?? benchmarks.error;
   const formatAxis = useMemo(() => (seconds: number, withDate: boolean) => formatAxisTime(seconds, locale, withDate), [locale]);
   const xRange = useMemo<[number, number]>(() => {
     const now = Date.now() / 1000;
@@ -49,12 +53,12 @@ export function QualityPanel({ client, component, providers }: QualityPanelProps
         <RangePicker value={range} options={RANGES} onChange={setRange} label={`${t('range')} · ${t('quality')}`} name="quality-range" />
       </div>
       <p className="hint">{t('qualityHint')}</p>
-      {quality.error && (
+      {error && (
         <p className="error" role="alert" data-testid="quality-error">
-          {quality.error}
+          {error}
         </p>
       )}
-      {view?.truncated && <p className="hint">{t('qualityTruncated')}</p>}
+      {(view?.truncated || benchmarks.value?.truncated) && <p className="hint">{t('qualityTruncated')}</p>}
       {series.x.length === 0 ? (
         <p data-testid="agreement-none">{t('agreementNone')}</p>
       ) : (

@@ -4,7 +4,7 @@ import { COMPONENTS, GateError, TransitionError, type Component } from '@bascule
 import { ActionRequestSchema, PROVIDERS_BY_COMPONENT, QualityResultRequestSchema, WeightRequestSchema, type CostPlan, type GatewayConfig } from '@bascule/contracts';
 import { testNotification } from '../notify/index.ts';
 import { historyRange } from './history.ts';
-import { qualityHistory, qualityRange } from './quality.ts';
+import { qualityFilter, qualityHistory, qualityRange } from './quality.ts';
 import { monthParam } from './month.ts';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
@@ -132,7 +132,8 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
       admin.get('/components/:component/quality', async (request) => {
         const c = component(request);
         const plan = runtime.plan(c);
-        return qualityHistory(options.store, c, [plan.productionProvider, plan.mvpProvider], qualityRange(request.query as Record<string, unknown>, (options.now ?? Date.now)()));
+        const query = request.query as Record<string, unknown>;
+        return qualityHistory(options.store, c, [plan.productionProvider, plan.mvpProvider], qualityRange(query, (options.now ?? Date.now)()), qualityFilter(query));
       });
 
       admin.get('/costs', async (request) => ({ ...(await runtime.costs(monthParam((request.query as Record<string, unknown>).month))), ...(options.costPlan ? { plan: options.costPlan } : {}) }));

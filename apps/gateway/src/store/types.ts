@@ -30,7 +30,12 @@ export interface QualityQuery {
   from: number;
   to: number;
   limit: number;
+  /** Only this benchmark. */
+  benchmark?: string;
+  /** Only the shadow comparison's rows (`shadow:` names; true), or none of them (false). */
+  shadow?: boolean;
 }
+
 
 /** Requests and cost of one UTC month for one component and provider. */
 export interface MonthlyCost {

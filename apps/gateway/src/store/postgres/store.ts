@@ -23,6 +23,7 @@ import {
   type TransitionGuard,
   type VersionedState,
 } from '../types.ts';
+import { qualityFilters } from '../quality-filters.ts';
 
 /** The NOTIFY channel every committed transition is published on (payload: StateNotice as JSON). */
 export const STATE_CHANNEL = 'bascule_state';
@@ -301,9 +302,10 @@ export class PostgresStore implements GatewayStore {
   }
 
   async qualityResults(query: QualityQuery): Promise<QualityRecord[]> {
+    const filters = qualityFilters(query, (i) => `$${i}`, 4);
     const rows = await this.query<QualityRecord & { note: string | null }>(
-      'SELECT id, at, component, provider, benchmark, score, samples, note FROM quality_results WHERE component = $1 AND at >= $2 AND at <= $3 ORDER BY at DESC, id DESC LIMIT $4',
-      [query.component, query.from, query.to, query.limit],
+      `SELECT id, at, component, provider, benchmark, score, samples, note FROM quality_results WHERE component = $1 AND at >= $2 AND at <= $3${filters.sql} ORDER BY at DESC, id DESC LIMIT $${4 + filters.values.length}`,
+      [query.component, query.from, query.to, ...filters.values, query.limit],
     );
     return rows.reverse().map(({ note, ...record }) => (note === null ? record : { ...record, note }));
   }

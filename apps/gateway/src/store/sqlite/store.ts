@@ -20,6 +20,7 @@ import {
   type TransitionGuard,
   type VersionedState,
 } from '../types.ts';
+import { qualityFilters } from '../quality-filters.ts';
 
 export class SqliteStore implements GatewayStore {
   readonly engine = 'sqlite' as const;
@@ -185,9 +186,10 @@ export class SqliteStore implements GatewayStore {
   }
 
   async qualityResults(query: QualityQuery): Promise<QualityRecord[]> {
+    const filters = qualityFilters(query, () => '?', 0);
     const rows = this.db
-      .prepare('SELECT id, at, component, provider, benchmark, score, samples, note FROM quality_results WHERE component = ? AND at >= ? AND at <= ? ORDER BY at DESC, id DESC LIMIT ?')
-      .all(query.component, query.from, query.to, query.limit) as (QualityRecord & { note: string | null })[];
+      .prepare(`SELECT id, at, component, provider, benchmark, score, samples, note FROM quality_results WHERE component = ? AND at >= ? AND at <= ?${filters.sql} ORDER BY at DESC, id DESC LIMIT ?`)
+      .all(query.component, query.from, query.to, ...filters.values, query.limit) as (QualityRecord & { note: string | null })[];
     return rows.reverse().map(withoutNullNote);
   }
 
