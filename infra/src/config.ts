@@ -1,7 +1,7 @@
 // One typed, validated view of the stack's config (`bascule:*`). Every error names the key and what was
 // expected. Secrets are never read here as plain values: they come as Pulumi secret outputs (secrets.ts).
 import { z } from 'zod';
-import { CorsConfigSchema } from '@bascule/contracts';
+import { CorsConfigSchema, ShadowConfigSchema } from '@bascule/contracts';
 import { PHASES } from './phases.ts';
 
 const CIDR = /^(?:(?:\d{1,3}\.){3}\d{1,3}\/(?:\d|[12]\d|3[0-2])|[0-9a-fA-F:]+\/\d{1,3})$/;
@@ -181,6 +181,13 @@ const GatewaySchema = z.strictObject({
   allowedOrigins: CorsConfigSchema.shape.allowedOrigins,
   /** The MVP's EasyOCR service (vision). Required from the vision phase on. */
   easyocrUrl: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of the EasyOCR service' }).optional(),
+  /**
+   * The shadow comparison per component (decision 0015), written into each gateway's config once the
+   * component's phase is reached; off when left out. Budgets and bounds are per gateway.
+   */
+  shadow: z
+    .strictObject({ llm: ShadowConfigSchema.optional(), stt: ShadowConfigSchema.optional(), tts: ShadowConfigSchema.optional(), vision: ShadowConfigSchema.optional() })
+    .prefault({}),
 });
 
 const DIGEST_IMAGE = /^[a-z0-9.-]+(?::\d+)?\/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$/;

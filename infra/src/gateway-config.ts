@@ -74,7 +74,8 @@ export function gatewayConfigFor(config: StackConfig, images: Manifests, placeme
   for (const p of PHASES) {
     if (p === 'foundation' || !reached(phase, p)) continue;
     const component = p as Component;
-    (components as Record<Component, unknown>)[component] = componentFor(component, config, images);
+    const shadow = config.gateway.shadow[component];
+    (components as Record<Component, unknown>)[component] = { ...componentFor(component, config, images), ...(shadow ? { shadow } : {}) };
   }
   return {
     // The host network: nginx (TLS, Authenticated Origin Pulls) forwards from 443 to 127.0.0.1.

@@ -36,3 +36,21 @@ describe('rate limits in the generated gateway config', () => {
     expect(replicas === 1 ? gateway.auth.studentRateLimitPerMinute : Math.ceil(gateway.auth.studentRateLimitPerMinute / replicas)).toBeGreaterThanOrEqual(25);
   });
 });
+
+describe('shadow comparison in the generated gateway config', () => {
+  it('carries a component’s shadow settings once its phase is reached, and leaves it off otherwise', () => {
+    const values = readStackFile('staging');
+    const read = (key: string) => (key === 'phase' ? 'stt' : key === 'gateway' ? { ...(values['bascule:gateway'] as object), shadow: { stt: { enabled: true, sampleRate: 0.2 } } } : values[`bascule:${key}`]);
+    const config = parseStackConfig(read);
+    const gateway = parseGatewayConfig(gatewayConfigFor(config, images, { privateAddress: '10.77.0.11', accessAudience: 'aud-tag' }));
+    expect(gateway.components.stt!.shadow).toEqual({ enabled: true, sampleRate: 0.2, maxPerMinute: 60, maxConcurrent: 4, timeoutMs: 10_000 });
+    expect(gateway.components.llm!.shadow.enabled).toBe(false);
+    expect(gateway.components.tts).toBeUndefined();
+  });
+
+  it('names the bad key of a stack’s shadow settings', () => {
+    const values = readStackFile('staging');
+    const read = (key: string) => (key === 'gateway' ? { ...(values['bascule:gateway'] as object), shadow: { stt: { enabled: true, sampleRate: 20 } } } : values[`bascule:${key}`]);
+    expect(() => parseStackConfig(read)).toThrow(/bascule:gateway\.shadow\.stt\.sampleRate: expected a fraction between 0 and 1/);
+  });
+});

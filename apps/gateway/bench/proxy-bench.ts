@@ -244,6 +244,8 @@ async function basculeMetrics(url: string): Promise<void> {
   const lines = text.split('\n');
   process.stdout.write('\nBascule upstream attempts (all runs, warm-ups included):\n');
   for (const line of lines.filter((l) => l.startsWith('bascule_upstream_attempts_total{'))) process.stdout.write(`  ${line.replace('bascule_upstream_attempts_total', '')}\n`);
+  const shadow = lines.filter((l) => l.startsWith('bascule_shadow_requests_total{component="llm"'));
+  if (shadow.length > 0) process.stdout.write(`Bascule shadow comparison (llm): ${shadow.map((l) => l.replace(/^.*outcome="(\w+)"\} /, '$1 ')).join(', ')}\n`);
   const value = (name: string) => Number(lines.find((l) => l.startsWith(`${name}{component="llm"}`))?.split(' ')[1] ?? NaN);
   const mean = value('bascule_overhead_seconds_sum') / value('bascule_overhead_seconds_count');
   if (Number.isFinite(mean)) process.stdout.write(`Bascule overhead (X-Bascule-Overhead-Ms): mean ${(mean * 1000).toFixed(2)} ms per request\n`);

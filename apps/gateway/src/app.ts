@@ -29,6 +29,7 @@ import { createStudentHasher } from './http/student.ts';
 import { registerRootErrors, ROOT_ERROR_OPTIONS } from './http/root-errors.ts';
 import { registerMetricsEndpoint } from './http/metrics-endpoint.ts';
 import type { AccessOptions } from './admin/access.ts';
+import { registerShadowMetrics, ShadowControl, ShadowFlusher, ShadowRunner, ShadowScores, ShadowSettings } from './shadow/index.ts';
 
 export interface GatewayOptions {
   /** Config and secrets (from `loadConfigFile` or `localConfig`); the lab defaults when omitted. */
@@ -55,6 +56,8 @@ export interface GatewayOptions {
   dashboardDir?: string | null;
   /** Where the Cloudflare Access certificates are fetched (tests); default the configured team domain's. */
   access?: AccessOptions;
+  /** The shadow comparison's sampling randomness (tests); default Math.random. */
+  shadowRandom?: () => number;
 }
 
 export interface Gateway {
@@ -65,6 +68,8 @@ export interface Gateway {
   lease: Lease;
   registry: Registry;
   config: GatewayConfig;
+  /** The shadow comparison: its runner (settings, counts, calls in flight) and the flush of its scores. */
+  shadow: { runner: ShadowRunner; flusher: ShadowFlusher };
   /** The separate /metrics listener's URL when `metrics.host`/`port` are set and it listens; else null. */
   metricsUrl(): string | null;
   close(): Promise<void>;
@@ -118,10 +123,22 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     hostHealth: (provider) => hostPools.get(provider)?.health(),
   });
 
+  const shadowRunner = new ShadowRunner({
+    settings: new ShadowSettings(Object.fromEntries(Object.entries(config.components).map(([c, settings]) => [c, settings.shadow]))),
+    runtime: runtime.routing,
+    scores: new ShadowScores(),
+    costModel,
+    ...(clock ? { clock } : {}),
+    ...(options.shadowRandom ? { random: options.shadowRandom } : {}),
+    log: app.log,
+  });
+  const shadowFlusher = new ShadowFlusher(store, shadowRunner.scores, clock ?? { now: () => Date.now() }, config.store.flushIntervalMs, app.log);
+
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registerRolloutGauges(registry, runtime);
   registerStoreMetrics(registry, runtime, storeHealth, lease);
+  registerShadowMetrics(registry, shadowRunner, runtime.components());
   const metrics = createGatewayMetrics(registry);
   metrics.watchHosts(hostPools.values());
 
@@ -143,7 +160,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   });
   const metricsEndpoint = registerMetricsEndpoint(app, registry, config.metrics);
 
-  await registerAdminApi(app, { runtime, store, ...(clock ? { now: () => clock.now() } : {}), adminToken: secrets.adminToken, config, stream: options.stream, costPlan: costPlan(costModel, providerPairs(config.components)), ...(options.access ? { access: options.access } : {}) });
+  const shadowControl = new ShadowControl({ runner: shadowRunner, store, state: (c) => runtime.state(c), ...(clock ? { clock } : {}) });
+  await registerAdminApi(app, { runtime, store, ...(clock ? { now: () => clock.now() } : {}), adminToken: secrets.adminToken, config, stream: options.stream, shadow: shadowControl, costPlan: costPlan(costModel, providerPairs(config.components)), ...(options.access ? { access: options.access } : {}) });
 
   {
     // Without a configured key, a per-process one: hashes stay unlinkable to ids, but change on restart.
@@ -157,6 +175,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       clientKeyNames: secrets.clientKeys,
       providerApiKeys: secrets.providerApiKeys,
       adapters: createAdapters(config, secrets.providerApiKeys, hostPools),
+      shadow: shadowRunner,
     });
   }
 
@@ -167,6 +186,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   }
 
   runtime.startFlushing();
+  shadowFlusher.start();
   const sync =
     raw instanceof PostgresStore
       ? new PostgresStateSync({ store: raw, loadStates: () => store.loadStates(), events: (q) => store.events(q), target: runtime, refreshMs: config.store.syncIntervalMs, log: app.log })
@@ -181,6 +201,10 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   app.addHook('onClose', async () => {
     await lease.stop();
     await sync?.stop();
+    // The shadow calls still running end (each within its deadline), so their cost is in the last rollups.
+    shadowFlusher.stop();
+    await shadowRunner.settled();
+    await shadowFlusher.flush(true).catch(() => undefined);
     try {
       await runtime.stop();
     } catch (error) {
@@ -200,6 +224,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     lease,
     registry,
     config,
+    shadow: { runner: shadowRunner, flusher: shadowFlusher },
     metricsUrl: metricsEndpoint.url,
     close: () => {
       closing = true;

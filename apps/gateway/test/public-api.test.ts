@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatCompletionChunkSchema, ChatCompletionResponseSchema, HandwritingResponseSchema, ReadingCheckResponseSchema, TranscriptionVerboseResponseSchema, WebSpeechDirectiveSchema } from '@bascule/contracts';
 import { handwrittenPng, parseWav, spokenWav } from '@bascule/lab';
-import { handwritingVerdict } from '../src/public/domain.ts';
+import { handwritingVerdict } from '../src/public/verdict.ts';
 import { auth, startPublicStack, type PublicStack } from './support/public-stack.ts';
 
 let stack: PublicStack;

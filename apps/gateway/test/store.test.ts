@@ -49,6 +49,26 @@ describe.each(ENGINES)('store on %s', (engine) => {
     expect((await (await open()).loadStates())[0]!.revision).toBe(0);
   });
 
+  it('adds measured quality results in one write, without an audit event, kept across a reopen', async () => {
+    const store = await open();
+    await store.addQualityResults([]);
+    await store.addQualityResults([
+      { at: 60_000, component: 'stt', provider: 'faster-whisper', benchmark: 'shadow:agreement', score: 0.9, samples: 12 },
+      { at: 60_000, component: 'stt', provider: 'faster-whisper', benchmark: 'shadow:wer', score: 0.1, samples: 12 },
+      { at: 60_000, component: 'stt', provider: 'openai-whisper', benchmark: 'shadow:matches-expected', score: 0.5, samples: 4 },
+    ]);
+    await store.close();
+    const reopened = await open();
+    expect(await reopened.events({ limit: 10 })).toEqual([]);
+    const rows = await reopened.qualitySince('stt', 'faster-whisper', 0);
+    expect(rows.map((r) => [r.benchmark, r.score, r.samples, r.at]).sort()).toEqual([
+      ['shadow:agreement', 0.9, 12, 60_000],
+      ['shadow:wer', 0.1, 12, 60_000],
+    ]);
+    expect(await reopened.qualitySince('stt', 'faster-whisper', 60_001)).toEqual([]);
+    expect((await reopened.qualitySince('stt', 'openai-whisper', 0)).map((r) => r.benchmark)).toEqual(['shadow:matches-expected']);
+  });
+
   it('keeps state, audit log, rollups and quality results across a reopen', async () => {
     const store = await open();
     const first = await store.initState(initialState(plan, 0), 0);

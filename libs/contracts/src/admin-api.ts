@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ComponentSchema, MigrationStatusSchema, ProviderIdSchema, RouteSchema } from './vocabulary.ts';
 import { CostPlanSchema } from './cost-plan.ts';
+import { ShadowConfigSchema } from './config.ts';
 
 const ratio = () => z.number().min(0).max(1);
 const percent = () => z.number().min(0).max(100);
@@ -378,7 +379,7 @@ export const RolloutStateSchema = z.object({
 });
 export type RolloutState = z.infer<typeof RolloutStateSchema>;
 
-export const AUDIT_ACTIONS = ['set-weight', 'promote', 'rollback', 'resume', 'plan-deployed', 'quality-recorded', 'candidate-fallback'] as const;
+export const AUDIT_ACTIONS = ['set-weight', 'promote', 'rollback', 'resume', 'plan-deployed', 'quality-recorded', 'candidate-fallback', 'shadow-settings'] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 
@@ -445,3 +446,21 @@ export const AdminStreamMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('event'), data: EventStreamPayloadSchema }),
 ]);
 export type AdminStreamMessage = z.infer<typeof AdminStreamMessageSchema>;
+
+/**
+ * `PUT /admin/v1/components/{component}/shadow`: the component's shadow comparison settings (decision 0015),
+ * whole, with the reason recorded in the audit log; answered with the settings now in force.
+ */
+export const ShadowSettingsRequestSchema = ShadowConfigSchema.extend({
+  reason: z.string().trim().min(1, 'expected a reason (recorded in the audit log)').max(500),
+});
+export type ShadowSettingsRequest = z.input<typeof ShadowSettingsRequestSchema>;
+
+/** `GET`/`PUT /admin/v1/components/{component}/shadow`: the settings in force on the gateway that answers. */
+export const ShadowSettingsResponseSchema = z.object({
+  component: ComponentSchema,
+  settings: ShadowConfigSchema,
+  /** What this gateway's shadow path did since it started. */
+  counts: z.object({ sampled: count(), dropped: count(), failed: count(), compared: count() }),
+});
+export type ShadowSettingsResponse = z.infer<typeof ShadowSettingsResponseSchema>;

@@ -306,6 +306,24 @@ export const RolloutPlanSchema = z
   });
 export type RolloutPlan = z.output<typeof RolloutPlanSchema>;
 
+/**
+ * Shadow comparison of a component (decision 0015): a sample of the requests the MVP served is also sent to
+ * the production provider off the request path, and only the scores of the comparison are kept. Off by default.
+ */
+export const ShadowConfigSchema = z.strictObject({
+  enabled: z.boolean({ error: 'expected true or false' }).default(false),
+  /** Share of the MVP-served requests shadowed, 0..1. */
+  sampleRate: z.number({ error: 'expected a fraction between 0 and 1' }).min(0, 'expected a fraction between 0 and 1').max(1, 'expected a fraction between 0 and 1 (0.2, not 20)').default(0.1),
+  /** Shadow calls a minute at most, on this gateway (the budget: what the production provider is spared). */
+  maxPerMinute: z.number({ error: 'expected a whole number of calls a minute' }).int('expected a whole number of calls a minute').min(0, 'expected a whole number of calls a minute').default(60),
+  /** Shadow calls in flight at most, on this gateway; a sampled request past it is dropped and counted. */
+  maxConcurrent: positiveInt('a whole number of calls').default(4),
+  /** The shadow call's own deadline. */
+  timeoutMs: positiveInt('a whole number of milliseconds').default(10_000),
+});
+export type ShadowConfig = z.output<typeof ShadowConfigSchema>;
+export const DEFAULT_SHADOW: ShadowConfig = ShadowConfigSchema.parse({});
+
 /** The settings of one component; `mvp`, `production` and `providers` only admit that component's providers. */
 export function componentConfigSchema(component: Component) {
   const allowed = PROVIDERS_BY_COMPONENT[component] as [ProviderId, ...ProviderId[]];
@@ -316,6 +334,7 @@ export function componentConfigSchema(component: Component) {
       production: providerOf,
       plan: RolloutPlanSchema,
       providers: z.partialRecord(providerOf, ProviderConfigSchema),
+      shadow: ShadowConfigSchema.prefault({}),
     })
     .superRefine((config, ctx) => checkComponent(config, ctx));
 }
@@ -325,6 +344,7 @@ export const ComponentConfigSchema = z.strictObject({
   production: ProviderIdSchema,
   plan: RolloutPlanSchema,
   providers: z.partialRecord(ProviderIdSchema, ProviderConfigSchema),
+  shadow: ShadowConfigSchema.prefault({}),
 });
 export type ComponentConfig = z.output<typeof ComponentConfigSchema>;
 

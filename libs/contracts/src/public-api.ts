@@ -33,6 +33,8 @@ export const ChatCompletionRequestSchema = z.object({
   stop: z.union([z.string(), z.array(z.string()).max(4)]).optional(),
   /** OpenAI's end-user id; the gateway accepts it as the student id when `X-Student-Id` is absent. */
   user: z.string().min(1).max(256).optional(),
+  /** OpenAI's structured output (`{"type":"json_object"}`), passed on; the shadow comparison checks the JSON parses. */
+  response_format: z.looseObject({ type: z.enum(['text', 'json_object', 'json_schema']) }).optional(),
 });
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequestSchema>;
 

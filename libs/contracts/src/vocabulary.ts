@@ -5,7 +5,8 @@ import { COMPONENTS, MIGRATION_STATUSES, PROVIDERS, type Component, type Provide
 export const ComponentSchema = z.enum(COMPONENTS);
 export const ProviderIdSchema = z.enum(PROVIDERS);
 export const MigrationStatusSchema = z.enum(MIGRATION_STATUSES);
-export const RouteSchema = z.enum(['production', 'mvp', 'fallback']);
+/** `shadow`: the production provider's off-path calls of the shadow comparison (decision 0015), counted for cost only. */
+export const RouteSchema = z.enum(['production', 'mvp', 'fallback', 'shadow']);
 
 /** Which providers can serve which component: the first is the MVP provider of the plan. */
 export const PROVIDERS_BY_COMPONENT: Readonly<Record<Component, readonly ProviderId[]>> = {

@@ -1,8 +1,9 @@
 // Gates on the actions a person takes (Flagger's scheduler_hooks.go, Argo Rollouts' analysis gates): raising
 // the weight or promoting needs the GO verdict (every criterion PASS with enough samples), no critical alert
 // on the candidate and the current step's minimum time; or an explicit override, whose own reason and what it
-// overrode are written into the audit event. Starting the rollout (MVP → the first step) needs no verdict:
-// nothing has been measured yet. Lowering the weight, rolling back and resuming are never gated:
+// overrode are written into the audit event. Starting the rollout (MVP → the first step) needs no GO:
+// nothing has been measured on students yet; but a criterion that already FAILs (the shadow comparison's
+// quality, decision 0015; an open breaker) blocks it. Lowering the weight, rolling back and resuming are never gated:
 // they reduce exposure, or (resume) restart at the first step with a fresh analysis that no criterion can have
 // judged yet, guarded by the automatic rollback.
 import type { Alert, Evaluation } from './analysis.ts';
@@ -49,7 +50,7 @@ export function isGated(action: GatedAction, state: RolloutState, weight?: numbe
 
 /**
  * Leaving the MVP for the plan's first step (or less): the candidate has served nobody yet, so there is no
- * verdict to wait for (every criterion is INCONCLUSIVE); the alerts and the minimum time still apply.
+ * GO to wait for; a FAIL already measured (shadow quality, open breaker) and the alerts still block.
  */
 export function startsTheRollout(plan: RolloutPlan, state: RolloutState, action: GatedAction, weight?: number): boolean {
   if (state.weight > 0) return false;
@@ -62,7 +63,12 @@ export function gateBlockers(plan: RolloutPlan, state: RolloutState, action: Gat
   if (!isGated(action, state, weight)) return [];
   const blockers: GateBlocker[] = [];
   const { evaluation } = input;
-  if (!startsTheRollout(plan, state, action, weight) && evaluation.verdict !== 'GO') {
+  if (startsTheRollout(plan, state, action, weight)) {
+    // Nothing waits for a GO, but what was measured before a student moved (the shadow comparison's
+    // quality, an open breaker) can already FAIL: that blocks the start.
+    const failing = evaluation.criteria.filter((c) => c.verdict === 'FAIL').map((c) => `${c.id} FAIL`);
+    if (failing.length > 0) blockers.push({ code: 'verdict', message: `a criterion fails before the rollout starts (${failing.join(', ')})` });
+  } else if (evaluation.verdict !== 'GO') {
     const open = evaluation.criteria.filter((c) => c.verdict !== 'PASS').map((c) => `${c.id} ${c.verdict}`);
     blockers.push({ code: 'verdict', message: `GO/NO-GO is ${evaluation.verdict} (${open.join(', ')})` });
   }

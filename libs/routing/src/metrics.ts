@@ -1,7 +1,7 @@
 // Sliding-window metrics. Every request is folded into a per-minute rollup (component, provider, route),
 // whose latency histogram has fixed log-spaced buckets, so rollups merge by adding counts: the gateway
 // stores them (they are plain JSON) and a 48 h or 7 day window is the merge of the stored minutes.
-import type { Clock, Component, ProviderId, Route } from './types.ts';
+import type { Clock, Component, ProviderId, RollupRoute } from './types.ts';
 
 export const MINUTE_MS = 60_000;
 
@@ -99,7 +99,7 @@ export interface RequestSample {
   at: number;
   component: Component;
   provider: ProviderId;
-  route: Route;
+  route: RollupRoute;
   latencyMs: number;
   ok: boolean;
   costEur: number;
@@ -111,7 +111,7 @@ export interface MinuteRollup {
   minute: number;
   component: Component;
   provider: ProviderId;
-  route: Route;
+  route: RollupRoute;
   count: number;
   errors: number;
   latencySumMs: number;
@@ -231,7 +231,7 @@ export interface WindowStats {
 export interface RollupFilter {
   component?: Component;
   provider?: ProviderId;
-  route?: Route | Route[];
+  route?: RollupRoute | RollupRoute[];
   /** Only minutes starting at or after this time. */
   since?: number;
 }

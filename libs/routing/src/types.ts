@@ -19,6 +19,8 @@ export type ProviderId = (typeof PROVIDERS)[number];
 
 /** Which path served a request: the production cohort's provider, the MVP provider, or MVP after a production failure. */
 export type Route = 'production' | 'mvp' | 'fallback';
+/** A rollup's route: a request's route, or `shadow`, the production provider's off-path calls of the shadow comparison (counted for cost, left out of the production route's analysis). */
+export type RollupRoute = Route | 'shadow';
 
 export const MIGRATION_STATUSES = ['mvp', 'migrating', 'production', 'rollback'] as const;
 export type MigrationStatus = (typeof MIGRATION_STATUSES)[number];

@@ -74,6 +74,12 @@ describe('gated actions', () => {
     expect(gateBlockers(plan, mvp, 'promote', nothingMeasured)).toEqual([]);
     expect(gateBlockers(plan, mvp, 'set-weight', nothingMeasured, 10)).toEqual([]);
     expect(gateBlockers(plan, mvp, 'promote', { ...nothingMeasured, alerts: critical }).map((b) => b.code)).toEqual(['critical_alert']);
+    // The shadow comparison already judged the candidate's quality: a FAIL blocks the start, a PASS does not.
+    const quality = (verdict: 'PASS' | 'FAIL') => ({ id: 'accuracy' as const, label: 'Transcription accuracy', comparator: '>' as const, target: 0.95, unit: 'ratio' as const, minSamples: 50, measured: verdict === 'PASS' ? 0.99 : 0.6, samples: 60, verdict });
+    const failed: GateInput = { ...nothingMeasured, evaluation: { verdict: 'NO-GO', criteria: [...hold.criteria, quality('FAIL')] } };
+    expect(gateBlockers(plan, mvp, 'promote', failed)).toEqual([{ code: 'verdict', message: 'a criterion fails before the rollout starts (accuracy FAIL)' }]);
+    expect(gateBlockers(plan, mvp, 'set-weight', failed, 10).map((b) => b.code)).toEqual(['verdict']);
+    expect(gateBlockers(plan, mvp, 'promote', { ...nothingMeasured, evaluation: { verdict: 'HOLD', criteria: [...hold.criteria, quality('PASS')] } })).toEqual([]);
     // Straight to 50 % from the MVP skips the first step: the verdict gate applies.
     expect(gateBlockers(plan, mvp, 'set-weight', nothingMeasured, 50).map((b) => b.code)).toEqual(['verdict']);
   });

@@ -24,6 +24,11 @@ describe('rollupsToPoints', () => {
     expect(p!.p50Ms).toBeLessThan(160);
   });
 
+  it("leaves the shadow comparison's calls out: they are no student's request", () => {
+    const points = rollupsToPoints([rollup(0, 'faster-whisper', 'production', fast, 0, 0), rollup(0, 'faster-whisper', 'shadow', slow, 5, 0.5)], 60_000);
+    expect(points.map((p) => [p.provider, p.requests, p.errorRate, p.cost])).toEqual([['faster-whisper', 90, 0, 0]]);
+  });
+
   it('puts minutes into coarser buckets, one series per provider', () => {
     const hour = 3_600_000;
     const rollups = [rollup(0, 'openai-whisper', 'mvp', fast, 0, 1), rollup(60_000, 'openai-whisper', 'mvp', slow, 0, 1), rollup(hour, 'openai-whisper', 'mvp', fast, 0, 1), rollup(hour, 'faster-whisper', 'production', slow, 0, 0)];

@@ -23,11 +23,14 @@ export function isRollup(item: unknown): item is MinuteRollup {
   return isObject(item) && typeof item.minute === 'number' && isHistogram(item.histogram);
 }
 
-/** Merges rollups by provider (all routes together) into buckets of `bucketMs`. */
+/**
+ * Merges rollups by provider (the students' routes together) into buckets of `bucketMs`. The shadow
+ * comparison's calls (route `shadow`, decision 0015) are left out: they are no student's request.
+ */
 export function rollupsToPoints(rollups: readonly unknown[], bucketMs: number): HistoryPoint[] {
   const buckets = new Map<string, Bucket>();
   for (const r of rollups) {
-    if (!isRollup(r)) continue;
+    if (!isRollup(r) || readString(r, 'route') === 'shadow') continue;
     const t = Math.floor(r.minute / bucketMs) * bucketMs;
     const provider = readString(r, 'provider') ?? '?';
     const key = `${t}|${provider}`;

@@ -13,7 +13,7 @@ const PREFIX: Partial<Record<ProviderId, string>> = { huggingface: '/v1', groq: 
 const DEFAULT_MODEL: Partial<Record<ProviderId, string>> = { huggingface: 'meta-llama/Llama-3.1-8B-Instruct', groq: 'llama-3.1-8b-instant' };
 
 /** The client's sampling fields passed on as they are. */
-const PASSED_ON = ['max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'stop'] as const;
+const PASSED_ON = ['max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'stop', 'response_format'] as const;
 
 /** The body sent upstream: the client's request less the gateway's own fields, with the provider's model. */
 function upstreamBody(request: ChatCompletionRequest, model: string | undefined, stream: boolean): string {

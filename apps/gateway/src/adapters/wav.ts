@@ -19,3 +19,28 @@ export function wavDurationSeconds(buffer: Buffer): number | null {
   }
   return null;
 }
+
+/** A WAV file's format from its `fmt ` chunk: what the shadow comparison checks the production voice by. */
+export interface WavFormat {
+  /** 1 for PCM, 3 for IEEE float. */
+  audioFormat: number;
+  channels: number;
+  sampleRate: number;
+  bitsPerSample: number;
+}
+
+/** The format of a RIFF/WAVE buffer, or null when it is not one (or has no readable `fmt ` chunk). */
+export function wavFormat(buffer: Buffer): WavFormat | null {
+  if (buffer.length < 12 || buffer.toString('ascii', 0, 4) !== 'RIFF' || buffer.toString('ascii', 8, 12) !== 'WAVE') return null;
+  let offset = 12;
+  while (offset + 8 <= buffer.length) {
+    const size = buffer.readUInt32LE(offset + 4);
+    const start = offset + 8;
+    if (buffer.toString('ascii', offset, offset + 4) === 'fmt ') {
+      if (start + 16 > buffer.length) return null;
+      return { audioFormat: buffer.readUInt16LE(start), channels: buffer.readUInt16LE(start + 2), sampleRate: buffer.readUInt32LE(start + 4), bitsPerSample: buffer.readUInt16LE(start + 14) };
+    }
+    offset = start + size + (size % 2);
+  }
+  return null;
+}

@@ -1,7 +1,7 @@
 // The admin API of the design, under /admin/v1: components, weight, promote / rollback / resume,
 // criteria, history, costs, quality results, the audit log and the event stream. Bearer admin token on every route.
 import { COMPONENTS, GateError, TransitionError, type Component } from '@bascule/routing';
-import { ActionRequestSchema, PROVIDERS_BY_COMPONENT, QualityResultRequestSchema, WeightRequestSchema, type CostPlan, type GatewayConfig } from '@bascule/contracts';
+import { ActionRequestSchema, PROVIDERS_BY_COMPONENT, QualityResultRequestSchema, ShadowSettingsRequestSchema, WeightRequestSchema, type CostPlan, type GatewayConfig } from '@bascule/contracts';
 import { testNotification } from '../notify/index.ts';
 import { historyRange } from './history.ts';
 import { qualityFilter, qualityHistory, qualityRange } from './quality.ts';
@@ -15,6 +15,7 @@ import type { AccessOptions } from './access.ts';
 import { createAdminGate } from './auth.ts';
 import { AdminError, fromZod, sendError } from './errors.ts';
 import { AdminStreams, type StreamOptions } from './stream.ts';
+import type { ShadowControl } from '../shadow/index.ts';
 
 export interface AdminApiOptions {
   runtime: Migrations;
@@ -30,6 +31,8 @@ export interface AdminApiOptions {
   stream?: Partial<StreamOptions>;
   /** The plan's month priced by the config: sent with every month's costs. */
   costPlan?: CostPlan;
+  /** The shadow comparison's settings (GET/PUT .../shadow); those routes answer 404 without it. */
+  shadow?: ShadowControl;
 }
 
 const ACTIONS = ['promote', 'rollback', 'resume'] as const;
@@ -134,6 +137,18 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
         const plan = runtime.plan(c);
         const query = request.query as Record<string, unknown>;
         return qualityHistory(options.store, c, [plan.productionProvider, plan.mvpProvider], qualityRange(query, (options.now ?? Date.now)()), qualityFilter(query));
+      });
+
+      const shadow = (): ShadowControl => {
+        if (!options.shadow) throw new AdminError('not_found', 'this gateway runs no shadow comparison');
+        return options.shadow;
+      };
+      admin.get('/components/:component/shadow', async (request) => shadow().view(component(request)));
+      // Per gateway: with several replicas, PUT to each (or set `components.<c>.shadow` in the config).
+      admin.put('/components/:component/shadow', async (request) => {
+        const c = component(request);
+        const { reason, ...settings } = parse(ShadowSettingsRequestSchema, request.body);
+        return shadow().change(c, settings, reason, request.adminActor ?? 'admin');
       });
 
       admin.get('/costs', async (request) => ({ ...(await runtime.costs(monthParam((request.query as Record<string, unknown>).month))), ...(options.costPlan ? { plan: options.costPlan } : {}) }));

@@ -1,7 +1,7 @@
 // The seam between the request path (src/public, src/proxy) and the migration state (this folder).
 // The request path asks the runtime which plan and state apply and whether a provider's breaker lets a call
 // through, then reports every upstream attempt; the runtime feeds breakers, sliding windows and rollups.
-import type { BreakerRegistry, Clock, Component, ProviderId, Route, RolloutPlan, RolloutState } from '@bascule/routing';
+import type { BreakerRegistry, Clock, Component, ProviderId, RollupRoute, RolloutPlan, RolloutState } from '@bascule/routing';
 import type { VersionedState } from '../store/index.ts';
 import type { ActiveStudents } from './active-students.ts';
 import { CandidateFallbackEpisodes, type Episode } from './candidate-fallback.ts';
@@ -15,7 +15,8 @@ export interface AttemptRecord {
   at: number;
   component: Component;
   provider: ProviderId;
-  route: Route;
+  /** `shadow` for the shadow comparison's calls (recordShadow), never for a student's request. */
+  route: RollupRoute;
   latencyMs: number;
   /** False for provider failures only; a client error (bad input) is `ok: false` with failure `client`. */
   ok: boolean;
@@ -52,6 +53,11 @@ export interface MigrationRuntime {
   recordAttempt(o: AttemptRecord): void;
   /** A student's request, by keyed hash (never the raw id), for the active-students count. */
   noteStudent?(component: Component, studentHash: string): void;
+  /**
+   * A shadow comparison's call to the production provider (route `shadow`): into the rollups for its cost,
+   * never into the breaker (a shadow failure changes no student's route). Absent: not counted.
+   */
+  recordShadow?(o: AttemptRecord): void;
 }
 
 /**
@@ -131,6 +137,10 @@ export class RoutingRuntime implements MigrationRuntime {
     if (providerOk) breaker.recordSuccess();
     else breaker.recordFailure();
     this.rollups.record(o, providerOk);
+  }
+
+  recordShadow(o: AttemptRecord): void {
+    this.rollups.record({ ...o, route: 'shadow' }, o.ok);
   }
 
   noteStudent(component: Component, studentHash: string): void {

@@ -17,14 +17,19 @@ import {
   type QualityMeasure,
   type RolloutPlan,
   type RolloutState,
+  type RollupRoute,
   type Usage,
   type WindowStats,
 } from '@bascule/routing';
 import { PLAN_MONTH } from '@bascule/contracts';
 import { StoreUnavailableError, type GatewayStore } from '../store/index.ts';
 import { mvpCostPerRequest } from './mvp-cost.ts';
+import { qualityMeasure } from './quality-measure.ts';
 import type { RoutingRuntime } from './runtime.ts';
 import { StepWindows } from './step-window.ts';
+
+/** Every route a student's request can take (not `shadow`). */
+const STUDENT_ROUTES: RollupRoute[] = ['production', 'mvp', 'fallback'];
 
 /** A provider pair's statistics over one window (the short alert window, or the current step). */
 export interface Windows {
@@ -76,8 +81,9 @@ export class WindowReader {
   private windowsOf(plan: RolloutPlan, rollups: readonly MinuteRollup[]): Windows {
     return {
       production: summarize(rollups, { provider: plan.productionProvider, route: 'production' }),
-      mvp: summarize(rollups, { provider: plan.mvpProvider }),
-      all: summarize(rollups),
+      mvp: summarize(rollups, { provider: plan.mvpProvider, route: STUDENT_ROUTES }),
+      // The students' requests: the shadow comparison's calls (route `shadow`) are not the component's traffic.
+      all: summarize(rollups, { route: STUDENT_ROUTES }),
       breakerOpen: this.runtime.breakerState(plan.productionProvider).state === 'open',
     };
   }
@@ -136,11 +142,8 @@ export class WindowReader {
     return this.quality(plan, now);
   }
 
-  /** Sample-weighted mean of the recent quality results of a provider (the production one by default). */
+  /** The recent quality results of a provider (the production one by default) as one measure (quality-measure.ts). */
   private async quality(plan: RolloutPlan, now: number, provider: ProviderId = plan.productionProvider): Promise<QualityMeasure | null> {
-    const results = await this.store.qualitySince(plan.component, provider, now - this.options.qualityWindowMs);
-    const samples = results.reduce((s, r) => s + r.samples, 0);
-    if (samples === 0) return null;
-    return { score: results.reduce((s, r) => s + r.score * r.samples, 0) / samples, samples };
+    return qualityMeasure(plan.component, await this.store.qualitySince(plan.component, provider, now - this.options.qualityWindowMs));
   }
 }

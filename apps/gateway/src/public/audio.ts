@@ -2,7 +2,9 @@
 // WAV from the production voice, or the Web Speech directive when the student's route is the browser).
 import { resolveSpeechVoice, SpeechRequestSchema, SPEECH_AUDIO_CONTENT_TYPE, TranscriptionFieldsSchema } from '@bascule/contracts';
 import type { FastifyInstance } from 'fastify';
-import type { SpeechAdapter, TranscribeAdapter } from '../adapters/index.ts';
+import type { SpeechAdapter, SpeechInput, SpeechResult, TranscribeAdapter, Transcript } from '../adapters/index.ts';
+import type { AttemptCall } from '../proxy/index.ts';
+import { compareSpeech, compareTranscripts } from '../shadow/index.ts';
 import { clientSignal } from '../http/client-signal.ts';
 import { fromZodError } from '../http/errors.ts';
 import { AUDIO_TYPES, mediaTypeHook } from '../http/media.ts';
@@ -21,16 +23,12 @@ export function registerTranscription(app: FastifyInstance, ctx: RouteContext): 
     const parsed = TranscriptionFieldsSchema.safeParse(fields);
     if (!parsed.success) throw fromZodError(parsed.error, fields, '');
     const { language, prompt, response_format: format } = parsed.data;
-    const result = await routed(request, reply, 'stt', () =>
-      ctx.executor.run(
-        'stt',
-        studentId,
-        (provider, call) => ctx.executor.adapterFor<TranscribeAdapter>(provider, 'transcribe').transcribe({ data: file.data, filename: file.filename, mimetype: file.mimetype, language, ...(prompt ? { prompt } : {}) }, call),
-        clientSignal(reply),
-      ),
-    );
+    const transcribe: AttemptCall<Transcript> = (provider, call) =>
+      ctx.executor.adapterFor<TranscribeAdapter>(provider, 'transcribe').transcribe({ data: file.data, filename: file.filename, mimetype: file.mimetype, language, ...(prompt ? { prompt } : {}) }, call);
+    const result = await routed(request, reply, 'stt', () => ctx.executor.run('stt', studentId, transcribe, clientSignal(reply)));
     markRouted(request, reply, 'stt', result.provider, result.route, result.upstreamMs);
     const t = result.value;
+    if (ctx.shadow?.wants('stt', result.route)) ctx.shadow.offer(reply, 'stt', { call: transcribe, compare: (production) => compareTranscripts(t.text, production.text) });
     if (format === 'text') return reply.type('text/plain; charset=utf-8').send(t.text);
     if (format === 'verbose_json') {
       return {
@@ -57,11 +55,12 @@ export function registerSpeech(app: FastifyInstance, ctx: RouteContext): void {
     // Unknown voices were refused by the schema (400 naming `voice`); OpenAI's names mean the default voice.
     const { input, speed } = parsed.data;
     const voice = resolveSpeechVoice(parsed.data.voice);
-    const result = await routed(request, reply, 'tts', () =>
-      ctx.executor.run('tts', studentId, (provider, call) => ctx.executor.adapterFor<SpeechAdapter>(provider, 'speech').synthesize({ text: input, voice, speed: speed ?? 1 }, call), clientSignal(reply)),
-    );
+    const spoken: SpeechInput = { text: input, voice, speed: speed ?? 1 };
+    const synthesize: AttemptCall<SpeechResult> = (provider, call) => ctx.executor.adapterFor<SpeechAdapter>(provider, 'speech').synthesize(spoken, call);
+    const result = await routed(request, reply, 'tts', () => ctx.executor.run('tts', studentId, synthesize, clientSignal(reply)));
     markRouted(request, reply, 'tts', result.provider, result.route, result.upstreamMs);
     const speech = result.value;
+    if (ctx.shadow?.wants('tts', result.route)) ctx.shadow.offer(reply, 'tts', { call: synthesize, compare: (production) => compareSpeech(spoken, speech, production) });
     if (speech.kind === 'directive') return reply.type('application/json').send(speech.directive);
     return reply.type(SPEECH_AUDIO_CONTENT_TYPE).send(speech.wav);
   });

@@ -1,7 +1,7 @@
 // POST /v1/chat/completions, OpenAI's shape: plain JSON, or server-sent events with `stream: true`.
 // A stream fails over only before its first event reaches the client; if it breaks after that, the client
 // gets one `data: {"error":…}` event and the stream closes (never a silent truncation, never a replay).
-import { errorBody, STREAM_DONE, type ChatCompletionChunk, type ChatCompletionRequest } from '@bascule/contracts';
+import { errorBody, STREAM_DONE, type ChatCompletionChunk, type ChatCompletionRequest, type ChatCompletionResponse } from '@bascule/contracts';
 import { classifyFailure } from '@bascule/routing';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatAdapter, ChatStream } from '../adapters/index.ts';
@@ -11,6 +11,8 @@ import { readStudentId } from '../http/student.ts';
 import { parseChatRequest } from './chat-request.ts';
 import { identifyStudent, markRouted, requireComponent, routed, type RouteContext } from './context.ts';
 import { failureKindText } from '../proxy/failure-text.ts';
+import type { AttemptCall } from '../proxy/index.ts';
+import { compareChat } from '../shadow/index.ts';
 
 interface OpenedStream {
   stream: ChatStream;
@@ -29,10 +31,11 @@ export function registerChat(app: FastifyInstance, ctx: RouteContext): void {
 }
 
 async function completeChat(request: FastifyRequest, reply: FastifyReply, ctx: RouteContext, body: ChatCompletionRequest, studentId: string) {
-  const result = await routed(request, reply, 'llm', () =>
-    ctx.executor.run('llm', studentId, (provider, call) => ctx.executor.adapterFor<ChatAdapter>(provider, 'chat').complete(body, call), clientSignal(reply)),
-  );
+  const complete: AttemptCall<ChatCompletionResponse> = (provider, call) => ctx.executor.adapterFor<ChatAdapter>(provider, 'chat').complete(body, call);
+  const result = await routed(request, reply, 'llm', () => ctx.executor.run('llm', studentId, complete, clientSignal(reply)));
   markRouted(request, reply, 'llm', result.provider, result.route, result.upstreamMs);
+  // Streamed answers are not shadowed: the whole answer is known only once the stream has ended.
+  if (ctx.shadow?.wants('llm', result.route)) ctx.shadow.offer(reply, 'llm', { call: complete, compare: (production) => compareChat(body, result.value, production) });
   return { ...result.value, model: body.model ?? result.value.model };
 }
 

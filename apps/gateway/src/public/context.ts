@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PublicError } from '../http/errors.ts';
 import type { GatewayMetrics } from '../metrics/index.ts';
 import { routedHeaders, type Executor } from '../proxy/index.ts';
+import type { ShadowRunner } from '../shadow/index.ts';
 
 export interface RouteContext {
   config: GatewayConfig;
@@ -16,6 +17,8 @@ export interface RouteContext {
   noteStudent(component: Component, studentHash: string): void;
   /** Counts a request of the student (by hash) for the client; throws a 429 past the per-student limit. */
   limitStudent(clientName: string | null, studentHash: string): void;
+  /** The shadow comparison (decision 0015); null when this gateway runs none. */
+  shadow: ShadowRunner | null;
 }
 
 /** Per request: when it arrived and, once routed, where it went (read by the onResponse hook). */

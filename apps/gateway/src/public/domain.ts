@@ -1,18 +1,18 @@
 // Bascule's own endpoints: POST /v1/reading/check (audio + expected text → per-word verdicts, score, WER)
 // and POST /v1/vision/handwriting (image + target letter → recognised text, confidence, boxes, verdict).
-import { HandwritingFieldsSchema, ReadingCheckFieldsSchema, sameLetters, type HandwritingResponse, type HandwritingVerdict, type ReadingCheckResponse } from '@bascule/contracts';
+import { HandwritingFieldsSchema, ReadingCheckFieldsSchema, type HandwritingResponse, type HandwritingVerdict, type ReadingCheckResponse } from '@bascule/contracts';
 import type { FastifyInstance } from 'fastify';
-import type { HandwritingAdapter, TranscribeAdapter } from '../adapters/index.ts';
+import type { Handwriting, HandwritingAdapter, TranscribeAdapter, Transcript } from '../adapters/index.ts';
+import type { AttemptCall } from '../proxy/index.ts';
+import { compareHandwriting, compareTranscripts } from '../shadow/index.ts';
 import { clientSignal } from '../http/client-signal.ts';
 import { fromZodError, PublicError } from '../http/errors.ts';
 import { AUDIO_TYPES, IMAGE_TYPES, mediaTypeHook } from '../http/media.ts';
 import { readMultipartOnce } from '../http/multipart.ts';
 import { readStudentId } from '../http/student.ts';
 import { checkReading } from '../reading/index.ts';
+import { handwritingVerdict } from './verdict.ts';
 import { identifyStudent, markRouted, requireComponent, routed, type RouteContext } from './context.ts';
-
-/** Below this confidence a recognised letter is not trusted: the child is asked to write it again. */
-export const UNREADABLE_BELOW = 0.3;
 
 export function registerDomain(app: FastifyInstance, ctx: RouteContext): void {
   const { audioBytes, imageBytes } = ctx.config.server.bodyLimits;
@@ -27,15 +27,10 @@ export function registerDomain(app: FastifyInstance, ctx: RouteContext): void {
     const parsed = ReadingCheckFieldsSchema.safeParse(input);
     if (!parsed.success) throw fromZodError(parsed.error, input, '');
     const { expected, language } = parsed.data;
-    const result = await routed(request, reply, 'stt', () =>
-      ctx.executor.run(
-        'stt',
-        studentId,
-        // Never the expected text as a prompt: the recogniser would "correct" the child towards it.
-        (provider, call) => ctx.executor.adapterFor<TranscribeAdapter>(provider, 'transcribe').transcribe({ data: file.data, filename: file.filename, mimetype: file.mimetype, language }, call),
-        clientSignal(reply),
-      ),
-    );
+    // Never the expected text as a prompt: the recogniser would "correct" the child towards it.
+    const transcribe: AttemptCall<Transcript> = (provider, call) =>
+      ctx.executor.adapterFor<TranscribeAdapter>(provider, 'transcribe').transcribe({ data: file.data, filename: file.filename, mimetype: file.mimetype, language }, call);
+    const result = await routed(request, reply, 'stt', () => ctx.executor.run('stt', studentId, transcribe, clientSignal(reply)));
     markRouted(request, reply, 'stt', result.provider, result.route, result.upstreamMs);
     let check;
     try {
@@ -43,6 +38,8 @@ export function registerDomain(app: FastifyInstance, ctx: RouteContext): void {
     } catch (error) {
       throw new PublicError('invalid_request', (error as Error).message, { field: 'expected' });
     }
+    const mvpText = result.value.text;
+    if (ctx.shadow?.wants('stt', result.route)) ctx.shadow.offer(reply, 'stt', { call: transcribe, compare: (production) => compareTranscripts(mvpText, production.text, expected) });
     const body: ReadingCheckResponse = { transcript: result.value.text, expected, ...check, provider: result.provider, language: result.value.language, duration: result.value.duration };
     return body;
   });
@@ -56,11 +53,12 @@ export function registerDomain(app: FastifyInstance, ctx: RouteContext): void {
     const parsed = HandwritingFieldsSchema.safeParse(input);
     if (!parsed.success) throw fromZodError(parsed.error, input, '');
     const target = parsed.data.target.normalize('NFC');
-    const result = await routed(request, reply, 'vision', () =>
-      ctx.executor.run('vision', studentId, (provider, call) => ctx.executor.adapterFor<HandwritingAdapter>(provider, 'handwriting').analyze({ data: file.data, filename: file.filename, mimetype: file.mimetype, target }, call), clientSignal(reply)),
-    );
+    const analyze: AttemptCall<Handwriting> = (provider, call) =>
+      ctx.executor.adapterFor<HandwritingAdapter>(provider, 'handwriting').analyze({ data: file.data, filename: file.filename, mimetype: file.mimetype, target }, call);
+    const result = await routed(request, reply, 'vision', () => ctx.executor.run('vision', studentId, analyze, clientSignal(reply)));
     markRouted(request, reply, 'vision', result.provider, result.route, result.upstreamMs);
     const h = result.value;
+    if (ctx.shadow?.wants('vision', result.route)) ctx.shadow.offer(reply, 'vision', { call: analyze, compare: (production) => compareHandwriting(target, h, production) });
     const verdict = handwritingVerdict(target, h.text, h.confidence);
     const body: HandwritingResponse = {
       text: h.text,
@@ -74,16 +72,6 @@ export function registerDomain(app: FastifyInstance, ctx: RouteContext): void {
     };
     return body;
   });
-}
-
-/**
- * A letter is right when what was recognised is that letter under the contract's case rule (sameLetters:
- * o/O, c/C, s/S look alike on paper and match; a/A do not), accents counted (é is not e). The trocr image
- * applies the same rule. Nothing recognised, or too unsure: unreadable.
- */
-export function handwritingVerdict(target: string, recognised: string, confidence: number): HandwritingVerdict {
-  if (recognised.trim() === '' || confidence < UNREADABLE_BELOW) return 'unreadable';
-  return sameLetters(target, recognised) ? 'correct' : 'incorrect';
 }
 
 function adviceFor(verdict: HandwritingVerdict, target: string): string {

@@ -11,6 +11,7 @@ import { PublicError, publicErrorHandler, sendPublicError } from '../http/errors
 import type { GatewayMetrics } from '../metrics/index.ts';
 import type { MigrationRuntime } from '../migration/runtime.ts';
 import { Executor, standbyCandidates } from '../proxy/index.ts';
+import type { ShadowRunner } from '../shadow/index.ts';
 import { registerSpeech, registerTranscription } from './audio.ts';
 import { registerChat } from './chat.ts';
 import { startTrace, type RouteContext } from './context.ts';
@@ -33,6 +34,8 @@ export interface PublicApiDeps {
   clock?: Clock;
   /** Attempts per request at most (default 2). */
   maxAttempts?: number;
+  /** The shadow comparison of MVP-served requests; none when absent. */
+  shadow?: ShadowRunner;
   [extra: string]: unknown;
 }
 
@@ -65,7 +68,7 @@ export async function registerPublicApi(app: FastifyInstance, deps: PublicApiDep
   });
   const noteStudent = deps.runtime.noteStudent?.bind(deps.runtime) ?? (() => {});
   const limits = createPublicLimits(deps.config, checkKey, keys.map((k) => k.name));
-  const ctx: RouteContext = { config: deps.config, executor, metrics: deps.metrics, hashStudentId: deps.hashStudentId, noteStudent, limitStudent: limits.student };
+  const ctx: RouteContext = { config: deps.config, executor, metrics: deps.metrics, hashStudentId: deps.hashStudentId, noteStudent, limitStudent: limits.student, shadow: deps.shadow ?? null };
   const { audioBytes, imageBytes } = deps.config.server.bodyLimits;
   const uploadLimit = Math.max(audioBytes, imageBytes);
 

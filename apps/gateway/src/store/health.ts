@@ -57,6 +57,7 @@ export function trackHealth(store: GatewayStore, health: StoreHealth): GatewaySt
     recordEvent: track((event) => store.recordEvent(event)),
     events: track((query) => store.events(query)),
     recordQuality: track((q, event) => store.recordQuality(q, event)),
+    addQualityResults: track((results) => store.addQualityResults(results)),
     qualitySince: track((component, provider, since) => store.qualitySince(component, provider, since)),
     qualityResults: track((query) => store.qualityResults(query)),
     addRollups: track((rollups) => store.addRollups(rollups)),

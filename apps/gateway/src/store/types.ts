@@ -7,7 +7,7 @@ import type { AuditEvent, Component, MinuteRollup, ProviderId, RolloutState } fr
 /** An audit event as stored: the engine's event (or a quality record) with the id the store assigned. */
 export interface StoredAuditEvent extends Omit<AuditEvent, 'action'> {
   id: number;
-  action: AuditEvent['action'] | 'quality-recorded' | 'candidate-fallback';
+  action: AuditEvent['action'] | 'quality-recorded' | 'candidate-fallback' | 'shadow-settings';
 }
 
 export type StoredAuditEventInput = Omit<StoredAuditEvent, 'id'>;
@@ -117,6 +117,11 @@ export interface GatewayStore {
   events(query: EventQuery): Promise<StoredAuditEvent[]>;
   /** A benchmark's result and its audit event, both or neither. */
   recordQuality(q: Omit<QualityRecord, 'id'>, event: StoredAuditEventInput): Promise<{ quality: QualityRecord; event: StoredAuditEvent }>;
+  /**
+   * Quality results measured by the gateway itself (the shadow comparison's per-minute scores), in one
+   * transaction, without an audit event each: they are measurements, not decisions.
+   */
+  addQualityResults(results: readonly Omit<QualityRecord, 'id'>[]): Promise<void>;
   qualitySince(component: Component, provider: ProviderId, since: number): Promise<QualityRecord[]>;
   /** The results of every provider of a component in [from, to], oldest first: the newest `limit` of them. */
   qualityResults(query: QualityQuery): Promise<QualityRecord[]>;

@@ -294,6 +294,16 @@ export class PostgresStore implements GatewayStore {
     });
   }
 
+  async addQualityResults(results: readonly Omit<QualityRecord, 'id'>[]): Promise<void> {
+    if (results.length === 0) return;
+    // One statement: the rows of a flush land together or not at all.
+    const values = results.map((_, i) => `($${i * 6 + 1}, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6})`).join(', ');
+    await this.query(
+      `INSERT INTO quality_results (at, component, provider, benchmark, score, samples) VALUES ${values}`,
+      results.flatMap((q) => [q.at, q.component, q.provider, q.benchmark, q.score, q.samples]),
+    );
+  }
+
   async qualitySince(component: Component, provider: ProviderId, since: number): Promise<QualityRecord[]> {
     return this.query<QualityRecord>(
       'SELECT id, at, component, provider, benchmark, score, samples FROM quality_results WHERE component = $1 AND provider = $2 AND at >= $3 ORDER BY at',

@@ -179,6 +179,14 @@ export class SqliteStore implements GatewayStore {
     })();
   }
 
+  async addQualityResults(results: readonly Omit<QualityRecord, 'id'>[]): Promise<void> {
+    if (results.length === 0) return;
+    const insert = this.db.prepare('INSERT INTO quality_results (at, component, provider, benchmark, score, samples) VALUES (?, ?, ?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const q of results) insert.run(q.at, q.component, q.provider, q.benchmark, q.score, q.samples);
+    })();
+  }
+
   async qualitySince(component: Component, provider: ProviderId, since: number): Promise<QualityRecord[]> {
     return this.db
       .prepare('SELECT id, at, component, provider, benchmark, score, samples FROM quality_results WHERE component = ? AND provider = ? AND at >= ? ORDER BY at')
