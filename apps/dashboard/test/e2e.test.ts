@@ -307,6 +307,52 @@ describe('dashboard in Chromium against the gateway', () => {
     await expect.poll(() => page.getByTestId('stale').count()).toBe(0);
   }, 90_000);
 
+  it('shows quality: a listening test recorded from the tts page, its result and samples, and the shadow agreement charted', async () => {
+    server.setOffline(false);
+    await page.goto(`${server.url}/dashboard/#/components/tts`);
+    const quality = page.getByTestId('quality');
+    await expect.poll(() => quality.getByTestId('benchmarks-none').isVisible(), { timeout: TIMEOUT }).toBe(true);
+    expect(await quality.getByTestId('agreement-none').isVisible()).toBe(true);
+    const form = quality.getByTestId('listening-form');
+    // A score out of range is said in words, next to the field, and nothing is posted.
+    await form.getByLabel('Score (0 to 100 %)').fill('120');
+    await form.getByRole('button', { name: 'Record the listening test' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toBe('Give a score between 0 and 100.');
+    expect(await form.getByLabel('Score (0 to 100 %)').getAttribute('aria-invalid')).toBe('true');
+    await form.getByLabel('Score (0 to 100 %)').fill('92');
+    await form.getByLabel('Words or sentences listened to').fill('12');
+    await form.getByLabel(/^Note/).fill('Voix claire ; « grenouille » un peu lent.');
+    await form.getByRole('button', { name: 'Record the listening test' }).click();
+    await expect.poll(() => form.getByTestId('listening-saved').textContent(), { timeout: TIMEOUT }).toBe('Listening test recorded: 92% for coqui.');
+    const row = quality.locator('[data-benchmark="listening-test"][data-provider="coqui"]');
+    await expect.poll(() => row.textContent(), { timeout: TIMEOUT }).toMatch(/listening-test\s*coqui\s*92\s?%\s*12.*Voix claire ; « grenouille » un peu lent\./);
+    // The voice-quality criterion counts it: its samples (12 of the 30 it needs), still inconclusive.
+    await expect.poll(() => page.locator('[data-criterion="quality"]').textContent(), { timeout: TIMEOUT }).toMatch(/92\s?%.*12\s*\/\s*30/);
+    await expectAccessibleAtBothSizes('tts page with the quality panel');
+
+    // Shadow rows, as the gateway's comparison writes them (one per minute): the stt page charts them.
+    const at = Date.now();
+    for (const [ago, score] of [[120_000, 0.98], [60_000, 0.96]] as const) {
+      const res = await fetch(`${stack.gatewayUrl}/admin/v1/components/stt/quality`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ benchmark: 'shadow:agreement', provider: 'faster-whisper', score, samples: 25, at: new Date(at - ago).toISOString() }),
+        signal: AbortSignal.timeout(5000),
+      });
+      expect(res.status).toBe(201);
+    }
+    await page.goto(`${server.url}/dashboard/#/components/stt`);
+    // The last hour, a point a minute (the 48 h default draws 10-minute points); the history's own range stays.
+    await page.getByTestId('quality').getByLabel('1h').check();
+    expect(await page.getByTestId('history').getByLabel('1h').isChecked()).toBe(true);
+    const chart = page.getByTestId('chart-agreement');
+    await expect.poll(() => chart.getAttribute('data-points'), { timeout: TIMEOUT }).toBe('2');
+    expect(await chart.getByRole('img').getAttribute('aria-label')).toMatch(/Agreement with the paid API \(shadow comparison\)\. faster-whisper: 96\s?%/);
+    expect(await page.getByTestId('agreement-summary').textContent()).toMatch(/faster-whisper: 97\s?% over 50 samples/);
+    // Left on the stt page, where the next test reads it.
+    await expect.poll(() => page.locator('#page-title').textContent(), { timeout: TIMEOUT }).toBe('stt');
+  }, 90_000);
+
   it('is fully French in French: criteria, answers, alerts, audit entries, dates and numbers', async () => {
     await page.getByRole('button', { name: /switch the page to French/ }).click();
     await expect.poll(() => page.getByRole('link', { name: 'Vue d’ensemble' }).count()).toBe(1);

@@ -176,7 +176,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const metricsEndpoint = registerMetricsEndpoint(app, registry, config.metrics);
 
   const shadowControl = new ShadowControl({ runner: shadowRunner, store, state: (c) => runtime.state(c), ...(clock ? { clock } : {}) });
-  await registerAdminApi(app, { runtime, adminToken: secrets.adminToken, config, stream: options.stream, shadow: shadowControl, costPlan: costPlan(costModel, providerPairs(config.components)), replicas: async () => replicasView(await store.replicas(Date.now()), heartbeat.identity.id, downAfterMs), ...(options.access ? { access: options.access } : {}) });
+  await registerAdminApi(app, { runtime, store, ...(clock ? { now: () => clock.now() } : {}), adminToken: secrets.adminToken, config, stream: options.stream, shadow: shadowControl, costPlan: costPlan(costModel, providerPairs(config.components)), replicas: async () => replicasView(await store.replicas(Date.now()), heartbeat.identity.id, downAfterMs), ...(options.access ? { access: options.access } : {}) });
 
   {
     // Without a configured key, a per-process one: hashes stay unlinkable to ids, but change on restart.

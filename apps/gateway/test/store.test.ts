@@ -96,6 +96,37 @@ describe.each(ENGINES)('store on %s', (engine) => {
     expect(await reopened.qualitySince('llm', 'groq', 0)).toEqual([expect.objectContaining({ score: 0.97, samples: 120, benchmark: 'exercises-fr' })]);
   });
 
+  it('keeps a quality result\'s note, and reads every provider\'s results of a component in a time range, newest kept', async () => {
+    const store = await open();
+    const event = (at: number) => ({ at, component: 'tts' as const, actor: 'admin', action: 'quality-recorded' as const, reason: 'q', from: snap, to: snap });
+    const note = 'Voix claire, un peu lente sur « grenouille ». ✓';
+    await store.recordQuality({ at: 1_000, component: 'tts', provider: 'coqui', benchmark: 'listening-test', score: 0.92, samples: 1, note }, event(1_000));
+    await store.recordQuality({ at: 2_000, component: 'tts', provider: 'web-speech', benchmark: 'listening-test', score: 0.8, samples: 1 }, event(2_000));
+    await store.recordQuality({ at: 3_000, component: 'tts', provider: 'coqui', benchmark: 'shadow:duration-ratio', score: 0.97, samples: 40 }, event(3_000));
+    await store.recordQuality({ at: 3_000, component: 'stt', provider: 'faster-whisper', benchmark: 'shadow:agreement', score: 0.99, samples: 30 }, { ...event(3_000), component: 'stt' });
+    await store.recordQuality({ at: 9_000, component: 'tts', provider: 'coqui', benchmark: 'listening-test', score: 0.9, samples: 1 }, event(9_000));
+    await store.close();
+
+    const reopened = await open();
+    const all = await reopened.qualityResults({ component: 'tts', from: 0, to: 5_000, limit: 100 });
+    expect(all.map((r) => [r.at, r.provider, r.benchmark])).toEqual([
+      [1_000, 'coqui', 'listening-test'],
+      [2_000, 'web-speech', 'listening-test'],
+      [3_000, 'coqui', 'shadow:duration-ratio'],
+    ]);
+    expect(all[0]).toEqual({ id: expect.any(Number), at: 1_000, component: 'tts', provider: 'coqui', benchmark: 'listening-test', score: 0.92, samples: 1, note });
+    expect(all[1]).not.toHaveProperty('note');
+    // Over the limit: the newest, still oldest first.
+    expect((await reopened.qualityResults({ component: 'tts', from: 0, to: 10_000, limit: 2 })).map((r) => r.at)).toEqual([3_000, 9_000]);
+    expect(await reopened.qualityResults({ component: 'vision', from: 0, to: 10_000, limit: 10 })).toEqual([]);
+    // Filtered: one benchmark, the shadow rows only, none of them.
+    const of = async (filter: { benchmark?: string; shadow?: boolean }) => (await reopened.qualityResults({ component: 'tts', from: 0, to: 10_000, limit: 100, ...filter })).map((r) => r.benchmark);
+    expect(await of({ benchmark: 'listening-test' })).toEqual(['listening-test', 'listening-test', 'listening-test']);
+    expect(await of({ shadow: true })).toEqual(['shadow:duration-ratio']);
+    expect(await of({ shadow: false })).toEqual(['listening-test', 'listening-test', 'listening-test']);
+    expect(await of({ benchmark: 'listening-test', shadow: true })).toEqual([]);
+  });
+
   it('stores a first state once: a second replica gets the stored one', async () => {
     const a = await open();
     const b = await open();

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import { HEALTHY, injectedStatus, shouldFail, type Fault } from './fault.ts';
+import { degradeRate, NO_DEGRADATION, type Degradation } from './degrade.ts';
 import { sampleLatencyMs, LATENCY_PROFILES } from './latency.ts';
 import type { Rng } from './rng.ts';
 import type { UpstreamName } from './names.ts';
@@ -30,6 +31,8 @@ export interface UpstreamContext {
    * for a paid API's. Reported in `X-Bascule-Busy-Ms`, or in the body by a stand-in that says it its own way.
    */
   service: { busyMs: number | undefined };
+  /** The answers to make wrong now (a `degrade` fault; rate 0 otherwise), see degrade.ts. */
+  degradation(): Degradation;
 }
 
 export interface UpstreamDefinition {
@@ -99,7 +102,8 @@ export class Upstream {
     this.app.setNotFoundHandler((request, reply) => {
       void reply.code(404).send(definition.errorBody(404, `no route ${request.method} ${request.url.split('?')[0]} on ${this.name}`));
     });
-    definition.register(this.app, ctx);
+    // The handlers read the fault as it is when they answer (a degrade fault changes what they say).
+    definition.register(this.app, { ...ctx, degradation: () => ({ rate: degradeRate(this.fault), rng: ctx.rng }) });
   }
 
   get baseUrl(): string {
@@ -187,5 +191,5 @@ export class Upstream {
 /** Builds the shared context of one upstream. */
 export function upstreamContext(name: UpstreamName, seed: number, rng: Rng, latencyScale: number): UpstreamContext {
   const profile = LATENCY_PROFILES[name];
-  return { name, seed, rng, latencyScale, startedAt: Date.now(), think: () => sleep(sampleLatencyMs(rng, profile, latencyScale)), service: { busyMs: DEFAULT_BUSY_MS[name] } };
+  return { name, seed, rng, latencyScale, startedAt: Date.now(), think: () => sleep(sampleLatencyMs(rng, profile, latencyScale)), service: { busyMs: DEFAULT_BUSY_MS[name] }, degradation: () => NO_DEGRADATION };
 }

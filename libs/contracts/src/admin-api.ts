@@ -356,8 +356,15 @@ export const QualityResultRequestSchema = z.object({
   provider: ProviderIdSchema,
   /** When the benchmark ran; the gateway's clock when omitted. */
   at: isoTime().optional(),
+  /** What the person noted (a listening test's remarks: a voice too slow, a word mispronounced); kept with the result. */
+  note: z.string().trim().max(500, 'expected at most 500 characters').optional(),
 });
 export type QualityResultRequest = z.infer<typeof QualityResultRequestSchema>;
+
+/** The benchmark name of a listening test recorded from the dashboard (`tts`: a person's score of the voice). */
+export const LISTENING_TEST_BENCHMARK = 'listening-test';
+/** Benchmark names of the gateway's own shadow comparison rows (`shadow:agreement`, `shadow:wer`, …). */
+export const SHADOW_BENCHMARK_PREFIX = 'shadow:';
 
 /** The stored result, as answered (201) by the quality endpoint. */
 export const QualityResultSchema = QualityResultRequestSchema.extend({
@@ -366,6 +373,36 @@ export const QualityResultSchema = QualityResultRequestSchema.extend({
   at: isoTime(),
 });
 export type QualityResult = z.infer<typeof QualityResultSchema>;
+
+/** The widest span `GET …/quality` answers (the 8-day retention of the rollups, and then some). */
+export const QUALITY_HISTORY_MAX_SPAN_MS = 31 * 86_400_000;
+/** The most results `GET …/quality` answers: the newest, when there are more (`truncated`). */
+export const QUALITY_HISTORY_LIMIT = 5_000;
+
+/**
+ * `GET /admin/v1/components/{component}/quality?from=&to=` (ISO times; the last 48 h when omitted, at most 31
+ * days): the quality results over time, per provider, oldest first: benchmark results, listening tests and the
+ * shadow comparison's per-minute rows (`benchmark` starting with `shadow:`, one per replica and minute).
+ * Optional: `benchmark` (only that one), `shadow=true|false` (only the shadow rows, or none of them),
+ * `bucketMs` (60 000 to 86 400 000: each provider's results of one benchmark merged per bucket, the score
+ * weighted by samples, `at` the bucket's start).
+ */
+export const QualityHistoryResponseSchema = z.object({
+  component: ComponentSchema,
+  from: isoTime(),
+  to: isoTime(),
+  /** More results than QUALITY_HISTORY_LIMIT in the range: the oldest were left out. */
+  truncated: z.boolean(),
+  /** The buckets' width when asked (`bucketMs`). */
+  bucketMs: z.number().int().min(60_000).optional(),
+  providers: z.array(
+    z.object({
+      provider: ProviderIdSchema,
+      results: z.array(QualityResultSchema.omit({ component: true, provider: true })),
+    }),
+  ),
+});
+export type QualityHistoryResponse = z.infer<typeof QualityHistoryResponseSchema>;
 
 /** A component's rollout state at one instant: the `from` and `to` of an audit event. */
 export const RolloutStateSchema = z.object({

@@ -314,6 +314,11 @@ export const RolloutPlanSchema = z
     satisfactionCriterion: z.boolean().default(false),
     /** The request deadline for the component, fallback included. */
     slaMs: positiveInt('a whole number of milliseconds'),
+    /**
+     * The health check's quality threshold: a production quality score (benchmarks, shadow agreement) below it
+     * raises a warning, sent to the channels, and lowers the health. The plan's 0.8 when omitted.
+     */
+    qualityWarning: z.number({ error: 'expected a fraction between 0 and 1 (0.8 for 80 %)' }).gt(0, 'expected a fraction between 0 and 1 (0.8 for 80 %)').lt(1, 'expected a fraction between 0 and 1 (0.8 for 80 %)').optional(),
   })
   .superRefine((plan, ctx) => {
     plan.steps.forEach((step, i) => {

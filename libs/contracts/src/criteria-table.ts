@@ -32,7 +32,7 @@ export function criteriaBlock(component: Component): string {
     ...defaultCriteria(component).map((c) => `| ${c.label} (\`${c.id}\`) | ${target(c)} | ${c.minSamples} ${samplesOf(c)} |`),
     '| Production circuit breaker closed (`breaker_closed`) | closed | — |',
     '',
-    `Alerts, from ${t.minRequests} requests in the 5-minute window: p95 > ${t.p95WarningMs} ms (warning), error rate > ${t.errorRateCritical * 100} % (critical), health < ${t.healthWarning} (warning); an open breaker is critical at any volume; user satisfaction below ${SATISFACTION_ALERT.below}/10 over the last hour, from ${SATISFACTION_ALERT.minRatings} ratings (warning). A critical alert on the production provider for ${rollbackAfter} consecutive evaluations rolls back on its own.`,
+    `Alerts, from ${t.minRequests} requests in the 5-minute window: p95 > ${t.p95WarningMs} ms (warning), error rate > ${t.errorRateCritical * 100} % (critical), health < ${t.healthWarning} (warning); quality < ${Math.round((t.qualityWarning ?? 0.8) * 100)} % over ${t.minRequests} samples (warning, sent to the channels, and counted in the health); an open breaker is critical at any volume; user satisfaction below ${SATISFACTION_ALERT.below}/10 over the last hour, from ${SATISFACTION_ALERT.minRatings} ratings (warning). A critical alert on the production provider for ${rollbackAfter} consecutive evaluations rolls back on its own.`,
     END(component),
   ].join('\n');
 }

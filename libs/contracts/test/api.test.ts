@@ -164,7 +164,14 @@ describe('lab fault injection', () => {
   it('accepts the design modes and requires a latency for slow', () => {
     expect(FaultRequestSchema.parse({ mode: 'error', rate: 0.5 })).toEqual({ mode: 'error', rate: 0.5 });
     expect(FaultRequestSchema.safeParse({ mode: 'slow' }).error?.issues[0]?.path).toEqual(['latencyMs']);
-    expect(FaultRequestSchema.safeParse({ mode: 'flaky' }).error?.issues[0]?.message).toBe('expected one of ok, down, slow, error, reset');
+    expect(FaultRequestSchema.safeParse({ mode: 'flaky' }).error?.issues[0]?.message).toBe('expected one of ok, down, slow, error, reset, degrade');
     expect(FaultRequestSchema.safeParse({ mode: 'error', rate: 2 }).error?.issues[0]?.path).toEqual(['rate']);
+  });
+
+  it('takes a degrade fault with its share of wrong answers, and that share only with degrade', () => {
+    expect(FaultRequestSchema.parse({ mode: 'degrade', wer: 0.3 })).toEqual({ mode: 'degrade', wer: 0.3 });
+    expect(FaultRequestSchema.parse({ mode: 'degrade' })).toEqual({ mode: 'degrade' });
+    expect(FaultRequestSchema.safeParse({ mode: 'degrade', wer: 1.5 }).error?.issues[0]).toMatchObject({ path: ['wer'], message: 'expected a fraction between 0 and 1' });
+    expect(FaultRequestSchema.safeParse({ mode: 'error', wer: 0.3 }).error?.issues[0]).toMatchObject({ path: ['wer'], message: 'expected only with mode "degrade" (the share of wrong answers)' });
   });
 });

@@ -1,6 +1,6 @@
 // Analysis: from window statistics to a health score, alerts, and the GO/NO-GO verdict of a step.
 import type { WindowStats } from './metrics.ts';
-import { criterionSpec, DEFAULT_THRESHOLDS, type AlertThresholds, type Comparator, type CriterionSpec, type CriterionMetric } from './criteria.ts';
+import { criterionSpec, DEFAULT_QUALITY_WARNING, DEFAULT_THRESHOLDS, type AlertThresholds, type Comparator, type CriterionSpec, type CriterionMetric } from './criteria.ts';
 import type { Component, ProviderId } from './types.ts';
 import { capacityMeasure, capacityText, type CapacityForecast } from './capacity.ts';
 import { SATISFACTION_ALERT, type SatisfactionStats } from './satisfaction.ts';
@@ -8,7 +8,7 @@ import { SATISFACTION_ALERT, type SatisfactionStats } from './satisfaction.ts';
 // ------------------------------------------------------------------------------------------ alerts
 
 export type AlertSeverity = 'warning' | 'critical';
-export type AlertMetric = 'p95_latency' | 'error_rate' | 'health' | 'breaker_open' | 'satisfaction';
+export type AlertMetric = 'p95_latency' | 'error_rate' | 'health' | 'breaker_open' | 'satisfaction' | 'quality';
 
 /** Same fields as the admin API's Alert, without `since`/`evaluations` (see `trackAlerts`). */
 export interface Alert {
@@ -24,16 +24,31 @@ export interface Alert {
 }
 
 /**
- * Health 0..100 of a provider from its window, null without requests. 100 minus an error penalty
- * (20 points at the critical error rate, at most 60) and a latency penalty (none up to half the p95
- * threshold, 20 points at the threshold, at most 40): so either alert threshold alone reads 80.
+ * Health 0..100 of a provider from its window and its quality score, null without either. 100 minus an
+ * error penalty (20 points at the critical error rate, at most 60), a latency penalty (none up to half the
+ * p95 threshold, 20 points at the threshold, at most 40) and a quality penalty (none down to halfway from a
+ * perfect score to the quality threshold, 20 points at the threshold, at most 40): so any alert threshold
+ * alone reads 80. Quality counts from `minRequests` samples on.
  */
-export function healthScore(stats: WindowStats, thresholds: AlertThresholds = DEFAULT_THRESHOLDS): number | null {
-  if (stats.requests === 0) return null;
-  const errorPenalty = Math.min(60, (stats.errorRate / thresholds.errorRateCritical) * 20);
+export function healthScore(stats: WindowStats, thresholds: AlertThresholds = DEFAULT_THRESHOLDS, quality: QualityMeasure | null = null): number | null {
+  const qualityScore = countedQuality(quality, thresholds);
+  if (stats.requests === 0 && qualityScore === null) return null;
+  const errorPenalty = stats.requests === 0 ? 0 : Math.min(60, (stats.errorRate / thresholds.errorRateCritical) * 20);
   const half = thresholds.p95WarningMs / 2;
   const latencyPenalty = stats.p95Ms === null ? 0 : Math.min(40, Math.max(0, ((stats.p95Ms - half) / half) * 20));
-  return Math.round(Math.max(0, 100 - errorPenalty - latencyPenalty) * 10) / 10;
+  return Math.round(Math.max(0, 100 - errorPenalty - latencyPenalty - qualityPenalty(qualityScore, thresholds)) * 10) / 10;
+}
+
+/** The quality score when it has enough samples to judge by, else null. */
+function countedQuality(quality: QualityMeasure | null, thresholds: AlertThresholds): number | null {
+  return quality !== null && quality.samples >= Math.max(1, thresholds.minRequests) ? quality.score : null;
+}
+
+function qualityPenalty(score: number | null, thresholds: AlertThresholds): number {
+  if (score === null) return 0;
+  const threshold = thresholds.qualityWarning ?? DEFAULT_QUALITY_WARNING;
+  const halfway = (1 + threshold) / 2;
+  return Math.min(40, Math.max(0, ((halfway - score) / (halfway - threshold)) * 20));
 }
 
 export interface AlertSubject {
@@ -41,6 +56,8 @@ export interface AlertSubject {
   provider: ProviderId;
   /** An open breaker is a critical alert whatever the volume. */
   breakerOpen?: boolean;
+  /** The provider's quality score (benchmarks, shadow agreement): a warning below the threshold, and part of its health. */
+  quality?: QualityMeasure | null;
 }
 
 /** The alerts a provider's window raises now. */
@@ -50,6 +67,12 @@ export function evaluateAlerts(stats: WindowStats, thresholds: AlertThresholds, 
   const add = (metric: AlertMetric, severity: AlertSeverity, value: number | null, threshold: number | null, message: string) =>
     alerts.push({ id: `${component}:${provider}:${metric}`, severity, metric, message, component, provider, value, threshold });
   if (subject.breakerOpen) add('breaker_open', 'critical', 1, null, `${provider}: circuit breaker open`);
+  // Its own volume (samples, not requests): the shadow comparison judges a provider no student uses yet.
+  const quality = countedQuality(subject.quality ?? null, thresholds);
+  const qualityWarning = thresholds.qualityWarning ?? DEFAULT_QUALITY_WARNING;
+  if (quality !== null && quality < qualityWarning) {
+    add('quality', 'warning', quality, qualityWarning, `${provider}: quality ${pct(quality)} < ${pct(qualityWarning)} over ${subject.quality!.samples} samples`);
+  }
   if (stats.requests < thresholds.minRequests) return alerts;
   if (stats.errorRate > thresholds.errorRateCritical) {
     add('error_rate', 'critical', stats.errorRate, thresholds.errorRateCritical, `${provider}: error rate ${pct(stats.errorRate)} > ${pct(thresholds.errorRateCritical)} over ${stats.requests} requests`);
@@ -57,7 +80,7 @@ export function evaluateAlerts(stats: WindowStats, thresholds: AlertThresholds, 
   if (stats.p95Ms !== null && stats.p95Ms > thresholds.p95WarningMs) {
     add('p95_latency', 'warning', stats.p95Ms, thresholds.p95WarningMs, `${provider}: p95 latency ${Math.round(stats.p95Ms)} ms > ${thresholds.p95WarningMs} ms`);
   }
-  const health = healthScore(stats, thresholds);
+  const health = healthScore(stats, thresholds, subject.quality ?? null);
   if (health !== null && health < thresholds.healthWarning) {
     add('health', 'warning', health, thresholds.healthWarning, `${provider}: health ${health} < ${thresholds.healthWarning}`);
   }

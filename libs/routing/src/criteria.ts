@@ -12,9 +12,18 @@ export interface AlertThresholds {
   healthWarning: number;
   /** Below this many requests in the window, latency, error and health alerts stay silent. */
   minRequests: number;
+  /**
+   * Warning when the production provider's quality score (0..1: benchmark results and shadow agreement, as the
+   * quality criterion reads them) falls below this, over at least `minRequests` samples; it also counts in the
+   * health score. The plan's health check: quality > 0.8 (DEFAULT_QUALITY_WARNING when absent).
+   */
+  qualityWarning?: number;
 }
 
-export const DEFAULT_THRESHOLDS: Readonly<AlertThresholds> = { p95WarningMs: 2000, errorRateCritical: 0.05, healthWarning: 80, minRequests: 20 };
+/** The plan's health check: a quality score above 0.8. */
+export const DEFAULT_QUALITY_WARNING = 0.8;
+
+export const DEFAULT_THRESHOLDS: Readonly<AlertThresholds> = { p95WarningMs: 2000, errorRateCritical: 0.05, healthWarning: 80, minRequests: 20, qualityWarning: DEFAULT_QUALITY_WARNING };
 
 export type Comparator = '<' | '<=' | '>' | '>=';
 export type CriterionMetric = 'p95_latency' | 'p99_latency' | 'avg_latency' | 'availability' | 'error_rate' | 'quality' | 'accuracy' | 'accuracy_gain' | 'cost_ratio' | 'monthly_cost' | 'breaker_closed' | 'capacity' | 'satisfaction';

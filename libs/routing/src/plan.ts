@@ -154,6 +154,7 @@ export function validatePlan(plan: RolloutPlan): void {
   if (!(t.errorRateCritical > 0 && t.errorRateCritical < 1)) fail('thresholds.errorRateCritical', 'a ratio between 0 and 1 (0.05 for 5 %)');
   if (!(t.healthWarning >= 0 && t.healthWarning <= 100)) fail('thresholds.healthWarning', 'a score between 0 and 100');
   if (!(Number.isInteger(t.minRequests) && t.minRequests >= 0)) fail('thresholds.minRequests', 'a whole number >= 0');
+  if (t.qualityWarning !== undefined && !(t.qualityWarning > 0 && t.qualityWarning < 1)) fail('thresholds.qualityWarning', 'a fraction between 0 and 1 (0.8 for 80 %)');
   if (!Array.isArray(plan.criteria)) fail('criteria', 'a list of criteria');
   plan.criteria.forEach((c, i) => {
     if (!['<', '<=', '>', '>='].includes(c.comparator)) fail(`criteria[${i}].comparator`, "one of '<', '<=', '>', '>='");

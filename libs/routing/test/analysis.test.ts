@@ -30,7 +30,54 @@ describe('healthScore', () => {
   });
 });
 
+describe('healthScore with quality (the plan\'s health check: quality > 0.8)', () => {
+  const measure = (score: number, samples = 100) => ({ score, samples });
+
+  it('reads 80 at the quality threshold alone, 100 from halfway to a perfect score up', () => {
+    expect(healthScore(stats({ p95Ms: 500 }), DEFAULT_THRESHOLDS, measure(0.8))).toBe(80);
+    expect(healthScore(stats({ p95Ms: 500 }), DEFAULT_THRESHOLDS, measure(0.9))).toBe(100);
+    expect(healthScore(stats({ p95Ms: 500 }), DEFAULT_THRESHOLDS, measure(0.97))).toBe(100);
+    expect(healthScore(stats({ p95Ms: 500 }), DEFAULT_THRESHOLDS, measure(0.7))).toBe(60);
+    expect(healthScore(stats({ p95Ms: 500 }), DEFAULT_THRESHOLDS, measure(0.1))).toBe(60); // at most 40 points
+  });
+
+  it('adds to the other penalties, follows a configured threshold, and ignores too few samples', () => {
+    expect(healthScore(stats({ errors: 50, p95Ms: 500 }), DEFAULT_THRESHOLDS, measure(0.8))).toBe(60);
+    expect(healthScore(stats({ p95Ms: 500 }), { ...DEFAULT_THRESHOLDS, qualityWarning: 0.9 }, measure(0.9))).toBe(80);
+    expect(healthScore(stats({ p95Ms: 500 }), DEFAULT_THRESHOLDS, measure(0.5, 19))).toBe(100);
+  });
+
+  it('is the quality alone for a provider no student uses yet (shadow only), null without either', () => {
+    expect(healthScore(stats({ requests: 0, p95Ms: null }), DEFAULT_THRESHOLDS, measure(0.8))).toBe(80);
+    expect(healthScore(stats({ requests: 0, p95Ms: null }), DEFAULT_THRESHOLDS, null)).toBeNull();
+  });
+
+  it('never rises when quality falls', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (score, drop) => {
+        const h = healthScore(stats({ p95Ms: 500 }), DEFAULT_THRESHOLDS, measure(score))!;
+        expect(healthScore(stats({ p95Ms: 500 }), DEFAULT_THRESHOLDS, measure(score * (1 - drop)))!).toBeLessThanOrEqual(h);
+      }),
+    );
+  });
+});
+
 describe('evaluateAlerts', () => {
+  it('warns when the quality score falls below 0.8 over enough samples, whatever the request volume', () => {
+    const low = evaluateAlerts(stats({ requests: 0, p95Ms: null }), DEFAULT_THRESHOLDS, { ...subject, quality: { score: 0.7, samples: 60 } });
+    expect(low.map((a) => [a.id, a.severity, a.value, a.threshold])).toEqual([['stt:faster-whisper:quality', 'warning', 0.7, 0.8]]);
+    expect(low[0]!.message).toBe('faster-whisper: quality 70.0 % < 80.0 % over 60 samples');
+    expect(evaluateAlerts(stats(), DEFAULT_THRESHOLDS, { ...subject, quality: { score: 0.8, samples: 60 } })).toEqual([]);
+    expect(evaluateAlerts(stats(), DEFAULT_THRESHOLDS, { ...subject, quality: { score: 0.1, samples: 5 } })).toEqual([]);
+    expect(evaluateAlerts(stats(), { ...DEFAULT_THRESHOLDS, qualityWarning: 0.95 }, { ...subject, quality: { score: 0.9, samples: 60 } }).map((a) => a.metric)).toEqual(['quality', 'health']);
+  });
+
+  it('counts quality in the health alert', () => {
+    const alerts = evaluateAlerts(stats({ errors: 30, p95Ms: 500 }), DEFAULT_THRESHOLDS, { ...subject, quality: { score: 0.78, samples: 60 } });
+    // 100 − 12 (3 % errors) − 24 (quality 0.78) = 64
+    expect(alerts.map((a) => [a.metric, a.value])).toEqual([['quality', 0.78], ['health', 64]]);
+  });
+
   it("raises the plan's alerts: p95 > 2000 ms warning, error rate > 5 % critical, health < 80 warning", () => {
     const alerts = evaluateAlerts(stats({ errors: 80, p95Ms: 2500 }), DEFAULT_THRESHOLDS, subject);
     expect(alerts.map((a) => [a.id, a.severity, a.value, a.threshold])).toEqual([

@@ -43,6 +43,9 @@ describe('defaultPlan', () => {
     expect(() => defaultPlan('stt', { thresholds: { p95WarningMs: 2000, errorRateCritical: 5, healthWarning: 80, minRequests: 20 } })).toThrow(
       /plan\.thresholds\.errorRateCritical: expected a ratio between 0 and 1 \(0\.05 for 5 %\)/,
     );
+    expect(() => defaultPlan('stt', { thresholds: { p95WarningMs: 2000, errorRateCritical: 0.05, healthWarning: 80, minRequests: 20, qualityWarning: 80 } })).toThrow(
+      /plan\.thresholds\.qualityWarning: expected a fraction between 0 and 1 \(0\.8 for 80 %\)/,
+    );
     expect(() => defaultPlan('llm', { criteria: [{ id: 'availability', label: 'a', comparator: '>', target: 0.99, unit: 'ratio', minSamples: -1 }] })).toThrow(/plan\.criteria\[0\]\.minSamples/);
   });
 });

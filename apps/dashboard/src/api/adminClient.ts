@@ -8,6 +8,7 @@ import { actionRequest, type ActionKind } from '../model/actions.ts';
 import { isObject, readArray, readNumber, readString, type Json } from '../model/read.ts';
 import { bucketFor, type Range } from '../model/series.ts';
 import type { AuditEventView, BlockerView, CriteriaView, HistoryPoint } from '../model/types.ts';
+import { normalizeQuality, type ListeningTestCheck, type QualityView } from '../model/quality.ts';
 
 export class AdminApiError extends Error {
   constructor(
@@ -29,6 +30,13 @@ export interface AdminClient {
   history(id: string, range: Range): Promise<HistoryPoint[]>;
   /** The users' ratings over a range, the last hour by default (null when the gateway's answer is not understood). */
   satisfaction(id: string, range?: Range): Promise<SatisfactionView | null>;
+  /**
+   * The quality results of the last `spanMs` per provider: one benchmark (`shadow:agreement`) merged per
+   * `bucketMs`, or every result but the shadow rows (the benchmarks and listening tests).
+   */
+  quality(id: string, spanMs: number, only: { benchmark: string; bucketMs: number } | 'benchmarks'): Promise<QualityView>;
+  /** Records a quality result (a listening test); answers once the gateway stored it. */
+  recordQuality(id: string, body: Extract<ListeningTestCheck, { ok: true }>['body']): Promise<void>;
   /** This month's recorded costs (null when the gateway's answer is not understood). */
   costs(): Promise<MonthCostsView | null>;
   /** Answers the component's updated summary. */
@@ -81,6 +89,14 @@ export function createAdminClient(baseUrl: string, token: string | null): AdminC
       const answer = await call('GET', `${path(id)}/history?range=${range}`);
       // The gateway says its bucket width (`bucketMs`); the page's own choice covers a gateway that does not.
       return normalizeHistory(answer, readNumber(answer, 'bucketMs') ?? bucketFor(range));
+    },
+    quality: async (id, spanMs, only) => {
+      const from = new Date(Date.now() - spanMs).toISOString();
+      const filter = only === 'benchmarks' ? 'shadow=false' : `benchmark=${encodeURIComponent(only.benchmark)}&bucketMs=${only.bucketMs}`;
+      return normalizeQuality(await call('GET', `${path(id)}/quality?from=${encodeURIComponent(from)}&${filter}`));
+    },
+    recordQuality: async (id, body) => {
+      await call('POST', `${path(id)}/quality`, body);
     },
     costs: async () => normalizeCosts(await call('GET', `${base}/costs`)),
     satisfaction: async (id, range = '1h') => normalizeSatisfaction(await call('GET', `${path(id)}/satisfaction?range=${range}`)),

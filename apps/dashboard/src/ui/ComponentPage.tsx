@@ -19,6 +19,7 @@ import { AuditLog } from './AuditLog.tsx';
 import { PlanPanel } from './PlanPanel.tsx';
 import { CapacityPanel } from './CapacityPanel.tsx';
 import { satisfactionTone } from '../model/satisfaction.ts';
+import { QualityPanel } from './QualityPanel.tsx';
 
 export interface ComponentPageProps {
   client: AdminClient;
@@ -84,6 +85,7 @@ export function ComponentPage({ client, component: c, id, known, connection, rev
         <AlertsList alerts={c.alerts} />
       </div>
       {criteria.error && <p className="error">{criteria.error}</p>}
+      <QualityPanel client={client} component={id} providers={['production', 'mvp'].flatMap((role) => c.providers.filter((p) => p.role === role).map((p) => p.id))} />
       <AuditLog events={events.value ?? []} />
       {events.error && <p className="error">{events.error}</p>}
     </>

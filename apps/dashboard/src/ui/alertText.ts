@@ -5,6 +5,6 @@ import { formatMs, formatNumber, formatPercent, type Locale } from '../model/for
 import type { I18n } from '../i18n/I18nProvider.tsx';
 
 export function alertText(a: AlertView, tx: I18n['tx'], locale: Locale): string {
-  const value = (v: number | null): string => (a.metric === 'error_rate' ? formatPercent(v, locale) : a.metric === 'p95_latency' ? formatMs(v, locale) : formatNumber(v, locale, 1));
+  const value = (v: number | null): string => (a.metric === 'error_rate' || a.metric === 'quality' ? formatPercent(v, locale) : a.metric === 'p95_latency' ? formatMs(v, locale) : formatNumber(v, locale, 1));
   return tx(`alert_${a.metric}`, { provider: a.provider ?? '', value: value(a.value), threshold: value(a.threshold) }, a.message);
 }

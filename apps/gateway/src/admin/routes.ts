@@ -5,11 +5,12 @@ import { ActionRequestSchema, PROVIDERS_BY_COMPONENT, QualityResultRequestSchema
 import { testNotification } from '../notify/index.ts';
 import { historyRange } from './history.ts';
 import { readSatisfaction } from '../satisfaction/view.ts';
+import { qualityFilter, qualityHistory, qualityRange } from './quality.ts';
 import { monthParam } from './month.ts';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Migrations } from '../migration/index.ts';
-import { StaleStateError, StoreUnavailableError } from '../store/index.ts';
+import { StaleStateError, StoreUnavailableError, type GatewayStore } from '../store/index.ts';
 import { jsonContentTypeProblem } from '../http/media.ts';
 import type { AccessOptions } from './access.ts';
 import { createAdminGate } from './auth.ts';
@@ -19,6 +20,10 @@ import type { ShadowControl } from '../shadow/index.ts';
 
 export interface AdminApiOptions {
   runtime: Migrations;
+  /** Where the quality results are read from (the runtime's store, health-tracked). */
+  store: Pick<GatewayStore, 'qualityResults'>;
+  /** The gateway's clock (the end of the default quality range); Date.now when absent. */
+  now?: () => number;
   adminToken: string;
   /** Host names, Cloudflare Access, limits and stream caps (`admin`), replicas and the client address header (`server`). */
   config: Pick<GatewayConfig, 'admin' | 'server' | 'auth'>;
@@ -130,8 +135,15 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
         if (!PROVIDERS_BY_COMPONENT[c].includes(body.provider)) {
           throw new AdminError('invalid_request', `provider: expected a provider of ${c} (${PROVIDERS_BY_COMPONENT[c].join(', ')}), got "${body.provider}"`, 'provider');
         }
-        const result = await runtime.recordQuality(c, { ...body, at: body.at === undefined ? undefined : Date.parse(body.at) });
-        return reply.code(201).send(result);
+        const { note, ...result } = body;
+        const recorded = await runtime.recordQuality(c, { ...result, at: body.at === undefined ? undefined : Date.parse(body.at), ...(note ? { note } : {}) });
+        return reply.code(201).send(recorded);
+      });
+      admin.get('/components/:component/quality', async (request) => {
+        const c = component(request);
+        const plan = runtime.plan(c);
+        const query = request.query as Record<string, unknown>;
+        return qualityHistory(options.store, c, [plan.productionProvider, plan.mvpProvider], qualityRange(query, (options.now ?? Date.now)()), qualityFilter(query));
       });
 
       const shadow = (): ShadowControl => {

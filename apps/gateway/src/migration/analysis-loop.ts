@@ -66,7 +66,7 @@ export class AnalysisLoop {
     const component = plan.component;
     const { analysis, alerts } = await this.o.snapshots.observe(plan, now);
     const state = this.o.runtime.state(component);
-    this.o.notifier.evaluated({ plan, state, active: analysis.alerts, evaluation: analysis.evaluation, now });
+    this.o.notifier.evaluated({ plan, state, alerts: analysis.alerts, evaluation: analysis.evaluation, now });
     const decision = decide({ plan, state, analysis: { alerts, evaluation: analysis.evaluation }, criticalStreak: analysis.criticalStreak, streakAnalysisStartedAt: analysis.streakAnalysisStartedAt, now });
     analysis.criticalStreak = decision.criticalStreak;
     analysis.streakAnalysisStartedAt = decision.analysisStartedAt;

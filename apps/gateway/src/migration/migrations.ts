@@ -32,7 +32,7 @@ import { RollupBuffer } from './rollup-buffer.ts';
 import { RoutingRuntime, type AttemptRecord, type CandidateFallback, type MigrationRuntime } from './runtime.ts';
 import { episodeReason, type Episode } from './candidate-fallback.ts';
 import { Snapshots } from './snapshots.ts';
-import { Transitions } from './transitions.ts';
+import { Transitions, type QualityInput } from './transitions.ts';
 import { Views, eventView } from './views.ts';
 import type { ComponentSummary, CriteriaResponse, MetricsStreamPayload, QualityResult } from './view-types.ts';
 import { webhookOnly, type Notifier as Channels, type NotifierLogger } from '../notify/index.ts';
@@ -256,7 +256,7 @@ export class Migrations implements MigrationRuntime, StateSyncTarget {
     return this.transitions.act(component, action, reason, actor, override);
   }
 
-  recordQuality(component: Component, q: { benchmark: string; score: number; samples: number; provider: ProviderId; at?: number }): Promise<QualityResult> {
+  recordQuality(component: Component, q: QualityInput): Promise<QualityResult> {
     return this.transitions.recordQuality(component, q);
   }
 

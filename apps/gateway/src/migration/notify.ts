@@ -4,7 +4,7 @@
 // loop, which one gateway runs (the lease holder): replicas never repeat a notification.
 import type { Component, Evaluation, ProviderId, RolloutPlan, RolloutState, TrackedAlert } from '@bascule/routing';
 import type { ChangeFeed } from '../coordination/feed.ts';
-import { alertNotification, noGoNotification, qualityNotification, rollbackNotification, satisfactionNotification, type Notifier as Channels } from '../notify/index.ts';
+import { alertNotification, noGoNotification, qualityAlertNotification, qualityNotification, rollbackNotification, satisfactionNotification, type Notifier as Channels } from '../notify/index.ts';
 import type { StoredAuditEvent } from '../store/index.ts';
 
 export interface RollbackNotice {
@@ -15,21 +15,28 @@ export interface RollbackNotice {
   event: StoredAuditEvent;
 }
 
-/** One evaluation, as the analysis loop saw it: the alerts active and the verdicts. */
+/**
+ * One evaluation, as the analysis loop saw it: the alerts active now and the verdicts. What was told before is
+ * the notifier's own memory, not the previous snapshot's: a snapshot taken between two evaluations (a view, a
+ * recorded quality result, a transition's refresh) must not swallow an alert or a failure that fired in it.
+ */
 export interface EvaluationNotice {
   plan: RolloutPlan;
   state: RolloutState;
-  /** Every alert active now (those a view or an admin action's snapshot saw fire first included). */
-  active: readonly TrackedAlert[];
+  alerts: readonly TrackedAlert[];
   evaluation: Evaluation;
   now: number;
 }
 
+/** What the channels were told of a component at the last evaluation. */
+interface Told {
+  alerts: Set<string>;
+  verdict: Evaluation['verdict'] | undefined;
+  failed: Set<string>;
+}
+
 export class Notifier {
-  /** Per component, the active alerts already told to a person: each is told once while it holds. */
-  private readonly told = new Map<Component, Set<string>>();
-  /** Per component, the last evaluation the channels were told of (not the last snapshot: see newlyActive). */
-  private readonly judged = new Map<Component, Evaluation>();
+  private readonly told = new Map<Component, Told>();
 
   constructor(
     readonly feed: ChangeFeed,
@@ -55,35 +62,33 @@ export class Notifier {
     this.channels.notify(rollbackNotification({ component: n.component, provider: n.provider, reason: n.reason, at: n.at, from: n.event.from, to: n.event.to, eventId: String(n.event.id) }));
   }
 
-  /** What a person must hear of an evaluation: critical alerts and the satisfaction alert as they fire, a new NO-GO in migration, a new quality failure. */
+  /**
+   * What a person must hear of an evaluation, once: critical alerts, the quality alert (the plan's health
+   * check, which no automatic rollback acts on) and the satisfaction alert as they fire, a new NO-GO in migration, a new quality failure.
+   */
   evaluated(o: EvaluationNotice): void {
     const component = o.plan.component;
-    for (const alert of this.newlyActive(component, o.active)) {
-      if (alert.severity === 'critical') this.channels.notify(alertNotification(alert, o.now));
+    const told = this.told.get(component) ?? { alerts: new Set<string>(), verdict: undefined, failed: new Set<string>() };
+    for (const alert of o.alerts) {
+      if (told.alerts.has(alert.id)) continue;
+      if (alert.metric === 'quality') this.channels.notify(qualityAlertNotification(alert, o.now));
       else if (alert.metric === 'satisfaction') this.channels.notify(satisfactionNotification(alert, o.now));
+      else if (alert.severity === 'critical') this.channels.notify(alertNotification(alert, o.now));
     }
-    const previous = this.judged.get(component);
-    this.judged.set(component, o.evaluation);
-    if (o.state.status === 'migrating' && o.evaluation.verdict === 'NO-GO' && previous?.verdict !== 'NO-GO') {
+    if (o.state.status === 'migrating' && o.evaluation.verdict === 'NO-GO' && told.verdict !== 'NO-GO') {
       const failed = o.evaluation.criteria.filter((c) => c.verdict === 'FAIL');
       this.channels.notify(noGoNotification({ component, provider: o.plan.productionProvider, weight: o.state.weight, failed, at: o.now }));
     }
-    const failedBefore = new Set(previous?.criteria.filter((c) => c.verdict === 'FAIL').map((c) => c.id) ?? []);
     for (const c of o.evaluation.criteria) {
-      if ((c.id === 'quality' || c.id === 'accuracy') && c.verdict === 'FAIL' && !failedBefore.has(c.id)) {
+      if ((c.id === 'quality' || c.id === 'accuracy') && c.verdict === 'FAIL' && !told.failed.has(c.id)) {
         this.channels.notify(qualityNotification({ component, provider: o.plan.productionProvider, criterion: c, at: o.now }));
       }
     }
-  }
-
-  /**
-   * The active alerts not told yet. Compared with what was told rather than with the previous snapshot: an
-   * alert that first fired in a snapshot taken for a view or an admin action is still told on the next round.
-   */
-  private newlyActive(component: Component, active: readonly TrackedAlert[]): TrackedAlert[] {
-    const before = this.told.get(component) ?? new Set<string>();
-    this.told.set(component, new Set(active.map((a) => a.id)));
-    return active.filter((a) => !before.has(a.id));
+    this.told.set(component, {
+      alerts: new Set(o.alerts.map((a) => a.id)),
+      verdict: o.evaluation.verdict,
+      failed: new Set(o.evaluation.criteria.filter((c) => c.verdict === 'FAIL').map((c) => c.id)),
+    });
   }
 
   settled(): Promise<void> {

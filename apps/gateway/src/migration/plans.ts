@@ -1,6 +1,6 @@
 // From the config file's components to the engine's rollout plans (criteria and alert thresholds are the
 // design's defaults for the component, plus user satisfaction where the plan opts in).
-import { COMPONENTS, defaultPlan, satisfactionCriterion, type Component, type RolloutPlan } from '@bascule/routing';
+import { COMPONENTS, DEFAULT_THRESHOLDS, defaultPlan, satisfactionCriterion, type Component, type RolloutPlan } from '@bascule/routing';
 import type { GatewayConfig } from '@bascule/contracts';
 
 export function plansFromConfig(config: GatewayConfig): Map<Component, RolloutPlan> {
@@ -16,6 +16,7 @@ export function plansFromConfig(config: GatewayConfig): Map<Component, RolloutPl
       steps: c.plan.steps.map((s) => ({ weight: s.weight, minDurationMs: s.minDurationMs })),
       autoPromote: c.plan.autoPromote,
       rollbackAfterEvaluations: c.plan.rollbackAfterEvaluations,
+      ...(c.plan.qualityWarning === undefined ? {} : { thresholds: { ...DEFAULT_THRESHOLDS, qualityWarning: c.plan.qualityWarning } }),
     });
     // Opt-in: an app that posts no ratings must not hold every step waiting for them.
     if (c.plan.satisfactionCriterion) plan.criteria.push(satisfactionCriterion());

@@ -3,7 +3,7 @@
 // every figure of a page agrees (alerts, provider table, health, criteria, gates: all taken at `at`).
 // On the lease holder the loop takes one every interval; a replica that does not analyse takes one when a
 // view asks and the last is older than `maxAgeMs`, so its page shows alerts too.
-import { breakerCountsAsOpen, evaluateAlerts, trackAlerts, type Alert, type BreakerState, type Component, type Evaluation, type RolloutPlan, type TrackedAlert } from '@bascule/routing';
+import { breakerCountsAsOpen, evaluateAlerts, trackAlerts, type Alert, type BreakerState, type Component, type Evaluation, type QualityMeasure, type RolloutPlan, type TrackedAlert } from '@bascule/routing';
 import type { CapacitySummary } from '@bascule/contracts';
 import { CriteriaHistory } from './criteria-history.ts';
 import type { Notifier } from './notify.ts';
@@ -24,6 +24,8 @@ export interface Analysis {
   breakers: { production: BreakerState; mvp: BreakerState };
   /** The production provider's capacity, when it is one we run. */
   capacity?: CapacitySummary;
+  /** The production provider's quality score (benchmarks, shadow agreement): part of its health and alerts. */
+  quality: QualityMeasure | null;
 }
 
 export interface Observation {
@@ -58,8 +60,9 @@ export class Snapshots {
     const breakers = { production: production.state, mvp: this.runtime.breakerState(plan.mvpProvider).state };
     // A breaker left open by the failures before a resume does not count against the fresh analysis.
     const productionOpen = breakerCountsAsOpen(production, this.runtime.state(component));
+    const quality = await this.windows.productionQuality(plan, now);
     const alerts = [
-      ...evaluateAlerts(windows.production, plan.thresholds, { component, provider: plan.productionProvider, breakerOpen: productionOpen }),
+      ...evaluateAlerts(windows.production, plan.thresholds, { component, provider: plan.productionProvider, breakerOpen: productionOpen, quality }),
       ...evaluateAlerts(windows.mvp, plan.thresholds, { component, provider: plan.mvpProvider, breakerOpen: breakers.mvp === 'open' }),
       ...(await this.windows.satisfactionAlerts(plan, now)),
     ];
@@ -78,6 +81,7 @@ export class Snapshots {
       windows,
       breakers,
       ...(capacity === undefined ? {} : { capacity }),
+      quality,
     };
     this.analyses.set(component, analysis);
     this.history.record(component, now, evaluation);

@@ -25,6 +25,15 @@ import { iso } from './views.ts';
 import type { WindowReader } from './windows.ts';
 import type { QualityResult } from './view-types.ts';
 
+/** A quality result to record: a benchmark's, a listening test's (with its note). */
+export interface QualityInput {
+  benchmark: string;
+  score: number;
+  samples: number;
+  provider: ProviderId;
+  at?: number;
+  note?: string;
+}
 
 export class Transitions {
   constructor(
@@ -111,11 +120,11 @@ export class Transitions {
     return t.state;
   }
 
-  async recordQuality(component: Component, q: { benchmark: string; score: number; samples: number; provider: ProviderId; at?: number }): Promise<QualityResult> {
+  async recordQuality(component: Component, q: QualityInput): Promise<QualityResult> {
     const at = q.at ?? this.clock.now();
     const snap = snapshotOf(this.runtime.state(component));
     const { quality, event } = await this.store.recordQuality(
-      { at, component, provider: q.provider, benchmark: q.benchmark, score: q.score, samples: q.samples },
+      { at, component, provider: q.provider, benchmark: q.benchmark, score: q.score, samples: q.samples, ...(q.note === undefined ? {} : { note: q.note }) },
       {
         at: this.clock.now(),
         component,
@@ -130,6 +139,6 @@ export class Transitions {
     // The quality criterion reads the new result now, not at the loop's next evaluation.
     await this.refresh(this.runtime.state(component));
     this.notifier.transition(null, component);
-    return { id: String(quality.id), component, provider: q.provider, benchmark: q.benchmark, score: q.score, samples: q.samples, at: iso(at) };
+    return { id: String(quality.id), component, provider: q.provider, benchmark: q.benchmark, score: q.score, samples: q.samples, at: iso(at), ...(q.note === undefined ? {} : { note: q.note }) };
   }
 }

@@ -60,7 +60,7 @@ export class Views {
       plan: { version: plan.version, steps: plan.steps.map((s) => ({ ...s })), autoPromote: plan.autoPromote },
       stepStartedAt: state.stepStartedAt === null ? null : iso(state.stepStartedAt),
       providers: this.providerViews(plan, a),
-      health: healthScore(a.windows.production, plan.thresholds),
+      health: healthScore(a.windows.production, plan.thresholds, a.quality),
       metrics: { ...windowMetrics(a.windows.all, this.windowMs), mvpCostPerRequestEur: a.mvpCostPerRequestEur },
       alerts: [...a.alerts.map(alertView), ...this.runtime.fallbackEpisodes.alerts(component, now)],
       activeStudents: this.runtime.students.count(component, now),

@@ -174,6 +174,11 @@ export class WindowReader {
     return mergeRollups([...stored, ...unflushed]);
   }
 
+  /** The production provider's quality score, as the quality criterion reads it: its health and quality alert count it. */
+  async productionQuality(plan: RolloutPlan, now: number): Promise<QualityMeasure | null> {
+    return this.quality(plan, now);
+  }
+
   /** The recent quality results of a provider (the production one by default) as one measure (quality-measure.ts). */
   private async quality(plan: RolloutPlan, now: number, provider: ProviderId = plan.productionProvider): Promise<QualityMeasure | null> {
     return qualityMeasure(plan.component, await this.store.qualitySince(plan.component, provider, now - this.options.qualityWindowMs));

@@ -89,6 +89,21 @@ export function satisfactionNotification(alert: TrackedAlert, at: number): Notif
   };
 }
 
+/** The health check's quality alert (score below `thresholds.qualityWarning`, 0.8 by default) as it fires. */
+export function qualityAlertNotification(alert: TrackedAlert, at: number): Notification {
+  return {
+    kind: 'quality-failure',
+    severity: 'warning',
+    title: `${alert.component}: ${alert.message}`,
+    message: `${alert.message} (benchmarks and shadow agreement). Nothing rolls back on its own for quality: check the model image and \`bascule criteria ${alert.component}\`; roll back if students are served by it.`,
+    at,
+    component: alert.component,
+    provider: alert.provider,
+    facts: { metric: alert.metric, ...(alert.value !== null ? { value: String(round(alert.value)) } : {}), ...(alert.threshold !== null ? { threshold: String(alert.threshold) } : {}) },
+    key: alert.id,
+  };
+}
+
 /** A gateway replica stopped heartbeating (coordination/replicas.ts). */
 export function replicaDownNotification(o: { replica: string; lastSeen: number; at: number; address?: string | null }): Notification {
   return {

@@ -59,6 +59,7 @@ export function trackHealth(store: GatewayStore, health: StoreHealth): GatewaySt
     recordQuality: track((q, event) => store.recordQuality(q, event)),
     addQualityResults: track((results) => store.addQualityResults(results)),
     qualitySince: track((component, provider, since) => store.qualitySince(component, provider, since)),
+    qualityResults: track((query) => store.qualityResults(query)),
     addRollups: track((rollups) => store.addRollups(rollups)),
     rollupsSince: track((since, component) => store.rollupsSince(since, component)),
     pruneRollups: track((before) => store.pruneRollups(before)),

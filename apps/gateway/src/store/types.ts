@@ -20,7 +20,22 @@ export interface QualityRecord {
   benchmark: string;
   score: number;
   samples: number;
+  /** What a person noted with the result (a listening test's remarks), at most 500 characters. */
+  note?: string;
 }
+
+/** `qualityResults`: every provider's results of a component in [from, to], at most `limit` (the newest). */
+export interface QualityQuery {
+  component: Component;
+  from: number;
+  to: number;
+  limit: number;
+  /** Only this benchmark. */
+  benchmark?: string;
+  /** Only the shadow comparison's rows (`shadow:` names; true), or none of them (false). */
+  shadow?: boolean;
+}
+
 
 /** Requests and cost of one UTC month for one component and provider. */
 export interface MonthlyCost {
@@ -122,6 +137,8 @@ export interface GatewayStore {
    */
   addQualityResults(results: readonly Omit<QualityRecord, 'id'>[]): Promise<void>;
   qualitySince(component: Component, provider: ProviderId, since: number): Promise<QualityRecord[]>;
+  /** The results of every provider of a component in [from, to], oldest first: the newest `limit` of them. */
+  qualityResults(query: QualityQuery): Promise<QualityRecord[]>;
 
   /**
    * Adds rollups into the stored ones of the same minute and key (two flushes, or two replicas, add up),

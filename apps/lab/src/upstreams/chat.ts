@@ -11,6 +11,7 @@ import { sleep, type UpstreamContext, type UpstreamDefinition } from '../upstrea
 import type { UpstreamName } from '../names.ts';
 import { requireBearer } from './http.ts';
 import { llamaTimings } from './llama-timings.ts';
+import { degradeChat } from '../degrade.ts';
 
 const ContentPartSchema = z.looseObject({ type: z.string(), text: z.string().optional() });
 const MessageSchema = z.looseObject({
@@ -107,7 +108,9 @@ function firstIssue(error: z.ZodError): { field: string; message: string } {
 function compose(ctx: UpstreamContext, request: ChatRequest): { content: string; usage: Usage } {
   const conversation = request.messages.map((m) => `${m.role}:${messageText(m.content)}`).join('\n');
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? 256;
-  const content = readingExercise(createRng(hash32(conversation, ctx.seed)), Math.max(1, Math.floor(maxTokens * 0.7)));
+  const exercise = readingExercise(createRng(hash32(conversation, ctx.seed)), Math.max(1, Math.floor(maxTokens * 0.7)));
+  // A degrade fault: some answers in English, some empty, at the same speed.
+  const content = degradeChat(exercise, ctx.degradation());
   const prompt_tokens = countTokens(conversation);
   const completion_tokens = countTokens(content);
   return { content, usage: { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens } };

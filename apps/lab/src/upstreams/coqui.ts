@@ -5,6 +5,7 @@ import { TtsSynthesizeRequestSchema, TTS_RESPONSE_HEADERS, TTS_VOICES, type TtsV
 import type { UpstreamContext, UpstreamDefinition } from '../upstream.ts';
 import { WAV_SAMPLE_RATE, encodeToneWav } from '../wav.ts';
 import { elapsedMs } from './http.ts';
+import { DEGRADED_DURATION_FACTOR, DEGRADED_SAMPLE_RATE, speechDefect } from '../degrade.ts';
 import { imageErrorBody, registerImageOps } from './image.ts';
 
 /** The plan's voices (libs/contracts TTS_VOICES, the image's defaults), with the pitch the lab gives each. */
@@ -19,11 +20,11 @@ export function speechDurationS(text: string, speed: number): number {
 const cache = new Map<string, Buffer>();
 const CACHE_ENTRIES = 256;
 
-function toneFor(durationS: number, frequencyHz: number): Buffer {
-  const key = `${Math.round(durationS * WAV_SAMPLE_RATE)}:${frequencyHz}`;
+function toneFor(durationS: number, frequencyHz: number, sampleRate = WAV_SAMPLE_RATE): Buffer {
+  const key = `${Math.round(durationS * sampleRate)}:${frequencyHz}:${sampleRate}`;
   let wav = cache.get(key);
   if (!wav) {
-    wav = encodeToneWav({ durationS, frequencyHz, sampleRate: WAV_SAMPLE_RATE });
+    wav = encodeToneWav({ durationS, frequencyHz, sampleRate });
     if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
     cache.set(key, wav);
   }
@@ -50,10 +51,14 @@ function register(app: FastifyInstance, ctx: UpstreamContext): void {
       return reply.code(400).send({ error: { code: 'unknown_voice', message: `unknown voice "${voice}"; expected one of ${voices.join(', ')}`, field: 'voice', voices } });
     }
     await ctx.think();
-    const wav = toneFor(speechDurationS(text, speed), frequencyHz);
+    // A degrade fault: some files far too long, or at a sample rate the contract does not promise.
+    const defect = speechDefect(ctx.degradation());
+    const durationS = speechDurationS(text, speed) * (defect === 'duration' ? DEGRADED_DURATION_FACTOR : 1);
+    const sampleRate = defect === 'sample-rate' ? DEGRADED_SAMPLE_RATE : WAV_SAMPLE_RATE;
+    const wav = toneFor(durationS, frequencyHz, sampleRate);
     return reply
       .type(TTS_RESPONSE_HEADERS.contentType)
-      .header(TTS_RESPONSE_HEADERS.sampleRate, String(WAV_SAMPLE_RATE))
+      .header(TTS_RESPONSE_HEADERS.sampleRate, String(sampleRate))
       .header(TTS_RESPONSE_HEADERS.latencyMs, String(elapsedMs(started)))
       .send(wav);
   });

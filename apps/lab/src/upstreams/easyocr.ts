@@ -19,7 +19,7 @@ function register(app: FastifyInstance, ctx: UpstreamContext): void {
     const image = files.find((f) => f.field === 'image');
     if (!image) return reply.code(400).send(imageErrorBody(400, 'image: expected a PNG or JPEG file part', 'image'));
     await ctx.think();
-    const seen = see(image.data, ctx.seed, { misreadRate: EASYOCR_MISREAD_RATE });
+    const seen = see(image.data, ctx.seed, { misreadRate: EASYOCR_MISREAD_RATE, degradation: ctx.degradation() });
     if (!seen.text) return [];
     // readtext groups a word in one box.
     const first = seen.boxes[0] ?? [0, 0, 0, 0];

@@ -21,7 +21,7 @@ function register(app: FastifyInstance, ctx: UpstreamContext): void {
       return reply.code(400).send(imageErrorBody(400, `${field}: ${issue?.message ?? 'invalid'}`, field));
     }
     await ctx.think();
-    const heard = hear(audio.data, ctx.seed);
+    const heard = hear(audio.data, ctx.seed, ctx.degradation());
     return { text: heard.text, language: parsed.data.language, confidence: heard.confidence, segments: heard.segments, latency_ms: elapsedMs(started) };
   });
 }

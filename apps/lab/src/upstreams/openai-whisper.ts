@@ -24,7 +24,7 @@ function register(app: FastifyInstance, ctx: UpstreamContext): void {
     if (!(FORMATS as readonly string[]).includes(format)) return bad(`response_format: expected one of ${FORMATS.join(', ')} (the lab does not write srt/vtt)`, 'response_format');
     if (fields.language !== undefined && !/^[a-z]{2}$/.test(fields.language)) return bad('language: expected an ISO-639-1 code such as "fr"', 'language');
     await ctx.think();
-    const heard = hear(file.data, ctx.seed);
+    const heard = hear(file.data, ctx.seed, ctx.degradation());
     if (format === 'text') return reply.type('text/plain; charset=utf-8').send(`${heard.text}\n`);
     if (format === 'json') return { text: heard.text, usage: { type: 'duration', seconds: Math.ceil(heard.durationS) } };
     const language = fields.language ?? 'fr';

@@ -3,6 +3,7 @@
 import { FRENCH_WORDS } from '../french.ts';
 import { SAY_MARKER, readMarker } from '../marker.ts';
 import { createRng, hash32, pick } from '../rng.ts';
+import { NO_DEGRADATION, degradeTranscript, type Degradation } from '../degrade.ts';
 import { parseWav } from '../wav.ts';
 
 export interface Heard {
@@ -12,13 +13,15 @@ export interface Heard {
   confidence: number;
 }
 
-export function hear(audio: Uint8Array, seed: number): Heard {
+/** What a recogniser hears; a degrade fault replaces a share of the words with others. */
+export function hear(audio: Uint8Array, seed: number, degradation: Degradation = NO_DEGRADATION): Heard {
   const rng = createRng(hash32(audio, seed));
   const wav = parseWav(audio);
   // Unknown containers (MP3, WebM): assume 16 kB/s, about what a voice codec writes.
   const durationS = Math.round((wav ? wav.durationS : audio.length / 16000) * 1000) / 1000;
   const marked = readMarker(audio, SAY_MARKER);
-  const text = marked ?? (audio.length > 0 ? pick(rng, FRENCH_WORDS) : '');
+  const heard = marked ?? (audio.length > 0 ? pick(rng, FRENCH_WORDS) : '');
+  const text = degradeTranscript(heard, degradation);
   if (!text) return { text: '', durationS, segments: [], confidence: 0 };
   const sentences = text.match(/[^.!?]+[.!?]*/g)?.map((s) => s.trim()).filter(Boolean) ?? [text];
   const totalChars = sentences.reduce((sum, s) => sum + s.length, 0);

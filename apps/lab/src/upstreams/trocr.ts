@@ -31,7 +31,7 @@ function register(app: FastifyInstance, ctx: UpstreamContext): void {
     }
     await ctx.think();
     const target = parsed.data.target_letter;
-    const seen = see(image.data, ctx.seed, { target, misreadRate: TROCR_MISREAD_RATE });
+    const seen = see(image.data, ctx.seed, { target, misreadRate: TROCR_MISREAD_RATE, degradation: ctx.degradation() });
     const letters = [...seen.text].map((text, i) => ({ text, confidence: seen.confidences[i] ?? 0, bbox: seen.boxes[i] ?? [0, 0, 0, 0] }));
     const confidence = letters.length ? Math.min(...letters.map((l) => l.confidence)) : 0;
     return {

@@ -104,4 +104,13 @@ export const PG_SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       );
     `,
   },
+  {
+    // 3 here, 5 on SQLite: the same column and index.
+    version: 3,
+    name: 'a note with a quality result (a listening test), and its reading by component and time',
+    sql: `
+      ALTER TABLE quality_results ADD COLUMN note TEXT;
+      CREATE INDEX quality_results_component_at ON quality_results (component, at);
+    `,
+  },
 ];

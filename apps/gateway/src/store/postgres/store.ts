@@ -16,6 +16,7 @@ import {
   type EventQuery,
   type GatewayStore,
   type MonthlyCost,
+  type QualityQuery,
   type QualityRecord,
   type ReplicaRecord,
   type StoredAuditEvent,
@@ -23,6 +24,7 @@ import {
   type TransitionGuard,
   type VersionedState,
 } from '../types.ts';
+import { qualityFilters } from '../quality-filters.ts';
 
 /** The NOTIFY channel every committed transition is published on (payload: StateNotice as JSON). */
 export const STATE_CHANNEL = 'bascule_state';
@@ -288,8 +290,8 @@ export class PostgresStore implements GatewayStore {
   async recordQuality(q: Omit<QualityRecord, 'id'>, event: StoredAuditEventInput): Promise<{ quality: QualityRecord; event: StoredAuditEvent }> {
     return this.transaction(async (c) => {
       const { rows } = await c.query<{ id: number }>(
-        'INSERT INTO quality_results (at, component, provider, benchmark, score, samples) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-        [q.at, q.component, q.provider, q.benchmark, q.score, q.samples],
+        'INSERT INTO quality_results (at, component, provider, benchmark, score, samples, note) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
+        [q.at, q.component, q.provider, q.benchmark, q.score, q.samples, q.note ?? null],
       );
       return { quality: { ...q, id: rows[0]!.id }, event: await this.insertEvent(c, event) };
     });
@@ -356,6 +358,15 @@ export class PostgresStore implements GatewayStore {
 
   async forgetReplica(id: string): Promise<void> {
     await this.query('DELETE FROM replicas WHERE id = $1', [id]);
+  }
+
+  async qualityResults(query: QualityQuery): Promise<QualityRecord[]> {
+    const filters = qualityFilters(query, (i) => `$${i}`, 4);
+    const rows = await this.query<QualityRecord & { note: string | null }>(
+      `SELECT id, at, component, provider, benchmark, score, samples, note FROM quality_results WHERE component = $1 AND at >= $2 AND at <= $3${filters.sql} ORDER BY at DESC, id DESC LIMIT $${4 + filters.values.length}`,
+      [query.component, query.from, query.to, ...filters.values, query.limit],
+    );
+    return rows.reverse().map(({ note, ...record }) => (note === null ? record : { ...record, note }));
   }
 
   async close(): Promise<void> {

@@ -104,4 +104,13 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       );
     `,
   },
+  {
+    // Version 5 here, 3 on PostgreSQL: the same column and index.
+    version: 5,
+    name: 'a note with a quality result (a listening test), and its reading by component and time',
+    sql: `
+      ALTER TABLE quality_results ADD COLUMN note TEXT;
+      CREATE INDEX quality_results_component_at ON quality_results (component, at);
+    `,
+  },
 ];

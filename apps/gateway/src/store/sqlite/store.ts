@@ -13,6 +13,7 @@ import {
   type EventQuery,
   type GatewayStore,
   type MonthlyCost,
+  type QualityQuery,
   type QualityRecord,
   type ReplicaRecord,
   type StoredAuditEvent,
@@ -20,6 +21,7 @@ import {
   type TransitionGuard,
   type VersionedState,
 } from '../types.ts';
+import { qualityFilters } from '../quality-filters.ts';
 
 export class SqliteStore implements GatewayStore {
   readonly engine = 'sqlite' as const;
@@ -174,8 +176,8 @@ export class SqliteStore implements GatewayStore {
   async recordQuality(q: Omit<QualityRecord, 'id'>, event: StoredAuditEventInput): Promise<{ quality: QualityRecord; event: StoredAuditEvent }> {
     return this.db.transaction(() => {
       const info = this.db
-        .prepare('INSERT INTO quality_results (at, component, provider, benchmark, score, samples) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(q.at, q.component, q.provider, q.benchmark, q.score, q.samples);
+        .prepare('INSERT INTO quality_results (at, component, provider, benchmark, score, samples, note) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(q.at, q.component, q.provider, q.benchmark, q.score, q.samples, q.note ?? null);
       return { quality: { ...q, id: Number(info.lastInsertRowid) }, event: this.appendEvent(event) };
     })();
   }
@@ -248,6 +250,14 @@ export class SqliteStore implements GatewayStore {
     this.db.prepare('DELETE FROM replicas WHERE id = ?').run(id);
   }
 
+  async qualityResults(query: QualityQuery): Promise<QualityRecord[]> {
+    const filters = qualityFilters(query, () => '?', 0);
+    const rows = this.db
+      .prepare(`SELECT id, at, component, provider, benchmark, score, samples, note FROM quality_results WHERE component = ? AND at >= ? AND at <= ?${filters.sql} ORDER BY at DESC, id DESC LIMIT ?`)
+      .all(query.component, query.from, query.to, ...filters.values, query.limit) as (QualityRecord & { note: string | null })[];
+    return rows.reverse().map(withoutNullNote);
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
@@ -262,4 +272,9 @@ interface AuditRow {
   reason: string;
   from_json: string;
   to_json: string;
+}
+
+/** A stored row's note only when there is one. */
+function withoutNullNote({ note, ...record }: QualityRecord & { note: string | null }): QualityRecord {
+  return note === null ? record : { ...record, note };
 }
