@@ -16,7 +16,7 @@
 // upstream,bare-proxy,fastify-undici,nginx,portkey,litellm,bascule), BACKLOG (4096), NODE_FLAGS,
 // MODE (both: saturated,open; or one of them), RATES ("0.25,0.5,0.75"), CAPACITY (req/s: skips measuring the
 // bare proxy's; default its median saturated throughput at the first CONNECTIONS level), OPEN_DURATION_S (10),
-// OPEN_CONNECTIONS (50), GRACE_S (10: a run still unanswered that long after its last due time is cut, the
+// OPEN_CONNECTIONS (the first CONNECTIONS level), GRACE_S (10: a run still unanswered that long after its last due time is cut, the
 // rest counted abandoned), STUDENTS (1000), ARRIVALS (poisson | uniform), SEED (1), SETTLE_S (60: how long after
 // the last run the RSS is read again), BACKGROUND ("": cpu, disk or cpu,disk: a known background job,
 // background.ts, loads the machine during the open phase), NGINX (/usr/sbin/nginx), LITELLM (path of the
@@ -260,7 +260,10 @@ function openSettings(results: Result[]): OpenLoopSettings {
     capacity,
     durationS: Number(process.env.OPEN_DURATION_S ?? 10),
     warmupS,
-    connections: Number(process.env.OPEN_CONNECTIONS ?? 50),
+    // As many connections as the capacity was measured with: a fixed rate at a share of that capacity then has
+    // the connections it needs (Little's law: 75 % of 7 500 req/s × 20 ms is 113 requests in flight), and
+    // "late" counts the target's queueing, not the generator's own shortage.
+    connections: Number(process.env.OPEN_CONNECTIONS ?? connectionLevels[0] ?? 200),
     students: Number(process.env.STUDENTS ?? 1_000),
     arrivals,
     seed: Number(process.env.SEED ?? 1),
