@@ -2,46 +2,38 @@
 // much of the metrics is lost). Every replica flushes its own; the store adds them into the same minutes.
 import type { MinuteRollup } from '@bascule/routing';
 import type { GatewayStore } from '../store/index.ts';
+import { SerialFlush } from '../store/serial-flush.ts';
 import type { RollupBuffer } from './rollup-buffer.ts';
 
 export class RollupFlusher {
-  private timer: NodeJS.Timeout | null = null;
-  private inFlight: Promise<void> | null = null;
+  private readonly serial: SerialFlush;
 
   constructor(
     private readonly store: GatewayStore,
     private readonly buffer: RollupBuffer,
-    private readonly intervalMs: number,
+    intervalMs: number,
     private readonly log: { warn(obj: object, msg: string): void },
-  ) {}
+  ) {
+    this.serial = new SerialFlush(intervalMs, () => this.write());
+  }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.flush().catch(() => undefined), this.intervalMs);
-    this.timer.unref();
+    this.serial.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.serial.stop();
   }
 
   /** One write at a time; a call during a write waits for it, then writes what came meanwhile. */
-  async flush(): Promise<void> {
-    while (this.inFlight) await this.inFlight.catch(() => undefined);
-    if (this.buffer.size === 0) return;
-    const taken = this.buffer.take();
-    const write = this.write(taken);
-    this.inFlight = write;
-    try {
-      await write;
-    } finally {
-      this.inFlight = null;
-    }
+  flush(): Promise<void> {
+    return this.serial.run();
   }
 
   /** Puts the rollups back if the write fails (merged with those recorded meanwhile, then bounded). */
-  private async write(taken: MinuteRollup[]): Promise<void> {
+  private async write(): Promise<void> {
+    if (this.buffer.size === 0) return;
+    const taken: MinuteRollup[] = this.buffer.take();
     try {
       await this.store.addRollups(taken);
     } catch (error) {

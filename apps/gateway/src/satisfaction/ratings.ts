@@ -4,6 +4,7 @@
 // While the store is away the ratings wait in memory (bounded), and reads fall back on the last window read.
 import { mergeSatisfaction, type Component, type Rating, type SatisfactionMinute } from '@bascule/routing';
 import { StoreUnavailableError, type GatewayStore } from '../store/index.ts';
+import { SerialFlush } from '../store/serial-flush.ts';
 import { SatisfactionBuffer } from './buffer.ts';
 
 export interface RatingsOptions {
@@ -16,8 +17,7 @@ export interface RatingsOptions {
 
 export class Ratings {
   readonly buffer: SatisfactionBuffer;
-  private timer: NodeJS.Timeout | null = null;
-  private inFlight: Promise<void> | null = null;
+  private readonly serial: SerialFlush;
   private readonly lastRead = new Map<Component, SatisfactionMinute[]>();
 
   constructor(
@@ -25,6 +25,7 @@ export class Ratings {
     private readonly options: RatingsOptions = {},
   ) {
     this.buffer = new SatisfactionBuffer(options.maxPendingMinutes);
+    this.serial = new SerialFlush(options.flushIntervalMs ?? 1_000, () => this.write());
   }
 
   /** The request path: one rating into this minute's aggregate, in memory. */
@@ -33,31 +34,27 @@ export class Ratings {
   }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.flush().catch(() => undefined), this.options.flushIntervalMs ?? 1_000);
-    this.timer.unref();
+    this.serial.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.serial.stop();
   }
 
   /** One write at a time; the aggregates go back into the buffer if it fails. */
-  async flush(): Promise<void> {
-    while (this.inFlight) await this.inFlight.catch(() => undefined);
+  flush(): Promise<void> {
+    return this.serial.run();
+  }
+
+  private async write(): Promise<void> {
     if (this.buffer.size === 0) return;
     const taken = this.buffer.take();
-    const write = this.store.addSatisfaction(taken).catch((error: unknown) => {
+    try {
+      await this.store.addSatisfaction(taken);
+    } catch (error) {
       this.buffer.restore(taken);
       this.options.log?.warn({ err: error instanceof Error ? error.message : String(error), pending: this.buffer.size, dropped: this.buffer.droppedRatings }, 'ratings kept in memory: store write failed');
       throw error;
-    });
-    this.inFlight = write;
-    try {
-      await write;
-    } finally {
-      this.inFlight = null;
     }
   }
 

@@ -3,46 +3,47 @@
 // write puts the rows back (bounded), and the next flush tries again. On shutdown, everything is written.
 import { minuteOf, type Clock } from '@bascule/routing';
 import type { GatewayStore } from '../store/index.ts';
+import { SerialFlush } from '../store/serial-flush.ts';
 import type { ShadowScores } from './scores.ts';
 
 export class ShadowFlusher {
-  private timer: NodeJS.Timeout | null = null;
-  private inFlight: Promise<void> | null = null;
+  private readonly serial: SerialFlush;
+  /** The next write takes every minute, the current one included (set by `flush(true)` on shutdown). */
+  private takeAll = false;
 
   constructor(
     private readonly store: Pick<GatewayStore, 'addQualityResults'>,
     private readonly scores: ShadowScores,
     private readonly clock: Clock,
-    private readonly intervalMs: number,
+    intervalMs: number,
     private readonly log: { warn(obj: object, msg: string): void },
-  ) {}
+  ) {
+    this.serial = new SerialFlush(intervalMs, () => this.write());
+  }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.flush().catch(() => undefined), this.intervalMs);
-    this.timer.unref();
+    this.serial.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.serial.stop();
   }
 
   /** Writes the finished minutes (every minute with `all`, as on shutdown); one write at a time. */
-  async flush(all = false): Promise<void> {
-    while (this.inFlight) await this.inFlight.catch(() => undefined);
-    const rows = this.scores.take(all ? Number.POSITIVE_INFINITY : minuteOf(this.clock.now()));
+  flush(all = false): Promise<void> {
+    if (all) this.takeAll = true;
+    return this.serial.run();
+  }
+
+  private async write(): Promise<void> {
+    const rows = this.scores.take(this.takeAll ? Number.POSITIVE_INFINITY : minuteOf(this.clock.now()));
     if (rows.length === 0) return;
-    const write = this.store.addQualityResults(rows).catch((error: unknown) => {
+    try {
+      await this.store.addQualityResults(rows);
+    } catch (error) {
       this.scores.restore(rows);
       this.log.warn({ err: error instanceof Error ? error.message : String(error), pending: this.scores.size }, 'shadow scores kept in memory: store write failed');
       throw error;
-    });
-    this.inFlight = write;
-    try {
-      await write;
-    } finally {
-      this.inFlight = null;
     }
   }
 }
