@@ -10,7 +10,7 @@ import { ComponentSummarySchema, CriteriaResponseSchema, ErrorBodySchema } from 
 import { startLab, type Lab } from '@bascule/lab';
 import { startGateway, type Gateway } from '../src/app.ts';
 import { localConfig } from '../src/config/index.ts';
-import { ADMIN_TOKEN, CLIENT_KEY, adminHeaders } from './helpers.ts';
+import { ADMIN_TOKEN, CLIENT_KEY, adminCaller } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bascule-capacity-'));
 let lab: Lab;
@@ -29,14 +29,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function admin(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${url}/admin/v1${path}`, {
-    method,
-    headers: { ...adminHeaders, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as unknown };
-}
+const admin = adminCaller(() => url);
 
 /** One sentence read to each student, 16 at a time. */
 async function speakTo(students: string[]): Promise<void> {

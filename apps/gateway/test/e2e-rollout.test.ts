@@ -8,7 +8,7 @@ import { DEFAULT_BREAKER_OPTIONS } from '@bascule/routing';
 import { startLab, type Lab } from '@bascule/lab';
 import { startGateway, type Gateway } from '../src/app.ts';
 import { localConfig } from '../src/config/index.ts';
-import { ADMIN_TOKEN, CLIENT_KEY, adminHeaders } from './helpers.ts';
+import { ADMIN_TOKEN, CLIENT_KEY, adminCaller } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bascule-e2e-'));
 const storePath = join(dir, 'bascule.db');
@@ -32,14 +32,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function admin(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${url}/admin/v1${path}`, {
-    method,
-    headers: { ...adminHeaders, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const admin = adminCaller<Record<string, unknown>>(() => url);
 
 async function chat(student: string): Promise<{ status: number; route: string | null; provider: string | null }> {
   const res = await fetch(`${url}/v1/chat/completions`, {

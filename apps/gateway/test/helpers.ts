@@ -18,3 +18,16 @@ export class FakeClock {
 }
 
 export const adminHeaders = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+/** Calls the admin API of the gateway at `url()` (read at each call: tests restart their gateway) with the test token. */
+export function adminCaller<T = unknown>(url: () => string): (method: string, path: string, body?: unknown) => Promise<{ status: number; body: T }> {
+  return async (method, path, body) => {
+    const res = await fetch(`${url()}/admin/v1${path}`, {
+      method,
+      headers: { ...adminHeaders, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  };
+}

@@ -11,7 +11,7 @@ import { ComponentSummarySchema, ErrorBodySchema } from '@bascule/contracts';
 import { startGateway } from '../src/app.ts';
 import { localConfig } from '../src/config/index.ts';
 import { wordErrorRate } from '../src/reading/error-rate.ts';
-import { ADMIN_TOKEN, CLIENT_KEY, adminHeaders } from './helpers.ts';
+import { ADMIN_TOKEN, CLIENT_KEY, adminCaller } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bascule-quality-'));
 let lab: Lab;
@@ -29,15 +29,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function admin(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${url}/admin/v1${path}`, {
-    method,
-    headers: { ...adminHeaders, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  return { status: res.status, body: (await res.json()) as unknown };
-}
+const admin = adminCaller(() => url);
 
 const WORDS = ['le', 'chat', 'regarde', 'la', 'lune', 'papa', 'lit', 'un', 'livre', 'rouge', 'dans', 'jardin'];
 

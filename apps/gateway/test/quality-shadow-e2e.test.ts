@@ -11,7 +11,7 @@ import { createRng, startLab, startTraffic, type Lab, type Traffic } from '@basc
 import { ComponentSummarySchema, CriteriaResponseSchema, QualityHistoryResponseSchema } from '@bascule/contracts';
 import { startGateway, type Gateway } from '../src/app.ts';
 import { localConfig } from '../src/config/index.ts';
-import { ADMIN_TOKEN, CLIENT_KEY, adminHeaders } from './helpers.ts';
+import { ADMIN_TOKEN, CLIENT_KEY, adminCaller } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bascule-quality-e2e-'));
 let lab: Lab;
@@ -34,15 +34,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${url}/admin/v1${path}`, {
-    method,
-    headers: { ...adminHeaders, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  return { status: res.status, body: (await res.json()) as unknown };
-}
+const admin = adminCaller(() => url);
 
 const compared = async (): Promise<number> => ((await admin('GET', '/components/stt/shadow')).body as { counts: { compared: number } }).counts.compared;
 
