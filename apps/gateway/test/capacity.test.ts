@@ -93,6 +93,11 @@ describe('PeakRates', () => {
     const peaks = new PeakRates();
     expect(peaks.observe('tts', T0, [rollup(T0, 'coqui', 'production', 60), rollup(T0, 'web-speech', 'fallback', 60)])).toBe(1);
   });
+
+  it("counts no shadow call: the comparison's calls are the gateway's, not the students' load", () => {
+    const peaks = new PeakRates();
+    expect(peaks.observe('tts', T0, [rollup(T0, 'web-speech', 'mvp', 60), rollup(T0, 'coqui', 'shadow', 12)])).toBe(1);
+  });
 });
 
 describe('CapacityForecaster', () => {

@@ -58,6 +58,15 @@ describe('HostPool', () => {
     expect(host.outstanding).toBe(0);
   });
 
+  it("leaves a shadow call's failure unjudged: the comparison never takes a host away from the students", () => {
+    const pool = new HostPool('faster-whisper', urls.slice(0, 2), clock, { consecutiveFailures: 1 });
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    pool.release(pool.acquire(), refused, undefined, false);
+    expect(pool.hosts.map((h) => h.breaker.state())).toEqual(['closed', 'closed']);
+    pool.release(pool.acquire(), refused, undefined);
+    expect(pool.hosts.map((h) => h.breaker.state()).filter((s) => s === 'open')).toHaveLength(1);
+  });
+
   it('probes a half-open host before the healthy ones, so a recovered host comes back', () => {
     const pool = new HostPool('faster-whisper', urls.slice(0, 2), clock, { consecutiveFailures: 1, openMs: 1_000 });
     const sick = pool.hosts[0]!;

@@ -99,6 +99,10 @@ describe('shadow comparison in the gateway', () => {
     const reason = await put('stt', { enabled: true });
     expect(reason.status).toBe(400);
     expect(((await reason.json()) as { error: { field: string } }).error.field).toBe('reason');
+    // Past a minute, Node's timer would overflow and abort every shadow call at once.
+    const deadline = await put('stt', { enabled: true, timeoutMs: 2 ** 31, reason: 'x' });
+    expect(deadline.status).toBe(400);
+    expect(await deadline.json()).toMatchObject({ error: { field: 'timeoutMs', message: expect.stringContaining('at most 60000 ms') } });
     expect((await put('ocr', { enabled: true, reason: 'x' })).status).toBe(404);
     const unchanged = (await (await fetch(`${url}/admin/v1/components/stt/shadow`, { headers: admin })).json()) as { settings: ShadowConfig };
     expect(unchanged.settings.enabled).toBe(false);
@@ -167,9 +171,11 @@ describe('shadow scores feed the quality criterion', () => {
     const { url, gateway } = await start({ shadow: on, clock: new FakeClock() });
     await classReads(url, gateway);
 
-    const rows = await gateway.store.qualitySince('stt', 'faster-whisper', 0);
-    expect(rows.find((r) => r.benchmark === 'shadow:agreement')).toMatchObject({ score: 1, samples: 50 });
-    expect(rows.map((r) => r.benchmark).sort()).toEqual(['shadow:agreement', 'shadow:cer', 'shadow:matches-expected', 'shadow:verdict-agreement', 'shadow:wer']);
+    // Every measure is stored; the criterion reads the agreement alone.
+    const rows = await gateway.store.qualityResults({ component: 'stt', from: 0, to: Date.now() + 60_000, limit: 100 });
+    expect(rows.find((r) => r.benchmark === 'shadow:agreement')).toMatchObject({ provider: 'faster-whisper', score: 1, samples: 50 });
+    expect(rows.filter((r) => r.provider === 'faster-whisper').map((r) => r.benchmark).sort()).toEqual(['shadow:agreement', 'shadow:cer', 'shadow:matches-expected', 'shadow:verdict-agreement', 'shadow:wer']);
+    expect((await gateway.store.qualitySince('stt', 'faster-whisper', 0)).map((r) => r.benchmark)).toEqual(['shadow:agreement']);
     const c = await accuracy(url);
     expect(c.accuracy).toMatchObject({ verdict: 'PASS', measured: 1, samples: 50 });
     // The shadow calls are not the production route's traffic: its latency and availability saw nothing.

@@ -342,8 +342,8 @@ export const ShadowConfigSchema = z.strictObject({
   maxPerMinute: z.number({ error: 'expected a whole number of calls a minute' }).int('expected a whole number of calls a minute').min(0, 'expected a whole number of calls a minute').default(60),
   /** Shadow calls in flight at most, on this gateway; a sampled request past it is dropped and counted. */
   maxConcurrent: positiveInt('a whole number of calls').default(4),
-  /** The shadow call's own deadline. */
-  timeoutMs: positiveInt('a whole number of milliseconds').default(10_000),
+  /** The shadow call's own deadline: at most a minute (Node's timers overflow past 2^31 ms and fire at once). */
+  timeoutMs: positiveInt('a whole number of milliseconds').max(60_000, 'expected at most 60000 ms (a minute)').default(10_000),
 });
 export type ShadowConfig = z.output<typeof ShadowConfigSchema>;
 export const DEFAULT_SHADOW: ShadowConfig = ShadowConfigSchema.parse({});

@@ -166,6 +166,11 @@ export interface EvaluationInput {
   monthlyRequests?: number;
   /** The MVP provider's quality on the same benchmark, for `accuracy_gain` (vision: TrOCR over EasyOCR). */
   mvpQuality?: QualityMeasure | null;
+  /**
+   * The production provider's benchmark results alone, for `accuracy_gain` (absent: `quality`): agreement with
+   * the MVP's answers must not count in a gain over the MVP.
+   */
+  benchmarkQuality?: QualityMeasure | null;
   /** The production provider's capacity forecast (capacity.ts); absent: `capacity` is INCONCLUSIVE. */
   capacity?: CapacityForecast;
   /** The ratings of the students routed to the production provider over the step (absent: none). */
@@ -220,8 +225,9 @@ function measure(id: CriterionMetric, input: EvaluationInput): { measured: numbe
       return { measured: p.costPerRequestEur === null || input.monthlyRequests === undefined ? null : p.costPerRequestEur * input.monthlyRequests, samples: p.requests };
     case 'accuracy_gain': {
       const mvp = input.mvpQuality ?? null;
-      if (input.quality === null || mvp === null) return { measured: null, samples: 0 };
-      return { measured: input.quality.score - mvp.score, samples: Math.min(input.quality.samples, mvp.samples) };
+      const production = input.benchmarkQuality !== undefined ? input.benchmarkQuality : input.quality;
+      if (production === null || mvp === null) return { measured: null, samples: 0 };
+      return { measured: production.score - mvp.score, samples: Math.min(production.samples, mvp.samples) };
     }
     case 'breaker_closed':
       return { measured: input.breakerOpen ? 1 : 0, samples: p.requests };

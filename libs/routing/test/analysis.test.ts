@@ -190,6 +190,10 @@ describe('evaluateCriteria', () => {
     expect(gain({ score: 0.82, samples: 120 }).measured).toBeCloseTo(0.14, 9);
     expect(gain({ score: 0.9, samples: 120 })).toMatchObject({ verdict: 'FAIL' });
     expect(gain(null)).toMatchObject({ verdict: 'INCONCLUSIVE', measured: null });
+    // With shadow agreement in `quality`, the gain reads the benchmarks alone: agreeing less with a worse MVP is no loss.
+    const withShadow = evaluateCriteria(criteria, { ...input, quality: { score: 0.85, samples: 5_000 }, benchmarkQuality: { score: 0.96, samples: 200 }, mvpQuality: { score: 0.82, samples: 120 } });
+    expect(withShadow.criteria.find((c) => c.id === 'accuracy_gain')!.measured).toBeCloseTo(0.14, 9);
+    expect(evaluateCriteria(criteria, { ...input, benchmarkQuality: null, mvpQuality: { score: 0.82, samples: 120 } }).criteria.find((c) => c.id === 'accuracy_gain')).toMatchObject({ verdict: 'INCONCLUSIVE' });
   });
 
   it('GO implies every criterion passed, for any measurements', () => {

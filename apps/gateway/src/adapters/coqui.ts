@@ -38,7 +38,7 @@ export function createCoquiAdapter(settings: ProviderSettings): SpeechAdapter {
       const body = JSON.stringify({ text: input.text, voice, speed: clampSpeed(input.speed) });
       const timeoutMs = Math.min(ctx.timeoutMs, settings.timeoutMs);
       // The host's call lasts until the WAV is read: that is what its outstanding count balances.
-      const wav = await onHost(hosts, ctx.signal, async (host) => {
+      const wav = await onHost(hosts, ctx, async (host) => {
         const url = host.url('/synthesize');
         const response = await callUpstream({ method: 'POST', url, dispatcher: host.agent, headers: { ...headers, ...deadlineHeader(timeoutMs) }, body, timeoutMs, signal: ctx.signal, busy: host.service });
         try {

@@ -18,7 +18,7 @@ export function createFasterWhisperAdapter(settings: ProviderSettings): Transcri
       form.append('language', input.language);
       if (input.prompt) form.append('initial_prompt', input.prompt);
       const timeoutMs = Math.min(ctx.timeoutMs, settings.timeoutMs);
-      const raw = await onHost(hosts, ctx.signal, (host) => callJson<unknown>({ method: 'POST', url: host.url('/transcribe'), dispatcher: host.agent, headers: deadlineHeader(timeoutMs), body: form, timeoutMs, signal: ctx.signal, busy: host.service }));
+      const raw = await onHost(hosts, ctx, (host) => callJson<unknown>({ method: 'POST', url: host.url('/transcribe'), dispatcher: host.agent, headers: deadlineHeader(timeoutMs), body: form, timeoutMs, signal: ctx.signal, busy: host.service }));
       const parsed = WhisperTranscribeResponseSchema.safeParse(raw);
       if (!parsed.success) throw new UpstreamProtocolError(`faster-whisper: not a /transcribe response (${parsed.error.issues[0]?.message})`);
       const { text, language, segments, confidence } = parsed.data;

@@ -104,11 +104,12 @@ export class HostPool {
 
   /**
    * The call on `host` ended: a transient failure counts against its breaker, an answer (a client error
-   * included) for it; a call aborted by the caller (the client left, or another attempt won) is not judged.
+   * included) for it; a call aborted by the caller (the client left, or another attempt won) is not judged,
+   * nor one made with `judged` false (a shadow call).
    */
-  release(host: Host, error: unknown, signal: AbortSignal | undefined): void {
+  release(host: Host, error: unknown, signal: AbortSignal | undefined, judged = true): void {
     host.outstanding--;
-    if (signal?.aborted) return;
+    if (signal?.aborted || !judged) return;
     if (error === null || classifyFailure(error).class === 'client') host.breaker.recordSuccess();
     else host.breaker.recordFailure();
   }
@@ -128,16 +129,16 @@ export class HostPool {
 }
 
 /** Runs `call` on the pool's next host and reports how it ended. */
-export async function onHost<T>(pool: HostPool, signal: AbortSignal | undefined, call: (host: Host) => Promise<T>): Promise<T> {
+export async function onHost<T>(pool: HostPool, ctx: { signal?: AbortSignal; judged?: boolean }, call: (host: Host) => Promise<T>): Promise<T> {
   const host = pool.acquire();
   let value: T;
   try {
     value = await call(host);
   } catch (error) {
-    pool.release(host, error, signal);
+    pool.release(host, error, ctx.signal, ctx.judged);
     throw error;
   }
-  pool.release(host, null, signal);
+  pool.release(host, null, ctx.signal, ctx.judged);
   return value;
 }
 

@@ -15,5 +15,5 @@ export function postImage(hosts: HostPool, path: string, input: ImageInput, fiel
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   const timeoutMs = Math.min(ctx.timeoutMs, settings.timeoutMs);
   const extra = headers?.(timeoutMs);
-  return onHost(hosts, ctx.signal, (host) => callJson<unknown>({ method: 'POST', url: host.url(path), dispatcher: host.agent, body: form, timeoutMs, signal: ctx.signal, busy: host.service, ...(extra ? { headers: extra } : {}) }));
+  return onHost(hosts, ctx, (host) => callJson<unknown>({ method: 'POST', url: host.url(path), dispatcher: host.agent, body: form, timeoutMs, signal: ctx.signal, busy: host.service, ...(extra ? { headers: extra } : {}) }));
 }

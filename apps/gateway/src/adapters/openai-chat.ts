@@ -61,7 +61,7 @@ export function createOpenAiChatAdapter(settings: ProviderSettings): ChatAdapter
     async complete(request, ctx) {
       const body = upstreamBody(request, model, false);
       const timeoutMs = timeoutOf(ctx);
-      const raw = await onHost(hosts, ctx.signal, (host) => completeOn(host, { method: 'POST', url: host.url(path), dispatcher: host.agent, headers, body, timeoutMs, signal: ctx.signal }));
+      const raw = await onHost(hosts, ctx, (host) => completeOn(host, { method: 'POST', url: host.url(path), dispatcher: host.agent, headers, body, timeoutMs, signal: ctx.signal }));
       const parsed = parseChatCompletion(raw);
       if (!parsed.ok) throw new UpstreamProtocolError(`${settings.id}: not a chat completion (${parsed.message})`);
       return { value: parsed.value, usage: tokens(parsed.value.usage) };

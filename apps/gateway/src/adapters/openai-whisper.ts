@@ -21,7 +21,7 @@ export function createOpenAiWhisperAdapter(settings: ProviderSettings): Transcri
       form.append('response_format', 'verbose_json');
       if (input.prompt) form.append('prompt', input.prompt);
       const timeoutMs = Math.min(ctx.timeoutMs, settings.timeoutMs);
-      const raw = await onHost(hosts, ctx.signal, (host) =>
+      const raw = await onHost(hosts, ctx, (host) =>
         callJson<unknown>({ method: 'POST', url: host.url('/v1/audio/transcriptions'), dispatcher: host.agent, headers, body: form, timeoutMs, signal: ctx.signal }),
       );
       const parsed = TranscriptionVerboseResponseSchema.safeParse(raw);

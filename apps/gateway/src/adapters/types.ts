@@ -8,6 +8,11 @@ export interface CallContext {
   timeoutMs: number;
   /** Aborted when the client goes away. */
   signal?: AbortSignal;
+  /**
+   * false: the call's outcome does not judge the host's breaker (a shadow comparison's call: its failures
+   * must not take a host away from the students it serves). Default true.
+   */
+  judged?: boolean;
 }
 
 /** Settings of one provider from the gateway config, plus its API key from the environment. */

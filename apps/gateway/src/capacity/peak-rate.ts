@@ -11,10 +11,10 @@ interface Peak {
 }
 
 /**
- * A request of the component, counted once: a `fallback` attempt is the second attempt of a request its
- * production attempt already counted.
+ * A student's request of the component, counted once: a `fallback` attempt is the second attempt of a request
+ * its production attempt already counted, and a `shadow` call is the gateway's own comparison, not a student's.
  */
-export const isRequest = (r: MinuteRollup): boolean => r.route !== 'fallback';
+export const isRequest = (r: MinuteRollup): boolean => r.route !== 'fallback' && r.route !== 'shadow';
 
 /** Requests per minute of each minute in `rollups` (one component's; by default every request once). */
 export function perMinute(rollups: readonly MinuteRollup[], filter: (r: MinuteRollup) => boolean = isRequest): Map<number, number> {

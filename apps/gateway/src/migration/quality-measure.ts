@@ -21,10 +21,23 @@ export function countsForCriterion(component: Component, benchmark: string): boo
 
 /** Sample-weighted mean of the results that count; null when none does. */
 export function qualityMeasure(component: Component, results: readonly Pick<QualityRecord, 'benchmark' | 'score' | 'samples'>[]): QualityMeasure | null {
+  return weightedMean(results, (r) => countsForCriterion(component, r.benchmark));
+}
+
+/**
+ * The benchmarks' results alone (no shadow row), for `accuracy_gain`: it compares the candidate with the MVP
+ * on a corpus both were run on; shadow agreement measures how often the candidate answers like the MVP, so
+ * a candidate right where the MVP is wrong would lose points for it.
+ */
+export function benchmarkMeasure(results: readonly Pick<QualityRecord, 'benchmark' | 'score' | 'samples'>[]): QualityMeasure | null {
+  return weightedMean(results, (r) => !r.benchmark.startsWith(SHADOW_PREFIX));
+}
+
+function weightedMean(results: readonly Pick<QualityRecord, 'benchmark' | 'score' | 'samples'>[], counts: (r: Pick<QualityRecord, 'benchmark'>) => boolean): QualityMeasure | null {
   let samples = 0;
   let weighted = 0;
   for (const r of results) {
-    if (!countsForCriterion(component, r.benchmark)) continue;
+    if (!counts(r)) continue;
     samples += r.samples;
     weighted += r.score * r.samples;
   }

@@ -30,7 +30,7 @@ import { PLAN_MONTH, type CapacitySummary } from '@bascule/contracts';
 import type { CapacityForecaster } from '../capacity/index.ts';
 import { StoreUnavailableError, type GatewayStore } from '../store/index.ts';
 import { mvpCostPerRequest } from './mvp-cost.ts';
-import { qualityMeasure } from './quality-measure.ts';
+import { benchmarkMeasure, qualityMeasure } from './quality-measure.ts';
 import type { RoutingRuntime } from './runtime.ts';
 import { StepWindows } from './step-window.ts';
 import type { Ratings } from '../satisfaction/ratings.ts';
@@ -114,7 +114,7 @@ export class WindowReader {
     const evaluation = evaluateCriteria(plan.criteria, {
       production: w.production,
       mvp: w.mvp,
-      quality: await this.quality(plan, now),
+      ...(await this.productionQualities(plan, now)),
       mvpQuality: await this.quality(plan, now, plan.mvpProvider),
       monthlyRequests: PLAN_MONTH[plan.component].requests,
       breakerOpen: w.breakerOpen,
@@ -182,5 +182,11 @@ export class WindowReader {
   /** The recent quality results of a provider (the production one by default) as one measure (quality-measure.ts). */
   private async quality(plan: RolloutPlan, now: number, provider: ProviderId = plan.productionProvider): Promise<QualityMeasure | null> {
     return qualityMeasure(plan.component, await this.store.qualitySince(plan.component, provider, now - this.options.qualityWindowMs));
+  }
+
+  /** The production provider's quality (benchmarks and shadow agreement) and its benchmarks alone, from one read. */
+  private async productionQualities(plan: RolloutPlan, now: number): Promise<{ quality: QualityMeasure | null; benchmarkQuality: QualityMeasure | null }> {
+    const results = await this.store.qualitySince(plan.component, plan.productionProvider, now - this.options.qualityWindowMs);
+    return { quality: qualityMeasure(plan.component, results), benchmarkQuality: benchmarkMeasure(results) };
   }
 }

@@ -90,7 +90,7 @@ export class ShadowRunner {
     const started = performance.now();
     let priced: Priced<T>;
     try {
-      priced = await job.call(provider, { route: 'production', timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
+      priced = await job.call(provider, { route: 'production', timeoutMs, signal: AbortSignal.timeout(timeoutMs), judged: false });
     } catch (error) {
       counts.failed += 1;
       runtime.recordShadow?.({ at, component, provider, route: 'shadow', latencyMs: performance.now() - started, ok: false, costEur: 0 });

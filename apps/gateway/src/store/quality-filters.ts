@@ -13,3 +13,10 @@ export function qualityFilters(query: QualityQuery, placeholder: (index: number)
   if (query.shadow !== undefined) clauses.push(`substr(benchmark, 1, 7) ${query.shadow ? '=' : '<>'} 'shadow:'`);
   return { sql: clauses.map((c) => ` AND ${c}`).join(''), values };
 }
+
+/**
+ * The rows a quality criterion reads (migration/quality-measure.ts): benchmark results and the shadow
+ * comparison's agreement, never its diagnostics (`shadow:wer`, `shadow:cer`, …), which would otherwise make
+ * up most of a week of rows. The same SQL on both engines; the literals are constants, not input.
+ */
+export const CRITERION_ROWS = "(benchmark = 'shadow:agreement' OR substr(benchmark, 1, 7) <> 'shadow:')";

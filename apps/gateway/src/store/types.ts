@@ -136,6 +136,7 @@ export interface GatewayStore {
    * transaction, without an audit event each: they are measurements, not decisions.
    */
   addQualityResults(results: readonly Omit<QualityRecord, 'id'>[]): Promise<void>;
+  /** A provider's results since `since` that a criterion reads: benchmarks and `shadow:agreement` (quality-filters.ts). */
   qualitySince(component: Component, provider: ProviderId, since: number): Promise<QualityRecord[]>;
   /** The results of every provider of a component in [from, to], oldest first: the newest `limit` of them. */
   qualityResults(query: QualityQuery): Promise<QualityRecord[]>;

@@ -24,7 +24,7 @@ import {
   type TransitionGuard,
   type VersionedState,
 } from '../types.ts';
-import { qualityFilters } from '../quality-filters.ts';
+import { CRITERION_ROWS, qualityFilters } from '../quality-filters.ts';
 
 /** The NOTIFY channel every committed transition is published on (payload: StateNotice as JSON). */
 export const STATE_CHANNEL = 'bascule_state';
@@ -309,7 +309,7 @@ export class PostgresStore implements GatewayStore {
 
   async qualitySince(component: Component, provider: ProviderId, since: number): Promise<QualityRecord[]> {
     return this.query<QualityRecord>(
-      'SELECT id, at, component, provider, benchmark, score, samples FROM quality_results WHERE component = $1 AND provider = $2 AND at >= $3 ORDER BY at',
+      `SELECT id, at, component, provider, benchmark, score, samples FROM quality_results WHERE component = $1 AND provider = $2 AND at >= $3 AND ${CRITERION_ROWS} ORDER BY at`,
       [component, provider, since],
     );
   }

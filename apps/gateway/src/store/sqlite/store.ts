@@ -21,7 +21,7 @@ import {
   type TransitionGuard,
   type VersionedState,
 } from '../types.ts';
-import { qualityFilters } from '../quality-filters.ts';
+import { CRITERION_ROWS, qualityFilters } from '../quality-filters.ts';
 
 export class SqliteStore implements GatewayStore {
   readonly engine = 'sqlite' as const;
@@ -192,7 +192,7 @@ export class SqliteStore implements GatewayStore {
 
   async qualitySince(component: Component, provider: ProviderId, since: number): Promise<QualityRecord[]> {
     return this.db
-      .prepare('SELECT id, at, component, provider, benchmark, score, samples FROM quality_results WHERE component = ? AND provider = ? AND at >= ? ORDER BY at')
+      .prepare(`SELECT id, at, component, provider, benchmark, score, samples FROM quality_results WHERE component = ? AND provider = ? AND at >= ? AND ${CRITERION_ROWS} ORDER BY at`)
       .all(component, provider, since) as QualityRecord[];
   }
 
