@@ -60,13 +60,13 @@ export class Snapshots {
     const breakers = { production: production.state, mvp: this.runtime.breakerState(plan.mvpProvider).state };
     // A breaker left open by the failures before a resume does not count against the fresh analysis.
     const productionOpen = breakerCountsAsOpen(production, this.runtime.state(component));
-    const quality = await this.windows.productionQuality(plan, now);
+    // The verdict first: it reads the production provider's quality, which the alerts use too.
+    const { evaluation, mvpCostPerRequestEur, capacity, quality } = await this.windows.evaluate(plan, now);
     const alerts = [
       ...evaluateAlerts(windows.production, plan.thresholds, { component, provider: plan.productionProvider, breakerOpen: productionOpen, quality }),
       ...evaluateAlerts(windows.mvp, plan.thresholds, { component, provider: plan.mvpProvider, breakerOpen: breakers.mvp === 'open' }),
       ...(await this.windows.satisfactionAlerts(plan, now)),
     ];
-    const { evaluation, mvpCostPerRequestEur, capacity } = await this.windows.evaluate(plan, now);
     // Read after the awaits: another observation may have finished meanwhile.
     const previous = this.analyses.get(component);
     const tracked = trackAlerts(previous?.alerts ?? [], alerts, now);

@@ -107,14 +107,15 @@ export class WindowReader {
   }
 
   /** The GO/NO-GO verdict of the current step, with the MVP's cost per request as the cost reference. */
-  async evaluate(plan: RolloutPlan, now: number): Promise<{ evaluation: Evaluation; mvpCostPerRequestEur: number | null; capacity: CapacitySummary | undefined }> {
+  async evaluate(plan: RolloutPlan, now: number): Promise<{ evaluation: Evaluation; mvpCostPerRequestEur: number | null; capacity: CapacitySummary | undefined; quality: QualityMeasure | null }> {
     const w = await this.stepWindow(plan, now);
     const mvpCostPerRequestEur = this.mvpCost(plan, w);
     const capacity = await this.capacity(plan, now);
+    const qualities = await this.productionQualities(plan, now);
     const evaluation = evaluateCriteria(plan.criteria, {
       production: w.production,
       mvp: w.mvp,
-      ...(await this.productionQualities(plan, now)),
+      ...qualities,
       mvpQuality: await this.quality(plan, now, plan.mvpProvider),
       monthlyRequests: PLAN_MONTH[plan.component].requests,
       breakerOpen: w.breakerOpen,
@@ -122,7 +123,7 @@ export class WindowReader {
       ...(mvpCostPerRequestEur === null ? {} : { mvpCostPerRequestEur }),
       ...(capacity === undefined ? {} : { capacity }),
     });
-    return { evaluation, mvpCostPerRequestEur, capacity };
+    return { evaluation, mvpCostPerRequestEur, capacity, quality: qualities.quality };
   }
 
   /** The production provider's capacity from the short window's minutes (the forecaster keeps the step's peak). */
@@ -174,17 +175,15 @@ export class WindowReader {
     return mergeRollups([...stored, ...unflushed]);
   }
 
-  /** The production provider's quality score, as the quality criterion reads it: its health and quality alert count it. */
-  async productionQuality(plan: RolloutPlan, now: number): Promise<QualityMeasure | null> {
-    return this.quality(plan, now);
-  }
-
   /** The recent quality results of a provider (the production one by default) as one measure (quality-measure.ts). */
   private async quality(plan: RolloutPlan, now: number, provider: ProviderId = plan.productionProvider): Promise<QualityMeasure | null> {
     return qualityMeasure(plan.component, await this.store.qualitySince(plan.component, provider, now - this.options.qualityWindowMs));
   }
 
-  /** The production provider's quality (benchmarks and shadow agreement) and its benchmarks alone, from one read. */
+  /**
+   * The production provider's quality (benchmarks and shadow agreement: what the quality criterion, the health
+   * and the quality alert read) and its benchmarks alone (`accuracy_gain`), from one read of the store.
+   */
   private async productionQualities(plan: RolloutPlan, now: number): Promise<{ quality: QualityMeasure | null; benchmarkQuality: QualityMeasure | null }> {
     const results = await this.store.qualitySince(plan.component, plan.productionProvider, now - this.options.qualityWindowMs);
     return { quality: qualityMeasure(plan.component, results), benchmarkQuality: benchmarkMeasure(results) };
