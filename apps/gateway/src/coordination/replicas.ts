@@ -6,6 +6,7 @@
 // separately, by the breaker-open alert of its providers (notify/events.ts, `host-down`).
 import type { GatewayStore, ReplicaRecord } from '../store/index.ts';
 import { replicaDownNotification, replicaUpNotification, type Notification } from '../notify/index.ts';
+import { Rounds } from './rounds.ts';
 
 export interface ReplicaIdentity {
   id: string;
@@ -73,8 +74,7 @@ export class ReplicaHeartbeat {
 
 /** The leader's watch over the others' heartbeats. */
 export class ReplicaWatch {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly rounds: Rounds;
 
   constructor(
     private readonly o: {
@@ -86,26 +86,18 @@ export class ReplicaWatch {
       log: Log;
       now?: () => number;
     },
-  ) {}
+  ) {
+    this.rounds = new Rounds(o.intervalMs, () => this.check(), (error) => this.o.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'replica watch failed'));
+  }
 
   /** On winning the lease. */
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.check()
-        .then(() => undefined)
-        .catch((error: unknown) => this.o.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'replica watch failed'))
-        .finally(() => (this.running = null));
-    }, this.o.intervalMs);
-    this.timer.unref();
+    this.rounds.start();
   }
 
   /** On losing the lease, or closing. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.rounds.stop();
   }
 
   /** One look: notifies each replica newly silent past `downAfterMs`, and each notified one that is back. */

@@ -8,6 +8,7 @@ import type { Notifier } from './notify.ts';
 import type { RoutingRuntime } from './runtime.ts';
 import type { Snapshots } from './snapshots.ts';
 import type { Transitions } from './transitions.ts';
+import { Rounds } from '../coordination/rounds.ts';
 
 export interface AnalysisLoopOptions {
   store: GatewayStore;
@@ -26,33 +27,24 @@ export interface AnalysisLoopOptions {
 }
 
 export class AnalysisLoop {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  // A slow store skips a round rather than overlap two.
+  private readonly rounds: Rounds;
 
-  constructor(private readonly o: AnalysisLoopOptions) {}
+  constructor(private readonly o: AnalysisLoopOptions) {
+    this.rounds = new Rounds(o.intervalMs, () => this.tick(), (error) => this.o.log.error({ err: error instanceof Error ? error.message : String(error) }, 'analysis loop failed'));
+  }
 
   get started(): boolean {
-    return this.timer !== null;
+    return this.rounds.started;
   }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.running) return; // a slow store: skip a round rather than overlap two
-      this.running = this.tick()
-        .catch((error: unknown) => this.o.log.error({ err: error instanceof Error ? error.message : String(error) }, 'analysis loop failed'))
-        .finally(() => {
-          this.running = null;
-        });
-    }, this.o.intervalMs);
-    this.timer.unref();
+    this.rounds.start();
   }
 
   /** Stops the timer and waits for a round in progress. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.rounds.stop();
   }
 
   /** One evaluation of every component: flush, analyse, decide, apply. */
