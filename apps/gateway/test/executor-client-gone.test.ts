@@ -5,6 +5,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createGatewayMetrics } from '../src/metrics/index.ts';
 import { labExecutor, useLab } from './support/executor-lab.ts';
+import { ClientWatch } from '../src/http/client-signal.ts';
 
 const world = useLab();
 const { requestsTo } = world;
@@ -31,8 +32,8 @@ describe('a client that leaves', () => {
     const { runtime, chat, attempts } = setup();
     const groqBefore = requestsTo('groq');
     const mvpBefore = requestsTo('huggingface');
-    const client = new AbortController();
-    const answer = chat(client.signal).then(
+    const client = new ClientWatch();
+    const answer = chat(client).then(
       () => 'answered',
       (error: unknown) => error,
     );
@@ -48,9 +49,9 @@ describe('a client that leaves', () => {
     const { runtime, chat, attempts } = setup();
     const groqBefore = requestsTo('groq');
     const mvpBefore = requestsTo('huggingface');
-    const client = new AbortController();
+    const client = new ClientWatch();
     client.abort();
-    await expect(chat(client.signal)).rejects.toThrow();
+    await expect(chat(client)).rejects.toThrow();
     expect(runtime.attempts).toEqual([]);
     expect([requestsTo('groq'), requestsTo('huggingface')]).toEqual([groqBefore, mvpBefore]);
     expect(await attempts()).toEqual([]); // no upstream call was made: no attempt, not even a cancelled one
@@ -59,7 +60,7 @@ describe('a client that leaves', () => {
   it('a provider that fails while the client still waits still falls back (unchanged)', async () => {
     await world.lab.setFault('groq', { mode: 'error', rate: 1 });
     const { runtime, chat } = setup();
-    const result = await chat(new AbortController().signal);
+    const result = await chat(new ClientWatch());
     expect(result.route).toBe('fallback');
     expect(runtime.attempts.map((a) => [a.provider, a.ok])).toEqual([
       ['groq', false],

@@ -1,35 +1,83 @@
-// The signal that tells upstream calls the client has left (decision 0007: a child who closes the page is
-// not the provider's failure, and its attempt is cut and counted `cancelled`).
+// How the request path hears that the client has left (decision 0007: a child who closes the page is not the
+// provider's failure, and its attempt is cut and counted `cancelled`).
 //
-// One signal per client connection, not per request: an HTTP/1.1 client leaves by closing its connection,
-// so the connection's 'close' says it for every request on it. The AbortController and the one listener
-// are made on the connection's first request; the next requests on a keep-alive connection get the same
-// signal for the cost of a property read (an AbortController and a 'close' listener per request were
-// about 2 % of the gateway's CPU). The signal aborts when the connection closes, whatever is in flight:
-// what still runs for that connection then has nobody to answer, and what has finished no longer listens
-// (upstream calls remove their listener when they settle). A request whose connection is already gone gets
-// an aborted signal, so the executor calls no upstream for it. A chat stream combines it with its own
-// first-event signal (`AbortSignal.any`); Node 20 keeps a weak reference per combined signal in the source
-// until the source goes (~60 bytes a stream), so a keep-alive connection holds one per stream it served:
-// bounded by the connection's life, and far less than a controller and a listener per request.
+// One watch per client connection, not per request: an HTTP/1.1 client leaves by closing its connection, so
+// the connection's 'close' says it for every request on it. The watch and its one 'close' listener are made
+// on the connection's first request; the next requests on a keep-alive connection get the same watch for the
+// cost of a property read. A hedged route registers in the watch's Set while it runs, not as a listener on an
+// AbortSignal: on Node 20 an EventTarget listener added to and removed from a long-lived connection's signal
+// on every request cost far more than the rest of the route (docs/benchmarks.md, "The client's watch").
+// A real AbortSignal, for the calls that hand one to undici or combine it (a chat stream's first event), is
+// made on first use and aborted with the watch.
+//
+// What still runs for a connection that closed has nobody to answer; what has finished no longer listens
+// (routes leave the Set when they end, upstream calls remove their listener when they settle). A request
+// whose connection is already gone gets a watch that is already aborted, so the executor calls no upstream.
 import type { Socket } from 'node:net';
+import type { ClientLeft } from '@bascule/routing';
 import type { FastifyReply } from 'fastify';
 
-const SIGNAL = Symbol('bascule.clientSignal');
+type Listener = { handleEvent(): void };
 
-type WatchedSocket = Socket & { [SIGNAL]?: AbortSignal };
+export class ClientWatch implements ClientLeft {
+  aborted = false;
+  reason: unknown = undefined;
+  /** The request in flight on the connection: one at a time unless the client pipelines (then `more`). */
+  private first: Listener | null = null;
+  private more: Set<Listener> | null = null;
+  private controller: AbortController | null = null;
 
-function watch(socket: WatchedSocket): AbortSignal {
-  const controller = new AbortController();
-  if (socket.destroyed) controller.abort();
-  else socket.once('close', () => controller.abort());
-  socket[SIGNAL] = controller.signal;
-  return controller.signal;
+  /** An AbortSignal that aborts with the watch (made on first use). */
+  get signal(): AbortSignal {
+    if (this.controller === null) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  addEventListener(_type: 'abort', listener: Listener): void {
+    if (this.aborted) return;
+    if (this.first === null) this.first = listener;
+    else (this.more ??= new Set()).add(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: Listener): void {
+    if (this.first === listener) this.first = null;
+    else this.more?.delete(listener);
+  }
+
+  /** The client left: every listener hears it once, and the signal aborts. */
+  abort(reason: unknown = new DOMException('the client closed the connection', 'AbortError')): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+    const listeners = [...(this.first ? [this.first] : []), ...(this.more ?? [])];
+    this.first = null;
+    this.more = null;
+    for (const listener of listeners) listener.handleEvent();
+  }
 }
 
+const WATCH = Symbol('bascule.clientWatch');
+
+type WatchedSocket = Socket & { [WATCH]?: ClientWatch };
+
+function watch(socket: WatchedSocket): ClientWatch {
+  const client = new ClientWatch();
+  if (socket.destroyed) client.abort();
+  else socket.once('close', () => client.abort());
+  socket[WATCH] = client;
+  return client;
+}
+
+const GONE = new ClientWatch();
+GONE.abort();
+
 /** Aborted when the client's connection closes (before its answer, for the requests still in flight). */
-export function clientSignal(reply: FastifyReply): AbortSignal {
+export function clientWatch(reply: FastifyReply): ClientWatch {
   const socket = reply.raw.socket as WatchedSocket | null;
-  if (socket === null) return AbortSignal.abort(); // detached: the response is done or the client is gone
-  return socket[SIGNAL] ?? watch(socket);
+  if (socket === null) return GONE; // detached: the response is done or the client is gone
+  return socket[WATCH] ?? watch(socket);
 }

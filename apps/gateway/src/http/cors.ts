@@ -38,6 +38,7 @@ export function allowedOrigin(allowed: readonly string[], origin: string | undef
 export function registerCors(app: FastifyInstance, options: CorsOptions): void {
   const prefix = options.prefix ?? '/v1/';
   const maxAge = String(options.maxAgeSeconds ?? 600);
+  const exposed = CORS_EXPOSED_HEADERS.join(', ');
   const applies = (request: FastifyRequest) => request.url.startsWith(prefix);
   const setAllowOrigin = (reply: FastifyReply, value: string) => {
     // On the raw response: a streamed answer (chat's server-sent events) hijacks the reply and writes its
@@ -47,27 +48,25 @@ export function registerCors(app: FastifyInstance, options: CorsOptions): void {
     if (value !== '*') reply.raw.setHeader('vary', 'Origin');
   };
 
-  // Root-level, so it runs before the public API's key check: a preflight never carries the key.
-  app.addHook('onRequest', async (request, reply) => {
-    if (!applies(request)) return;
+  // Root-level, so it runs before the public API's key check: a preflight never carries the key. Callback
+  // style: an async hook makes a promise on every request, CORS or not.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!applies(request)) return done();
     const value = allowedOrigin(options.allowedOrigins, request.headers.origin);
     const isPreflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
     if (!isPreflight) {
       // Every answer to an allowed origin, errors included (the page reads their JSON too).
-      if (value === null) return;
-      setAllowOrigin(reply, value);
-      reply.raw.setHeader('access-control-expose-headers', CORS_EXPOSED_HEADERS.join(', '));
-      return;
+      if (value !== null) {
+        setAllowOrigin(reply, value);
+        reply.raw.setHeader('access-control-expose-headers', exposed);
+      }
+      return done();
     }
     if (value === null) {
-      return reply.code(403).send(errorBody('forbidden', `origin ${JSON.stringify(request.headers.origin ?? '')} is not allowed to call this API (server.cors.allowedOrigins)`));
+      reply.code(403).send(errorBody('forbidden', `origin ${JSON.stringify(request.headers.origin ?? '')} is not allowed to call this API (server.cors.allowedOrigins)`));
+      return;
     }
     setAllowOrigin(reply, value);
-    return reply
-      .code(204)
-      .header('access-control-allow-methods', CORS_ALLOWED_METHODS.join(', '))
-      .header('access-control-allow-headers', CORS_ALLOWED_HEADERS.join(', '))
-      .header('access-control-max-age', maxAge)
-      .send();
+    reply.code(204).header('access-control-allow-methods', CORS_ALLOWED_METHODS.join(', ')).header('access-control-allow-headers', CORS_ALLOWED_HEADERS.join(', ')).header('access-control-max-age', maxAge).send();
   });
 }

@@ -14,6 +14,7 @@ import {
   type AttemptContext,
   type AttemptRecord,
   type AttemptResult,
+  type ClientLeft,
   type Clock,
   type Component,
   type CostModel,
@@ -97,6 +98,9 @@ export function attemptFailureOf(failure: Failure): AttemptFailure {
       return failure.status !== undefined ? 'status' : /reset|socket|closed/i.test(failure.message) ? 'reset' : 'connection';
   }
 }
+
+/** The client's side of a request: when it leaves, and an AbortSignal for calls that need one (http/client-signal.ts). */
+export type Client = ClientLeft & { readonly signal: AbortSignal };
 
 /** What one upstream call of an attempt gets: the route, its timeout (the time left before the deadline) and its signal (the client's, or the hedged route's). */
 export type AttemptCall<T> = (provider: ProviderId, ctx: CallContext & { route: Route }) => Promise<Priced<T>>;
@@ -186,16 +190,16 @@ export class Executor {
    * Runs `call` on each planned provider until one succeeds. Throws a PublicError (502/504, or the
    * upstream's 4xx for bad input) naming the component when none did.
    */
-  run<T>(component: Component, studentId: string, call: AttemptCall<T>, signal?: AbortSignal): Promise<Routed<T>> {
-    return this.execute(component, studentId, call, signal, false) as Promise<Routed<T>>;
+  run<T>(component: Component, studentId: string, call: AttemptCall<T>, client?: Client): Promise<Routed<T>> {
+    return this.execute(component, studentId, call, client, false) as Promise<Routed<T>>;
   }
 
   /** Like `run`, but the successful attempt is reported by the caller (`pending.finish`) when its stream ends. */
-  runStreaming<T>(component: Component, studentId: string, call: AttemptCall<T>, signal?: AbortSignal): Promise<Routed<T> & { pending: Pending }> {
-    return this.execute(component, studentId, call, signal, true) as Promise<Routed<T> & { pending: Pending }>;
+  runStreaming<T>(component: Component, studentId: string, call: AttemptCall<T>, client?: Client): Promise<Routed<T> & { pending: Pending }> {
+    return this.execute(component, studentId, call, client, true) as Promise<Routed<T> & { pending: Pending }>;
   }
 
-  private async execute<T>(component: Component, studentId: string, call: AttemptCall<T>, signal: AbortSignal | undefined, deferLast: boolean): Promise<Routed<T> | (Routed<T> & { pending: Pending })> {
+  private async execute<T>(component: Component, studentId: string, call: AttemptCall<T>, client: Client | undefined, deferLast: boolean): Promise<Routed<T> | (Routed<T> & { pending: Pending })> {
     const { runtime } = this.options;
     const plan = runtime.plan(component);
     const routePlan = planRoute({
@@ -218,11 +222,11 @@ export class Executor {
       options.hedgeAfterMs = this.hedgeAfterMs(attempts[0]!, attempts[1]!, plan.slaMs);
       slowAfterMs = attempts[0]!.route === 'mvp' ? options.hedgeAfterMs : hedgeCeilingMs(plan.slaMs, this.latencies.get(attempts[1]!.provider));
       options.timers = systemTimers;
-      if (signal) options.signal = signal;
+      if (client) options.signal = client;
       // A stream's winner keeps its signal after the route ends: only whole answers give theirs back.
       if (!deferLast) options.controllers = this.signals;
     }
-    const outcome: RouteOutcome<T> = await executeRoute<T>(attempts, (provider, ctx) => this.attempt(ledger, provider, ctx, call, signal), options);
+    const outcome: RouteOutcome<T> = await executeRoute<T>(attempts, (provider, ctx) => this.attempt(ledger, provider, ctx, call, client), options);
     const winner = outcome.ok ? outcome.attempts.find((a) => a.ok)! : null;
     let judgeOvertaken = false;
     if (hedged && attempts[0]!.route === 'production') {
@@ -265,19 +269,20 @@ export class Executor {
 
   /**
    * One attempt: the call within the time left before the deadline, noted in the request's ledger. A hedged
-   * attempt's call gets the route's signal (aborted when another attempt won, or when the client left).
+   * attempt's call gets the route's signal (aborted when another attempt won, or when the client left); an
+   * attempt run alone gets the client's.
    */
-  private async attempt<T>(ledger: Ledger, provider: ProviderId, ctx: AttemptContext, call: AttemptCall<T>, signal: AbortSignal | undefined): Promise<AttemptResult<T>> {
-    if (signal?.aborted) {
+  private async attempt<T>(ledger: Ledger, provider: ProviderId, ctx: AttemptContext, call: AttemptCall<T>, client: Client | undefined): Promise<AttemptResult<T>> {
+    if (client?.aborted) {
       ledger.gone[ctx.attemptIndex] = 'before';
       throw new ClientGoneError();
     }
     ledger.begin();
     let priced: Priced<T>;
     try {
-      priced = await call(provider, { route: ctx.route, timeoutMs: ctx.remainingMs, signal: ctx.signal ?? signal });
+      priced = await call(provider, { route: ctx.route, timeoutMs: ctx.remainingMs, signal: ctx.signal ?? client?.signal });
     } catch (error) {
-      if (signal?.aborted) {
+      if (client?.aborted) {
         ledger.gone[ctx.attemptIndex] = 'during';
         throw new ClientGoneError(error);
       }

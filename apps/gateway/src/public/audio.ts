@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SpeechAdapter, SpeechInput, SpeechResult, TranscribeAdapter, Transcript } from '../adapters/index.ts';
 import type { AttemptCall } from '../proxy/index.ts';
 import { compareSpeech, compareTranscripts } from '../shadow/index.ts';
-import { clientSignal } from '../http/client-signal.ts';
+import { clientWatch } from '../http/client-signal.ts';
 import { fromZodError } from '../http/errors.ts';
 import { AUDIO_TYPES, mediaTypeHook } from '../http/media.ts';
 import { readMultipartOnce } from '../http/multipart.ts';
@@ -25,7 +25,7 @@ export function registerTranscription(app: FastifyInstance, ctx: RouteContext): 
     const { language, prompt, response_format: format } = parsed.data;
     const transcribe: AttemptCall<Transcript> = (provider, call) =>
       ctx.executor.adapterFor<TranscribeAdapter>(provider, 'transcribe').transcribe({ data: file.data, filename: file.filename, mimetype: file.mimetype, language, ...(prompt ? { prompt } : {}) }, call);
-    const result = await routed(request, reply, 'stt', () => ctx.executor.run('stt', studentId, transcribe, clientSignal(reply)));
+    const result = await routed(request, reply, 'stt', () => ctx.executor.run('stt', studentId, transcribe, clientWatch(reply)));
     markRouted(request, reply, 'stt', result.provider, result.route, result.upstreamMs);
     const t = result.value;
     if (ctx.shadow?.wants('stt', result.route)) ctx.shadow.offer(reply, 'stt', { call: transcribe, compare: (production) => compareTranscripts(t.text, production.text) });
@@ -57,7 +57,7 @@ export function registerSpeech(app: FastifyInstance, ctx: RouteContext): void {
     const voice = resolveSpeechVoice(parsed.data.voice);
     const spoken: SpeechInput = { text: input, voice, speed: speed ?? 1 };
     const synthesize: AttemptCall<SpeechResult> = (provider, call) => ctx.executor.adapterFor<SpeechAdapter>(provider, 'speech').synthesize(spoken, call);
-    const result = await routed(request, reply, 'tts', () => ctx.executor.run('tts', studentId, synthesize, clientSignal(reply)));
+    const result = await routed(request, reply, 'tts', () => ctx.executor.run('tts', studentId, synthesize, clientWatch(reply)));
     markRouted(request, reply, 'tts', result.provider, result.route, result.upstreamMs);
     const speech = result.value;
     if (ctx.shadow?.wants('tts', result.route)) ctx.shadow.offer(reply, 'tts', { call: synthesize, compare: (production) => compareSpeech(spoken, speech, production) });

@@ -5,7 +5,7 @@ import { errorBody, STREAM_DONE, type ChatCompletionChunk, type ChatCompletionRe
 import { classifyFailure } from '@bascule/routing';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatAdapter, ChatStream } from '../adapters/index.ts';
-import { clientSignal } from '../http/client-signal.ts';
+import { clientWatch } from '../http/client-signal.ts';
 import { mediaTypeHook } from '../http/media.ts';
 import { readStudentId } from '../http/student.ts';
 import { parseChatRequest } from './chat-request.ts';
@@ -32,7 +32,7 @@ export function registerChat(app: FastifyInstance, ctx: RouteContext): void {
 
 async function completeChat(request: FastifyRequest, reply: FastifyReply, ctx: RouteContext, body: ChatCompletionRequest, studentId: string) {
   const complete: AttemptCall<ChatCompletionResponse> = (provider, call) => ctx.executor.adapterFor<ChatAdapter>(provider, 'chat').complete(body, call);
-  const result = await routed(request, reply, 'llm', () => ctx.executor.run('llm', studentId, complete, clientSignal(reply)));
+  const result = await routed(request, reply, 'llm', () => ctx.executor.run('llm', studentId, complete, clientWatch(reply)));
   markRouted(request, reply, 'llm', result.provider, result.route, result.upstreamMs);
   // Streamed answers are not shadowed: the whole answer is known only once the stream has ended.
   if (ctx.shadow?.wants('llm', result.route)) ctx.shadow.offer(reply, 'llm', { call: complete, compare: (production) => compareChat(body, result.value, production) });
@@ -40,7 +40,7 @@ async function completeChat(request: FastifyRequest, reply: FastifyReply, ctx: R
 }
 
 async function streamChat(request: FastifyRequest, reply: FastifyReply, ctx: RouteContext, body: ChatCompletionRequest, studentId: string) {
-  const signal = clientSignal(reply);
+  const client = clientWatch(reply);
   const result = await routed(request, reply, 'llm', () =>
     ctx.executor.runStreaming<OpenedStream>(
       'llm',
@@ -58,7 +58,7 @@ async function streamChat(request: FastifyRequest, reply: FastifyReply, ctx: Rou
           throw error;
         }
       },
-      signal,
+      client,
     ),
   );
   const headers = markRouted(request, reply, 'llm', result.provider, result.route, result.upstreamMs);

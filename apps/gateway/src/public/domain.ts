@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Handwriting, HandwritingAdapter, TranscribeAdapter, Transcript } from '../adapters/index.ts';
 import type { AttemptCall } from '../proxy/index.ts';
 import { compareHandwriting, compareTranscripts } from '../shadow/index.ts';
-import { clientSignal } from '../http/client-signal.ts';
+import { clientWatch } from '../http/client-signal.ts';
 import { fromZodError, PublicError } from '../http/errors.ts';
 import { AUDIO_TYPES, IMAGE_TYPES, mediaTypeHook } from '../http/media.ts';
 import { readMultipartOnce } from '../http/multipart.ts';
@@ -30,7 +30,7 @@ export function registerDomain(app: FastifyInstance, ctx: RouteContext): void {
     // Never the expected text as a prompt: the recogniser would "correct" the child towards it.
     const transcribe: AttemptCall<Transcript> = (provider, call) =>
       ctx.executor.adapterFor<TranscribeAdapter>(provider, 'transcribe').transcribe({ data: file.data, filename: file.filename, mimetype: file.mimetype, language }, call);
-    const result = await routed(request, reply, 'stt', () => ctx.executor.run('stt', studentId, transcribe, clientSignal(reply)));
+    const result = await routed(request, reply, 'stt', () => ctx.executor.run('stt', studentId, transcribe, clientWatch(reply)));
     markRouted(request, reply, 'stt', result.provider, result.route, result.upstreamMs);
     let check;
     try {
@@ -55,7 +55,7 @@ export function registerDomain(app: FastifyInstance, ctx: RouteContext): void {
     const target = parsed.data.target.normalize('NFC');
     const analyze: AttemptCall<Handwriting> = (provider, call) =>
       ctx.executor.adapterFor<HandwritingAdapter>(provider, 'handwriting').analyze({ data: file.data, filename: file.filename, mimetype: file.mimetype, target }, call);
-    const result = await routed(request, reply, 'vision', () => ctx.executor.run('vision', studentId, analyze, clientSignal(reply)));
+    const result = await routed(request, reply, 'vision', () => ctx.executor.run('vision', studentId, analyze, clientWatch(reply)));
     markRouted(request, reply, 'vision', result.provider, result.route, result.upstreamMs);
     const h = result.value;
     if (ctx.shadow?.wants('vision', result.route)) ctx.shadow.offer(reply, 'vision', { call: analyze, compare: (production) => compareHandwriting(target, h, production) });

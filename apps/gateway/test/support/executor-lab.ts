@@ -8,6 +8,7 @@ import type { GatewayMetrics } from '../../src/metrics/index.ts';
 import { Executor } from '../../src/proxy/index.ts';
 import { costModelFromConfig } from '@bascule/contracts';
 import { FakeRuntime, labConfig, LAB_PROVIDER_KEYS } from './public-stack.ts';
+import { ClientWatch } from '../../src/http/client-signal.ts';
 
 export interface LabWorld {
   /** Set once the file's beforeAll has run. */
@@ -47,7 +48,7 @@ export function labExecutor(lab: Lab, options: LabExecutorOptions) {
   const { config } = labConfig(lab);
   const runtime = new FakeRuntime(options.weights, options.slaMs);
   const exec = new Executor({ runtime, adapters: createAdapters(config, LAB_PROVIDER_KEYS), costModel: costModelFromConfig(config), metrics: options.metrics ?? null, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) });
-  const chat = (signal?: AbortSignal) =>
-    exec.run('llm', 'eleve-1', (provider, ctx) => exec.adapterFor<ChatAdapter>(provider, 'chat').complete({ messages: [{ role: 'user', content: 'Bonjour' }] }, ctx), signal);
+  const chat = (client?: ClientWatch) =>
+    exec.run('llm', 'eleve-1', (provider, ctx) => exec.adapterFor<ChatAdapter>(provider, 'chat').complete({ messages: [{ role: 'user', content: 'Bonjour' }] }, ctx), client);
   return { runtime, exec, chat };
 }
