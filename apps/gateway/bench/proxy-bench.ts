@@ -30,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import type { Arrivals } from './open-loop.ts';
 import { reportOpenLoop, runOpenLoopPhase, type OpenLoopSettings, type OpenRun } from './open-loop-phase.ts';
+import { bundleBenchServers } from './bundle.ts';
 import { startLitellm, startNginx } from './peers.ts';
 import { cpuMs, listenDrops, rssMb, sampleRss, scrapeMetrics, settle } from './probes.ts';
 
@@ -53,6 +54,8 @@ const background = process.env.BACKGROUND ?? '';
 // kept once grown); docs/benchmarks.md gives the figures. NODE_FLAGS="" runs Node's defaults.
 const nodeFlags = (process.env.NODE_FLAGS ?? '--max-semi-space-size=16').split(' ').filter(Boolean);
 const children: ChildProcess[] = [];
+/** What to undo when the bench ends, however it ends (the bundles' folder). */
+const cleanups: (() => void)[] = [];
 
 const chatBody = JSON.stringify({ model: 'llama-3.1-8b-instant', messages: [{ role: 'user', content: 'Écris une phrase avec le mot « chat ».' }], max_tokens: 32 });
 
@@ -83,7 +86,7 @@ interface Result {
   rssDuring: number | null;
 }
 
-/** Starts a TypeScript or JS server in its own process and waits for its first JSON line (its URL). */
+/** Starts a bundled server in its own process and waits for its first JSON line (its URL). */
 async function startProcess(args: string[], env: Record<string, string> = {}): Promise<{ url: string; pid: number }> {
   const child = spawn(process.execPath, [...nodeFlags, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
@@ -168,21 +171,23 @@ async function run(target: Target, connections: number, seconds: number): Promis
 }
 
 async function main(): Promise<void> {
-  const tsx = ['--import', 'tsx'];
-  const up = await startProcess([...tsx, here('./upstream.ts')], { LATENCY_MS: String(latencyMs) });
+  // Bundled as the image bundles the gateway, run by plain node (bundle.ts says why).
+  const bundles = await bundleBenchServers(['upstream.ts', 'bare-proxy.ts', 'fastify-floor.ts', 'bascule-server.ts']);
+  cleanups.push(bundles.remove);
+  const up = await startProcess([bundles.path('upstream.ts')], { LATENCY_MS: String(latencyMs) });
   const server = async (name: string, file: string, headers: Record<string, string> = {}): Promise<Target> => {
-    const started = await startProcess([...tsx, here(file)], { UPSTREAM_URL: up.url });
+    const started = await startProcess([bundles.path(file)], { UPSTREAM_URL: up.url });
     return { name, url: started.url, pid: started.pid, headers };
   };
   const peer = async (name: string, start: () => Promise<{ url: string; pid: number; headers: Record<string, string> }>): Promise<Target> => ({ name, ...(await start()) });
   const starters: Record<string, () => Promise<Target>> = {
     upstream: async () => ({ name: 'upstream', url: up.url, pid: up.pid, headers: {} }),
-    'bare-proxy': () => server('bare-proxy', './bare-proxy.ts'),
-    'fastify-undici': () => server('fastify-undici', './fastify-floor.ts'),
+    'bare-proxy': () => server('bare-proxy', 'bare-proxy.ts'),
+    'fastify-undici': () => server('fastify-undici', 'fastify-floor.ts'),
     nginx: async () => peer('nginx', async () => startNginx(up.url, await freePort(), backlog, children)),
     portkey: () => startPortkey(up.url),
     litellm: async () => peer('litellm', async () => startLitellm(up.url, await freePort(), children)),
-    bascule: () => server('bascule', './bascule-server.ts'),
+    bascule: () => server('bascule', 'bascule-server.ts'),
   };
   const unknown = only ? [...only].filter((name) => !(name in starters)) : [];
   if (unknown.length > 0) throw new Error(`TARGETS: unknown target ${unknown.join(', ')} (expected some of ${Object.keys(starters).join(', ')})`);
@@ -371,6 +376,7 @@ async function basculeMetrics(url: string): Promise<void> {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     for (const c of children) c.kill('SIGTERM');
+    for (const undo of cleanups) undo();
     process.exit(130);
   });
 }
@@ -379,4 +385,5 @@ try {
   await main();
 } finally {
   for (const c of children) c.kill('SIGTERM');
+  for (const undo of cleanups) undo();
 }
