@@ -9,10 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const GATEWAY = fileURLToPath(new URL('../', import.meta.url));
-const DOCKERFILE = readFileSync(join(GATEWAY, 'Dockerfile'), 'utf8');
 
-/** The packages the image leaves out of its bundle (installed in its node_modules instead). */
-export const IMAGE_EXTERNALS = [...DOCKERFILE.matchAll(/--external:'?([^\s'\\]+)'?/g)].map((m) => m[1]!);
+/** The packages a checkout's image leaves out of its bundle (installed in its node_modules instead). */
+export function imageExternals(gatewayDir = GATEWAY): string[] {
+  const dockerfile = readFileSync(join(gatewayDir, 'Dockerfile'), 'utf8');
+  return [...dockerfile.matchAll(/--external:'?([^\s'\\]+)'?/g)].map((m) => m[1]!);
+}
 
 export interface BenchBundles {
   /** The bundled module of each bench file (`bascule-server.ts` → its `.mjs`). */
@@ -22,20 +24,23 @@ export interface BenchBundles {
 
 /**
  * Bundles `files` (names in bench/) into a temporary folder under the gateway's, where the externals resolve
- * from the workspace's node_modules as they do from the image's. `remove()` deletes it.
+ * from the workspace's node_modules as they do from the image's. `remove()` deletes it. `checkout`: the root
+ * of another checkout of the repository (an older commit, with its own `npm ci`), whose bench files and
+ * Dockerfile are used instead of this one's.
  */
-export async function bundleBenchServers(files: readonly string[]): Promise<BenchBundles> {
-  const dir = mkdtempSync(join(GATEWAY, '.bench-build-'));
+export async function bundleBenchServers(files: readonly string[], checkout?: string): Promise<BenchBundles> {
+  const gatewayDir = checkout ? join(checkout, 'apps', 'gateway') : GATEWAY;
+  const dir = mkdtempSync(join(gatewayDir, '.bench-build-'));
   try {
     await build({
-      entryPoints: files.map((file) => join(GATEWAY, 'bench', file)),
+      entryPoints: files.map((file) => join(gatewayDir, 'bench', file)),
       outdir: dir,
       outExtension: { '.js': '.mjs' },
       bundle: true,
       platform: 'node',
       target: 'node20',
       format: 'esm',
-      external: IMAGE_EXTERNALS,
+      external: imageExternals(gatewayDir),
       logLevel: 'warning',
     });
   } catch (error) {

@@ -20,7 +20,8 @@
 // rest counted abandoned), STUDENTS (1000), ARRIVALS (poisson | uniform), SEED (1), SETTLE_S (60: how long after
 // the last run the RSS is read again), BACKGROUND ("": cpu, disk or cpu,disk: a known background job,
 // background.ts, loads the machine during the open phase), NGINX (/usr/sbin/nginx), LITELLM (path of the
-// litellm command; unset: LiteLLM is skipped).
+// litellm command; unset: LiteLLM is skipped), BASELINE (the root of another checkout of the repository, with its
+// node_modules: its gateway runs beside this one as the target `bascule-baseline`).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
@@ -48,6 +49,7 @@ const shares = (process.env.RATES ?? '0.25,0.5,0.75').split(',').map(Number);
 const settleS = Number(process.env.SETTLE_S ?? 60);
 const arrivals = (process.env.ARRIVALS ?? 'poisson') as Arrivals;
 const background = process.env.BACKGROUND ?? '';
+const baseline = process.env.BASELINE || null;
 // V8 flags for every Node process of the bench, the same for all (the upstream, the bare proxy, Portkey,
 // Bascule), by default the gateway image's (apps/gateway/Dockerfile): 16 MB semi-spaces, Node 20's own size.
 // A larger young generation means fewer scavenges but RSS that stays up after a load (2 × the semi-space,
@@ -189,6 +191,16 @@ async function main(): Promise<void> {
     litellm: async () => peer('litellm', async () => startLitellm(up.url, await freePort(), children)),
     bascule: () => server('bascule', 'bascule-server.ts'),
   };
+  // Bascule at another commit, side by side with this one in the same run (a CPU budget against an older
+  // gateway is only fair measured in the same minutes: the machine moves the absolute figures by ±15 %).
+  if (baseline) {
+    starters['bascule-baseline'] = async () => {
+      const older = await bundleBenchServers(['bascule-server.ts'], baseline);
+      cleanups.push(older.remove);
+      const started = await startProcess([older.path('bascule-server.ts')], { UPSTREAM_URL: up.url });
+      return { name: 'bascule-baseline', url: started.url, pid: started.pid, headers: {} };
+    };
+  }
   const unknown = only ? [...only].filter((name) => !(name in starters)) : [];
   if (unknown.length > 0) throw new Error(`TARGETS: unknown target ${unknown.join(', ')} (expected some of ${Object.keys(starters).join(', ')})`);
   const targets: Target[] = [];
