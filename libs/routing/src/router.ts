@@ -129,9 +129,9 @@ export interface ExecuteOptions {
 
 /**
  * How a hedged route hears that the client left: an AbortSignal, or anything with its `aborted`, `reason`
- * and abort listeners. The gateway passes its per-connection watch (a Set entry per route): on Node 20 an
- * EventTarget listener on a long-lived connection's signal cost about a quarter of the gateway's CPU per
- * request and 30 MB of RSS under load (docs/benchmarks.md).
+ * and abort listeners. The gateway passes its per-connection watch (a plain slot per route): on Node 20 a
+ * listener added to and removed from the connection's long-lived AbortSignal on every request cost about
+ * 10 % of the gateway's CPU per request and 20–60 MB of RSS under load (decision 0022).
  */
 export interface ClientLeft {
   readonly aborted: boolean;
