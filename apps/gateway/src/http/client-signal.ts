@@ -12,7 +12,7 @@
 // made on first use and aborted with the watch.
 //
 // What still runs for a connection that closed has nobody to answer; what has finished no longer listens
-// (routes leave the Set when they end, upstream calls remove their listener when they settle). A request
+// (routes leave the watch when they end, upstream calls remove their listener when they settle). A request
 // whose connection is already gone gets a watch that is already aborted, so the executor calls no upstream.
 import type { Socket } from 'node:net';
 import type { ClientLeft } from '@bascule/routing';
