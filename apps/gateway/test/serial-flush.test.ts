@@ -1,7 +1,7 @@
 // The buffers' shared writer: one write at a time, a call during a write runs after it, a failure reaches
-// the caller and the next write still runs.
+// the caller and the next write still runs; a buffer's rows go back when the store refuses them.
 import { describe, expect, it } from 'vitest';
-import { SerialFlush } from '../src/store/serial-flush.ts';
+import { BufferFlusher, SerialFlush } from '../src/store/serial-flush.ts';
 
 function deferred(): { promise: Promise<void>; resolve(): void; reject(e: Error): void } {
   let resolve!: () => void;
@@ -61,5 +61,35 @@ describe('SerialFlush', () => {
     const stoppedAt = writes;
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(writes).toBeLessThanOrEqual(stoppedAt + 1);
+  });
+});
+
+describe('BufferFlusher', () => {
+  it('puts the taken rows back when the write fails, says so, and writes them with the next flush', async () => {
+    let pending = ['minute-1', 'minute-2'];
+    const written: string[][] = [];
+    const failures: string[] = [];
+    let storeUp = false;
+    const flusher = new BufferFlusher<string>(60_000, {
+      take: () => {
+        const rows = pending;
+        pending = [];
+        return rows;
+      },
+      write: async (rows) => {
+        if (!storeUp) throw new Error('store away');
+        written.push([...rows]);
+      },
+      restore: (rows) => (pending = [...rows, ...pending]),
+      failed: (error) => failures.push(`${(error as Error).message}, ${pending.length} pending`),
+    });
+    await expect(flusher.flush()).rejects.toThrow('store away');
+    expect(failures).toEqual(['store away, 2 pending']);
+    pending.push('minute-3');
+    storeUp = true;
+    await flusher.flush();
+    expect(written).toEqual([['minute-1', 'minute-2', 'minute-3']]);
+    await flusher.flush();
+    expect(written).toHaveLength(1); // nothing taken, nothing written
   });
 });

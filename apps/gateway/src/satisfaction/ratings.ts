@@ -4,7 +4,7 @@
 // While the store is away the ratings wait in memory (bounded), and reads fall back on the last window read.
 import { mergeSatisfaction, type Component, type Rating, type SatisfactionMinute } from '@bascule/routing';
 import { StoreUnavailableError, type GatewayStore } from '../store/index.ts';
-import { SerialFlush } from '../store/serial-flush.ts';
+import { BufferFlusher } from '../store/serial-flush.ts';
 import { SatisfactionBuffer } from './buffer.ts';
 
 export interface RatingsOptions {
@@ -17,15 +17,21 @@ export interface RatingsOptions {
 
 export class Ratings {
   readonly buffer: SatisfactionBuffer;
-  private readonly serial: SerialFlush;
+  private readonly flusher: BufferFlusher<SatisfactionMinute>;
   private readonly lastRead = new Map<Component, SatisfactionMinute[]>();
 
   constructor(
     private readonly store: GatewayStore,
-    private readonly options: RatingsOptions = {},
+    options: RatingsOptions = {},
   ) {
     this.buffer = new SatisfactionBuffer(options.maxPendingMinutes);
-    this.serial = new SerialFlush(options.flushIntervalMs ?? 1_000, () => this.write());
+    const buffer = this.buffer;
+    this.flusher = new BufferFlusher(options.flushIntervalMs ?? 1_000, {
+      take: () => (buffer.size === 0 ? [] : buffer.take()),
+      write: (rows) => store.addSatisfaction(rows),
+      restore: (rows) => buffer.restore(rows),
+      failed: (error) => options.log?.warn({ err: error instanceof Error ? error.message : String(error), pending: buffer.size, dropped: buffer.droppedRatings }, 'ratings kept in memory: store write failed'),
+    });
   }
 
   /** The request path: one rating into this minute's aggregate, in memory. */
@@ -34,28 +40,16 @@ export class Ratings {
   }
 
   start(): void {
-    this.serial.start();
+    this.flusher.start();
   }
 
   stop(): void {
-    this.serial.stop();
+    this.flusher.stop();
   }
 
   /** One write at a time; the aggregates go back into the buffer if it fails. */
   flush(): Promise<void> {
-    return this.serial.run();
-  }
-
-  private async write(): Promise<void> {
-    if (this.buffer.size === 0) return;
-    const taken = this.buffer.take();
-    try {
-      await this.store.addSatisfaction(taken);
-    } catch (error) {
-      this.buffer.restore(taken);
-      this.options.log?.warn({ err: error instanceof Error ? error.message : String(error), pending: this.buffer.size, dropped: this.buffer.droppedRatings }, 'ratings kept in memory: store write failed');
-      throw error;
-    }
+    return this.flusher.flush();
   }
 
   /** A component's ratings since `since`: the stored minutes (the last read while the store is away) and the unflushed ones. */

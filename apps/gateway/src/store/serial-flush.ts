@@ -1,7 +1,8 @@
 // The timer every in-memory buffer (the rollups, the shadow scores, the ratings) is written by: a write every
 // `intervalMs` off the request path, one at a time. A call during a write waits for it and then writes what
 // came meanwhile, so two writes of one buffer never race (the store adds what they carry: an overlap would
-// count twice). The write itself takes its rows and puts them back if the store refuses them.
+// count twice). BufferFlusher, below, is that write for a buffer: it takes the rows and puts them back if the
+// store refuses them.
 export class SerialFlush {
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> | null = null;
@@ -32,6 +33,54 @@ export class SerialFlush {
       await write;
     } finally {
       this.inFlight = null;
+    }
+  }
+}
+
+/** One in-memory buffer as its flusher sees it: what to take, where to write it, how to put it back. */
+export interface BufferedWrite<T> {
+  /** Takes the rows due for writing out of the buffer (none: nothing to write). */
+  take(): T[];
+  write(rows: T[]): Promise<void>;
+  /** Puts the taken rows back after a failed write (merged with what came meanwhile, then bounded). */
+  restore(rows: readonly T[]): void;
+  /** Says that a write failed (the rows are back in the buffer by then); the next tick tries again. */
+  failed(error: unknown): void;
+}
+
+/** A buffer written every `intervalMs` by a SerialFlush: take, write, and put back if the store refuses. */
+export class BufferFlusher<T> {
+  private readonly serial: SerialFlush;
+
+  constructor(
+    intervalMs: number,
+    private readonly buffer: BufferedWrite<T>,
+  ) {
+    this.serial = new SerialFlush(intervalMs, () => this.write());
+  }
+
+  start(): void {
+    this.serial.start();
+  }
+
+  stop(): void {
+    this.serial.stop();
+  }
+
+  /** One write at a time; a call during a write waits for it, then writes what came meanwhile. */
+  flush(): Promise<void> {
+    return this.serial.run();
+  }
+
+  private async write(): Promise<void> {
+    const rows = this.buffer.take();
+    if (rows.length === 0) return;
+    try {
+      await this.buffer.write(rows);
+    } catch (error) {
+      this.buffer.restore(rows);
+      this.buffer.failed(error);
+      throw error;
     }
   }
 }
