@@ -28,7 +28,8 @@ import {
 } from '@bascule/routing';
 import { PLAN_MONTH, type CapacitySummary } from '@bascule/contracts';
 import type { CapacityForecaster } from '../capacity/index.ts';
-import { StoreUnavailableError, type GatewayStore } from '../store/index.ts';
+import type { GatewayStore } from '../store/index.ts';
+import { LastRead } from '../store/last-read.ts';
 import { mvpCostPerRequest } from './mvp-cost.ts';
 import { benchmarkMeasure, qualityMeasure } from './quality-measure.ts';
 import type { RoutingRuntime } from './runtime.ts';
@@ -60,7 +61,7 @@ export interface WindowReaderOptions {
 export class WindowReader {
   private readonly stepWindows: StepWindows;
   /** The last window read per component: what the views show while the store is away. */
-  private readonly lastStored = new Map<Component, MinuteRollup[]>();
+  private readonly lastStored = new LastRead<MinuteRollup>();
   /** The minute of each component's fresh analysis as it stood when it began (see analysis-window.ts). */
   private readonly baselines = new Map<Component, AnalysisBaseline>();
 
@@ -163,14 +164,7 @@ export class WindowReader {
   /** The stored minutes of the window (the last read while the store is away) plus what has not been flushed yet. */
   private async windowRollups(component: Component, now: number): Promise<MinuteRollup[]> {
     const since = shortWindowStart(now, this.options.windowMs);
-    let stored: MinuteRollup[];
-    try {
-      stored = await this.store.rollupsSince(since, component);
-      this.lastStored.set(component, stored);
-    } catch (error) {
-      if (!(error instanceof StoreUnavailableError)) throw error;
-      stored = (this.lastStored.get(component) ?? []).filter((r) => r.minute >= since);
-    }
+    const stored = await this.lastStored.since(component, since, () => this.store.rollupsSince(since, component));
     const unflushed = [...this.runtime.rollups.values()].filter((r) => r.component === component && r.minute >= since);
     return mergeRollups([...stored, ...unflushed]);
   }

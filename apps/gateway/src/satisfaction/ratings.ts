@@ -3,7 +3,8 @@
 // (every replica's minutes, plus this one's unflushed) for the criterion, the alert and the admin API.
 // While the store is away the ratings wait in memory (bounded), and reads fall back on the last window read.
 import { mergeSatisfaction, type Component, type Rating, type SatisfactionMinute } from '@bascule/routing';
-import { StoreUnavailableError, type GatewayStore } from '../store/index.ts';
+import type { GatewayStore } from '../store/index.ts';
+import { LastRead } from '../store/last-read.ts';
 import { BufferFlusher } from '../store/serial-flush.ts';
 import { SatisfactionBuffer } from './buffer.ts';
 
@@ -15,23 +16,22 @@ export interface RatingsOptions {
   log?: { warn(obj: object, msg: string): void };
 }
 
-export class Ratings {
+export class Ratings extends BufferFlusher<SatisfactionMinute> {
   readonly buffer: SatisfactionBuffer;
-  private readonly flusher: BufferFlusher<SatisfactionMinute>;
-  private readonly lastRead = new Map<Component, SatisfactionMinute[]>();
+  private readonly lastRead = new LastRead<SatisfactionMinute>();
 
   constructor(
     private readonly store: GatewayStore,
     options: RatingsOptions = {},
   ) {
-    this.buffer = new SatisfactionBuffer(options.maxPendingMinutes);
-    const buffer = this.buffer;
-    this.flusher = new BufferFlusher(options.flushIntervalMs ?? 1_000, {
+    const buffer = new SatisfactionBuffer(options.maxPendingMinutes);
+    super(options.flushIntervalMs ?? 1_000, {
       take: () => (buffer.size === 0 ? [] : buffer.take()),
       write: (rows) => store.addSatisfaction(rows),
       restore: (rows) => buffer.restore(rows),
       failed: (error) => options.log?.warn({ err: error instanceof Error ? error.message : String(error), pending: buffer.size, dropped: buffer.droppedRatings }, 'ratings kept in memory: store write failed'),
     });
+    this.buffer = buffer;
   }
 
   /** The request path: one rating into this minute's aggregate, in memory. */
@@ -39,29 +39,9 @@ export class Ratings {
     this.buffer.record(r);
   }
 
-  start(): void {
-    this.flusher.start();
-  }
-
-  stop(): void {
-    this.flusher.stop();
-  }
-
-  /** One write at a time; the aggregates go back into the buffer if it fails. */
-  flush(): Promise<void> {
-    return this.flusher.flush();
-  }
-
   /** A component's ratings since `since`: the stored minutes (the last read while the store is away) and the unflushed ones. */
   async since(component: Component, since: number): Promise<SatisfactionMinute[]> {
-    let stored: SatisfactionMinute[];
-    try {
-      stored = await this.store.satisfactionSince(since, component);
-      this.lastRead.set(component, stored);
-    } catch (error) {
-      if (!(error instanceof StoreUnavailableError)) throw error;
-      stored = (this.lastRead.get(component) ?? []).filter((m) => m.minute >= since);
-    }
+    const stored = await this.lastRead.since(component, since, () => this.store.satisfactionSince(since, component));
     const unflushed = [...this.buffer.values()].filter((m) => m.component === component && m.minute >= since);
     return mergeSatisfaction([...stored, ...unflushed]);
   }

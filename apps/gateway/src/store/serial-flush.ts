@@ -54,7 +54,7 @@ export class BufferFlusher<T> {
 
   constructor(
     intervalMs: number,
-    private readonly buffer: BufferedWrite<T>,
+    private readonly io: BufferedWrite<T>,
   ) {
     this.serial = new SerialFlush(intervalMs, () => this.write());
   }
@@ -73,13 +73,13 @@ export class BufferFlusher<T> {
   }
 
   private async write(): Promise<void> {
-    const rows = this.buffer.take();
+    const rows = this.io.take();
     if (rows.length === 0) return;
     try {
-      await this.buffer.write(rows);
+      await this.io.write(rows);
     } catch (error) {
-      this.buffer.restore(rows);
-      this.buffer.failed(error);
+      this.io.restore(rows);
+      this.io.failed(error);
       throw error;
     }
   }
